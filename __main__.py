@@ -1,0 +1,15 @@
+"""The Pulumi program: read and validate Pulumi.<stack>.yaml, then build the stack."""
+
+import pulumi
+
+from webstack.compose import build_stack
+from webstack.config_problems import ConfigError
+from webstack.stack_settings import from_pulumi_runtime
+
+try:
+    stack_config = from_pulumi_runtime()
+except ConfigError as error:
+    # RunError: the CLI prints the message alone, without a Python traceback.
+    raise pulumi.RunError(str(error)) from None
+
+build_stack(stack_config)

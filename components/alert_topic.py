@@ -1,0 +1,60 @@
+"""AlertTopic: the stack's one SNS topic for alarms, encrypted with its own key."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from .aws_context import aws_context
+from .encryption_key import customer_managed_key
+from .iam_documents import alarm_topic_policy, service_publish_key_statement
+
+
+@dataclass(frozen=True)
+class AlertTopicArgs:
+    name_prefix: str
+    email: str | None = None
+
+
+class AlertTopic(pulumi.ComponentResource):
+    """Where every alarm of the stack goes; an optional e-mail subscription (confirmed by mail)."""
+
+    topic_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: AlertTopicArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("webstack:observability:AlertTopic", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        context = aws_context(self)
+        key = customer_managed_key(
+            f"{name}-key",
+            description=f"{args.name_prefix} alarm notifications",
+            alias=f"{args.name_prefix}/alerts",
+            context=context,
+            parent=self,
+            service_statements=lambda _region, account: [
+                service_publish_key_statement("cloudwatch.amazonaws.com", account)
+            ],
+        )
+        topic = aws.sns.Topic(
+            f"{name}-topic",
+            name=f"{args.name_prefix}-alerts",
+            kms_master_key_id=key.arn,
+            opts=child,
+        )
+        aws.sns.TopicPolicy(
+            f"{name}-topic-policy",
+            arn=topic.arn,
+            policy=pulumi.Output.all(topic.arn, context.account_id).apply(
+                lambda ta: json.dumps(alarm_topic_policy(ta[0], ta[1]))
+            ),
+            opts=child,
+        )
+        if args.email:
+            aws.sns.TopicSubscription(
+                f"{name}-email", topic=topic.arn, protocol="email", endpoint=args.email, opts=child
+            )
+        self.topic_arn = topic.arn
+        self.register_outputs({"topicArn": self.topic_arn})

@@ -1,0 +1,36 @@
+"""Pure settings of RedisCache: names, log delivery, alarm thresholds."""
+
+from __future__ import annotations
+
+from .alarms import AlarmSpec
+
+PORT = 6379
+LOG_TYPES = ("slow-log", "engine-log")
+# ElastiCache AUTH tokens: 16-128 printable characters without @, " or /. Letters and digits
+# only keeps the token safe in a redis:// URL as well.
+AUTH_TOKEN_LENGTH = 64
+
+
+def member_cluster_ids(replication_group_id: str, node_count: int) -> tuple[str, ...]:
+    """ElastiCache names the clusters of a (cluster-mode disabled) group <id>-001, -002, ..."""
+    return tuple(f"{replication_group_id}-{i:03d}" for i in range(1, node_count + 1))
+
+
+def log_group_name(replication_group_id: str, log_type: str) -> str:
+    return f"/aws/elasticache/{replication_group_id}/{log_type}"
+
+
+def cache_alarm_specs(cluster_id: str) -> tuple[AlarmSpec, ...]:
+    dims = {"CacheClusterId": cluster_id}
+    return (
+        AlarmSpec(
+            "engine-cpu-high",
+            f"{cluster_id}: engine CPU above 80 % for 15 minutes",
+            "AWS/ElastiCache", "EngineCPUUtilization", dims, "GreaterThanThreshold", 80,
+        ),
+        AlarmSpec(
+            "memory-high",
+            f"{cluster_id}: more than 80 % of the memory for data in use",
+            "AWS/ElastiCache", "DatabaseMemoryUsagePercentage", dims, "GreaterThanThreshold", 80,
+        ),
+    )  # fmt: skip

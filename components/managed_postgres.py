@@ -1,0 +1,220 @@
+"""ManagedPostgres: RDS PostgreSQL in isolated subnets, encrypted, TLS-only, password in Secrets Manager."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from .alarms import create_alarms
+from .aws_context import aws_context
+from .encryption_key import customer_managed_key
+from .iam_documents import logs_key_statement, rds_enhanced_monitoring_policy, service_trust_policy
+from .log_groups import encrypted_log_group
+from .postgres_settings import (
+    LOG_EXPORTS,
+    PORT,
+    estimated_max_connections,
+    log_group_names,
+    parameter_family,
+    postgres_alarm_specs,
+    postgres_parameters,
+    replica_identifier,
+)
+from .restricted_security_group import restricted_security_group
+
+
+@dataclass(frozen=True)
+class ManagedPostgresArgs:
+    identifier: str
+    vpc_id: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    client_security_group_ids: Sequence[pulumi.Input[str]] = ()
+    engine_version: str = "15"
+    instance_class: str = "db.t4g.micro"
+    allocated_storage_gb: int = 20
+    max_allocated_storage_gb: int = 100
+    multi_az: bool = False
+    backup_retention_days: int = 7
+    deletion_protection: bool = True
+    final_snapshot: bool = True
+    performance_insights: bool = True
+    monitoring_interval_seconds: int = 60
+    read_replicas: int = 0
+    database_name: str = "app"
+    master_username: str = "app_admin"
+    log_retention_days: int = 30
+    alarm_actions: Sequence[pulumi.Input[str]] = ()
+    max_connections_alarm: int | None = None
+
+
+class ManagedPostgres(pulumi.ComponentResource):
+    """RDS PostgreSQL that only the given security groups can reach, over TLS only."""
+
+    address: pulumi.Output[str]
+    port: int
+    master_secret_arn: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+    replica_addresses: list[pulumi.Output[str]]
+
+    def __init__(
+        self, name: str, args: ManagedPostgresArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("webstack:data:ManagedPostgres", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        context = aws_context(self)
+        identifiers = [args.identifier] + [
+            replica_identifier(args.identifier, i) for i in range(args.read_replicas)
+        ]
+        log_names = [n for ident in identifiers for n in log_group_names(ident)]
+        key = customer_managed_key(
+            f"{name}-key",
+            description=f"{args.identifier}: storage, snapshots, master secret, insights, logs",
+            alias=f"{args.identifier}",
+            context=context,
+            parent=self,
+            service_statements=lambda region, account: [
+                logs_key_statement(region, account, f"/aws/rds/instance/{args.identifier}*")
+            ],
+        )
+        log_groups = [
+            encrypted_log_group(
+                f"{name}-log-{index}",
+                log_group_name=log_name,
+                key=key,
+                retention_days=args.log_retention_days,
+                parent=self,
+            )
+            for index, log_name in enumerate(log_names)
+        ]
+        security_group = restricted_security_group(
+            f"{name}-sg",
+            vpc_id=args.vpc_id,
+            description=f"{args.identifier}: PostgreSQL from application groups only",
+            port=PORT,
+            source_security_group_ids=args.client_security_group_ids,
+            parent=self,
+        )
+        subnet_group = aws.rds.SubnetGroup(
+            f"{name}-subnets",
+            description=f"{args.identifier}: isolated subnets",
+            subnet_ids=list(args.subnet_ids),
+            opts=child,
+        )
+        parameter_group = aws.rds.ParameterGroup(
+            f"{name}-params",
+            family=parameter_family(args.engine_version),
+            description=f"{args.identifier}: TLS only, slow-query and connection logging",
+            parameters=[
+                aws.rds.ParameterGroupParameterArgs(name=p.name, value=p.value, apply_method=p.apply_method)
+                for p in postgres_parameters()
+            ],
+            opts=child,
+        )
+        monitoring_role = None
+        if args.monitoring_interval_seconds:
+            monitoring_role = aws.iam.Role(
+                f"{name}-monitoring-role",
+                description=f"RDS enhanced monitoring for {args.identifier}",
+                assume_role_policy=context.account_id.apply(
+                    lambda account: json.dumps(service_trust_policy("monitoring.rds.amazonaws.com", account))
+                ),
+                opts=child,
+            )
+            aws.iam.RolePolicy(
+                f"{name}-monitoring-logs",
+                role=monitoring_role.id,
+                policy=pulumi.Output.all(context.region, context.account_id).apply(
+                    lambda ra: json.dumps(rds_enhanced_monitoring_policy(ra[0], ra[1]))
+                ),
+                opts=child,
+            )
+
+        def db_instance(
+            resource_name: str, identifier: str, source: aws.rds.Instance | None
+        ) -> aws.rds.Instance:
+            """The primary (source None) or a read replica of it; replicas inherit engine,
+            storage, credentials and subnets from the primary."""
+            primary = source is None
+            return aws.rds.Instance(
+                resource_name,
+                identifier=identifier,
+                replicate_source_db=None if primary else source.identifier,
+                engine="postgres" if primary else None,
+                engine_version=args.engine_version if primary else None,
+                instance_class=args.instance_class,
+                allocated_storage=args.allocated_storage_gb if primary else None,
+                max_allocated_storage=args.max_allocated_storage_gb,
+                storage_type="gp3",
+                storage_encrypted=True,
+                kms_key_id=key.arn,
+                db_name=args.database_name if primary else None,
+                username=args.master_username if primary else None,
+                manage_master_user_password=True if primary else None,
+                master_user_secret_kms_key_id=key.arn if primary else None,
+                db_subnet_group_name=subnet_group.name if primary else None,
+                vpc_security_group_ids=[security_group.id],
+                parameter_group_name=parameter_group.name,
+                port=PORT,
+                publicly_accessible=False,
+                ca_cert_identifier="rds-ca-rsa2048-g1",
+                iam_database_authentication_enabled=True,
+                multi_az=args.multi_az if primary else False,
+                backup_retention_period=args.backup_retention_days if primary else 0,
+                backup_window="02:00-03:00",
+                maintenance_window="sun:03:30-sun:04:30",
+                copy_tags_to_snapshot=True,
+                deletion_protection=args.deletion_protection,
+                # A replica's data lives in the primary's snapshots.
+                skip_final_snapshot=not (primary and args.final_snapshot),
+                final_snapshot_identifier=f"{identifier}-final" if primary and args.final_snapshot else None,
+                delete_automated_backups=not args.final_snapshot,
+                enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
+                performance_insights_enabled=args.performance_insights,
+                performance_insights_kms_key_id=key.arn if args.performance_insights else None,
+                performance_insights_retention_period=7 if args.performance_insights else None,
+                monitoring_interval=args.monitoring_interval_seconds,
+                monitoring_role_arn=monitoring_role.arn if monitoring_role else None,
+                auto_minor_version_upgrade=True,
+                # With deletion protection on, `pulumi destroy` stops here too, before AWS refuses.
+                opts=pulumi.ResourceOptions(
+                    parent=self, depends_on=log_groups, protect=args.deletion_protection and primary
+                ),
+            )
+
+        primary = db_instance(f"{name}-primary", args.identifier, None)
+        replicas = [
+            db_instance(f"{name}-replica-{index}", replica_identifier(args.identifier, index), primary)
+            for index in range(args.read_replicas)
+        ]
+
+        max_connections = args.max_connections_alarm or estimated_max_connections(args.instance_class)
+        if max_connections is None:
+            raise ValueError(
+                f"max_connections_alarm is required for {args.instance_class}: its memory is unknown"
+            )
+        for ident in identifiers:
+            create_alarms(
+                f"{name}-{ident}",
+                postgres_alarm_specs(ident, args.allocated_storage_gb, max_connections),
+                args.alarm_actions,
+                self,
+            )
+
+        self.address = primary.address
+        self.port = PORT
+        self.master_secret_arn = primary.master_user_secrets.apply(
+            lambda secrets: (secrets[0].secret_arn or "") if secrets else ""
+        )
+        self.security_group_id = security_group.id
+        self.replica_addresses = [r.address for r in replicas]
+        self.register_outputs(
+            {
+                "address": self.address,
+                "masterSecretArn": self.master_secret_arn,
+                "securityGroupId": self.security_group_id,
+            }
+        )

@@ -1,0 +1,108 @@
+"""Pure settings of ManagedPostgres: parameters, names, alarm thresholds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from .alarms import AlarmSpec
+
+PORT = 5432
+LOG_EXPORTS = ("postgresql", "upgrade")
+
+
+@dataclass(frozen=True)
+class DbParameter:
+    name: str
+    value: str
+    apply_method: Literal["immediate", "pending-reboot"] = "immediate"
+
+
+def parameter_family(engine_version: str) -> str:
+    return f"postgres{engine_version.split('.', maxsplit=1)[0]}"
+
+
+def postgres_parameters() -> tuple[DbParameter, ...]:
+    """TLS only, and the logging an on-call engineer needs without drowning in it."""
+    return (
+        DbParameter("rds.force_ssl", "1"),
+        DbParameter("ssl_min_protocol_version", "TLSv1.2"),
+        DbParameter("log_min_duration_statement", "1000"),  # statements slower than 1 s
+        DbParameter("log_connections", "1"),
+        DbParameter("log_disconnections", "1"),
+        DbParameter("log_lock_waits", "1"),
+        DbParameter("log_temp_files", "10240"),  # temp files above 10 MB (kB)
+        DbParameter("log_statement", "ddl"),
+        DbParameter("shared_preload_libraries", "pg_stat_statements", "pending-reboot"),
+    )
+
+
+def log_group_names(identifier: str) -> tuple[str, ...]:
+    """The groups RDS writes exported logs to; created up front to own retention and KMS."""
+    return tuple(f"/aws/rds/instance/{identifier}/{kind}" for kind in LOG_EXPORTS)
+
+
+def replica_identifier(identifier: str, index: int) -> str:
+    return f"{identifier}-replica-{index + 1}"
+
+
+_CLASS = re.compile(r"^db\.(?P<family>[a-z]+)(?P<generation>\d+)[a-z]*\.(?P<size>[a-z0-9]+)$")
+_BURSTABLE_GIB = {"micro": 1, "small": 2, "medium": 4, "large": 8, "xlarge": 16, "2xlarge": 32}
+_PER_XLARGE_GIB = {"m": 16, "r": 32}
+
+
+def instance_memory_gib(instance_class: str) -> float | None:
+    """Memory of the common RDS classes (t, m and r families); None when unknown."""
+    match = _CLASS.match(instance_class)
+    if not match:
+        return None
+    family, size = match["family"], match["size"]
+    if family == "t":
+        return _BURSTABLE_GIB.get(size)
+    if family not in _PER_XLARGE_GIB:
+        return None
+    per_xlarge = _PER_XLARGE_GIB[family]
+    if size == "large":
+        return per_xlarge / 2
+    multiple = re.fullmatch(r"(\d*)xlarge", size)
+    if multiple is None:
+        return None
+    return per_xlarge * int(multiple[1] or 1)
+
+
+def estimated_max_connections(instance_class: str) -> int | None:
+    """RDS for PostgreSQL's default: LEAST(DBInstanceClassMemory / 9531392, 5000).
+
+    DBInstanceClassMemory is the class memory less what the OS and RDS keep; 90 % is a fair
+    estimate, which gives 101 for a 1 GiB class (AWS documents ~80-112 for db.t*.micro).
+    """
+    memory = instance_memory_gib(instance_class)
+    if memory is None:
+        return None
+    return min(int(memory * 0.9 * 2**30 / 9531392), 5000)
+
+
+def postgres_alarm_specs(
+    identifier: str, allocated_storage_gb: int, max_connections: int
+) -> tuple[AlarmSpec, ...]:
+    dims = {"DBInstanceIdentifier": identifier}
+    return (
+        AlarmSpec(
+            "cpu-high",
+            f"{identifier}: CPU above 80 % for 15 minutes",
+            "AWS/RDS", "CPUUtilization", dims, "GreaterThanThreshold", 80,
+        ),
+        AlarmSpec(
+            "free-storage-low",
+            f"{identifier}: less than 20 % of the {allocated_storage_gb} GB allocated is free",
+            "AWS/RDS", "FreeStorageSpace", dims, "LessThanThreshold",
+            allocated_storage_gb * 0.2 * 1024**3, statistic="Minimum",
+        ),
+        AlarmSpec(
+            "connections-high",
+            f"{identifier}: more than 80 % of about {max_connections} connections in use",
+            "AWS/RDS", "DatabaseConnections", dims, "GreaterThanThreshold",
+            int(max_connections * 0.8), statistic="Maximum",
+        ),
+    )  # fmt: skip

@@ -1,0 +1,175 @@
+"""RedisCache: an ElastiCache (Redis OSS or Valkey) replication group, encrypted, TLS and AUTH only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_random as random
+
+from .alarms import create_alarms
+from .aws_context import aws_context
+from .cache_settings import (
+    AUTH_TOKEN_LENGTH,
+    LOG_TYPES,
+    PORT,
+    cache_alarm_specs,
+    log_group_name,
+    member_cluster_ids,
+)
+from .encryption_key import customer_managed_key
+from .iam_documents import logs_key_statement
+from .log_groups import encrypted_log_group
+from .restricted_security_group import restricted_security_group
+
+
+@dataclass(frozen=True)
+class RedisCacheArgs:
+    replication_group_id: str
+    secret_name: str
+    vpc_id: pulumi.Input[str]
+    subnet_ids: Sequence[pulumi.Input[str]]
+    client_security_group_ids: Sequence[pulumi.Input[str]] = ()
+    engine: Literal["redis", "valkey"] = "redis"
+    engine_version: str = "7.1"
+    node_type: str = "cache.t4g.micro"
+    replicas: int = 0
+    automatic_failover: bool = False
+    snapshot_retention_days: int = 1
+    log_retention_days: int = 30
+    alarm_actions: Sequence[pulumi.Input[str]] = ()
+
+
+class RedisCache(pulumi.ComponentResource):
+    """A cache reachable only from the given groups, over TLS, with an AUTH token kept in Secrets Manager."""
+
+    primary_endpoint: pulumi.Output[str]
+    reader_endpoint: pulumi.Output[str]
+    port: int
+    auth_secret_arn: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+
+    def __init__(self, name: str, args: RedisCacheArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("webstack:data:RedisCache", name, None, opts)
+        if args.replicas > 0 and not args.automatic_failover:
+            raise ValueError("replicas need automatic_failover: a replica nobody promotes is dead weight")
+        if args.automatic_failover and args.replicas < 1:
+            raise ValueError("automatic_failover needs at least one replica")
+        child = pulumi.ResourceOptions(parent=self)
+        context = aws_context(self)
+        group_id = args.replication_group_id
+        key = customer_managed_key(
+            f"{name}-key",
+            description=f"{group_id}: data at rest, snapshots, AUTH secret, logs",
+            alias=group_id,
+            context=context,
+            parent=self,
+            service_statements=lambda region, account: [
+                logs_key_statement(region, account, f"/aws/elasticache/{group_id}/*")
+            ],
+        )
+        log_groups = {
+            log_type: encrypted_log_group(
+                f"{name}-{log_type}",
+                log_group_name=log_group_name(group_id, log_type),
+                key=key,
+                retention_days=args.log_retention_days,
+                parent=self,
+            )
+            for log_type in LOG_TYPES
+        }
+        security_group = restricted_security_group(
+            f"{name}-sg",
+            vpc_id=args.vpc_id,
+            description=f"{group_id}: {args.engine} from application groups only",
+            port=PORT,
+            source_security_group_ids=args.client_security_group_ids,
+            parent=self,
+        )
+        subnet_group = aws.elasticache.SubnetGroup(
+            f"{name}-subnets",
+            description=f"{group_id}: isolated subnets",
+            subnet_ids=list(args.subnet_ids),
+            opts=child,
+        )
+        token = random.RandomPassword(
+            f"{name}-auth-token", length=AUTH_TOKEN_LENGTH, special=False, opts=child
+        )
+        group = aws.elasticache.ReplicationGroup(
+            f"{name}-group",
+            replication_group_id=group_id,
+            description=f"{group_id} ({args.engine})",
+            engine=args.engine,
+            engine_version=args.engine_version,
+            node_type=args.node_type,
+            port=PORT,
+            num_cache_clusters=1 + args.replicas,
+            automatic_failover_enabled=args.automatic_failover,
+            multi_az_enabled=args.automatic_failover,
+            subnet_group_name=subnet_group.name,
+            security_group_ids=[security_group.id],
+            at_rest_encryption_enabled=True,
+            kms_key_id=key.arn,
+            transit_encryption_enabled=True,
+            transit_encryption_mode="required",
+            auth_token=token.result,
+            auth_token_update_strategy="ROTATE",
+            snapshot_retention_limit=args.snapshot_retention_days,
+            snapshot_window="02:00-03:00",
+            maintenance_window="sun:03:30-sun:04:30",
+            auto_minor_version_upgrade=True,
+            log_delivery_configurations=[
+                aws.elasticache.ReplicationGroupLogDeliveryConfigurationArgs(
+                    destination=log_group.name,
+                    destination_type="cloudwatch-logs",
+                    log_format="json",
+                    log_type=log_type,
+                )
+                for log_type, log_group in log_groups.items()
+            ],
+            opts=child,
+        )
+        secret = aws.secretsmanager.Secret(
+            f"{name}-auth-secret",
+            name=args.secret_name,
+            description=f"AUTH token and TLS endpoint of {group_id}",
+            kms_key_id=key.arn,
+            recovery_window_in_days=7,
+            opts=child,
+        )
+        aws.secretsmanager.SecretVersion(
+            f"{name}-auth-secret-value",
+            secret_id=secret.id,
+            secret_string=pulumi.Output.secret(
+                pulumi.Output.json_dumps(
+                    {
+                        "auth_token": token.result,
+                        "host": group.primary_endpoint_address,
+                        "port": PORT,
+                        "tls": True,
+                        "url": pulumi.Output.concat(
+                            "rediss://:", token.result, "@", group.primary_endpoint_address, f":{PORT}"
+                        ),
+                    }
+                )
+            ),
+            opts=child,
+        )
+        for cluster_id in member_cluster_ids(group_id, 1 + args.replicas):
+            create_alarms(f"{name}-{cluster_id}", cache_alarm_specs(cluster_id), args.alarm_actions, self)
+
+        self.primary_endpoint = group.primary_endpoint_address
+        self.reader_endpoint = group.reader_endpoint_address
+        self.port = PORT
+        self.auth_secret_arn = secret.arn
+        self.security_group_id = security_group.id
+        self.register_outputs(
+            {
+                "primaryEndpoint": self.primary_endpoint,
+                "authSecretArn": self.auth_secret_arn,
+                "securityGroupId": self.security_group_id,
+            }
+        )

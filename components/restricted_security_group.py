@@ -1,0 +1,43 @@
+"""A security group that admits one TCP port from named security groups and nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+
+def restricted_security_group(
+    name: str,
+    *,
+    vpc_id: pulumi.Input[str],
+    description: str,
+    port: int,
+    source_security_group_ids: Sequence[pulumi.Input[str]],
+    parent: pulumi.Resource,
+) -> aws.ec2.SecurityGroup:
+    """Ingress only on ``port`` from each source group; no egress rule at all.
+
+    The group has no inline rules (the provider removes AWS's default allow-all egress on
+    create) and every rule is its own ``aws.vpc.SecurityGroupIngressRule``, so nothing manages
+    the group's rules twice.
+    """
+    group = aws.ec2.SecurityGroup(
+        name,
+        vpc_id=vpc_id,
+        description=description,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    for index, source in enumerate(source_security_group_ids):
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-from-{index}",
+            security_group_id=group.id,
+            referenced_security_group_id=source,
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            description=f"{description}: port {port} from an allowed client group",
+            opts=pulumi.ResourceOptions(parent=parent),
+        )
+    return group

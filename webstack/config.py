@@ -1,0 +1,179 @@
+"""The stack configuration: every decision a stack makes, validated before any resource exists.
+
+The models mirror the keys of ``Pulumi.<stack>.yaml``: ``aws:region`` and one ``webstack:<section>``
+key per section. Field validation is pydantic's (types, ranges, allowed values); the checks that
+involve several fields (``semantic_problems``) run on every section that validated, so that one
+message can list every problem at once.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+# Regions where every service of the architecture (ECS Fargate, RDS, ElastiCache, ACM, CloudFront
+# origins) is offered. Opt-in regions are listed too; the account must have them enabled.
+AWS_REGIONS = (
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "ca-west-1",
+    "sa-east-1", "mx-central-1",
+    "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "eu-north-1",
+    "eu-south-1", "eu-south-2",
+    "me-south-1", "me-central-1", "il-central-1", "af-south-1",
+    "ap-south-1", "ap-south-2", "ap-east-1", "ap-northeast-1", "ap-northeast-2",
+    "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
+    "ap-southeast-5", "ap-southeast-7",
+)  # fmt: skip
+
+# The only values CloudWatch Logs accepts for retentionInDays.
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+    2922, 3288, 3653,
+)  # fmt: skip
+
+# Interface endpoints a NAT-free private subnet needs for Fargate: image pull (ECR api + dkr,
+# layers come through the S3 gateway endpoint), logs, and secrets injection.
+FARGATE_ENDPOINTS = ("ecr.api", "ecr.dkr", "logs", "secretsmanager")
+INTERFACE_ENDPOINTS = (*FARGATE_ENDPOINTS, "sts", "kms", "ssm", "ssmmessages", "monitoring")
+
+POSTGRES_MAJOR_VERSIONS = ("13", "14", "15", "16", "17")
+CACHE_ENGINE_VERSIONS = {"redis": ("6.2", "7.0", "7.1"), "valkey": ("7.2", "8.0", "8.1")}
+
+# Fargate task sizes: cpu units -> (smallest memory MiB, largest, step).
+FARGATE_MEMORY_MIB = {
+    256: (512, 2048, 0),  # 512, 1024, 2048 only
+    512: (1024, 4096, 1024),
+    1024: (2048, 8192, 1024),
+    2048: (4096, 16384, 1024),
+    4096: (8192, 30720, 1024),
+    8192: (16384, 61440, 4096),
+    16384: (32768, 122880, 8192),
+}
+
+NamePrefix = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,22}[a-z0-9]$")]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SubnetPrefixes(Section):
+    """Prefix length of each subnet tier (one subnet per tier and AZ)."""
+
+    public: int = Field(default=24, ge=16, le=28)
+    private: int = Field(default=20, ge=16, le=28)
+    isolated: int = Field(default=24, ge=16, le=28)
+
+
+class NetworkConfig(Section):
+    cidr: ipaddress.IPv4Network = ipaddress.IPv4Network("10.0.0.0/16")
+    az_count: int = Field(default=2, ge=2, le=3)
+    nat: Literal["none", "single", "per_az"] = "single"
+    interface_endpoints: tuple[Literal[INTERFACE_ENDPOINTS], ...] = ()  # type: ignore[valid-type]
+    subnet_prefixes: SubnetPrefixes = SubnetPrefixes()
+    flow_log_traffic: Literal["ALL", "REJECT", "ACCEPT"] = "ALL"
+
+    @field_validator("cidr")
+    @classmethod
+    def _private_vpc_range(cls, cidr: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+        if not 16 <= cidr.prefixlen <= 28:
+            raise ValueError(f"a VPC CIDR must be /16 to /28 (got /{cidr.prefixlen})")
+        if not (cidr.is_private or cidr.subnet_of(ipaddress.IPv4Network("100.64.0.0/10"))):
+            raise ValueError(
+                "must be a private range inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10"
+            )
+        return cidr
+
+    @field_validator("interface_endpoints")
+    @classmethod
+    def _no_repeats(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(names)) != len(names):
+            raise ValueError("lists an endpoint twice")
+        return names
+
+
+class DatabaseConfig(Section):
+    engine_version: Literal[POSTGRES_MAJOR_VERSIONS] = "15"  # type: ignore[valid-type]
+    instance_class: Annotated[str, StringConstraints(pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$")] = "db.t4g.micro"
+    allocated_storage_gb: int = Field(default=20, ge=20, le=65536)
+    max_allocated_storage_gb: int = Field(default=100, ge=20, le=65536)
+    multi_az: bool = False
+    backup_retention_days: int = Field(default=7, ge=1, le=35)
+    deletion_protection: bool = True
+    final_snapshot: bool = True
+    performance_insights: bool = True
+    monitoring_interval_seconds: Literal[0, 1, 5, 10, 15, 30, 60] = 60
+    read_replicas: int = Field(default=0, ge=0, le=5)
+    database_name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")] = "app"
+    master_username: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,15}$")] = "app_admin"
+    max_connections_alarm: int | None = Field(default=None, ge=1)
+
+
+class CacheConfig(Section):
+    engine: Literal["redis", "valkey"] = "redis"
+    engine_version: str = "7.1"
+    node_type: Annotated[str, StringConstraints(pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$")] = "cache.t4g.micro"
+    replicas: int = Field(default=0, ge=0, le=5)
+    automatic_failover: bool = False
+    snapshot_retention_days: int = Field(default=1, ge=0, le=35)
+
+
+class ApiConfig(Section):
+    """Sizing of the containerised API (the FargateApi component deploys it)."""
+
+    cpu: Literal[256, 512, 1024, 2048, 4096, 8192, 16384] = 512
+    memory_mib: int = 1024
+    architecture: Literal["ARM64", "X86_64"] = "ARM64"
+    desired_count: int = Field(default=2, ge=0, le=100)
+    min_count: int = Field(default=2, ge=0, le=100)
+    max_count: int = Field(default=10, ge=1, le=100)
+    container_port: int = Field(default=8000, ge=1, le=65535)
+    health_check_path: Annotated[str, StringConstraints(pattern=r"^/\S*$")] = "/health"
+    image: str | None = None
+
+
+class AlertsConfig(Section):
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+
+
+class StackConfig(Section):
+    """Everything one stack decides. Keys are those of Pulumi.<stack>.yaml without the namespace."""
+
+    region: Literal[AWS_REGIONS]  # type: ignore[valid-type]
+    environment: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,15}$")]
+    name_prefix: NamePrefix
+    tags: dict[
+        Annotated[str, StringConstraints(min_length=1, max_length=128)],
+        Annotated[str, StringConstraints(max_length=256)],
+    ] = {}
+    log_retention_days: Literal[LOG_RETENTION_DAYS] = 30  # type: ignore[valid-type]
+    alerts: AlertsConfig = AlertsConfig()
+    network: NetworkConfig = NetworkConfig()
+    database: DatabaseConfig = DatabaseConfig()
+    cache: CacheConfig = CacheConfig()
+    api: ApiConfig | None = None
+
+    @field_validator("tags")
+    @classmethod
+    def _no_reserved_tag_keys(cls, tags: dict[str, str]) -> dict[str, str]:
+        reserved = sorted(k for k in tags if k.lower().startswith("aws:"))
+        if reserved:
+            raise ValueError(f"tag keys starting with 'aws:' are reserved by AWS: {', '.join(reserved)}")
+        return tags
+
+
+SECTION_MODELS: dict[str, type[Section]] = {
+    "network": NetworkConfig,
+    "database": DatabaseConfig,
+    "cache": CacheConfig,
+    "api": ApiConfig,
+    "alerts": AlertsConfig,
+}
+
+
+def fargate_memory_choices(cpu: int) -> list[int]:
+    low, high, step = FARGATE_MEMORY_MIB[cpu]
+    if step == 0:
+        return [512, 1024, 2048]
+    return list(range(low, high + 1, step))

@@ -1,0 +1,98 @@
+"""Config problems: one message naming every bad key of Pulumi.<stack>.yaml and what it allows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    key: str  # as written in Pulumi.<stack>.yaml, e.g. webstack:database.instance_class
+    message: str
+
+
+class ConfigError(Exception):
+    """The stack config is invalid. ``str()`` is the whole report, ready for a user."""
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = tuple(sorted(set(problems)))
+        count = len(self.problems)
+        lines = [f"{source}: {count} config problem{'s' if count != 1 else ''}"]
+        lines += [f"  - {p.key}: {p.message}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+def config_key(loc: Sequence[str | int]) -> str:
+    """('database', 'instance_class') -> 'webstack:database.instance_class'; region -> aws:region."""
+    if not loc:
+        return "webstack"
+    head, *rest = loc
+    key = "aws:region" if head == "region" else f"webstack:{head}"
+    for part in rest:
+        key += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return key
+
+
+def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
+    """The model class that holds the field at ``loc`` (for listing its allowed keys)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return None
+        annotation = field.annotation
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        current = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if current is None:
+            return None
+    return current
+
+
+def _allowed_keys(root: type[BaseModel], parent_loc: Sequence[str | int]) -> str:
+    model = _model_at(root, parent_loc)
+    if model is None:
+        return ""
+    names = [config_key([*parent_loc, n]) if parent_loc else config_key([n]) for n in model.model_fields]
+    if not parent_loc:
+        names = [n for n in names if n != "webstack:region"]
+    short = [n.rsplit(".", 1)[-1] if parent_loc else n for n in names]
+    return "; allowed keys: " + ", ".join(short)
+
+
+def _describe(error: ErrorDetails, root: type[BaseModel]) -> Problem:
+    loc = [p for p in error["loc"] if p not in ("function-after",)]
+    kind = error["type"]
+    got = error.get("input")
+    if kind == "extra_forbidden":
+        return Problem(config_key(loc), "unknown key" + _allowed_keys(root, loc[:-1]))
+    if kind == "missing":
+        return Problem(config_key(loc), "required, but not set")
+    if kind in ("literal_error", "enum"):
+        expected = error.get("ctx", {}).get("expected", "")
+        return Problem(config_key(loc), f"must be one of: {expected} (got {got!r})")
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    if kind == "string_pattern_mismatch":
+        message = f"does not match the pattern {error.get('ctx', {}).get('pattern')}"
+    if not isinstance(got, (dict, list)):
+        message += f" (got {got!r})"
+    return Problem(config_key(loc), message)
+
+
+def problems_from_validation(error: ValidationError, root: type[BaseModel]) -> list[Problem]:
+    return [_describe(e, root) for e in error.errors()]
+
+
+def raise_if_any(source: str, problems: Iterable[Problem]) -> None:
+    found = list(problems)
+    if found:
+        raise ConfigError(source, found)

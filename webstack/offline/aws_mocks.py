@@ -1,0 +1,267 @@
+"""Mocks that answer like AWS where the program reads outputs: ids, ARNs, endpoints, invokes.
+
+Values are derived from the resource's URN-ish identity (type and name) with a hash, so the same
+program gives the same plan on every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+
+ACCOUNT_ID = "123456789012"
+# The managed prefix list "com.amazonaws.global.cloudfront.origin-facing" has this id in every
+# commercial region.
+CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST = "pl-3b927c52"
+
+
+def _hex(seed: str, length: int = 17) -> str:
+    return hashlib.sha256(seed.encode()).hexdigest()[:length]
+
+
+def _physical_name(args: pulumi.runtime.MockResourceArgs, key: str = "name") -> str:
+    """The name AWS would see: the given one, or the logical name plus a random-looking suffix."""
+    given = args.inputs.get(key)
+    return str(given) if given else f"{args.name}-{_hex(args.typ + args.name, 7)}"
+
+
+# Resource id prefixes of EC2-style resources.
+_EC2_ID_PREFIX = {
+    "aws:ec2/vpc:Vpc": "vpc",
+    "aws:ec2/subnet:Subnet": "subnet",
+    "aws:ec2/internetGateway:InternetGateway": "igw",
+    "aws:ec2/natGateway:NatGateway": "nat",
+    "aws:ec2/eip:Eip": "eipalloc",
+    "aws:ec2/routeTable:RouteTable": "rtb",
+    "aws:ec2/securityGroup:SecurityGroup": "sg",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
+    "aws:ec2/flowLog:FlowLog": "fl",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
+    "aws:ec2/route:Route": "r",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
+}
+
+
+class AwsMocks(pulumi.runtime.Mocks):
+    """Answers resource registrations and invokes for one account and region."""
+
+    def __init__(self, region: str = "us-east-1", account_id: str = ACCOUNT_ID) -> None:
+        self.region = region
+        self.account_id = account_id
+
+    # -- resources -----------------------------------------------------------------------------
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+        state = dict(args.inputs)
+        region = str(state.get("region") or self.region)
+        handler = _RESOURCE_STATE.get(args.typ)
+        if handler is not None:
+            resource_id, extra = handler(self, args, region)
+        elif args.typ in _EC2_ID_PREFIX:
+            resource_id = f"{_EC2_ID_PREFIX[args.typ]}-{_hex(args.typ + args.name)}"
+            extra = {"arn": self._arn("ec2", region, f"{args.typ.split(':')[-1].lower()}/{resource_id}")}
+        else:
+            resource_id = f"{args.name}-{_hex(args.typ + args.name, 8)}"
+            extra = {}
+        state.update(extra)
+        if args.typ.startswith("aws:"):
+            state.setdefault("region", region)
+        return resource_id, state
+
+    def _arn(self, service: str, region: str, resource: str) -> str:
+        return f"arn:aws:{service}:{region}:{self.account_id}:{resource}"
+
+    # -- invokes -------------------------------------------------------------------------------
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
+        region = str(args.args.get("region") or self.region)
+        if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            letters = "abc"
+            return {
+                "names": [f"{region}{c}" for c in letters],
+                "zoneIds": [f"{region[:2]}{region.split('-')[1][:1]}1-az{i + 1}" for i in range(3)],
+                "groupNames": [region] * 3,
+                "id": region,
+            }, []
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": self.account_id,
+                "arn": f"arn:aws:iam::{self.account_id}:user/webstack-plan",
+                "userId": "AIDAWEBSTACKPLAN",
+                "id": self.account_id,
+            }, []
+        if args.token == "aws:index/getRegion:getRegion":
+            return {
+                "region": region,
+                "name": region,
+                "id": region,
+                "endpoint": f"ec2.{region}.amazonaws.com",
+                "description": region,
+            }, []
+        if args.token == "aws:index/getPartition:getPartition":
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}, []
+        if args.token == "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+            return {
+                "id": CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST,
+                "name": args.args.get("name", "com.amazonaws.global.cloudfront.origin-facing"),
+                "arn": self._arn("ec2", region, f"prefix-list/{CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST}"),
+                "maxEntries": 55,
+            }, []
+        if args.token == "aws:iam/getPolicyDocument:getPolicyDocument":
+            return {"json": json.dumps(policy_document_json(args.args)), "id": "policy"}, []
+        raise NotImplementedError(f"the offline mocks do not answer invoke {args.token}")
+
+
+def policy_document_json(args: dict[str, Any]) -> dict[str, Any]:
+    """What aws.iam.getPolicyDocument renders for the given statements."""
+    statements = []
+    for st in args.get("statements", []):
+        out: dict[str, Any] = {"Effect": st.get("effect", "Allow")}
+        if st.get("sid"):
+            out["Sid"] = st["sid"]
+        for key, name in (("actions", "Action"), ("resources", "Resource"), ("notActions", "NotAction")):
+            if st.get(key):
+                out[name] = st[key] if len(st[key]) > 1 else st[key][0]
+        for principal in st.get("principals", []):
+            out.setdefault("Principal", {})[principal["type"]] = principal["identifiers"]
+        for cond in st.get("conditions", []):
+            out.setdefault("Condition", {}).setdefault(cond["test"], {})[cond["variable"]] = cond["values"]
+        statements.append(out)
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+StateHandler = Callable[[AwsMocks, pulumi.runtime.MockResourceArgs, str], tuple[str, dict]]
+
+
+def _kms_key(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    h = _hex(a.name, 32)
+    key_id = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+    return key_id, {"keyId": key_id, "arn": m._arn("kms", region, f"key/{key_id}")}
+
+
+def _kms_alias(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    name = _physical_name(a)
+    return name, {"arn": m._arn("kms", region, name)}
+
+
+def _log_group(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    name = _physical_name(a)
+    return name, {"name": name, "arn": m._arn("logs", region, f"log-group:{name}")}
+
+
+def _iam_role(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    name = _physical_name(a)
+    return name, {
+        "name": name,
+        "arn": f"arn:aws:iam::{m.account_id}:role/{name}",
+        "uniqueId": f"AROA{_hex(name, 16).upper()}",
+    }
+
+
+def _iam_role_policy(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    name = _physical_name(a)
+    return f"{a.inputs.get('role', 'role')}:{name}", {"name": name}
+
+
+def _sns_topic(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    arn = m._arn("sns", region, _physical_name(a))
+    return arn, {"arn": arn, "name": _physical_name(a)}
+
+
+def _secret(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    arn = m._arn("secretsmanager", region, f"secret:{_physical_name(a)}-{_hex(a.name, 6)}")
+    return arn, {"arn": arn, "name": _physical_name(a)}
+
+
+def _secret_version(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    version = _hex(a.name, 32)
+    return f"{a.inputs.get('secretId')}|{version}", {"versionId": version, "arn": a.inputs.get("secretId")}
+
+
+def _db_instance(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    identifier = _physical_name(a, "identifier")
+    address = f"{identifier}.c{_hex(region, 11)}.{region}.rds.amazonaws.com"
+    port = int(a.inputs.get("port") or 5432)
+    state: dict[str, Any] = {
+        "identifier": identifier,
+        "arn": m._arn("rds", region, f"db:{identifier}"),
+        "address": address,
+        "endpoint": f"{address}:{port}",
+        "port": port,
+        "resourceId": f"db-{_hex(identifier, 26).upper()}",
+        "hostedZoneId": "Z2R2ITUGPM61AM",
+    }
+    if a.inputs.get("manageMasterUserPassword"):
+        state["masterUserSecrets"] = [
+            {
+                "secretArn": m._arn("secretsmanager", region, f"secret:rds!db-{_hex(identifier, 36)}-AbCdEf"),
+                "kmsKeyId": a.inputs.get("masterUserSecretKmsKeyId") or "",
+                "secretStatus": "active",
+            }
+        ]
+    return identifier, state
+
+
+def _named_arn(service: str, kind: str) -> StateHandler:
+    def handler(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+        name = _physical_name(a)
+        return name, {"name": name, "arn": m._arn(service, region, f"{kind}:{name}")}
+
+    return handler
+
+
+def _replication_group(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    group_id = _physical_name(a, "replicationGroupId")
+    suffix = f"{_hex(group_id, 6)}.{region.replace('-', '')[:6]}.cache.amazonaws.com"
+    count = int(a.inputs.get("numCacheClusters") or 1)
+    return group_id, {
+        "replicationGroupId": group_id,
+        "arn": m._arn("elasticache", region, f"replicationgroup:{group_id}"),
+        "primaryEndpointAddress": f"master.{group_id}.{suffix}",
+        "readerEndpointAddress": f"replica.{group_id}.{suffix}",
+        "memberClusters": [f"{group_id}-{i:03d}" for i in range(1, count + 1)],
+    }
+
+
+def _random_password(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    length = int(a.inputs.get("length") or 32)
+    value = (_hex("password" + a.name, 64) * 4)[:length]
+    return "none", {"result": value, "bcryptHash": "$2a$10$" + _hex(value, 53)}
+
+
+def _provider(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    return _hex(a.name, 8) + "-" + _hex(a.typ, 4), dict(a.inputs)
+
+
+def _eip(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    allocation = f"eipalloc-{_hex(a.name)}"
+    octet = int(_hex(a.name, 2), 16)
+    return allocation, {"allocationId": allocation, "publicIp": f"203.0.113.{octet % 254 + 1}"}
+
+
+_RESOURCE_STATE: dict[str, StateHandler] = {
+    "aws:kms/key:Key": _kms_key,
+    "aws:kms/alias:Alias": _kms_alias,
+    "aws:cloudwatch/logGroup:LogGroup": _log_group,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": _named_arn("cloudwatch", "alarm"),
+    "aws:iam/role:Role": _iam_role,
+    "aws:iam/rolePolicy:RolePolicy": _iam_role_policy,
+    "aws:sns/topic:Topic": _sns_topic,
+    "aws:secretsmanager/secret:Secret": _secret,
+    "aws:secretsmanager/secretVersion:SecretVersion": _secret_version,
+    "aws:rds/instance:Instance": _db_instance,
+    "aws:rds/subnetGroup:SubnetGroup": _named_arn("rds", "subgrp"),
+    "aws:rds/parameterGroup:ParameterGroup": _named_arn("rds", "pg"),
+    "aws:elasticache/subnetGroup:SubnetGroup": _named_arn("elasticache", "subnetgroup"),
+    "aws:elasticache/replicationGroup:ReplicationGroup": _replication_group,
+    "aws:ec2/eip:Eip": _eip,
+    "random:index/randomPassword:RandomPassword": _random_password,
+    "pulumi:providers:aws": _provider,
+    "pulumi:providers:random": _provider,
+}

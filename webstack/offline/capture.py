@@ -1,0 +1,117 @@
+"""A mock resource monitor that records every registration the way the engine receives it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from google.protobuf import json_format
+from pulumi.runtime.mocks import MockMonitor, Mocks
+from pulumi.runtime.proto import resource_pb2
+
+# Special signature keys of the Pulumi property wire format.
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SIG_SECRET = "1b47061264138c4ac30d75fd1eb44270"
+SIG_RESOURCE_REF = "5cf8f73096256a8f31e491e813e4eb8e"
+SIG_OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
+SIG_ASSET = "c44067f5952c0a294b673a41bacd8c17"
+SIG_ARCHIVE = "0def7320c3a5731c473e5ecbe6d01bc7"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+SECRET_MASK = "[secret]"
+
+
+def engine_value(value: Any) -> Any:
+    """A wire value as `pulumi preview --json` shows it: secrets masked, references as URNs."""
+    if isinstance(value, dict):
+        sig = value.get(SIG_KEY)
+        if sig == SIG_SECRET:
+            return SECRET_MASK
+        if sig == SIG_RESOURCE_REF:
+            return value.get("urn")
+        if sig == SIG_OUTPUT:
+            return SECRET_MASK if value.get("secret") else engine_value(value.get("value"))
+        if sig in (SIG_ASSET, SIG_ARCHIVE):
+            return {k: v for k, v in value.items() if k != SIG_KEY}
+        return {k: engine_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [engine_value(v) for v in value]
+    if value == UNKNOWN:
+        return "[unknown]"
+    return value
+
+
+def has_secret(value: Any) -> bool:
+    if isinstance(value, dict):
+        return value.get(SIG_KEY) == SIG_SECRET or any(has_secret(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_secret(v) for v in value)
+    return False
+
+
+@dataclass
+class Registration:
+    """One RegisterResource request: what the engine (and so a policy pack) sees."""
+
+    type: str
+    name: str
+    urn: str
+    custom: bool
+    parent: str
+    inputs: dict[str, Any]
+    dependencies: list[str]
+    property_dependencies: dict[str, list[str]]
+    provider: str
+    protect: bool
+    id: str = ""
+    secret_inputs: list[str] = field(default_factory=list)
+
+
+class CapturingMonitor(MockMonitor):
+    """MockMonitor that keeps each registration in order and makes URNs as the engine does."""
+
+    def __init__(self, mocks: Mocks, project: str, stack: str) -> None:
+        super().__init__(mocks)
+        self.project = project
+        self.stack = stack
+        self.registrations: list[Registration] = []
+        self.stack_urn = f"urn:pulumi:{stack}::{project}::pulumi:pulumi:Stack::{project}-{stack}"
+        self.stack_outputs: dict[str, Any] = {}
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        # Children of the stack carry no parent type; deeper children carry the chain of types.
+        if parent and parent != self.stack_urn:
+            parent_type = parent.split("::")[2]
+            type_ = f"{parent_type}${type_}"
+        return f"urn:pulumi:{self.stack}::{self.project}::{type_}::{name}"
+
+    def RegisterResource(self, request: Any) -> Any:
+        if request.type == "pulumi:pulumi:Stack":
+            self.registrations.append(self._record(request, self.stack_urn, "", {}))
+            return resource_pb2.RegisterResourceResponse(urn=self.stack_urn)
+        response = super().RegisterResource(request)
+        wire = json_format.MessageToDict(request.object)
+        self.registrations.append(self._record(request, response.urn, response.id, wire))
+        return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        if request.urn == self.stack_urn:
+            self.stack_outputs = json_format.MessageToDict(request.outputs)
+        return super().RegisterResourceOutputs(request)
+
+    def _record(self, request: Any, urn: str, resource_id: str, wire: dict[str, Any]) -> Registration:
+        return Registration(
+            type=request.type,
+            name=request.name,
+            urn=urn,
+            custom=bool(request.custom),
+            parent=request.parent or ("" if urn == self.stack_urn else self.stack_urn),
+            inputs=engine_value(wire),
+            dependencies=list(request.dependencies),
+            property_dependencies={
+                key: list(deps.urns) for key, deps in request.propertyDependencies.items()
+            },
+            provider=request.provider,
+            protect=bool(request.protect) if request.HasField("protect") else False,
+            id=resource_id or "",
+            secret_inputs=sorted(k for k, v in wire.items() if has_secret(v)),
+        )

@@ -1,0 +1,93 @@
+"""Run a Pulumi program in this process against the AWS-like mocks and capture what it registers."""
+
+from __future__ import annotations
+
+import runpy
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import settings
+from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _sync_await
+
+from .aws_mocks import AwsMocks
+from .capture import CapturingMonitor, Registration, engine_value
+
+
+@dataclass
+class ProgramRun:
+    project: str
+    stack: str
+    registrations: list[Registration]
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def custom(self) -> list[Registration]:
+        return [r for r in self.registrations if r.custom]
+
+    def of_type(self, resource_type: str) -> list[Registration]:
+        return [r for r in self.registrations if r.type == resource_type]
+
+    def named(self, name: str) -> Registration:
+        found = [r for r in self.registrations if r.name == name]
+        if len(found) != 1:
+            raise KeyError(f"{len(found)} resources named {name!r}")
+        return found[0]
+
+    def by_urn(self) -> dict[str, Registration]:
+        return {r.urn: r for r in self.registrations}
+
+    def children_of(self, parent: Registration) -> list[Registration]:
+        return [r for r in self.registrations if r.parent == parent.urn]
+
+
+_NO_STACK_YET: Any = object()
+
+
+class ProgramError(Exception):
+    """The program raised; ``registrations`` holds what it registered before that."""
+
+    def __init__(self, cause: BaseException, registrations: list[Registration]) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+        self.registrations = registrations
+
+
+def run_program(
+    program: Callable[[], Any],
+    *,
+    project: str,
+    stack: str,
+    config: Mapping[str, str],
+    secret_keys: Sequence[str] = (),
+    region: str = "us-east-1",
+) -> ProgramRun:
+    """Evaluate ``program`` with ``config`` as the stack config; raise ProgramError if it fails."""
+    mocks = AwsMocks(region=region)
+    monitor = CapturingMonitor(mocks, project, stack)
+    # A stand-in root keeps set_mocks from making and finishing a stack of its own: run_in_stack
+    # makes the one that collects exports, as the real language host does.
+    settings.ROOT.set(_NO_STACK_YET)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
+    settings.ROOT.set(None)
+    pulumi.runtime.set_all_config(dict(config), list(secret_keys))
+    try:
+        _sync_await(run_in_stack(program))
+    except BaseException as error:
+        raise ProgramError(error, list(monitor.registrations)) from error
+    finally:
+        settings.ROOT.set(None)
+    outputs = {k: engine_value(v) for k, v in monitor.stack_outputs.items()}
+    return ProgramRun(project, stack, list(monitor.registrations), outputs)
+
+
+def main_program(root: Path) -> Callable[[], Any]:
+    """The project's real ``__main__.py``, run as the Pulumi language host runs it."""
+    main = root / "__main__.py"
+
+    def program() -> None:
+        runpy.run_path(str(main), run_name="__main__")
+
+    return program

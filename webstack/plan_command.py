@@ -1,0 +1,92 @@
+"""`webstack plan`: evaluate the real program for one stack offline and write the plan JSON."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from rich.console import Console
+
+from .config_problems import ConfigError, Problem
+from .offline.plan_json import plan_document
+from .offline.program import ProgramError, ProgramRun, main_program, run_program
+from .plan_tree import plan_tree
+from .stack_settings import (
+    PROJECT,
+    as_pulumi_config,
+    available_stacks,
+    parse_stack_config,
+    read_config_file,
+    stack_file,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PLAN_DIR = Path(".webstack") / "plans"
+PROVIDER_VERSIONS = {"aws": "7_51_1", "random": "4_21_4"}
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed without a traceback, exit code 2."""
+
+
+@dataclass
+class PlanResult:
+    stack: str
+    plan: dict[str, Any]
+    path: Path
+    run: ProgramRun
+    seconds: float
+
+
+def resolve_config_file(stack: str | None, config: Path | None, root: Path) -> tuple[str, Path]:
+    if config is not None:
+        if not config.is_file():
+            raise UserError(f"--config {config}: no such file")
+        return stack or config.stem.removeprefix("Pulumi."), config
+    if stack is None:
+        raise UserError("name a stack (e.g. `webstack plan dev`) or give --config FILE")
+    path = stack_file(root, stack)
+    if not path.is_file():
+        stacks = ", ".join(available_stacks(root)) or "none"
+        raise UserError(f"no stack {stack!r}: {path.name} does not exist (stacks here: {stacks})")
+    return stack, path
+
+
+def build_plan(
+    stack: str | None, config: Path | None = None, out: Path | None = None, root: Path = PROJECT_ROOT
+) -> PlanResult:
+    """Validate the stack config, run the program under mocks, write the plan JSON."""
+    started = time.perf_counter()
+    stack, path = resolve_config_file(stack, config, root)
+    raw, secret_keys = read_config_file(path)
+    settings = parse_stack_config(raw, stack, path.name)
+    try:
+        run = run_program(
+            main_program(root),
+            project=PROJECT,
+            stack=stack,
+            config=as_pulumi_config(raw),
+            secret_keys=secret_keys,
+            region=settings.region,
+        )
+    except ProgramError as error:
+        if isinstance(error.cause, pulumi.RunError):
+            raise ConfigError(path.name, [Problem("(program)", str(error.cause))]) from None
+        raise
+    plan = plan_document(run, PROVIDER_VERSIONS)
+    target = out or root / DEFAULT_PLAN_DIR / f"{stack}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(plan, indent=2, sort_keys=False) + "\n")
+    return PlanResult(stack, plan, target, run, time.perf_counter() - started)
+
+
+def print_plan(result: PlanResult, console: Console) -> None:
+    console.print(plan_tree(result.plan, f"{PROJECT}-{result.stack}"))
+    console.print(
+        f"\nPlan written to [bold]{result.path}[/] "
+        f"({len(result.plan['steps'])} resources, {result.seconds:.1f} s)"
+    )

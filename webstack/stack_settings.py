@@ -1,0 +1,127 @@
+"""From the keys of Pulumi.<stack>.yaml (read by the Pulumi CLI, or from the file for an offline
+plan) to a validated StackConfig, or one ConfigError listing every problem."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from pulumi.runtime.config import CONFIG, get_config_env
+from pydantic import ValidationError
+
+from .config import SECTION_MODELS, Section, StackConfig
+from .config_checks import SECTION_CHECKS, cross_section_problems
+from .config_problems import ConfigError, Problem, problems_from_validation, raise_if_any
+
+PROJECT = "webstack"
+SECRET_PLACEHOLDER = "[secret]"
+
+
+def parse_config_value(text: str) -> Any:
+    """Pulumi hands every config value to the program as a string; structured ones are JSON."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def model_input(raw: Mapping[str, Any], stack: str) -> dict[str, Any]:
+    """``aws:region`` and ``webstack:*`` keys, with the stack name as the default environment."""
+    data: dict[str, Any] = {"environment": stack}
+    for key, value in raw.items():
+        namespace, _, name = key.partition(":")
+        if key == "aws:region":
+            data["region"] = value
+        elif namespace == PROJECT:
+            data[name] = value
+    if data.get("api") is None:
+        data.pop("api", None)
+    return data
+
+
+def _valid_sections(data: Mapping[str, Any]) -> dict[str, Section | None]:
+    sections: dict[str, Section | None] = {}
+    for name, model in SECTION_MODELS.items():
+        if name not in data:
+            sections[name] = None if name == "api" else model()
+            continue
+        try:
+            sections[name] = model.model_validate(data[name])
+        except ValidationError:
+            sections[name] = None
+    return sections
+
+
+def parse_stack_config(raw: Mapping[str, Any], stack: str, source: str) -> StackConfig:
+    """Validate everything at once; raise ConfigError naming each bad key."""
+    data = model_input(raw, stack)
+    problems: list[Problem] = []
+    config: StackConfig | None = None
+    try:
+        config = StackConfig.model_validate(data)
+    except ValidationError as error:
+        problems += problems_from_validation(error, StackConfig)
+    sections = _valid_sections(data)
+    for name, section in sections.items():
+        if section is not None and name in SECTION_CHECKS:
+            problems += SECTION_CHECKS[name](section)
+    problems += cross_section_problems(sections)
+    raise_if_any(source, problems)
+    assert config is not None
+    return config
+
+
+def stack_file(root: Path, stack: str) -> Path:
+    return root / f"Pulumi.{stack}.yaml"
+
+
+def available_stacks(root: Path) -> list[str]:
+    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+
+
+def read_config_file(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """The ``config:`` map of a stack file, and the keys whose values are encrypted secrets."""
+    source = path.name
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(source, [Problem("(file)", f"is not valid YAML: {error}")]) from None
+    if not isinstance(document, dict) or not isinstance(document.get("config", {}), dict):
+        raise ConfigError(source, [Problem("config", "must be a mapping of config keys")])
+    raw: dict[str, Any] = {}
+    secret_keys: list[str] = []
+    for key, value in (document.get("config") or {}).items():
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            raw[str(key)] = SECRET_PLACEHOLDER
+            secret_keys.append(str(key))
+        else:
+            raw[str(key)] = value
+    return raw, secret_keys
+
+
+def as_pulumi_config(raw: Mapping[str, Any]) -> dict[str, str]:
+    """The strings the Pulumi CLI would hand the program for these values."""
+    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}
+
+
+def from_pulumi_runtime() -> StackConfig:
+    """The config of the running Pulumi program (real engine or mocks)."""
+    values = {**get_config_env(), **CONFIG.get()}
+    raw = {k: parse_config_value(v) if isinstance(v, str) else v for k, v in values.items()}
+    stack = pulumi.get_stack()
+    return parse_stack_config(raw, stack, f"Pulumi.{stack}.yaml")
+
+
+__all__ = [
+    "ConfigError",
+    "as_pulumi_config",
+    "available_stacks",
+    "from_pulumi_runtime",
+    "parse_stack_config",
+    "read_config_file",
+    "stack_file",
+]
