@@ -50,9 +50,7 @@ def test_exactly_full_vpc_fits():
 
 
 def test_too_small_vpc_names_the_shortfall():
-    with pytest.raises(
-        SubnetLayoutError, match=r"10.0.0.0/24 holds 256 addresses but 2 AZs .* need 512"
-    ):
+    with pytest.raises(SubnetLayoutError, match=r"10.0.0.0/24 holds 256 addresses but 2 AZs .* need 512"):
         plan_subnets("10.0.0.0/24", 2, TierPrefixes(public=26, private=25, isolated=26))
 
 

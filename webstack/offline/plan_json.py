@@ -26,7 +26,7 @@ def new_state(reg: Registration, default_provider: str) -> dict[str, Any]:
         "dependencies": reg.dependencies,
         "propertyDependencies": reg.property_dependencies,
     }
-    if reg.custom:
+    if reg.custom and not reg.type.startswith("pulumi:providers:"):
         state["provider"] = provider
     return state
 

@@ -23,6 +23,9 @@ class ProgramRun:
     stack: str
     registrations: list[Registration]
     outputs: dict[str, Any] = field(default_factory=dict)
+    # What the mocks answered for each resource (its outputs), by URN: for tests that look for
+    # generated values, never written into a plan.
+    states: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def custom(self) -> list[Registration]:
         return [r for r in self.registrations if r.custom]
@@ -80,7 +83,8 @@ def run_program(
     finally:
         settings.ROOT.set(None)
     outputs = {k: engine_value(v) for k, v in monitor.stack_outputs.items()}
-    return ProgramRun(project, stack, list(monitor.registrations), outputs)
+    states = {urn: dict(r.state) for urn, r in monitor.resources.items()}
+    return ProgramRun(project, stack, list(monitor.registrations), outputs, states)
 
 
 def main_program(root: Path) -> Callable[[], Any]:

@@ -1,0 +1,182 @@
+"""Invalid stack config fails before any resource exists, with one message naming every bad key."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+import yaml
+
+from webstack.cli import main
+from webstack.config_problems import ConfigError
+from webstack.offline.program import ProgramError, main_program, run_program
+from webstack.stack_settings import as_pulumi_config, parse_stack_config, read_config_file
+
+from .helpers import ROOT
+
+VALID: dict[str, Any] = read_config_file(ROOT / "Pulumi.prod.yaml")[0]
+
+
+def with_change(key: str, path: str | None, value: Any) -> dict[str, Any]:
+    """The prod config with one key (or one nested field of it) changed; value ... deletes."""
+    raw = copy.deepcopy(VALID)
+    if path is None:
+        if value is ...:
+            raw.pop(key)
+        else:
+            raw[key] = value
+        return raw
+    target = raw.setdefault(key, {})
+    *parents, leaf = path.split(".")
+    for part in parents:
+        target = target.setdefault(part, {})
+    if value is ...:
+        target.pop(leaf)
+    else:
+        target[leaf] = value
+    return raw
+
+
+# (case id, config, key named in the message, words the message must hold)
+BAD_CONFIGS = [
+    ("region-unknown", with_change("aws:region", None, "mars-north-1"), "aws:region", "me-south-1"),
+    ("region-missing", with_change("aws:region", None, ...), "aws:region", "required"),
+    ("unknown-top-key", with_change("webstack:netwrk", None, {}), "webstack:netwrk", "allowed keys"),
+    ("unknown-nested-key", with_change("webstack:database", "storage", 5), "webstack:database.storage",
+     "allowed keys: engine_version"),
+    ("name-prefix-uppercase", with_change("webstack:name_prefix", None, "ExiusCart"), "webstack:name_prefix",
+     "pattern"),
+    ("name-prefix-too-long", with_change("webstack:name_prefix", None, "a" * 40), "webstack:name_prefix",
+     "pattern"),
+    ("tags-not-mapping", with_change("webstack:tags", None, ["a", "b"]), "webstack:tags", "dictionary"),
+    ("tags-reserved-prefix", with_change("webstack:tags", None, {"aws:owner": "x"}), "webstack:tags",
+     "reserved"),
+    ("log-retention-not-allowed", with_change("webstack:log_retention_days", None, 10),
+     "webstack:log_retention_days", "14"),
+    ("cidr-not-a-network", with_change("webstack:network", "cidr", "10.0.0.300/16"), "webstack:network.cidr",
+     "IPv4"),
+    ("cidr-public-range", with_change("webstack:network", "cidr", "8.8.0.0/16"), "webstack:network.cidr",
+     "private range"),
+    ("cidr-too-large", with_change("webstack:network", "cidr", "10.0.0.0/8"), "webstack:network.cidr",
+     "/16 to /28"),
+    ("cidr-cannot-hold-subnets", with_change("webstack:network", "cidr", "10.0.0.0/21"),
+     "webstack:network.cidr", "must be longer"),
+    ("cidr-too-few-addresses", with_change("webstack:network", "subnet_prefixes",
+     {"public": 24, "private": 17, "isolated": 24}), "webstack:network.cidr", "addresses"),
+    ("az-count-one", with_change("webstack:network", "az_count", 1), "webstack:network.az_count",
+     "greater than or equal to 2"),
+    ("az-count-wrong-type", with_change("webstack:network", "az_count", "two"), "webstack:network.az_count",
+     "integer"),
+    ("nat-unknown", with_change("webstack:network", "nat", "double"), "webstack:network.nat",
+     "'none', 'single' or 'per_az'"),
+    ("nat-none-with-api-no-endpoints", with_change("webstack:network", "nat", "none"), "webstack:network.nat",
+     "ecr.api, ecr.dkr, logs, secretsmanager"),
+    ("endpoint-unknown", with_change("webstack:network", "interface_endpoints", ["ecr.api", "s3"]),
+     "webstack:network.interface_endpoints[1]", "'ecr.dkr'"),
+    ("db-engine-version", with_change("webstack:database", "engine_version", "9.6"),
+     "webstack:database.engine_version", "'15'"),
+    ("db-class-pattern", with_change("webstack:database", "instance_class", "t4g.micro"),
+     "webstack:database.instance_class", "pattern"),
+    ("db-storage-below-minimum", with_change("webstack:database", "allocated_storage_gb", 10),
+     "webstack:database.allocated_storage_gb", "greater than or equal to 20"),
+    ("db-max-storage-below-allocated", with_change("webstack:database", "max_allocated_storage_gb", 20)
+     | {"webstack:database": {**VALID["webstack:database"], "allocated_storage_gb": 50,
+                              "max_allocated_storage_gb": 30}},
+     "webstack:database.max_allocated_storage_gb", "at least allocated_storage_gb (50)"),
+    ("db-backup-days-zero", with_change("webstack:database", "backup_retention_days", 0),
+     "webstack:database.backup_retention_days", "greater than or equal to 1"),
+    ("db-backup-days-too-many", with_change("webstack:database", "backup_retention_days", 90),
+     "webstack:database.backup_retention_days", "less than or equal to 35"),
+    ("db-multi-az-not-bool", with_change("webstack:database", "multi_az", "sometimes"),
+     "webstack:database.multi_az", "boolean"),
+    ("db-monitoring-interval", with_change("webstack:database", "monitoring_interval_seconds", 45),
+     "webstack:database.monitoring_interval_seconds", "60"),
+    ("db-unknown-class-needs-connections", with_change("webstack:database", "instance_class", "db.x2g.large"),
+     "webstack:database.max_connections_alarm", "db.x2g.large"),
+    ("cache-engine-unknown", with_change("webstack:cache", "engine", "memcached"), "webstack:cache.engine",
+     "'redis' or 'valkey'"),
+    ("cache-version-for-engine", with_change("webstack:cache", "engine", "valkey"),
+     "webstack:cache.engine_version", "7.2, 8.0, 8.1"),
+    ("cache-replicas-without-failover", with_change("webstack:cache", "automatic_failover", False),
+     "webstack:cache.automatic_failover", "replicas is 1"),
+    ("cache-failover-without-replicas", with_change("webstack:cache", "replicas", 0),
+     "webstack:cache.replicas", "1 or more"),
+    ("cache-node-type-pattern", with_change("webstack:cache", "node_type", "t4g.small"),
+     "webstack:cache.node_type", "pattern"),
+    ("api-cpu-not-fargate", with_change("webstack:api", "cpu", 300), "webstack:api.cpu", "256"),
+    ("api-memory-for-cpu", with_change("webstack:api", "memory_mib", 512), "webstack:api.memory_mib",
+     "allows memory_mib 2048, 3072, 4096, 5120, 6144, 7168, 8192"),
+    ("api-desired-outside-range", with_change("webstack:api", "desired_count", 20),
+     "webstack:api.desired_count", "between min_count and max_count (2..10)"),
+    ("api-architecture", with_change("webstack:api", "architecture", "arm"), "webstack:api.architecture",
+     "'ARM64' or 'X86_64'"),
+    ("alerts-email", with_change("webstack:alerts", "email", "not-an-address"), "webstack:alerts.email",
+     "pattern"),
+]  # fmt: skip
+
+
+CASE_IDS = [c[0] for c in BAD_CONFIGS]
+
+
+@pytest.mark.parametrize(("raw", "key", "words"), [c[1:] for c in BAD_CONFIGS], ids=CASE_IDS)
+def test_bad_config_is_reported_by_key_with_allowed_values(raw, key, words):
+    with pytest.raises(ConfigError) as caught:
+        parse_stack_config(raw, "prod", "Pulumi.prod.yaml")
+    keys = [p.key for p in caught.value.problems]
+    assert key in keys, str(caught.value)
+    assert words in str(caught.value)
+    assert str(caught.value).startswith("Pulumi.prod.yaml: ")
+
+
+def test_at_least_25_distinct_bad_configs():
+    assert len({c[0] for c in BAD_CONFIGS}) >= 25
+
+
+@pytest.mark.parametrize(("raw", "key"), [c[1:3] for c in BAD_CONFIGS], ids=CASE_IDS)
+def test_the_program_registers_nothing_for_bad_config(raw, key):
+    with pytest.raises(ProgramError) as caught:
+        run_program(main_program(ROOT), project="webstack", stack="prod", config=as_pulumi_config(raw))
+    assert isinstance(caught.value.cause, pulumi.RunError)
+    assert key in str(caught.value.cause)
+    assert [r.type for r in caught.value.registrations] == ["pulumi:pulumi:Stack"]
+
+
+def test_every_problem_in_one_message():
+    raw = copy.deepcopy(VALID)
+    raw["aws:region"] = "nowhere-1"
+    raw["webstack:network"] = {**raw["webstack:network"], "nat": "many", "cidr": "10.0.0.0/21"}
+    raw["webstack:database"] = {**raw["webstack:database"], "backup_retention_days": 0}
+    raw["webstack:cache"] = {**raw["webstack:cache"], "automatic_failover": False}
+    raw["webstack:typo"] = 1
+    with pytest.raises(ConfigError) as caught:
+        parse_stack_config(raw, "prod", "Pulumi.prod.yaml")
+    message = str(caught.value)
+    assert message.startswith("Pulumi.prod.yaml: 5 config problems")
+    for key in (
+        "aws:region",
+        "webstack:network.nat",
+        "webstack:database.backup_retention_days",
+        "webstack:cache.automatic_failover",
+        "webstack:typo",
+    ):
+        assert f"  - {key}: " in message
+
+
+def test_cli_prints_the_report_without_traceback_and_exits_2(tmp_path: Path, capsys):
+    bad = tmp_path / "Pulumi.broken.yaml"
+    raw = with_change("webstack:cache", "engine", "memcached")
+    bad.write_text(yaml.safe_dump({"config": raw}))
+    assert main(["plan", "--config", str(bad), "--out", str(tmp_path / "plan.json")]) == 2
+    err = capsys.readouterr().err
+    assert "webstack:cache.engine: must be one of: 'redis' or 'valkey'" in " ".join(err.split())
+    assert "Traceback" not in err
+    assert not (tmp_path / "plan.json").exists()
+
+
+def test_shipped_stacks_are_valid():
+    for stack in ("dev", "prod"):
+        config = parse_stack_config(read_config_file(ROOT / f"Pulumi.{stack}.yaml")[0], stack, stack)
+        assert config.environment == stack

@@ -1,0 +1,196 @@
+"""ManagedPostgres under mocks."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+
+from components import ManagedPostgres, ManagedPostgresArgs
+
+from .helpers import ancestors, as_list, document, one, render, statements
+
+INSTANCE = "aws:rds/instance:Instance"
+
+
+def postgres_run(**overrides):
+    def program():
+        app = pulumi_aws_sg("app")
+        worker = pulumi_aws_sg("worker")
+        args = ManagedPostgresArgs(
+            identifier="acme-prod-db",
+            vpc_id="vpc-123",
+            subnet_ids=["subnet-a", "subnet-b"],
+            client_security_group_ids=[app.id, worker.id],
+            **overrides,
+        )
+        ManagedPostgres("database", args)
+
+    return render(program, region="me-south-1")
+
+
+def pulumi_aws_sg(name):
+    return aws.ec2.SecurityGroup(name, vpc_id="vpc-123", description=f"{name} tasks")
+
+
+def primary(run):
+    return run.named("database-primary")
+
+
+def test_security_group_admits_5432_only_from_the_given_groups():
+    run = postgres_run()
+    db_sg = run.named("database-sg")
+    sources = {run.named("app").id, run.named("worker").id}
+    rules = [r for r in run.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")]
+    assert {r.inputs["referencedSecurityGroupId"] for r in rules} == sources
+    for rule in rules:
+        assert rule.inputs["securityGroupId"] == db_sg.id
+        assert (rule.inputs["ipProtocol"], rule.inputs["fromPort"], rule.inputs["toPort"]) == (
+            "tcp",
+            5432,
+            5432,
+        )
+        assert "cidrIpv4" not in rule.inputs and "cidrIpv6" not in rule.inputs
+    assert "ingress" not in db_sg.inputs and "egress" not in db_sg.inputs
+    assert run.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule") == []
+    assert primary(run).inputs["vpcSecurityGroupIds"] == [db_sg.id]
+
+
+def test_storage_is_gp3_encrypted_with_the_components_rotating_cmk_and_autoscales():
+    run = postgres_run()
+    key = one(run, "aws:kms/key:Key")
+    key_arn = f"arn:aws:kms:me-south-1:123456789012:key/{key.id}"
+    db = primary(run).inputs
+    assert db["storageEncrypted"] is True
+    assert db["kmsKeyId"] == key_arn
+    assert db["storageType"] == "gp3"
+    assert (db["allocatedStorage"], db["maxAllocatedStorage"]) == (20, 100)
+    assert key.inputs["enableKeyRotation"] is True
+    assert db["performanceInsightsEnabled"] is True
+    assert db["performanceInsightsKmsKeyId"] == key_arn
+
+
+def test_master_password_is_managed_by_rds_in_secrets_manager_with_the_cmk():
+    run = postgres_run()
+    db = primary(run).inputs
+    assert db["manageMasterUserPassword"] is True
+    assert db["masterUserSecretKmsKeyId"].endswith(one(run, "aws:kms/key:Key").id)
+    assert "password" not in db and "passwordWo" not in db
+
+
+def test_private_tls_only_with_iam_auth_monitoring_and_log_exports():
+    run = postgres_run()
+    db = primary(run).inputs
+    assert db["publiclyAccessible"] is False
+    assert db["iamDatabaseAuthenticationEnabled"] is True
+    assert db["monitoringInterval"] == 60
+    assert db["enabledCloudwatchLogsExports"] == ["postgresql", "upgrade"]
+    assert db["engine"] == "postgres" and db["engineVersion"] == "15"
+    params = one(run, "aws:rds/parameterGroup:ParameterGroup")
+    assert params.inputs["family"] == "postgres15"
+    values = {p["name"]: p["value"] for p in params.inputs["parameters"]}
+    assert values["rds.force_ssl"] == "1"
+    assert values["log_min_duration_statement"] == "1000"
+    assert db["parameterGroupName"] == params.id
+    subnets = one(run, "aws:rds/subnetGroup:SubnetGroup")
+    assert subnets.inputs["subnetIds"] == ["subnet-a", "subnet-b"]
+    assert db["dbSubnetGroupName"] == subnets.id
+
+
+def test_log_groups_exist_before_rds_creates_them_encrypted_and_retained():
+    run = postgres_run(log_retention_days=90)
+    groups = {g.inputs["name"]: g for g in run.of_type("aws:cloudwatch/logGroup:LogGroup")}
+    assert set(groups) == {
+        "/aws/rds/instance/acme-prod-db/postgresql",
+        "/aws/rds/instance/acme-prod-db/upgrade",
+    }
+    for group in groups.values():
+        assert group.inputs["retentionInDays"] == 90
+        assert group.inputs["kmsKeyId"].startswith("arn:aws:kms:me-south-1:")
+        assert group.urn in primary(run).dependencies
+
+
+def test_monitoring_role_is_inline_least_privilege_not_an_aws_managed_policy():
+    run = postgres_run()
+    role = one(run, "aws:iam/role:Role")
+    (trust,) = statements(document(role, "assumeRolePolicy"))
+    assert trust["Principal"] == {"Service": "monitoring.rds.amazonaws.com"}
+    assert run.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment") == []
+    assert "managedPolicyArns" not in role.inputs
+    policy = one(run, "aws:iam/rolePolicy:RolePolicy")
+    for statement in statements(document(policy, "policy")):
+        assert all(":*:" not in r for r in as_list(statement["Resource"]))
+        assert all(not a.endswith(":*") for a in as_list(statement["Action"]))
+
+
+def test_dev_defaults_single_az_short_backups_no_protection():
+    run = postgres_run(
+        multi_az=False, backup_retention_days=7, deletion_protection=False, final_snapshot=False
+    )
+    db = primary(run)
+    assert db.inputs["multiAz"] is False
+    assert db.inputs["backupRetentionPeriod"] == 7
+    assert db.inputs["deletionProtection"] is False
+    assert db.inputs["skipFinalSnapshot"] is True
+    assert db.protect is False
+
+
+def test_prod_settings_multi_az_30_day_backups_protection_and_final_snapshot():
+    run = postgres_run(multi_az=True, backup_retention_days=30, deletion_protection=True, final_snapshot=True)
+    db = primary(run)
+    assert db.inputs["multiAz"] is True
+    assert db.inputs["backupRetentionPeriod"] == 30
+    assert db.inputs["deletionProtection"] is True
+    assert db.inputs["skipFinalSnapshot"] is False
+    assert db.inputs["finalSnapshotIdentifier"] == "acme-prod-db-final"
+    assert db.inputs["copyTagsToSnapshot"] is True
+    assert db.protect is True
+
+
+def test_read_replica_follows_the_primary_and_is_encrypted_and_private():
+    run = postgres_run(read_replicas=1)
+    replica = run.named("database-replica-0")
+    assert replica.inputs["replicateSourceDb"] == "acme-prod-db"
+    assert replica.inputs["identifier"] == "acme-prod-db-replica-1"
+    assert replica.inputs["storageEncrypted"] is True
+    assert replica.inputs["publiclyAccessible"] is False
+    assert "manageMasterUserPassword" not in replica.inputs
+    names = {g.inputs["name"] for g in run.of_type("aws:cloudwatch/logGroup:LogGroup")}
+    assert "/aws/rds/instance/acme-prod-db-replica-1/postgresql" in names
+
+
+def test_alarms_cpu_storage_connections_to_the_given_topic():
+    topic = "arn:aws:sns:me-south-1:123456789012:alerts"
+    run = postgres_run(instance_class="db.t4g.small", alarm_actions=[topic])
+    alarms = {a.inputs["metricName"]: a.inputs for a in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    assert set(alarms) == {"CPUUtilization", "FreeStorageSpace", "DatabaseConnections"}
+    assert alarms["CPUUtilization"]["threshold"] == 80
+    assert alarms["FreeStorageSpace"]["threshold"] == pytest.approx(0.2 * 20 * 1024**3)
+    assert alarms["DatabaseConnections"]["threshold"] == int(int(2 * 0.9 * 2**30 / 9531392) * 0.8)
+    for alarm in alarms.values():
+        assert alarm["dimensions"] == {"DBInstanceIdentifier": "acme-prod-db"}
+        assert alarm["alarmActions"] == [topic]
+
+
+def test_unknown_instance_class_without_connection_threshold_is_refused():
+    with pytest.raises(Exception, match=r"max_connections_alarm is required for db\.x2g\.large"):
+        postgres_run(instance_class="db.x2g.large")
+
+
+def test_every_child_is_parented_to_the_component():
+    run = postgres_run(read_replicas=1)
+    component = one(run, "webstack:data:ManagedPostgres")
+    for reg in run.registrations:
+        if reg.custom and reg.name not in ("app", "worker"):
+            assert component in ancestors(run, reg), reg.urn
+
+
+def test_master_secret_arn_comes_from_rds():
+    def program():
+        db = ManagedPostgres(
+            "database", ManagedPostgresArgs(identifier="x-db", vpc_id="vpc-1", subnet_ids=["a", "b"])
+        )
+        pulumi.export("arn", db.master_secret_arn)
+
+    run = render(program)
+    assert run.outputs["arn"].startswith("arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-")

@@ -1,0 +1,111 @@
+"""`python -m webstack plan`: the CLI a newcomer runs first."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from webstack.cli import main
+
+from .helpers import ROOT
+
+
+@pytest.fixture(scope="module")
+def dev_plan(tmp_path_factory):
+    out = tmp_path_factory.mktemp("plan") / "dev.json"
+    assert main(["plan", "dev", "--out", str(out)]) == 0
+    return json.loads(out.read_text())
+
+
+def test_plan_json_has_the_shape_of_pulumi_preview(dev_plan):
+    assert dev_plan["changeSummary"] == {"create": len(dev_plan["steps"])}
+    for step in dev_plan["steps"]:
+        assert step["op"] == "create"
+        state = step["newState"]
+        assert state["urn"] == step["urn"]
+        for key in (
+            "type",
+            "urn",
+            "custom",
+            "parent",
+            "inputs",
+            "dependencies",
+            "propertyDependencies",
+            "protect",
+        ):
+            assert key in state, (key, step["urn"])
+        if state["custom"] and not state["type"].startswith("pulumi:providers:"):
+            assert state["provider"].startswith("urn:pulumi:dev::webstack::pulumi:providers:")
+    stack = dev_plan["steps"][0]["newState"]
+    assert stack["type"] == "pulumi:pulumi:Stack"
+    assert stack["urn"] == "urn:pulumi:dev::webstack::pulumi:pulumi:Stack::webstack-dev"
+
+
+def test_urns_carry_the_parent_type_chain_like_the_engine(dev_plan):
+    urns = {s["urn"] for s in dev_plan["steps"]}
+    assert "urn:pulumi:dev::webstack::webstack:network:SecureVpc::network" in urns
+    assert "urn:pulumi:dev::webstack::webstack:network:SecureVpc$aws:ec2/vpc:Vpc::network-vpc" in urns
+
+
+def test_property_dependencies_name_the_resources_an_input_came_from(dev_plan):
+    by_urn = {s["urn"]: s["newState"] for s in dev_plan["steps"]}
+    rds = next(s for s in by_urn.values() if s["type"] == "aws:rds/instance:Instance")
+    (key_urn,) = rds["propertyDependencies"]["kmsKeyId"]
+    assert by_urn[key_urn]["type"] == "aws:kms/key:Key"
+    assert key_urn in rds["dependencies"]
+
+
+def test_secrets_are_masked(dev_plan):
+    group = next(
+        s["newState"] for s in dev_plan["steps"] if s["newState"]["type"].endswith("ReplicationGroup")
+    )
+    assert group["inputs"]["authToken"] == "[secret]"
+    version = next(
+        s["newState"] for s in dev_plan["steps"] if s["newState"]["type"].endswith("SecretVersion")
+    )
+    assert version["inputs"]["secretString"] == "[secret]"
+
+
+def test_default_output_goes_to_the_ignored_plan_folder_and_the_tree_is_printed():
+    result = subprocess.run(
+        [sys.executable, "-m", "webstack", "plan", "prod"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ManagedPostgres database" in result.stdout
+    assert "SecureVpc network" in result.stdout
+    assert "rds.Instance" in result.stdout
+    assert str(ROOT / ".webstack" / "plans" / "prod.json") in result.stdout.replace("\n", "")
+    assert ".webstack/" in (ROOT / ".gitignore").read_text()
+
+
+def test_config_file_renders_in_place_of_the_stack_file(tmp_path: Path):
+    config = tmp_path / "staging.yaml"
+    text = (ROOT / "Pulumi.dev.yaml").read_text().replace("exiuscart-dev", "exiuscart-staging")
+    config.write_text(text)
+    out = tmp_path / "plan.json"
+    assert main(["plan", "--config", str(config), "--out", str(out)]) == 0
+    plan = json.loads(out.read_text())
+    assert plan["steps"][0]["urn"].startswith("urn:pulumi:staging::webstack::")
+    identifiers = [s["newState"]["inputs"].get("identifier") for s in plan["steps"]]
+    assert "exiuscart-staging-db" in identifiers
+
+
+def test_unknown_stack_lists_the_stacks_that_exist(capsys):
+    assert main(["plan", "qa"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "no stack 'qa': Pulumi.qa.yaml does not exist (stacks here: dev, prod)" in err
+
+
+def test_help_lists_plan():
+    result = subprocess.run(
+        [sys.executable, "-m", "webstack", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert "plan" in result.stdout

@@ -1,0 +1,113 @@
+"""Pure planning functions: parameters, names, thresholds, IAM documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.cache_settings import cache_alarm_specs, log_group_name, member_cluster_ids
+from components.iam_documents import (
+    alarm_topic_policy,
+    key_policy,
+    log_delivery_policy,
+    logs_key_statement,
+    rds_enhanced_monitoring_policy,
+    service_trust_policy,
+)
+from components.postgres_settings import (
+    estimated_max_connections,
+    instance_memory_gib,
+    log_group_names,
+    parameter_family,
+    postgres_alarm_specs,
+    postgres_parameters,
+)
+
+
+@pytest.mark.parametrize(
+    ("instance_class", "gib"),
+    [
+        ("db.t4g.micro", 1),
+        ("db.t3.small", 2),
+        ("db.t4g.medium", 4),
+        ("db.m7g.large", 8),
+        ("db.m6i.2xlarge", 32),
+        ("db.r6g.large", 16),
+        ("db.r7g.4xlarge", 128),
+        ("db.x2g.large", None),
+        ("db.t4g.nano", None),
+    ],
+)
+def test_instance_memory(instance_class, gib):
+    assert instance_memory_gib(instance_class) == gib
+
+
+def test_max_connections_follows_the_rds_formula_and_caps_at_5000():
+    assert estimated_max_connections("db.t4g.micro") == 101
+    assert estimated_max_connections("db.r7g.16xlarge") == 5000
+    assert estimated_max_connections("db.z1d.large") is None
+
+
+def test_parameters_force_tls_and_log_slow_statements():
+    params = {p.name: p for p in postgres_parameters()}
+    assert params["rds.force_ssl"].value == "1"
+    assert params["ssl_min_protocol_version"].value == "TLSv1.2"
+    assert params["shared_preload_libraries"].apply_method == "pending-reboot"
+    assert parameter_family("16") == "postgres16"
+
+
+def test_names():
+    assert log_group_names("a-db") == ("/aws/rds/instance/a-db/postgresql", "/aws/rds/instance/a-db/upgrade")
+    assert member_cluster_ids("a-cache", 2) == ("a-cache-001", "a-cache-002")
+    assert log_group_name("a-cache", "slow-log") == "/aws/elasticache/a-cache/slow-log"
+
+
+def test_alarm_specs():
+    specs = {s.metric: s for s in postgres_alarm_specs("a-db", 50, 100)}
+    assert specs["FreeStorageSpace"].threshold == 50 * 0.2 * 1024**3
+    assert specs["FreeStorageSpace"].comparison == "LessThanThreshold"
+    assert specs["DatabaseConnections"].threshold == 80
+    assert {s.metric for s in cache_alarm_specs("c-001")} == {
+        "EngineCPUUtilization",
+        "DatabaseMemoryUsagePercentage",
+    }
+
+
+def test_trust_policy_is_one_service_for_one_account():
+    doc = service_trust_policy("monitoring.rds.amazonaws.com", "111122223333", source_arn="arn:aws:rds:*")
+    (st,) = doc["Statement"]
+    assert st["Principal"] == {"Service": "monitoring.rds.amazonaws.com"}
+    assert st["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": "111122223333"},
+        "ArnLike": {"aws:SourceArn": "arn:aws:rds:*"},
+    }
+
+
+def test_log_delivery_names_each_group_and_its_streams():
+    doc = log_delivery_policy("eu-west-1", "111122223333", ["/a"])
+    write, find = doc["Statement"]
+    assert write["Resource"] == [
+        "arn:aws:logs:eu-west-1:111122223333:log-group:/a",
+        "arn:aws:logs:eu-west-1:111122223333:log-group:/a:log-stream:*",
+    ]
+    assert find["Action"] == "logs:DescribeLogGroups"
+
+
+def test_enhanced_monitoring_policy_is_scoped_to_this_account_and_region():
+    doc = rds_enhanced_monitoring_policy("eu-west-1", "111122223333")
+    for st in doc["Statement"]:
+        assert st["Resource"].startswith("arn:aws:logs:eu-west-1:111122223333:log-group:RDS")
+
+
+def test_key_policy_keeps_account_control_and_scopes_service_use():
+    doc = key_policy("111122223333", [logs_key_statement("eu-west-1", "111122223333", "/a/*")])
+    admin, logs = doc["Statement"]
+    assert admin["Principal"] == {"AWS": "arn:aws:iam::111122223333:root"}
+    assert logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"] == (
+        "arn:aws:logs:eu-west-1:111122223333:log-group:/a/*"
+    )
+
+
+def test_alarm_topic_policy_denies_plain_http():
+    allow, deny = alarm_topic_policy("arn:aws:sns:r:1:t", "1")["Statement"]
+    assert allow["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}

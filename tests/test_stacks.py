@@ -1,0 +1,123 @@
+"""The shipped stacks (Pulumi.dev.yaml, Pulumi.prod.yaml) rendered through the real __main__.py."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import cache
+
+import pytest
+
+from webstack.offline.plan_json import plan_document
+
+from .helpers import ROOT, ancestors, render_stack_file
+
+COMPONENTS = {
+    "webstack:network:SecureVpc",
+    "webstack:data:ManagedPostgres",
+    "webstack:data:RedisCache",
+    "webstack:observability:AlertTopic",
+}
+
+
+@cache
+def stack_run(stack: str):
+    return render_stack_file(ROOT / f"Pulumi.{stack}.yaml", stack)
+
+
+def inputs_of(stack, resource_type):
+    return [r.inputs for r in stack_run(stack).of_type(resource_type)]
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_stack_has_every_component_and_all_resources_belong_to_one(stack):
+    run = stack_run(stack)
+    assert {r.type for r in run.registrations if r.type.startswith("webstack:")} == COMPONENTS
+    for reg in run.custom():
+        if reg.type.startswith("pulumi:providers:"):
+            continue
+        assert any(a.type in COMPONENTS for a in ancestors(run, reg)), reg.urn
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_aws_resource_uses_the_stack_provider_with_default_tags(stack):
+    run = stack_run(stack)
+    (provider,) = run.of_type("pulumi:providers:aws")
+    assert provider.inputs["region"] == "me-south-1"
+    # The engine hands provider config over as JSON strings.
+    tags = json.loads(provider.inputs["defaultTags"])["tags"]
+    assert tags["Environment"] == stack and tags["ManagedBy"] == "pulumi" and tags["Project"] == "exiuscart"
+    for reg in run.custom():
+        if reg.type.startswith("aws:"):
+            assert reg.provider.startswith(provider.urn + "::"), reg.urn
+
+
+def test_dev_is_single_az_data_with_one_nat():
+    assert len(inputs_of("dev", "aws:ec2/natGateway:NatGateway")) == 1
+    (db,) = [i for i in inputs_of("dev", "aws:rds/instance:Instance")]
+    assert db["multiAz"] is False and db["instanceClass"] == "db.t4g.micro"
+    assert db["backupRetentionPeriod"] == 7
+    (cache,) = inputs_of("dev", "aws:elasticache/replicationGroup:ReplicationGroup")
+    assert cache["numCacheClusters"] == 1 and cache["nodeType"] == "cache.t4g.micro"
+
+
+def test_prod_is_multi_az_with_nat_per_az_replica_and_30_day_backups():
+    assert len(inputs_of("prod", "aws:ec2/natGateway:NatGateway")) == 2
+    (db,) = inputs_of("prod", "aws:rds/instance:Instance")
+    assert db["multiAz"] is True and db["backupRetentionPeriod"] == 30
+    assert db["deletionProtection"] is True and db["skipFinalSnapshot"] is False
+    (cache,) = inputs_of("prod", "aws:elasticache/replicationGroup:ReplicationGroup")
+    assert cache["numCacheClusters"] == 2 and cache["automaticFailoverEnabled"] is True
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_two_azs_for_every_subnet_tier(stack):
+    subnets = inputs_of(stack, "aws:ec2/subnet:Subnet")
+    tiers = Counter(s["tags"]["Tier"] for s in subnets)
+    assert tiers == {"public": 2, "private": 2, "isolated": 2}
+    assert {s["availabilityZone"] for s in subnets} == {"me-south-1a", "me-south-1b"}
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_no_secret_value_in_plan_or_outputs(stack):
+    run = stack_run(stack)
+    generated = [state["result"] for urn, state in run.states.items() if "RandomPassword" in urn]
+    text = json.dumps(plan_document(run)) + json.dumps(run.outputs)
+    assert generated and all(value not in text for value in generated)
+    assert set(run.outputs) == {
+        "vpcId",
+        "privateSubnetIds",
+        "databaseAddress",
+        "databaseMasterSecretArn",
+        "cacheEndpoint",
+        "cacheAuthSecretArn",
+        "alertTopicArn",
+    }
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_data_stores_sit_in_isolated_subnets(stack):
+    run = stack_run(stack)
+    isolated = {r.id for r in run.of_type("aws:ec2/subnet:Subnet") if r.inputs["tags"]["Tier"] == "isolated"}
+    (rds_subnets,) = inputs_of(stack, "aws:rds/subnetGroup:SubnetGroup")
+    (cache_subnets,) = inputs_of(stack, "aws:elasticache/subnetGroup:SubnetGroup")
+    assert set(rds_subnets["subnetIds"]) == isolated
+    assert set(cache_subnets["subnetIds"]) == isolated
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_every_kms_key_rotates_and_every_log_group_is_encrypted_with_retention(stack):
+    for key in inputs_of(stack, "aws:kms/key:Key"):
+        assert key["enableKeyRotation"] is True
+    for group in inputs_of(stack, "aws:cloudwatch/logGroup:LogGroup"):
+        assert group["kmsKeyId"].startswith("arn:aws:kms:me-south-1:")
+        assert group["retentionInDays"] in (14, 90)
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_alarms_notify_the_encrypted_alert_topic(stack):
+    (topic,) = stack_run(stack).of_type("aws:sns/topic:Topic")
+    assert topic.inputs["kmsMasterKeyId"].startswith("arn:aws:kms:me-south-1:")
+    topic_arn = f"arn:aws:sns:me-south-1:123456789012:{topic.inputs['name']}"
+    alarms = inputs_of(stack, "aws:cloudwatch/metricAlarm:MetricAlarm")
+    assert alarms and all(a["alarmActions"] == [topic_arn] for a in alarms)
