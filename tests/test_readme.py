@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from webstack.cli import parser
+from webstack.cli import parser, subcommands
 from webstack.config import SECTION_MODELS, StackConfig
 
 from .helpers import ROOT
@@ -41,6 +41,5 @@ def test_readme_commands_exist():
     assert "\nplan:" in makefile and "\ntest:" in makefile
     ci = (ROOT / ".ci" / "run").read_text()
     assert ci.rstrip().endswith("make test")
-    commands = parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    for command in commands:
+    for command in subcommands(parser()):
         assert f"python -m webstack {command}" in README

@@ -51,6 +51,14 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+def subcommands(root: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The sub-commands of the CLI by name (for the help and the README check)."""
+    for action in root._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     console = Console()
