@@ -119,8 +119,14 @@ class ManagedPostgres(pulumi.ComponentResource):
             monitoring_role = aws.iam.Role(
                 f"{name}-monitoring-role",
                 description=f"RDS enhanced monitoring for {args.identifier}",
-                assume_role_policy=context.account_id.apply(
-                    lambda account: json.dumps(service_trust_policy("monitoring.rds.amazonaws.com", account))
+                assume_role_policy=pulumi.Output.all(context.region, context.account_id).apply(
+                    lambda ra: json.dumps(
+                        service_trust_policy(
+                            "monitoring.rds.amazonaws.com",
+                            ra[1],
+                            source_arn=f"arn:aws:rds:{ra[0]}:{ra[1]}:db:{args.identifier}*",
+                        )
+                    )
                 ),
                 opts=child,
             )

@@ -213,8 +213,14 @@ class SecureVpc(pulumi.ComponentResource):
         role = aws.iam.Role(
             f"{name}-flow-logs-role",
             description=f"VPC flow log delivery for {args.name_prefix}",
-            assume_role_policy=context.account_id.apply(
-                lambda account: json.dumps(service_trust_policy("vpc-flow-logs.amazonaws.com", account))
+            assume_role_policy=pulumi.Output.all(context.region, context.account_id).apply(
+                lambda ra: json.dumps(
+                    service_trust_policy(
+                        "vpc-flow-logs.amazonaws.com",
+                        ra[1],
+                        source_arn=f"arn:aws:ec2:{ra[0]}:{ra[1]}:vpc-flow-log/*",
+                    )
+                )
             ),
             opts=child,
         )

@@ -115,6 +115,10 @@ def test_monitoring_role_is_inline_least_privilege_not_an_aws_managed_policy():
     role = one(run, "aws:iam/role:Role")
     (trust,) = statements(document(role, "assumeRolePolicy"))
     assert trust["Principal"] == {"Service": "monitoring.rds.amazonaws.com"}
+    assert (
+        trust["Condition"]["ArnLike"]["aws:SourceArn"]
+        == "arn:aws:rds:me-south-1:123456789012:db:acme-prod-db*"
+    )
     assert run.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment") == []
     assert "managedPolicyArns" not in role.inputs
     policy = one(run, "aws:iam/rolePolicy:RolePolicy")
