@@ -169,7 +169,9 @@ def test_flow_log_role_is_trusted_by_the_service_for_this_account_and_writes_one
     (trust,) = statements(document(role, "assumeRolePolicy"))
     assert trust["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
     assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
-    assert trust["Condition"]["ArnLike"]["aws:SourceArn"] == "arn:aws:ec2:eu-west-1:123456789012:vpc-flow-log/*"
+    assert (
+        trust["Condition"]["ArnLike"]["aws:SourceArn"] == "arn:aws:ec2:eu-west-1:123456789012:vpc-flow-log/*"
+    )
     policy = one(run, "aws:iam/rolePolicy:RolePolicy")
     for statement in statements(document(policy, "policy")):
         for action in as_list(statement["Action"]):
