@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,7 +11,7 @@ import pulumi_aws as aws
 from .alarms import create_alarms
 from .aws_context import aws_context
 from .encryption_key import customer_managed_key
-from .iam_documents import logs_key_statement, rds_enhanced_monitoring_policy, service_trust_policy
+from .iam_documents import logs_key_statement, rds_enhanced_monitoring_policy
 from .log_groups import encrypted_log_group
 from .postgres_settings import (
     LOG_EXPORTS,
@@ -25,6 +24,7 @@ from .postgres_settings import (
     replica_identifier,
 )
 from .restricted_security_group import restricted_security_group
+from .service_role import service_role
 
 
 @dataclass(frozen=True)
@@ -116,27 +116,14 @@ class ManagedPostgres(pulumi.ComponentResource):
         )
         monitoring_role = None
         if args.monitoring_interval_seconds:
-            monitoring_role = aws.iam.Role(
+            monitoring_role = service_role(
                 f"{name}-monitoring-role",
+                service="monitoring.rds.amazonaws.com",
                 description=f"RDS enhanced monitoring for {args.identifier}",
-                assume_role_policy=pulumi.Output.all(context.region, context.account_id).apply(
-                    lambda ra: json.dumps(
-                        service_trust_policy(
-                            "monitoring.rds.amazonaws.com",
-                            ra[1],
-                            source_arn=f"arn:aws:rds:{ra[0]}:{ra[1]}:db:{args.identifier}*",
-                        )
-                    )
-                ),
-                opts=child,
-            )
-            aws.iam.RolePolicy(
-                f"{name}-monitoring-logs",
-                role=monitoring_role.id,
-                policy=pulumi.Output.all(context.region, context.account_id).apply(
-                    lambda ra: json.dumps(rds_enhanced_monitoring_policy(ra[0], ra[1]))
-                ),
-                opts=child,
+                source_arn=lambda region, account: f"arn:aws:rds:{region}:{account}:db:{args.identifier}*",
+                policy=rds_enhanced_monitoring_policy,
+                context=context,
+                parent=self,
             )
 
         def db_instance(

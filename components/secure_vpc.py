@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -11,8 +10,9 @@ import pulumi_aws as aws
 
 from .aws_context import aws_context
 from .encryption_key import customer_managed_key
-from .iam_documents import log_delivery_policy, logs_key_statement, service_trust_policy
+from .iam_documents import log_delivery_policy, logs_key_statement
 from .log_groups import encrypted_log_group
+from .service_role import service_role
 from .subnet_layout import (
     NatStrategy,
     TierPrefixes,
@@ -210,27 +210,14 @@ class SecureVpc(pulumi.ComponentResource):
             retention_days=args.flow_log_retention_days,
             parent=self,
         )
-        role = aws.iam.Role(
+        role = service_role(
             f"{name}-flow-logs-role",
+            service="vpc-flow-logs.amazonaws.com",
             description=f"VPC flow log delivery for {args.name_prefix}",
-            assume_role_policy=pulumi.Output.all(context.region, context.account_id).apply(
-                lambda ra: json.dumps(
-                    service_trust_policy(
-                        "vpc-flow-logs.amazonaws.com",
-                        ra[1],
-                        source_arn=f"arn:aws:ec2:{ra[0]}:{ra[1]}:vpc-flow-log/*",
-                    )
-                )
-            ),
-            opts=child,
-        )
-        aws.iam.RolePolicy(
-            f"{name}-flow-logs-write",
-            role=role.id,
-            policy=pulumi.Output.all(context.region, context.account_id).apply(
-                lambda ra: json.dumps(log_delivery_policy(ra[0], ra[1], [flow_log_group_name]))
-            ),
-            opts=child,
+            source_arn=lambda region, account: f"arn:aws:ec2:{region}:{account}:vpc-flow-log/*",
+            policy=lambda region, account: log_delivery_policy(region, account, [flow_log_group_name]),
+            context=context,
+            parent=self,
         )
         aws.ec2.FlowLog(
             f"{name}-flow-log",

@@ -1,0 +1,46 @@
+"""IAM roles that one AWS service assumes, with one inline least-privilege policy."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pulumi
+import pulumi_aws as aws
+
+from .aws_context import AwsContext
+from .iam_documents import Document, service_trust_policy
+
+# (region, account) -> value: documents are pure functions of where the stack deploys.
+ForAccount = Callable[[str, str], str]
+PolicyForAccount = Callable[[str, str], Document]
+
+
+def service_role(
+    name: str,
+    *,
+    service: str,
+    description: str,
+    source_arn: ForAccount,
+    policy: PolicyForAccount,
+    context: AwsContext,
+    parent: pulumi.Resource,
+) -> aws.iam.Role:
+    """A role trusted by ``service`` for this account and ``source_arn`` only (confused deputy),
+    holding only ``policy`` inline: no AWS managed policy (cdk-nag IAM4)."""
+    where = pulumi.Output.all(context.region, context.account_id)
+    role = aws.iam.Role(
+        name,
+        description=description,
+        assume_role_policy=where.apply(
+            lambda ra: json.dumps(service_trust_policy(service, ra[1], source_arn=source_arn(ra[0], ra[1])))
+        ),
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    aws.iam.RolePolicy(
+        f"{name}-policy",
+        role=role.id,
+        policy=where.apply(lambda ra: json.dumps(policy(ra[0], ra[1]))),
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+    return role
