@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -28,11 +28,13 @@ class AlarmSpec:
     dimensions: Mapping[str, pulumi.Input[str]]
     comparison: Comparison
     threshold: float
-    statistic: Literal["Average", "Maximum", "Minimum", "Sum"] = "Average"
+    # Average, Maximum, Minimum, Sum, or a percentile such as p95.
+    statistic: str = "Average"
     period_seconds: int = 300
     evaluation_periods: int = 3
     treat_missing_data: Literal["missing", "notBreaching", "breaching", "ignore"] = "missing"
-    extra: Mapping[str, str] = field(default_factory=dict)
+    # Alarm on 100 * metric / ratio_denominator (both summed) instead of the metric itself.
+    ratio_denominator: str | None = None
 
 
 def create_alarms(
@@ -46,18 +48,52 @@ def create_alarms(
         aws.cloudwatch.MetricAlarm(
             f"{prefix}-{spec.key}",
             alarm_description=spec.description,
-            namespace=spec.namespace,
-            metric_name=spec.metric,
-            dimensions=dict(spec.dimensions),
             comparison_operator=spec.comparison,
             threshold=spec.threshold,
-            statistic=spec.statistic,
-            period=spec.period_seconds,
             evaluation_periods=spec.evaluation_periods,
             treat_missing_data=spec.treat_missing_data,
             alarm_actions=list(actions),
             ok_actions=list(actions),
             opts=pulumi.ResourceOptions(parent=parent),
+            **_metric(spec),
         )
         for spec in specs
     ]
+
+
+def _metric(spec: AlarmSpec) -> dict[str, Any]:
+    if spec.ratio_denominator is not None:
+
+        def query(query_id: str, metric: str) -> dict[str, Any]:
+            return {
+                "id": query_id,
+                "metric": {
+                    "namespace": spec.namespace,
+                    "metric_name": metric,
+                    "dimensions": dict(spec.dimensions),
+                    "period": spec.period_seconds,
+                    "stat": "Sum",
+                },
+            }
+
+        return {
+            "metric_queries": [
+                query("errors", spec.metric),
+                query("requests", spec.ratio_denominator),
+                {
+                    "id": "rate",
+                    "expression": "100 * errors / requests",
+                    "label": f"{spec.metric} per 100 {spec.ratio_denominator}",
+                    "return_data": True,
+                },
+            ]
+        }
+    common = {
+        "namespace": spec.namespace,
+        "metric_name": spec.metric,
+        "dimensions": dict(spec.dimensions),
+        "period": spec.period_seconds,
+    }
+    if spec.statistic.startswith("p"):
+        return common | {"extended_statistic": spec.statistic}
+    return common | {"statistic": spec.statistic}

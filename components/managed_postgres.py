@@ -23,7 +23,7 @@ from .postgres_settings import (
     postgres_parameters,
     replica_identifier,
 )
-from .restricted_security_group import restricted_security_group
+from .restricted_security_group import admit_from, restricted_security_group
 from .service_role import service_role
 
 
@@ -203,6 +203,8 @@ class ManagedPostgres(pulumi.ComponentResource):
             lambda secrets: (secrets[0].secret_arn or "") if secrets else ""
         )
         self.security_group_id = security_group.id
+        self._security_group = security_group
+        self._name = name
         self.replica_addresses = [r.address for r in replicas]
         self.register_outputs(
             {
@@ -210,4 +212,15 @@ class ManagedPostgres(pulumi.ComponentResource):
                 "masterSecretArn": self.master_secret_arn,
                 "securityGroupId": self.security_group_id,
             }
+        )
+
+    def admit(self, client: str, security_group_id: pulumi.Input[str]) -> None:
+        """Let one more client security group (e.g. an API's tasks) reach the PostgreSQL port."""
+        admit_from(
+            f"{self._name}-sg-from-{client}",
+            self._security_group,
+            PORT,
+            security_group_id,
+            f"{client} to PostgreSQL",
+            self,
         )

@@ -23,7 +23,7 @@ from .cache_settings import (
 from .encryption_key import customer_managed_key
 from .iam_documents import logs_key_statement
 from .log_groups import encrypted_log_group
-from .restricted_security_group import restricted_security_group
+from .restricted_security_group import admit_from, restricted_security_group
 
 
 @dataclass(frozen=True)
@@ -166,10 +166,23 @@ class RedisCache(pulumi.ComponentResource):
         self.port = PORT
         self.auth_secret_arn = secret.arn
         self.security_group_id = security_group.id
+        self._security_group = security_group
+        self._name = name
         self.register_outputs(
             {
                 "primaryEndpoint": self.primary_endpoint,
                 "authSecretArn": self.auth_secret_arn,
                 "securityGroupId": self.security_group_id,
             }
+        )
+
+    def admit(self, client: str, security_group_id: pulumi.Input[str]) -> None:
+        """Let one more client security group (e.g. an API's tasks) reach the cache port."""
+        admit_from(
+            f"{self._name}-sg-from-{client}",
+            self._security_group,
+            PORT,
+            security_group_id,
+            f"{client} to cache",
+            self,
         )

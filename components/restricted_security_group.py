@@ -30,14 +30,26 @@ def restricted_security_group(
         opts=pulumi.ResourceOptions(parent=parent),
     )
     for index, source in enumerate(source_security_group_ids):
-        aws.vpc.SecurityGroupIngressRule(
-            f"{name}-from-{index}",
-            security_group_id=group.id,
-            referenced_security_group_id=source,
-            ip_protocol="tcp",
-            from_port=port,
-            to_port=port,
-            description=f"{description}: port {port} from an allowed client group",
-            opts=pulumi.ResourceOptions(parent=parent),
-        )
+        admit_from(f"{name}-from-{index}", group, port, source, description, parent)
     return group
+
+
+def admit_from(
+    name: str,
+    group: aws.ec2.SecurityGroup,
+    port: int,
+    source_security_group_id: pulumi.Input[str],
+    description: str,
+    parent: pulumi.Resource,
+) -> aws.vpc.SecurityGroupIngressRule:
+    """One more client group may reach ``port`` of ``group``."""
+    return aws.vpc.SecurityGroupIngressRule(
+        name,
+        security_group_id=group.id,
+        referenced_security_group_id=source_security_group_id,
+        ip_protocol="tcp",
+        from_port=port,
+        to_port=port,
+        description=f"{description}: port {port} from an allowed client group",
+        opts=pulumi.ResourceOptions(parent=parent),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import runpy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -84,7 +85,39 @@ def run_program(
         settings.ROOT.set(None)
     outputs = {k: engine_value(v) for k, v in monitor.stack_outputs.items()}
     states = {urn: dict(r.state) for urn, r in monitor.resources.items()}
-    return ProgramRun(project, stack, list(monitor.registrations), outputs, states)
+    return ProgramRun(project, stack, stable_order(monitor.registrations), outputs, states)
+
+
+def stable_order(registrations: Sequence[Registration]) -> list[Registration]:
+    """Registrations arrive in whatever order the SDK's threads send them; a plan lists them
+    parents, providers and dependencies first, and otherwise by URN, so that it is the same on
+    every run."""
+    by_urn = {r.urn: r for r in registrations}
+
+    def prerequisites(reg: Registration) -> set[str]:
+        wanted = {reg.parent, reg.provider.rsplit("::", 1)[0], *reg.dependencies}
+        return {urn for urn in wanted if urn in by_urn and urn != reg.urn}
+
+    waiting = {r.urn: prerequisites(r) for r in registrations}
+    dependents: dict[str, list[str]] = {}
+    for urn, needs in waiting.items():
+        for need in needs:
+            dependents.setdefault(need, []).append(urn)
+    ready = [urn for urn, needs in waiting.items() if not needs]
+    heapq.heapify(ready)
+    ordered: list[Registration] = []
+    done: set[str] = set()
+    while ready:
+        urn = heapq.heappop(ready)
+        done.add(urn)
+        ordered.append(by_urn[urn])
+        for dependent in dependents.get(urn, ()):
+            waiting[dependent].discard(urn)
+            if not waiting[dependent]:
+                heapq.heappush(ready, dependent)
+    # Anything left waits on a cycle the engine would reject; keep it rather than lose it.
+    ordered += sorted((r for r in registrations if r.urn not in done), key=lambda r: r.urn)
+    return ordered
 
 
 def main_program(root: Path) -> Callable[[], Any]:

@@ -1,0 +1,230 @@
+"""Pure settings of FargateApi: the container definition, ECR lifecycle, IAM documents, alarms."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .alarms import AlarmSpec
+from .iam_documents import Document, Statement, log_group_arn, policy_document
+
+CONTAINER_NAME = "app"
+CONTAINER_USER = "1000:1000"  # no root in the container; the image must not need it
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+SCRATCH_VOLUME = "tmp"  # writable /tmp beside the read-only root file system
+
+
+@dataclass(frozen=True)
+class BucketGrant:
+    """What the task role may do in one bucket, under one prefix."""
+
+    bucket_arn: str
+    prefix: str = ""
+    access: Literal["read", "read_write"] = "read"
+    kms_key_arn: str | None = None
+
+
+def ecr_lifecycle_policy(keep_tagged: int = 10, untagged_days: int = 7) -> Document:
+    return {
+        "rules": [
+            {
+                "rulePriority": 1,
+                "description": f"expire untagged images after {untagged_days} days",
+                "selection": {
+                    "tagStatus": "untagged",
+                    "countType": "sinceImagePushed",
+                    "countUnit": "days",
+                    "countNumber": untagged_days,
+                },
+                "action": {"type": "expire"},
+            },
+            {
+                "rulePriority": 2,
+                "description": f"keep the last {keep_tagged} tagged images",
+                "selection": {
+                    "tagStatus": "tagged",
+                    "tagPatternList": ["*"],
+                    "countType": "imageCountMoreThan",
+                    "countNumber": keep_tagged,
+                },
+                "action": {"type": "expire"},
+            },
+        ]
+    }
+
+
+def container_definitions(
+    *,
+    image: str,
+    port: int,
+    region: str,
+    log_group: str,
+    environment: Mapping[str, str],
+    secrets: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """One essential container: non-root, read-only root file system, secrets only via ``secrets``."""
+    return [
+        {
+            "name": CONTAINER_NAME,
+            "image": image,
+            "essential": True,
+            "user": CONTAINER_USER,
+            "readonlyRootFilesystem": True,
+            "portMappings": [{"containerPort": port, "protocol": "tcp", "name": "http"}],
+            "environment": [{"name": k, "value": v} for k, v in sorted(environment.items())],
+            "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(secrets.items())],
+            "mountPoints": [{"sourceVolume": SCRATCH_VOLUME, "containerPath": "/tmp", "readOnly": False}],
+            "linuxParameters": {"initProcessEnabled": True},
+            "logConfiguration": {
+                "logDriver": "awslogs",
+                "options": {
+                    "awslogs-group": log_group,
+                    "awslogs-region": region,
+                    "awslogs-stream-prefix": "ecs",
+                },
+            },
+        }
+    ]
+
+
+def secret_arn_of(value_from: str) -> str:
+    """valueFrom may pick a JSON key (arn:...:secret:name-AbCdEf:username::); IAM wants the ARN."""
+    parts = value_from.split(":")
+    return ":".join(parts[:7])
+
+
+def execution_role_policy(
+    *,
+    region: str,
+    account_id: str,
+    repository_arn: str,
+    log_group: str,
+    secret_value_froms: Sequence[str],
+    kms_key_arns: Sequence[str],
+) -> Document:
+    statements: list[Statement] = [
+        {
+            # GetAuthorizationToken has no resource type: AWS accepts only "*" for it.
+            "Sid": "EcrLogin",
+            "Effect": "Allow",
+            "Action": "ecr:GetAuthorizationToken",
+            "Resource": "*",
+        },
+        {
+            "Sid": "PullOwnImages",
+            "Effect": "Allow",
+            "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            "Resource": repository_arn,
+        },
+        {
+            "Sid": "WriteOwnLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": f"{log_group_arn(region, account_id, log_group)}:log-stream:*",
+        },
+    ]
+    secret_arns = sorted({secret_arn_of(v) for v in secret_value_froms})
+    if secret_arns:
+        statements.append(
+            {
+                "Sid": "ReadInjectedSecrets",
+                "Effect": "Allow",
+                "Action": "secretsmanager:GetSecretValue",
+                "Resource": secret_arns,
+            }
+        )
+    if kms_key_arns:
+        statements.append(
+            {
+                "Sid": "DecryptInjectedSecrets",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": sorted(set(kms_key_arns)),
+                "Condition": {"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}},
+            }
+        )
+    return policy_document(statements)
+
+
+def task_role_policy(region: str, grants: Sequence[BucketGrant]) -> Document | None:
+    """Only what config grants: objects under one prefix per bucket. None when nothing is granted."""
+    statements: list[Statement] = []
+    for index, grant in enumerate(grants):
+        actions = ["s3:GetObject"]
+        if grant.access == "read_write":
+            actions += ["s3:PutObject", "s3:DeleteObject"]
+        statements.append(
+            {
+                "Sid": f"Objects{index}",
+                "Effect": "Allow",
+                "Action": actions,
+                "Resource": f"{grant.bucket_arn}/{grant.prefix}*",
+            }
+        )
+        statements.append(
+            {
+                "Sid": f"List{index}",
+                "Effect": "Allow",
+                "Action": "s3:ListBucket",
+                "Resource": grant.bucket_arn,
+                "Condition": {"StringLike": {"s3:prefix": [f"{grant.prefix}*"]}},
+            }
+        )
+        if grant.kms_key_arn:
+            kms_actions = ["kms:Decrypt"] + (["kms:GenerateDataKey"] if grant.access == "read_write" else [])
+            statements.append(
+                {
+                    "Sid": f"BucketKey{index}",
+                    "Effect": "Allow",
+                    "Action": kms_actions,
+                    "Resource": grant.kms_key_arn,
+                    "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+                }
+            )
+    return policy_document(statements) if statements else None
+
+
+def api_alarm_specs(
+    *,
+    cluster: str,
+    service: str,
+    load_balancer: Any,
+    target_group: Any,
+    error_rate_percent: float,
+    latency_seconds: float,
+) -> tuple[AlarmSpec, ...]:
+    lb_dims = {"LoadBalancer": load_balancer}
+    tg_dims = {"LoadBalancer": load_balancer, "TargetGroup": target_group}
+    ecs_dims = {"ClusterName": cluster, "ServiceName": service}
+    return (
+        AlarmSpec(
+            "5xx-rate",
+            f"{service}: more than {error_rate_percent} % of requests answered 5xx by the targets",
+            "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", lb_dims, "GreaterThanThreshold",
+            error_rate_percent, statistic="Sum", ratio_denominator="RequestCount",
+            treat_missing_data="notBreaching",
+        ),
+        AlarmSpec(
+            "latency-p95",
+            f"{service}: p95 target response time above {latency_seconds} s",
+            "AWS/ApplicationELB", "TargetResponseTime", lb_dims, "GreaterThanThreshold",
+            latency_seconds, statistic="p95", treat_missing_data="notBreaching",
+        ),
+        AlarmSpec(
+            "unhealthy-hosts",
+            f"{service}: a target failed its health check",
+            "AWS/ApplicationELB", "UnHealthyHostCount", tg_dims, "GreaterThanThreshold", 0,
+            statistic="Maximum", period_seconds=60, evaluation_periods=3,
+        ),
+        AlarmSpec(
+            "cpu-high",
+            f"{service}: CPU above 80 % for 15 minutes",
+            "AWS/ECS", "CPUUtilization", ecs_dims, "GreaterThanThreshold", 80,
+        ),
+        AlarmSpec(
+            "memory-high",
+            f"{service}: memory above 80 % for 15 minutes",
+            "AWS/ECS", "MemoryUtilization", ecs_dims, "GreaterThanThreshold", 80,
+        ),
+    )  # fmt: skip

@@ -1,0 +1,189 @@
+"""EdgeDistribution: one CloudFront distribution for one host name, in front of S3 or the ALB."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from .edge_domain import EDGE_REGION
+from .edge_settings import (
+    ALL_VIEWER_EXCEPT_HOST_HEADER,
+    CACHING_DISABLED,
+    CLOUDFRONT_ZONE_ID,
+    MIN_VIEWER_TLS,
+    ORIGIN_VERIFY_HEADER,
+    spa_error_responses,
+)
+
+ORIGIN_ID = "origin"
+
+
+@dataclass(frozen=True)
+class S3Origin:
+    """A private bucket read through Origin Access Control; ``grant_read`` receives the
+    distribution ARN and writes the bucket policy that lets exactly this distribution read."""
+
+    regional_domain_name: pulumi.Input[str]
+    grant_read: Callable[[pulumi.Output[str]], Any]
+
+
+@dataclass(frozen=True)
+class LoadBalancerOrigin:
+    """The API's load balancer, reached over HTTPS at a name its certificate covers; every
+    request carries the secret header the listener requires."""
+
+    domain_name: pulumi.Input[str]
+    verify_header_value: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
+class EdgeDistributionArgs:
+    hostname: str
+    zone_id: pulumi.Input[str]
+    certificate_arn: pulumi.Input[str]
+    origin: S3Origin | LoadBalancerOrigin
+    response_headers_policy_id: pulumi.Input[str]
+    cache_policy_id: pulumi.Input[str] | None = None  # None: no caching (API)
+    extra_aliases: Sequence[str] = ()
+    spa: bool = False
+    viewer_request_function_arn: pulumi.Input[str] | None = None
+    web_acl_arn: pulumi.Input[str] | None = None
+    log_bucket_arn: pulumi.Input[str] | None = None
+    price_class: str = "PriceClass_100"
+
+
+class EdgeDistribution(pulumi.ComponentResource):
+    distribution_arn: pulumi.Output[str]
+    domain_name: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: EdgeDistributionArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("webstack:edge:EdgeDistribution", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        origin = args.origin
+        is_api = isinstance(origin, LoadBalancerOrigin)
+        if isinstance(origin, S3Origin):
+            access_control = aws.cloudfront.OriginAccessControl(
+                f"{name}-oac",
+                name=f"{pulumi.get_stack()}-{name}"[:64],
+                description=f"{args.hostname}: signed reads from S3",
+                origin_access_control_origin_type="s3",
+                signing_behavior="always",
+                signing_protocol="sigv4",
+                opts=child,
+            )
+            origin_spec: dict[str, Any] = {
+                "origin_id": ORIGIN_ID,
+                "domain_name": origin.regional_domain_name,
+                "origin_access_control_id": access_control.id,
+            }
+        else:
+            origin_spec = {
+                "origin_id": ORIGIN_ID,
+                "domain_name": origin.domain_name,
+                "custom_origin_config": {
+                    "http_port": 80,
+                    "https_port": 443,
+                    "origin_protocol_policy": "https-only",
+                    "origin_ssl_protocols": ["TLSv1.2"],
+                    "origin_read_timeout": 60,
+                    "origin_keepalive_timeout": 5,
+                },
+                "custom_headers": [{"name": ORIGIN_VERIFY_HEADER, "value": origin.verify_header_value}],
+            }
+        behavior: dict[str, Any] = {
+            "target_origin_id": ORIGIN_ID,
+            "viewer_protocol_policy": "redirect-to-https",
+            "compress": True,
+            "response_headers_policy_id": args.response_headers_policy_id,
+        }
+        if is_api:
+            behavior |= {
+                "allowed_methods": ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+                "cached_methods": ["GET", "HEAD"],
+                "cache_policy_id": CACHING_DISABLED,
+                "origin_request_policy_id": ALL_VIEWER_EXCEPT_HOST_HEADER,
+            }
+        else:
+            behavior |= {
+                "allowed_methods": ["GET", "HEAD", "OPTIONS"],
+                "cached_methods": ["GET", "HEAD"],
+                "cache_policy_id": args.cache_policy_id or CACHING_DISABLED,
+            }
+        if args.viewer_request_function_arn is not None:
+            behavior["function_associations"] = [
+                {"event_type": "viewer-request", "function_arn": args.viewer_request_function_arn}
+            ]
+        aliases = [args.hostname, *args.extra_aliases]
+        distribution = aws.cloudfront.Distribution(
+            f"{name}-distribution",
+            comment=args.hostname,
+            enabled=True,
+            aliases=aliases,
+            is_ipv6_enabled=True,
+            http_version="http2and3",
+            price_class=args.price_class,
+            default_root_object=None if is_api else "index.html",
+            origins=[origin_spec],  # type: ignore[list-item]
+            default_cache_behavior=behavior,  # type: ignore[arg-type]
+            custom_error_responses=spa_error_responses() if args.spa else None,  # type: ignore[arg-type]
+            restrictions={"geo_restriction": {"restriction_type": "none"}},
+            viewer_certificate={
+                "acm_certificate_arn": args.certificate_arn,
+                "ssl_support_method": "sni-only",
+                "minimum_protocol_version": MIN_VIEWER_TLS,
+            },
+            web_acl_id=args.web_acl_arn,
+            opts=child,
+        )
+        if isinstance(origin, S3Origin):
+            origin.grant_read(distribution.arn)
+        for index, alias in enumerate(aliases):
+            for record_type in ("A", "AAAA"):
+                aws.route53.Record(
+                    f"{name}-{record_type.lower()}-{index}",
+                    zone_id=args.zone_id,
+                    name=alias,
+                    type=record_type,
+                    aliases=[
+                        {
+                            "name": distribution.domain_name,
+                            "zone_id": CLOUDFRONT_ZONE_ID,
+                            "evaluate_target_health": False,
+                        }
+                    ],
+                    opts=child,
+                )
+        if args.log_bucket_arn is not None:
+            # Standard logging v2: vended logs into the log bucket, no bucket ACLs needed.
+            source = aws.cloudwatch.LogDeliverySource(
+                f"{name}-log-source",
+                name=f"{pulumi.get_stack()}-{name}"[:60],
+                log_type="ACCESS_LOGS",
+                resource_arn=distribution.arn,
+                region=EDGE_REGION,
+                opts=child,
+            )
+            destination = aws.cloudwatch.LogDeliveryDestination(
+                f"{name}-log-destination",
+                name=f"{pulumi.get_stack()}-{name}"[:60],
+                output_format="json",
+                delivery_destination_configuration={"destination_resource_arn": args.log_bucket_arn},
+                region=EDGE_REGION,
+                opts=child,
+            )
+            aws.cloudwatch.LogDelivery(
+                f"{name}-log-delivery",
+                delivery_source_name=source.name,
+                delivery_destination_arn=destination.arn,
+                region=EDGE_REGION,
+                opts=child,
+            )
+        self.distribution_arn = distribution.arn
+        self.domain_name = distribution.domain_name
+        self.register_outputs({"distributionArn": self.distribution_arn, "hostname": args.hostname})

@@ -1,0 +1,123 @@
+"""EdgeDomain: what every CloudFront distribution of one domain shares — the hosted zone, the
+certificates, the cache and security-header policies, the www redirect and the WAF web ACL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import pulumi
+import pulumi_aws as aws
+
+from .dns_certificate import validated_certificate
+from .edge_settings import CACHE_PROFILES, web_acl_rules, www_redirect_function_code
+
+EDGE_REGION = "us-east-1"  # CloudFront reads certificates and CLOUDFRONT-scope web ACLs only here
+
+
+@dataclass(frozen=True)
+class EdgeDomainArgs:
+    domain: str
+    name_prefix: str
+    hosted_zone: Literal["lookup", "create"] = "lookup"
+    regional_certificate: bool = True
+    waf: bool = True
+    rate_limit_per_5_minutes: int = 2000
+    hsts_max_age_seconds: int = 63072000
+
+
+class EdgeDomain(pulumi.ComponentResource):
+    zone_id: pulumi.Output[str]
+    certificate_arn: pulumi.Output[str]
+    regional_certificate_arn: pulumi.Output[str] | None
+    cache_policy_ids: dict[str, pulumi.Output[str]]
+    response_headers_policy_id: pulumi.Output[str]
+    www_redirect_function_arn: pulumi.Output[str]
+    web_acl_arn: pulumi.Output[str] | None
+
+    def __init__(self, name: str, args: EdgeDomainArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("webstack:edge:EdgeDomain", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        if args.hosted_zone == "create":
+            zone = aws.route53.Zone(
+                f"{name}-zone", name=args.domain, comment=f"{args.name_prefix}: public zone", opts=child
+            )
+            self.zone_id = zone.zone_id
+        else:
+            self.zone_id = aws.route53.get_zone_output(
+                name=args.domain, private_zone=False, opts=pulumi.InvokeOutputOptions(parent=self)
+            ).zone_id
+
+        self.certificate_arn = validated_certificate(
+            f"{name}-edge-cert", domain=args.domain, zone_id=self.zone_id, region=EDGE_REGION, parent=self
+        )
+        self.regional_certificate_arn = (
+            validated_certificate(
+                f"{name}-regional-cert", domain=args.domain, zone_id=self.zone_id, region=None, parent=self
+            )
+            if args.regional_certificate
+            else None
+        )
+        self.cache_policy_ids = {
+            profile.name: aws.cloudfront.CachePolicy(
+                f"{name}-cache-{profile.name}",
+                name=f"{args.name_prefix}-{profile.name}",
+                comment=profile.description,
+                min_ttl=0,
+                default_ttl=profile.default_ttl,
+                max_ttl=profile.max_ttl,
+                parameters_in_cache_key_and_forwarded_to_origin={
+                    "cookies_config": {"cookie_behavior": "none"},
+                    "headers_config": {"header_behavior": "none"},
+                    "query_strings_config": {"query_string_behavior": "none"},
+                    "enable_accept_encoding_gzip": True,
+                    "enable_accept_encoding_brotli": True,
+                },
+                opts=child,
+            ).id
+            for profile in CACHE_PROFILES.values()
+        }
+        self.response_headers_policy_id = aws.cloudfront.ResponseHeadersPolicy(
+            f"{name}-security-headers",
+            name=f"{args.name_prefix}-security-headers",
+            comment="HSTS, nosniff, frame denial, referrer policy",
+            security_headers_config={
+                "strict_transport_security": {
+                    "access_control_max_age_sec": args.hsts_max_age_seconds,
+                    "include_subdomains": True,
+                    "preload": True,
+                    "override": True,
+                },
+                "content_type_options": {"override": True},
+                "frame_options": {"frame_option": "DENY", "override": True},
+                "referrer_policy": {"referrer_policy": "strict-origin-when-cross-origin", "override": True},
+            },
+            opts=child,
+        ).id
+        self.www_redirect_function_arn = aws.cloudfront.Function(
+            f"{name}-www-redirect",
+            name=f"{args.name_prefix}-www-redirect",
+            runtime="cloudfront-js-2.0",
+            comment=f"www.{args.domain} -> {args.domain}",
+            code=www_redirect_function_code(args.domain),
+            publish=True,
+            opts=child,
+        ).arn
+        self.web_acl_arn = None
+        if args.waf:
+            self.web_acl_arn = aws.wafv2.WebAcl(
+                f"{name}-waf",
+                name=f"{args.name_prefix}-edge",
+                description=f"{args.domain}: AWS managed rules and a per-IP rate limit",
+                scope="CLOUDFRONT",
+                region=EDGE_REGION,
+                default_action={"allow": {}},
+                rules=web_acl_rules(args.rate_limit_per_5_minutes),  # type: ignore[arg-type]
+                visibility_config={
+                    "cloudwatch_metrics_enabled": True,
+                    "sampled_requests_enabled": True,
+                    "metric_name": f"{args.name_prefix}-edge",
+                },
+                opts=child,
+            ).arn
+        self.register_outputs({"zoneId": self.zone_id, "certificateArn": self.certificate_arn})

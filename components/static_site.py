@@ -1,0 +1,283 @@
+"""StaticSite: a private S3 bucket that is safe by default, for site content and private data."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pulumi
+import pulumi_aws as aws
+
+from .aws_context import aws_context
+from .bucket_policies import (
+    alb_access_log_statement,
+    cloudfront_read_statement,
+    server_access_log_statement,
+    tls_only_statement,
+    vended_log_statements,
+)
+from .encryption_key import customer_managed_key
+from .iam_documents import Statement, policy_document
+from .site_content import plan_objects
+
+Encryption = Literal["kms", "s3"]
+
+
+@dataclass(frozen=True)
+class LifecycleRule:
+    """Move objects to a cheaper class after ``transition_days``; expire them (and old
+    versions) after the given days. Incomplete multipart uploads are always cleaned up."""
+
+    id: str
+    prefix: str = ""
+    transition_days: int | None = None
+    storage_class: str = "STANDARD_IA"
+    expiration_days: int | None = None
+    noncurrent_expiration_days: int | None = None
+
+
+@dataclass(frozen=True)
+class CorsRule:
+    allowed_origins: Sequence[str]
+    allowed_methods: Sequence[str] = ("GET",)
+    allowed_headers: Sequence[str] = ("*",)
+    expose_headers: Sequence[str] = ("ETag",)
+    max_age_seconds: int = 3000
+
+
+@dataclass(frozen=True)
+class LogTargets:
+    """The kinds of logs this bucket receives, each under its own prefix."""
+
+    load_balancer_prefix: str | None = None
+    server_access_prefix: str | None = None
+    vended_prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class StaticSiteArgs:
+    purpose: str
+    # public-content | private | logs: tagged, so policies can ask more of private data.
+    data_class: Literal["public-content", "private", "logs"] = "private"
+    encryption: Encryption = "kms"
+    versioning: bool = False
+    lifecycle_rules: Sequence[LifecycleRule] = ()
+    cors_rules: Sequence[CorsRule] = ()
+    access_log_bucket: pulumi.Input[str] | None = None
+    access_log_prefix: str = "s3/"
+    served_by_cloudfront: bool = False
+    receives_logs: LogTargets | None = None
+    content_dir: str | None = None
+    default_cache_control: str = "public, max-age=86400"
+    multipart_abort_days: int = 7
+    extra_statements: Sequence[Statement] = field(default_factory=tuple)
+
+
+class StaticSite(pulumi.ComponentResource):
+    """All four public-access blocks, BucketOwnerEnforced, default encryption, a TLS-only policy.
+
+    A bucket served by CloudFront gets its policy when ``allow_distribution`` names the one
+    distribution allowed to read it (OAC, ``AWS:SourceArn``); other buckets get it at once.
+    """
+
+    bucket_name: pulumi.Output[str]
+    bucket_arn: pulumi.Output[str]
+    regional_domain_name: pulumi.Output[str]
+    kms_key_arn: pulumi.Output[str] | None
+
+    def __init__(self, name: str, args: StaticSiteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("webstack:storage:StaticSite", name, None, opts)
+        if args.encryption == "kms" and args.receives_logs is not None:
+            raise ValueError(
+                "log buckets must use SSE-S3: ELB and S3 access logs cannot be written with SSE-KMS"
+            )
+        self._args = args
+        self._name = name
+        self._context = aws_context(self)
+        child = pulumi.ResourceOptions(parent=self)
+        self.kms_key: aws.kms.Key | None = None
+        if args.encryption == "kms":
+            self.kms_key = customer_managed_key(
+                f"{name}-key",
+                description=f"S3 bucket {name}: {args.purpose}",
+                alias=f"{pulumi.get_stack()}/{name}",
+                context=self._context,
+                parent=self,
+                service_statements=lambda _r, account: (
+                    [_cloudfront_decrypt(account)] if args.served_by_cloudfront else []
+                ),
+            )
+        bucket = aws.s3.Bucket(
+            f"{name}-bucket",
+            force_destroy=False,
+            tags={"Purpose": args.purpose, "DataClass": args.data_class},
+            opts=child,
+        )
+        self.bucket = bucket
+        self._public_access_block = aws.s3.BucketPublicAccessBlock(
+            f"{name}-public-access-block",
+            bucket=bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+        aws.s3.BucketOwnershipControls(
+            f"{name}-ownership",
+            bucket=bucket.id,
+            rule={"object_ownership": "BucketOwnerEnforced"},
+            opts=child,
+        )
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-encryption",
+            bucket=bucket.id,
+            rules=[
+                {
+                    "apply_server_side_encryption_by_default": {
+                        "sse_algorithm": "aws:kms",
+                        "kms_master_key_id": self.kms_key.arn,
+                    },
+                    "bucket_key_enabled": True,
+                }
+                if self.kms_key is not None
+                else {"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}
+            ],
+            opts=child,
+        )
+        if args.versioning:
+            aws.s3.BucketVersioning(
+                f"{name}-versioning",
+                bucket=bucket.id,
+                versioning_configuration={"status": "Enabled"},
+                opts=child,
+            )
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-lifecycle",
+            bucket=bucket.id,
+            rules=[_lifecycle_rule(rule) for rule in args.lifecycle_rules]
+            + [
+                {
+                    "id": "abort-incomplete-multipart-uploads",
+                    "status": "Enabled",
+                    "filter": {},
+                    "abort_incomplete_multipart_upload": {"days_after_initiation": args.multipart_abort_days},
+                }
+            ],
+            opts=child,
+        )
+        if args.cors_rules:
+            aws.s3.BucketCorsConfiguration(
+                f"{name}-cors",
+                bucket=bucket.id,
+                cors_rules=[
+                    {
+                        "allowed_origins": list(rule.allowed_origins),
+                        "allowed_methods": list(rule.allowed_methods),
+                        "allowed_headers": list(rule.allowed_headers),
+                        "expose_headers": list(rule.expose_headers),
+                        "max_age_seconds": rule.max_age_seconds,
+                    }
+                    for rule in args.cors_rules
+                ],
+                opts=child,
+            )
+        if args.access_log_bucket is not None:
+            aws.s3.BucketLogging(
+                f"{name}-access-logs",
+                bucket=bucket.id,
+                target_bucket=args.access_log_bucket,
+                target_prefix=f"{args.access_log_prefix}{name}/",
+                opts=child,
+            )
+        if args.content_dir is not None:
+            for index, planned in enumerate(plan_objects(Path(args.content_dir), args.default_cache_control)):
+                aws.s3.BucketObjectv2(
+                    f"{name}-object-{index}",
+                    bucket=bucket.id,
+                    key=planned.key,
+                    source=pulumi.FileAsset(str(planned.path)),
+                    content_type=planned.content_type,
+                    cache_control=planned.cache_control,
+                    opts=child,
+                )
+
+        self.policy: aws.s3.BucketPolicy | None = None
+        if not args.served_by_cloudfront:
+            self.policy = self._bucket_policy([])
+        self.bucket_name = bucket.bucket
+        self.bucket_arn = bucket.arn
+        self.regional_domain_name = bucket.bucket_regional_domain_name
+        self.kms_key_arn = self.kms_key.arn if self.kms_key is not None else None
+        self.register_outputs({"bucketName": self.bucket_name, "bucketArn": self.bucket_arn})
+
+    def allow_distribution(self, distribution_arn: pulumi.Input[str]) -> aws.s3.BucketPolicy:
+        """Let one CloudFront distribution read the objects (OAC); call once, for served buckets."""
+        if self.policy is not None:
+            raise ValueError(f"{self._name}: its bucket policy exists already")
+        self.policy = self._bucket_policy([distribution_arn])
+        return self.policy
+
+    def _bucket_policy(self, distribution_arns: list[pulumi.Input[str]]) -> aws.s3.BucketPolicy:
+        args = self._args
+        inputs = pulumi.Output.all(
+            self.bucket.arn, self._context.region, self._context.account_id, *distribution_arns
+        )
+
+        def render(values: list[str]) -> str:
+            bucket_arn, region, account, *readers = values
+            statements = [tls_only_statement(bucket_arn)]
+            if readers:
+                statements.append(cloudfront_read_statement(bucket_arn, readers))
+            logs = args.receives_logs
+            if logs is not None:
+                if logs.load_balancer_prefix:
+                    statements.append(
+                        alb_access_log_statement(bucket_arn, region, account, logs.load_balancer_prefix)
+                    )
+                if logs.server_access_prefix:
+                    statements.append(
+                        server_access_log_statement(bucket_arn, account, logs.server_access_prefix)
+                    )
+                if logs.vended_prefix:
+                    statements += vended_log_statements(bucket_arn, account, logs.vended_prefix)
+            statements += args.extra_statements
+            return json.dumps(policy_document(statements))
+
+        return aws.s3.BucketPolicy(
+            f"{self._name}-policy",
+            bucket=self.bucket.id,
+            policy=inputs.apply(render),
+            # With the public-access block in place first, no policy can ever make the bucket public.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self._public_access_block]),
+        )
+
+
+def _cloudfront_decrypt(account_id: str) -> Statement:
+    """CloudFront (OAC) may decrypt objects for this account's distributions."""
+    return {
+        "Sid": "CloudFrontOriginAccessControlDecrypt",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudfront.amazonaws.com"},
+        "Action": "kms:Decrypt",
+        "Resource": "*",
+        "Condition": {"ArnLike": {"AWS:SourceArn": f"arn:aws:cloudfront::{account_id}:distribution/*"}},
+    }
+
+
+def _lifecycle_rule(rule: LifecycleRule) -> aws.s3.BucketLifecycleConfigurationRuleArgsDict:
+    spec: aws.s3.BucketLifecycleConfigurationRuleArgsDict = {
+        "id": rule.id,
+        "status": "Enabled",
+        "filter": {"prefix": rule.prefix},
+    }
+    if rule.transition_days is not None:
+        spec["transitions"] = [{"days": rule.transition_days, "storage_class": rule.storage_class}]
+    if rule.expiration_days is not None:
+        spec["expiration"] = {"days": rule.expiration_days}
+    if rule.noncurrent_expiration_days is not None:
+        spec["noncurrent_version_expiration"] = {"noncurrent_days": rule.noncurrent_expiration_days}
+    return spec
