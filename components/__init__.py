@@ -2,19 +2,39 @@
 typed args object and ResourceOptions, and parents every child to itself."""
 
 from .alert_topic import AlertTopic, AlertTopicArgs
+from .api_settings import BucketGrant
+from .edge_distribution import EdgeDistribution, EdgeDistributionArgs, LoadBalancerOrigin, S3Origin
+from .edge_domain import EdgeDomain, EdgeDomainArgs
+from .fargate_api import FargateApi, FargateApiArgs, ImageBuild
 from .managed_postgres import ManagedPostgres, ManagedPostgresArgs
 from .redis_cache import RedisCache, RedisCacheArgs
 from .secure_vpc import SecureVpc, SecureVpcArgs
+from .static_site import CorsRule, LifecycleRule, LogTargets, StaticSite, StaticSiteArgs
 from .subnet_layout import TierPrefixes
 
 __all__ = [
     "AlertTopic",
     "AlertTopicArgs",
+    "BucketGrant",
+    "CorsRule",
+    "EdgeDistribution",
+    "EdgeDistributionArgs",
+    "EdgeDomain",
+    "EdgeDomainArgs",
+    "FargateApi",
+    "FargateApiArgs",
+    "ImageBuild",
+    "LifecycleRule",
+    "LoadBalancerOrigin",
+    "LogTargets",
     "ManagedPostgres",
     "ManagedPostgresArgs",
     "RedisCache",
     "RedisCacheArgs",
+    "S3Origin",
     "SecureVpc",
     "SecureVpcArgs",
+    "StaticSite",
+    "StaticSiteArgs",
     "TierPrefixes",
 ]

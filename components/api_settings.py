@@ -17,12 +17,13 @@ SCRATCH_VOLUME = "tmp"  # writable /tmp beside the read-only root file system
 
 @dataclass(frozen=True)
 class BucketGrant:
-    """What the task role may do in one bucket, under one prefix."""
+    """What the task role may do in one bucket, under one prefix (ARNs may be Outputs until the
+    component resolves them for ``task_role_policy``)."""
 
-    bucket_arn: str
+    bucket_arn: Any
     prefix: str = ""
     access: Literal["read", "read_write"] = "read"
-    kms_key_arn: str | None = None
+    kms_key_arn: Any = None
 
 
 def ecr_lifecycle_policy(keep_tagged: int = 10, untagged_days: int = 7) -> Document:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_random as random
 
 from .alarms import create_alarms
 from .api_settings import (
@@ -46,7 +47,6 @@ class FargateApiArgs:
     public_subnet_ids: Sequence[pulumi.Input[str]]
     private_subnet_ids: Sequence[pulumi.Input[str]]
     certificate_arn: pulumi.Input[str]
-    origin_verify_value: pulumi.Input[str]
     log_bucket_name: pulumi.Input[str]
     # "{repository}:1.2.3" pulls from the service's own repository; an ImageBuild builds it.
     image: str | ImageBuild = "{repository}:latest"
@@ -80,6 +80,7 @@ class FargateApiArgs:
 
 class FargateApi(pulumi.ComponentResource):
     task_security_group_id: pulumi.Output[str]
+    origin_verify_value: pulumi.Output[str]
     load_balancer_dns_name: pulumi.Output[str]
     repository_url: pulumi.Output[str]
     service_name: pulumi.Output[str]
@@ -175,15 +176,26 @@ class FargateApi(pulumi.ComponentResource):
             opts=child,
         )
         if args.bucket_grants:
+            grants = args.bucket_grants
+            resolved = pulumi.Output.all(
+                *[pulumi.Output.all(g.bucket_arn, g.kms_key_arn or "") for g in grants]
+            ).apply(
+                lambda values: [
+                    replace(grant, bucket_arn=arn, kms_key_arn=key or None)
+                    for grant, (arn, key) in zip(grants, values, strict=True)
+                ]
+            )
             aws.iam.RolePolicy(
                 f"{name}-task-policy",
                 role=task_role.id,
-                policy=context.region.apply(
-                    lambda region: json.dumps(task_role_policy(region, args.bucket_grants))
+                policy=pulumi.Output.all(context.region, resolved).apply(
+                    lambda v: json.dumps(task_role_policy(v[0], v[1]))
                 ),
                 opts=child,
             )
 
+        # The header CloudFront adds to every origin request; the listener forwards nothing else.
+        origin_verify = random.RandomPassword(f"{name}-origin-verify", length=48, special=False, opts=child)
         prefix_list = aws.ec2.get_managed_prefix_list_output(
             name=CLOUDFRONT_ORIGIN_FACING, opts=pulumi.InvokeOutputOptions(parent=self)
         )
@@ -311,7 +323,7 @@ class FargateApi(pulumi.ComponentResource):
                 {
                     "http_header": {
                         "http_header_name": ORIGIN_VERIFY_HEADER,
-                        "values": [args.origin_verify_value],
+                        "values": [pulumi.Output.secret(origin_verify.result)],
                     }
                 }
             ],
@@ -408,7 +420,14 @@ class FargateApi(pulumi.ComponentResource):
             # Autoscaling owns the task count once the service runs.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[verified], ignore_changes=["desiredCount"]),
         )
-        self._autoscaling(name, args, cluster, service, load_balancer, target_group)
+        self._autoscaling(
+            name,
+            args=args,
+            cluster=cluster,
+            service=service,
+            load_balancer=load_balancer,
+            target_group=target_group,
+        )
         create_alarms(
             f"{name}-alarm",
             api_alarm_specs(
@@ -424,6 +443,7 @@ class FargateApi(pulumi.ComponentResource):
         )
 
         self.task_security_group_id = task_sg.id
+        self.origin_verify_value = pulumi.Output.secret(origin_verify.result)
         self.load_balancer_dns_name = load_balancer.dns_name
         self.repository_url = repository.repository_url
         self.service_name = service.name
@@ -438,7 +458,7 @@ class FargateApi(pulumi.ComponentResource):
 
     def _image(self, name: str, args: FargateApiArgs, repository: aws.ecr.Repository) -> pulumi.Output[str]:
         if isinstance(args.image, ImageBuild):
-            # Imported here: pulumi_awsx loads its Docker build plumbing, which a prebuilt image does not need.
+            # Imported here: pulumi_awsx brings Docker build plumbing a prebuilt image does not need.
             import pulumi_awsx as awsx  # noqa: PLC0415
 
             platform = "linux/arm64" if args.architecture == "ARM64" else "linux/amd64"
@@ -457,6 +477,7 @@ class FargateApi(pulumi.ComponentResource):
     def _autoscaling(
         self,
         name: str,
+        *,
         args: FargateApiArgs,
         cluster: aws.ecs.Cluster,
         service: aws.ecs.Service,

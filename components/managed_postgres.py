@@ -58,6 +58,7 @@ class ManagedPostgres(pulumi.ComponentResource):
     port: int
     master_secret_arn: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
+    kms_key_arn: pulumi.Output[str]
     replica_addresses: list[pulumi.Output[str]]
 
     def __init__(
@@ -204,6 +205,7 @@ class ManagedPostgres(pulumi.ComponentResource):
         )
         self.security_group_id = security_group.id
         self._security_group = security_group
+        self.kms_key_arn = key.arn
         self._name = name
         self.replica_addresses = [r.address for r in replicas]
         self.register_outputs(
@@ -218,9 +220,9 @@ class ManagedPostgres(pulumi.ComponentResource):
         """Let one more client security group (e.g. an API's tasks) reach the PostgreSQL port."""
         admit_from(
             f"{self._name}-sg-from-{client}",
-            self._security_group,
-            PORT,
-            security_group_id,
-            f"{client} to PostgreSQL",
-            self,
+            group=self._security_group,
+            port=PORT,
+            source_security_group_id=security_group_id,
+            description=f"{client} to PostgreSQL",
+            parent=self,
         )

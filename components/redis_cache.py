@@ -51,6 +51,7 @@ class RedisCache(pulumi.ComponentResource):
     port: int
     auth_secret_arn: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
+    kms_key_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: RedisCacheArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("webstack:data:RedisCache", name, None, opts)
@@ -167,6 +168,7 @@ class RedisCache(pulumi.ComponentResource):
         self.auth_secret_arn = secret.arn
         self.security_group_id = security_group.id
         self._security_group = security_group
+        self.kms_key_arn = key.arn
         self._name = name
         self.register_outputs(
             {
@@ -180,9 +182,9 @@ class RedisCache(pulumi.ComponentResource):
         """Let one more client security group (e.g. an API's tasks) reach the cache port."""
         admit_from(
             f"{self._name}-sg-from-{client}",
-            self._security_group,
-            PORT,
-            security_group_id,
-            f"{client} to cache",
-            self,
+            group=self._security_group,
+            port=PORT,
+            source_security_group_id=security_group_id,
+            description=f"{client} to cache",
+            parent=self,
         )

@@ -30,12 +30,20 @@ def restricted_security_group(
         opts=pulumi.ResourceOptions(parent=parent),
     )
     for index, source in enumerate(source_security_group_ids):
-        admit_from(f"{name}-from-{index}", group, port, source, description, parent)
+        admit_from(
+            f"{name}-from-{index}",
+            group=group,
+            port=port,
+            source_security_group_id=source,
+            description=description,
+            parent=parent,
+        )
     return group
 
 
 def admit_from(
     name: str,
+    *,
     group: aws.ec2.SecurityGroup,
     port: int,
     source_security_group_id: pulumi.Input[str],

@@ -60,6 +60,8 @@ class LogTargets:
 @dataclass(frozen=True)
 class StaticSiteArgs:
     purpose: str
+    # Physical names start with this (AWS appends a unique suffix); S3 allows 37 characters.
+    bucket_prefix: str | None = None
     # public-content | private | logs: tagged, so policies can ask more of private data.
     data_class: Literal["public-content", "private", "logs"] = "private"
     encryption: Encryption = "kms"
@@ -112,6 +114,7 @@ class StaticSite(pulumi.ComponentResource):
             )
         bucket = aws.s3.Bucket(
             f"{name}-bucket",
+            bucket_prefix=f"{args.bucket_prefix[:36]}-" if args.bucket_prefix else None,
             force_destroy=False,
             tags={"Purpose": args.purpose, "DataClass": args.data_class},
             opts=child,

@@ -2,31 +2,53 @@
 
 from __future__ import annotations
 
+import typing
+from collections.abc import Iterator
+
 from pydantic import BaseModel
 
 from webstack.cli import parser, subcommands
-from webstack.config import SECTION_MODELS, StackConfig
+from webstack.config import StackConfig, SubnetPrefixes
 
 from .helpers import ROOT
 
 README = (ROOT / "README.md").read_text()
+LEAF_MODELS = {SubnetPrefixes}  # documented as one row
+
+
+def _models_in(annotation: object) -> tuple[type[BaseModel] | None, str]:
+    """The model inside an annotation, and how the key path reaches into it."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel) and annotation not in LEAF_MODELS:
+        return annotation, "."
+    if origin is dict and args:
+        inner, _ = _models_in(args[1])
+        return inner, ".<name>."
+    if origin is tuple and args:
+        inner, _ = _models_in(args[0])
+        return inner, "[]."
+    for arg in args:
+        inner, how = _models_in(arg)
+        if inner is not None:
+            return inner, how
+    return None, ""
+
+
+def config_keys(model: type[BaseModel], prefix: str) -> Iterator[str]:
+    for name, field in model.model_fields.items():
+        key = f"{prefix}{name}"
+        inner, how = _models_in(field.annotation)
+        if inner is None:
+            yield key
+        else:
+            yield from config_keys(inner, f"{key}{how}")
 
 
 def documented_keys() -> list[str]:
-    keys = ["aws:region"]
-    for name in StackConfig.model_fields:
-        if name == "region":
-            continue
-        model = SECTION_MODELS.get(name)
-        if model is None:
-            keys.append(f"webstack:{name}")
-            continue
-        for field, info in model.model_fields.items():
-            nested = info.annotation
-            if isinstance(nested, type) and issubclass(nested, BaseModel) and field != "subnet_prefixes":
-                keys += [f"webstack:{name}.{field}.{sub}" for sub in nested.model_fields]
-            else:
-                keys.append(f"webstack:{name}.{field}")
+    keys = []
+    for key in config_keys(StackConfig, "webstack:"):
+        keys.append("aws:region" if key == "webstack:region" else key)
     return keys
 
 

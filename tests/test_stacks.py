@@ -16,6 +16,10 @@ COMPONENTS = {
     "webstack:network:SecureVpc",
     "webstack:data:ManagedPostgres",
     "webstack:data:RedisCache",
+    "webstack:compute:FargateApi",
+    "webstack:storage:StaticSite",
+    "webstack:edge:EdgeDomain",
+    "webstack:edge:EdgeDistribution",
     "webstack:observability:AlertTopic",
 }
 
@@ -92,6 +96,12 @@ def test_no_secret_value_in_plan_or_outputs(stack):
         "cacheEndpoint",
         "cacheAuthSecretArn",
         "alertTopicArn",
+        "logBucket",
+        "buckets",
+        "apiRepositoryUrl",
+        "apiServiceName",
+        "apiClusterName",
+        "hosts",
     }
 
 
@@ -121,3 +131,110 @@ def test_alarms_notify_the_encrypted_alert_topic(stack):
     topic_arn = f"arn:aws:sns:me-south-1:123456789012:{topic.inputs['name']}"
     alarms = inputs_of(stack, "aws:cloudwatch/metricAlarm:MetricAlarm")
     assert alarms and all(a["alarmActions"] == [topic_arn] for a in alarms)
+
+
+SEED_000_HOSTS = {"", "www", "app", "admin", "api", "assets"}
+
+
+@pytest.mark.parametrize(("stack", "domain"), [("dev", "dev.exiuscart.com"), ("prod", "exiuscart.com")])
+def test_every_seed_000_domain_is_served_by_its_origin(stack, domain):
+    run = stack_run(stack)
+    hosts = run.outputs["hosts"]
+    assert {h.removesuffix(domain).rstrip(".") for h in hosts} == SEED_000_HOSTS
+    aliases = {
+        a for d in run.of_type("aws:cloudfront/distribution:Distribution") for a in d.inputs["aliases"]
+    }
+    assert aliases == set(hosts)
+    origins = {
+        d.inputs["aliases"][0]: d.inputs["origins"][0]
+        for d in run.of_type("aws:cloudfront/distribution:Distribution")
+    }
+    assert "customOriginConfig" in origins[f"api.{domain}"]
+    for host in ("app", "admin", "assets"):
+        assert "originAccessControlId" in origins[f"{host}.{domain}"]
+    assert "originAccessControlId" in origins[domain]
+
+
+def test_prod_has_waf_deletion_protection_and_multi_az():
+    run = stack_run("prod")
+    (acl,) = run.of_type("aws:wafv2/webAcl:WebAcl")
+    acl_arn = f"arn:aws:wafv2:us-east-1:123456789012:global/webacl/{acl.inputs['name']}/{acl.id}"
+    for distribution in run.of_type("aws:cloudfront/distribution:Distribution"):
+        assert distribution.inputs["webAclId"] == acl_arn
+    (alb,) = inputs_of("prod", "aws:lb/loadBalancer:LoadBalancer")
+    assert alb["enableDeletionProtection"] is True
+    (db,) = inputs_of("prod", "aws:rds/instance:Instance")
+    assert db["multiAz"] is True and db["deletionProtection"] is True
+    assert inputs_of("dev", "aws:wafv2/webAcl:WebAcl") == []
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_nothing_is_public_but_cloudfront_and_the_albs_443_from_cloudfront(stack):
+    run = stack_run(stack)
+    ingress = inputs_of(stack, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    for rule in ingress:
+        assert rule.get("cidrIpv4") not in ("0.0.0.0/0",) and "cidrIpv6" not in rule
+    (alb_sg,) = [r for r in run.of_type("aws:ec2/securityGroup:SecurityGroup") if r.name == "api-alb-sg"]
+    open_to_internet = [r for r in ingress if "prefixListId" in r]
+    assert [(r["securityGroupId"], r["fromPort"], r["toPort"]) for r in open_to_internet] == [
+        (alb_sg.id, 443, 443)
+    ]
+    vpc_cidr = "10.0.0.0/16"
+    assert all(r.get("cidrIpv4") in (None, vpc_cidr) for r in ingress)
+    assert all(s["mapPublicIpOnLaunch"] is False for s in inputs_of(stack, "aws:ec2/subnet:Subnet"))
+    assert all(i["publiclyAccessible"] is False for i in inputs_of(stack, "aws:rds/instance:Instance"))
+    (service,) = inputs_of(stack, "aws:ecs/service:Service")
+    assert service["networkConfiguration"]["assignPublicIp"] is False
+    buckets = run.of_type("aws:s3/bucket:Bucket")
+    blocks = {
+        b.inputs["bucket"] for b in run.of_type("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
+    }
+    assert {b.id for b in buckets} == blocks
+    for block in inputs_of(stack, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"):
+        assert all(
+            block[k]
+            for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+        )
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_api_reaches_its_data_stores_and_they_admit_only_the_api(stack):
+    run = stack_run(stack)
+    task_sg = run.named("api-task-sg").id
+    db_sg, cache_sg = run.named("database-sg").id, run.named("cache-sg").id
+    ingress = inputs_of(stack, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    assert [
+        (r["referencedSecurityGroupId"], r["fromPort"]) for r in ingress if r["securityGroupId"] == db_sg
+    ] == [(task_sg, 5432)]
+    assert [
+        (r["referencedSecurityGroupId"], r["fromPort"]) for r in ingress if r["securityGroupId"] == cache_sg
+    ] == [(task_sg, 6379)]
+    (task,) = inputs_of(stack, "aws:ecs/taskDefinition:TaskDefinition")
+    (container,) = json.loads(task["containerDefinitions"])
+    assert {s["name"] for s in container["secrets"]} == {"DB_USERNAME", "DB_PASSWORD", "REDIS_URL"}
+    assert {e["name"] for e in container["environment"]} == {
+        "DB_HOST",
+        "DB_PORT",
+        "DB_NAME",
+        "UPLOADS_BUCKET",
+        "BACKUPS_BUCKET",
+    }
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_seed_000_buckets(stack):
+    run = stack_run(stack)
+    buckets = {r.name.removesuffix("-bucket"): r for r in run.of_type("aws:s3/bucket:Bucket")}
+    assert set(buckets) == {
+        "website",
+        "shop-dashboard",
+        "admin-dashboard",
+        "assets",
+        "uploads",
+        "backups",
+        "logs",
+    }
+    versioned = {r.inputs["bucket"] for r in run.of_type("aws:s3/bucketVersioning:BucketVersioning")}
+    assert versioned == {buckets["uploads"].id, buckets["backups"].id}
+    cors = {r.inputs["bucket"] for r in run.of_type("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration")}
+    assert cors == {buckets["uploads"].id}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 import pulumi_aws as aws
 
@@ -17,7 +19,16 @@ from components import (
     TierPrefixes,
 )
 
+from .compose_web import build_api, build_buckets, build_edge_domain, build_log_bucket, build_sites
 from .config import StackConfig
+
+
+@dataclass
+class DataTier:
+    vpc: SecureVpc
+    database: ManagedPostgres
+    cache: RedisCache
+    alerts: AlertTopic
 
 
 def stack_tags(config: StackConfig, project: str) -> dict[str, str]:
@@ -30,15 +41,8 @@ def stack_tags(config: StackConfig, project: str) -> dict[str, str]:
     }
 
 
-def build_stack(config: StackConfig) -> None:
-    provider = aws.Provider(
-        "aws",
-        region=config.region,
-        default_tags=aws.ProviderDefaultTagsArgs(tags=stack_tags(config, pulumi.get_project())),
-    )
-    opts = pulumi.ResourceOptions(providers=[provider])
+def build_data_tier(config: StackConfig, opts: pulumi.ResourceOptions) -> DataTier:
     prefix = config.name_prefix
-
     alerts = AlertTopic("alerts", AlertTopicArgs(name_prefix=prefix, email=config.alerts.email), opts)
     net = config.network
     vpc = SecureVpc(
@@ -55,7 +59,6 @@ def build_stack(config: StackConfig) -> None:
         ),
         opts,
     )
-    # Application security groups join client_security_group_ids when the API tier lands.
     db = config.database
     database = ManagedPostgres(
         "database",
@@ -101,11 +104,52 @@ def build_stack(config: StackConfig) -> None:
         ),
         opts,
     )
+    return DataTier(vpc, database, cache, alerts)
 
-    pulumi.export("vpcId", vpc.vpc_id)
-    pulumi.export("privateSubnetIds", vpc.private_subnet_ids)
-    pulumi.export("databaseAddress", database.address)
-    pulumi.export("databaseMasterSecretArn", database.master_secret_arn)
-    pulumi.export("cacheEndpoint", cache.primary_endpoint)
-    pulumi.export("cacheAuthSecretArn", cache.auth_secret_arn)
-    pulumi.export("alertTopicArn", alerts.topic_arn)
+
+def build_stack(config: StackConfig) -> None:
+    provider = aws.Provider(
+        "aws",
+        region=config.region,
+        default_tags=aws.ProviderDefaultTagsArgs(tags=stack_tags(config, pulumi.get_project())),
+    )
+    opts = pulumi.ResourceOptions(providers=[provider])
+    data = build_data_tier(config, opts)
+
+    pulumi.export("vpcId", data.vpc.vpc_id)
+    pulumi.export("privateSubnetIds", data.vpc.private_subnet_ids)
+    pulumi.export("databaseAddress", data.database.address)
+    pulumi.export("databaseMasterSecretArn", data.database.master_secret_arn)
+    pulumi.export("cacheEndpoint", data.cache.primary_endpoint)
+    pulumi.export("cacheAuthSecretArn", data.cache.auth_secret_arn)
+    pulumi.export("alertTopicArn", data.alerts.topic_arn)
+
+    if config.api is None and not config.sites and not config.buckets:
+        return
+    log_bucket = build_log_bucket(config, opts)
+    buckets = build_buckets(config, log_bucket, opts)
+    pulumi.export("logBucket", log_bucket.bucket_name)
+    pulumi.export("buckets", {name: site.bucket_name for name, site in buckets.items()})
+    edge = build_edge_domain(config, opts)
+    if edge is None or config.domain is None:
+        return
+    api = None
+    if config.api is not None:
+        api = build_api(
+            config,
+            api=config.api,
+            domain=config.domain,
+            edge=edge,
+            vpc=data.vpc,
+            database=data.database,
+            cache=data.cache,
+            alert_topic_arn=data.alerts.topic_arn,
+            buckets=buckets,
+            log_bucket=log_bucket,
+            opts=opts,
+        )
+        pulumi.export("apiRepositoryUrl", api.repository_url)
+        pulumi.export("apiServiceName", api.service_name)
+        pulumi.export("apiClusterName", api.cluster_name)
+    served = build_sites(config, domain=config.domain, edge=edge, api=api, log_bucket=log_bucket, opts=opts)
+    pulumi.export("hosts", served)

@@ -119,8 +119,19 @@ class CacheConfig(Section):
     snapshot_retention_days: int = Field(default=1, ge=0, le=35)
 
 
+class ImageBuildConfig(Section):
+    context: str
+    dockerfile: str = "Dockerfile"
+
+
+class BucketAccessConfig(Section):
+    bucket: str
+    prefix: Annotated[str, StringConstraints(pattern=r"^([A-Za-z0-9!_.*'()-]+/)*$")] = ""
+    access: Literal["read", "read_write"] = "read"
+
+
 class ApiConfig(Section):
-    """Sizing of the containerised API (the FargateApi component deploys it)."""
+    """The containerised API (FargateApi)."""
 
     cpu: Literal[256, 512, 1024, 2048, 4096, 8192, 16384] = 512
     memory_mib: int = 1024
@@ -130,7 +141,58 @@ class ApiConfig(Section):
     max_count: int = Field(default=10, ge=1, le=100)
     container_port: int = Field(default=8000, ge=1, le=65535)
     health_check_path: Annotated[str, StringConstraints(pattern=r"^/\S*$")] = "/health"
-    image: str | None = None
+    health_check_grace_seconds: int = Field(default=60, ge=0, le=2147483647)
+    image: Annotated[str, StringConstraints(min_length=3)] | None = None
+    build: ImageBuildConfig | None = None
+    cpu_target_percent: float = Field(default=70, gt=0, le=100)
+    memory_target_percent: float = Field(default=80, gt=0, le=100)
+    requests_per_target: int | None = Field(default=None, ge=1)
+    environment: dict[Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")], str] = {}
+    bucket_access: tuple[BucketAccessConfig, ...] = ()
+    load_balancer_deletion_protection: bool = True
+    error_rate_alarm_percent: float = Field(default=5, gt=0, le=100)
+    latency_alarm_seconds: float = Field(default=2, gt=0)
+
+
+DnsLabel = Annotated[str, StringConstraints(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)?$")]
+
+
+class DomainConfig(Section):
+    name: Annotated[str, StringConstraints(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")]
+    hosted_zone: Literal["lookup", "create"] = "lookup"
+    api_host: DnsLabel = "api"
+    waf: bool = True
+    rate_limit_per_5_minutes: int = Field(default=2000, ge=10, le=2000000000)
+    price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = "PriceClass_100"
+
+
+class SiteConfig(Section):
+    """A static site: a private bucket served by its own distribution at <host>.<domain>."""
+
+    host: DnsLabel  # "" is the apex
+    cache: Literal["marketing", "dashboard", "assets"] = "marketing"
+    spa: bool = False
+    redirect_www: bool = False
+    versioning: bool = False
+    content_dir: str | None = None
+
+
+class LifecycleConfig(Section):
+    transition_days: int | None = Field(default=None, ge=1)
+    storage_class: Literal[
+        "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"
+    ] = "STANDARD_IA"
+    expiration_days: int | None = Field(default=None, ge=1)
+    noncurrent_expiration_days: int | None = Field(default=None, ge=1)
+
+
+class BucketConfig(Section):
+    """A private data bucket (uploads, backups): never served, encrypted with its own CMK."""
+
+    versioning: bool = True
+    cors_origins: tuple[Annotated[str, StringConstraints(pattern=r"^https://\S+$")], ...] = ()
+    cors_methods: tuple[Literal["GET", "PUT", "POST", "DELETE", "HEAD"], ...] = ("GET", "PUT")
+    lifecycle: LifecycleConfig | None = None
 
 
 class AlertsConfig(Section):
@@ -153,6 +215,10 @@ class StackConfig(Section):
     database: DatabaseConfig = DatabaseConfig()
     cache: CacheConfig = CacheConfig()
     api: ApiConfig | None = None
+    domain: DomainConfig | None = None
+    sites: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")], SiteConfig] = {}
+    buckets: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")], BucketConfig] = {}
+    access_log_expiration_days: int = Field(default=365, ge=1)
 
     @field_validator("tags")
     @classmethod
@@ -169,6 +235,7 @@ SECTION_MODELS: dict[str, type[Section]] = {
     "cache": CacheConfig,
     "api": ApiConfig,
     "alerts": AlertsConfig,
+    "domain": DomainConfig,
 }
 
 

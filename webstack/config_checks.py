@@ -14,8 +14,9 @@ from .config import (
     ApiConfig,
     CacheConfig,
     DatabaseConfig,
+    DomainConfig,
     NetworkConfig,
-    Section,
+    SiteConfig,
     fargate_memory_choices,
 )
 from .config_problems import Problem
@@ -98,6 +99,14 @@ def api_problems(api: ApiConfig) -> list[Problem]:
                 f"Fargate cpu {api.cpu} allows memory_mib {shown} (got {api.memory_mib})",
             )
         )
+    if (api.image is None) == (api.build is None):
+        problems.append(
+            Problem(
+                "webstack:api.image",
+                "set exactly one of image (a URI; '{repository}:TAG' means the service's own ECR "
+                "repository) and build (a Dockerfile to build and push)",
+            )
+        )
     if not api.min_count <= api.desired_count <= api.max_count:
         problems.append(
             Problem(
@@ -117,10 +126,13 @@ SECTION_CHECKS: Mapping[str, Callable[[Any], list[Problem]]] = {
 }
 
 
-def cross_section_problems(sections: Mapping[str, Section | None]) -> list[Problem]:
-    """Checks between sections; each runs only when the sections it reads are valid."""
-    network, api = sections.get("network"), sections.get("api")
-    problems = []
+def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
+    """Checks between keys; each runs only when the keys it reads are valid (present in
+    ``sections``)."""
+    problems: list[Problem] = []
+    network, api, domain = sections.get("network"), sections.get("api"), sections.get("domain")
+    sites: Mapping[str, SiteConfig] | None = sections.get("sites")
+    buckets: Mapping[str, Any] | None = sections.get("buckets")
     if isinstance(network, NetworkConfig) and isinstance(api, ApiConfig) and network.nat == "none":
         missing = [e for e in FARGATE_ENDPOINTS if e not in network.interface_endpoints]
         if missing:
@@ -131,5 +143,54 @@ def cross_section_problems(sections: Mapping[str, Section | None]) -> list[Probl
                     f"ship logs and read secrets: add interface_endpoints {', '.join(missing)} "
                     "or use nat: single or per_az",
                 )
+            )
+    if "domain" in sections and domain is None:
+        if isinstance(api, ApiConfig):
+            problems.append(
+                Problem("webstack:domain", "required with webstack:api: the API is served through CloudFront")
+            )
+        if sites:
+            problems.append(
+                Problem(
+                    "webstack:domain", "required with webstack:sites: every site is served at <host>.<domain>"
+                )
+            )
+    if sites is not None:
+        problems += _site_problems(sites, domain if isinstance(domain, DomainConfig) else None, api)
+    if isinstance(api, ApiConfig) and buckets is not None:
+        for index, grant in enumerate(api.bucket_access):
+            if grant.bucket not in buckets:
+                known = ", ".join(sorted(buckets)) or "none defined under webstack:buckets"
+                problems.append(
+                    Problem(
+                        f"webstack:api.bucket_access[{index}].bucket",
+                        f"must name a bucket of webstack:buckets ({known}); got {grant.bucket!r}",
+                    )
+                )
+    return problems
+
+
+def _site_problems(
+    sites: Mapping[str, SiteConfig], domain: DomainConfig | None, api: ApiConfig | None
+) -> list[Problem]:
+    problems = []
+    hosts: dict[str, str] = {}
+    if domain is not None and isinstance(api, ApiConfig):
+        hosts[domain.api_host] = "webstack:domain.api_host"
+    for name, site in sites.items():
+        key = f"webstack:sites.{name}.host"
+        if site.host in hosts:
+            shown = site.host or "(apex)"
+            problems.append(Problem(key, f"{shown} is already served by {hosts[site.host]}"))
+        hosts.setdefault(site.host, key)
+        if site.redirect_www and site.host != "":
+            problems.append(
+                Problem(
+                    f"webstack:sites.{name}.redirect_www", "only the apex site (host: '') can answer for www"
+                )
+            )
+        if site.host == "www":
+            problems.append(
+                Problem(key, "'www' is reserved for the redirect to the apex (redirect_www: true)")
             )
     return problems

@@ -14,7 +14,7 @@ from rich.console import Console
 from .config_problems import ConfigError, Problem
 from .offline.plan_json import plan_document
 from .offline.program import ProgramError, ProgramRun, main_program, run_program
-from .plan_tree import plan_tree
+from .plan_tree import hosts_table, plan_tree
 from .stack_settings import (
     PROJECT,
     as_pulumi_config,
@@ -86,6 +86,9 @@ def build_plan(
 
 def print_plan(result: PlanResult, console: Console) -> None:
     console.print(plan_tree(result.plan, f"{PROJECT}-{result.stack}"))
+    hosts = hosts_table(result.plan)
+    if hosts is not None:
+        console.print(hosts)
     console.print(
         f"\nPlan written to [bold]{result.path}[/] "
         f"({len(result.plan['steps'])} resources, {result.seconds:.1f} s)"

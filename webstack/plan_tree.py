@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from rich.table import Table
 from rich.tree import Tree
 
 
@@ -19,6 +20,38 @@ def _short_type(resource_type: str) -> str:
     return f"{package if group in ('', 'index') else group}.{name}"
 
 
+# Components in the order a reader follows the architecture: network, data, compute, edge.
+COMPONENT_ORDER = (
+    "SecureVpc",
+    "ManagedPostgres",
+    "RedisCache",
+    "FargateApi",
+    "StaticSite",
+    "EdgeDomain",
+    "EdgeDistribution",
+    "AlertTopic",
+)
+
+
+def _component_order(state: dict[str, Any]) -> tuple[int, str]:
+    kind = _short_type(state["type"])
+    rank = COMPONENT_ORDER.index(kind) if kind in COMPONENT_ORDER else len(COMPONENT_ORDER)
+    return rank, state["urn"]
+
+
+def hosts_table(plan: dict[str, Any]) -> Table | None:
+    """Which host name is served by what (the stack output ``hosts``)."""
+    hosts = plan.get("outputs", {}).get("hosts")
+    if not hosts:
+        return None
+    table = Table(title="Hosts", title_justify="left")
+    table.add_column("host")
+    table.add_column("served by")
+    for host, target in sorted(hosts.items(), key=lambda item: (item[0].count("."), item[0])):
+        table.add_row(f"https://{host}", target)
+    return table
+
+
 def plan_tree(plan: dict[str, Any], title: str) -> Tree:
     states = [step["newState"] for step in plan["steps"]]
     children: dict[str, list[dict[str, Any]]] = {}
@@ -30,7 +63,7 @@ def plan_tree(plan: dict[str, Any], title: str) -> Tree:
 
     def add(node: Tree, urn: str) -> None:
         below = children.get(urn, [])
-        components = [s for s in below if not s["custom"]]
+        components = sorted((s for s in below if not s["custom"]), key=_component_order)
         for component in components:
             name = component["urn"].rsplit("::", 1)[-1]
             branch = node.add(

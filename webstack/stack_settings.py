@@ -11,9 +11,9 @@ from typing import Any
 import pulumi
 import yaml
 from pulumi.runtime.config import CONFIG, get_config_env
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from .config import SECTION_MODELS, Section, StackConfig
+from .config import StackConfig
 from .config_checks import SECTION_CHECKS, cross_section_problems
 from .config_problems import ConfigError, Problem, problems_from_validation, raise_if_any
 
@@ -43,16 +43,21 @@ def model_input(raw: Mapping[str, Any], stack: str) -> dict[str, Any]:
     return data
 
 
-def _valid_sections(data: Mapping[str, Any]) -> dict[str, Section | None]:
-    sections: dict[str, Section | None] = {}
-    for name, model in SECTION_MODELS.items():
+INVALID: Any = object()
+
+
+def _valid_sections(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Each top-level key validated on its own, so that checks across keys can run on every
+    key that is valid even when another one is not (INVALID marks those that are not)."""
+    sections: dict[str, Any] = {}
+    for name, field in StackConfig.model_fields.items():
         if name not in data:
-            sections[name] = None if name == "api" else model()
+            sections[name] = field.get_default(call_default_factory=True)
             continue
         try:
-            sections[name] = model.model_validate(data[name])
+            sections[name] = TypeAdapter(field.annotation or Any).validate_python(data[name])
         except ValidationError:
-            sections[name] = None
+            sections[name] = INVALID
     return sections
 
 
@@ -67,9 +72,9 @@ def parse_stack_config(raw: Mapping[str, Any], stack: str, source: str) -> Stack
         problems += problems_from_validation(error, StackConfig)
     sections = _valid_sections(data)
     for name, section in sections.items():
-        if section is not None and name in SECTION_CHECKS:
+        if section is not None and section is not INVALID and name in SECTION_CHECKS:
             problems += SECTION_CHECKS[name](section)
-    problems += cross_section_problems(sections)
+    problems += cross_section_problems({k: v for k, v in sections.items() if v is not INVALID})
     raise_if_any(source, problems)
     assert config is not None
     return config

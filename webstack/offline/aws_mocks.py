@@ -113,6 +113,17 @@ class AwsMocks(pulumi.runtime.Mocks):
                 "arn": self._arn("ec2", region, f"prefix-list/{CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST}"),
                 "maxEntries": 55,
             }, []
+        if args.token == "aws:route53/getZone:getZone":
+            name = str(args.args.get("name", "example.com")).rstrip(".")
+            zone_id = "Z" + _hex(name, 20).upper()
+            return {
+                "id": zone_id,
+                "zoneId": zone_id,
+                "name": name,
+                "arn": f"arn:aws:route53:::hostedzone/{zone_id}",
+                "nameServers": [f"ns-{i}.awsdns-{i}.net" for i in (1, 2)],
+                "privateZone": False,
+            }, []
         if args.token == "aws:iam/getPolicyDocument:getPolicyDocument":
             return {"json": json.dumps(policy_document_json(args.args)), "id": "policy"}, []
         raise NotImplementedError(f"the offline mocks do not answer invoke {args.token}")
@@ -245,7 +256,165 @@ def _eip(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[
     return allocation, {"allocationId": allocation, "publicIp": f"203.0.113.{octet % 254 + 1}"}
 
 
+def _bucket(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    prefix = a.inputs.get("bucketPrefix")
+    name = str(
+        a.inputs.get("bucket")
+        or (f"{prefix}{_hex(a.name, 26)}" if prefix else f"{a.name}-{_hex(a.name, 12)}")
+    )
+    return name, {
+        "bucket": name,
+        "arn": f"arn:aws:s3:::{name}",
+        "bucketDomainName": f"{name}.s3.amazonaws.com",
+        "bucketRegionalDomainName": f"{name}.s3.{region}.amazonaws.com",
+        "hostedZoneId": "Z1BKCTXD74EZPE",
+    }
+
+
+def _certificate(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    arn = m._arn("acm", region, f"certificate/{_hex(a.name + region, 8)}-{_hex(a.name, 4)}")
+    names = [a.inputs.get("domainName", ""), *a.inputs.get("subjectAlternativeNames", [])]
+    domain = str(names[0]).lstrip("*.")
+    record = f"_{_hex(domain, 32)}.{domain}."
+    return arn, {
+        "arn": arn,
+        "status": "PENDING_VALIDATION",
+        "domainValidationOptions": [
+            {
+                "domainName": n,
+                "resourceRecordName": record,
+                "resourceRecordType": "CNAME",
+                "resourceRecordValue": f"_{_hex(domain + 'value', 32)}.acm-validations.aws.",
+            }
+            for n in names
+        ],
+    }
+
+
+def _record(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    name = str(a.inputs.get("name", a.name)).rstrip(".")
+    return f"{a.inputs.get('zoneId')}_{name}_{a.inputs.get('type')}", {"fqdn": name, "name": name}
+
+
+def _zone(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    zone_id = "Z" + _hex(a.name, 20).upper()
+    return zone_id, {"zoneId": zone_id, "nameServers": ["ns-1.awsdns-1.net", "ns-2.awsdns-2.org"]}
+
+
+def _distribution(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    dist_id = "E" + _hex(a.name, 13).upper()
+    return dist_id, {
+        "arn": f"arn:aws:cloudfront::{m.account_id}:distribution/{dist_id}",
+        "domainName": f"d{_hex(a.name, 13)}.cloudfront.net",
+        "hostedZoneId": "Z2FDTNDATAQYW2",
+        "status": "Deployed",
+        "etag": _hex(dist_id, 14).upper(),
+    }
+
+
+def _cloudfront_global(kind: str) -> StateHandler:
+    def handler(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+        resource_id = _hex(a.name, 8) + "-" + _hex(kind + a.name, 4)
+        name = _physical_name(a)
+        return resource_id, {"arn": f"arn:aws:cloudfront::{m.account_id}:{kind}/{name}", "etag": "E1"}
+
+    return handler
+
+
+def _web_acl(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    acl_id = _hex(a.name, 36)
+    scope = "global" if a.inputs.get("scope") == "CLOUDFRONT" else "regional"
+    name = _physical_name(a)
+    return acl_id, {"arn": m._arn("wafv2", region, f"{scope}/webacl/{name}/{acl_id}"), "capacity": 1000}
+
+
+def _load_balancer(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    name = _physical_name(a)[:32]
+    suffix = f"app/{name}/{_hex(name, 16)}"
+    arn = m._arn("elasticloadbalancing", region, f"loadbalancer/{suffix}")
+    return arn, {
+        "arn": arn,
+        "arnSuffix": suffix,
+        "name": name,
+        "dnsName": f"{name}-{_hex(name, 10)}.{region}.elb.amazonaws.com",
+        "zoneId": "Z3ULH7SSC9OV64",
+    }
+
+
+def _target_group(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    name = _physical_name(a)[:32]
+    suffix = f"targetgroup/{name}/{_hex(name, 16)}"
+    arn = m._arn("elasticloadbalancing", region, suffix)
+    return arn, {"arn": arn, "arnSuffix": suffix, "name": name}
+
+
+def _listener(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    arn = m._arn("elasticloadbalancing", region, f"listener/app/{_hex(a.name, 16)}")
+    return arn, {"arn": arn}
+
+
+def _repository(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    name = _physical_name(a)
+    return name, {
+        "name": name,
+        "arn": m._arn("ecr", region, f"repository/{name}"),
+        "repositoryUrl": f"{m.account_id}.dkr.ecr.{region}.amazonaws.com/{name}",
+        "registryId": m.account_id,
+    }
+
+
+def _ecs_named(kind: str) -> StateHandler:
+    def handler(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+        name = _physical_name(a, "family" if kind == "task-definition" else "name")
+        arn = m._arn("ecs", region, f"{kind}/{name}" + (":1" if kind == "task-definition" else ""))
+        return arn, {"arn": arn, "name": name, "revision": 1}
+
+    return handler
+
+
+def _log_delivery_part(kind: str) -> StateHandler:
+    def handler(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+        name = _physical_name(a)
+        return name, {"name": name, "arn": m._arn("logs", region, f"{kind}:{name}")}
+
+    return handler
+
+
+def _ecr_image(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    url = a.inputs.get("repositoryUrl", f"{m.account_id}.dkr.ecr.{region}.amazonaws.com/image")
+    return a.name, {"imageUri": f"{url}@sha256:{_hex(a.name, 64)}"}
+
+
 _RESOURCE_STATE: dict[str, StateHandler] = {
+    "aws:s3/bucket:Bucket": _bucket,
+    "aws:acm/certificate:Certificate": _certificate,
+    "aws:acm/certificateValidation:CertificateValidation": lambda m, a, r: (
+        str(a.inputs.get("certificateArn")),
+        {"certificateArn": a.inputs.get("certificateArn")},
+    ),
+    "aws:route53/record:Record": _record,
+    "aws:route53/zone:Zone": _zone,
+    "aws:cloudfront/distribution:Distribution": _distribution,
+    "aws:cloudfront/originAccessControl:OriginAccessControl": _cloudfront_global("origin-access-control"),
+    "aws:cloudfront/cachePolicy:CachePolicy": _cloudfront_global("cache-policy"),
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": _cloudfront_global(
+        "response-headers-policy"
+    ),
+    "aws:cloudfront/function:Function": _cloudfront_global("function"),
+    "aws:wafv2/webAcl:WebAcl": _web_acl,
+    "aws:lb/loadBalancer:LoadBalancer": _load_balancer,
+    "aws:lb/targetGroup:TargetGroup": _target_group,
+    "aws:lb/listener:Listener": _listener,
+    "aws:lb/listenerRule:ListenerRule": _listener,
+    "aws:ecr/repository:Repository": _repository,
+    "aws:ecs/cluster:Cluster": _ecs_named("cluster"),
+    "aws:ecs/service:Service": _ecs_named("service"),
+    "aws:ecs/taskDefinition:TaskDefinition": _ecs_named("task-definition"),
+    "aws:cloudwatch/logDeliverySource:LogDeliverySource": _log_delivery_part("delivery-source"),
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": _log_delivery_part(
+        "delivery-destination"
+    ),
+    "awsx:ecr:Image": _ecr_image,
     "aws:kms/key:Key": _kms_key,
     "aws:kms/alias:Alias": _kms_alias,
     "aws:cloudwatch/logGroup:LogGroup": _log_group,

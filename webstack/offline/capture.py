@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from google.protobuf import json_format
-from pulumi.runtime.mocks import MockMonitor, Mocks
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, Mocks
 from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 # Special signature keys of the Pulumi property wire format.
 SIG_KEY = "4dabf18193072939515e22adb298388d"
@@ -88,10 +90,33 @@ class CapturingMonitor(MockMonitor):
         if request.type == "pulumi:pulumi:Stack":
             self.registrations.append(self._record(request, self.stack_urn, "", {}))
             return resource_pb2.RegisterResourceResponse(urn=self.stack_urn)
-        response = super().RegisterResource(request)
+        response = self._register(request)
         wire = json_format.MessageToDict(request.object)
         self.registrations.append(self._record(request, response.urn, response.id, wire))
         return response
+
+    def _register(self, request: Any) -> Any:
+        """MockMonitor.RegisterResource, plus what the engine does with additionalSecretOutputs:
+        those outputs come back as secrets (RandomPassword.result, for one)."""
+        _ensure_event_loop()
+        inputs = rpc.deserialize_properties(request.object)
+        args = MockResourceArgs(
+            typ=request.type,
+            name=request.name,
+            inputs=inputs,
+            provider=request.provider,
+            resource_id=request.importId,
+            custom=request.custom or False,
+        )
+        resource_id, state = self.mocks.new_resource(args)
+        urn = self.make_urn(request.parent, request.type, request.name)
+        self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id or "", state)
+        wire_state = {
+            key: {SIG_KEY: SIG_SECRET, "value": value} if key in request.additionalSecretOutputs else value
+            for key, value in state.items()
+        }
+        obj = _sync_await(rpc.serialize_properties(wire_state, {}))
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id or "", object=obj)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
         if request.urn == self.stack_urn:

@@ -1,0 +1,203 @@
+"""EdgeDomain and EdgeDistribution under mocks."""
+
+from __future__ import annotations
+
+import pytest
+
+from components import (
+    EdgeDistribution,
+    EdgeDistributionArgs,
+    EdgeDomain,
+    EdgeDomainArgs,
+    LoadBalancerOrigin,
+    S3Origin,
+)
+from components.edge_settings import (
+    ALL_VIEWER_EXCEPT_HOST_HEADER,
+    CACHING_DISABLED,
+    MANAGED_RULE_GROUPS,
+    www_redirect_function_code,
+)
+
+from .helpers import one, render
+
+DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
+
+
+def domain_run(**overrides):
+    args = EdgeDomainArgs(domain="example.com", name_prefix="acme-prod", **overrides)
+    return render(lambda: EdgeDomain("edge", args), region="me-south-1")
+
+
+def test_certificates_in_us_east_1_and_the_stack_region_validated_by_dns():
+    run = domain_run()
+    certs = {c.inputs.get("region", "me-south-1"): c for c in run.of_type("aws:acm/certificate:Certificate")}
+    assert set(certs) == {"us-east-1", "me-south-1"}
+    for cert in certs.values():
+        assert cert.inputs["domainName"] == "example.com"
+        assert cert.inputs["subjectAlternativeNames"] == ["*.example.com"]
+        assert cert.inputs["validationMethod"] == "DNS"
+    records = [r for r in run.of_type("aws:route53/record:Record") if r.inputs["type"] == "CNAME"]
+    assert records and all(r.inputs["name"].endswith(".example.com.") for r in records)
+    validations = run.of_type("aws:acm/certificateValidation:CertificateValidation")
+    assert {v.inputs.get("region", "me-south-1") for v in validations} == {"us-east-1", "me-south-1"}
+
+
+def test_existing_zone_is_looked_up_or_a_new_one_created():
+    assert domain_run().of_type("aws:route53/zone:Zone") == []
+    zone = one(domain_run(hosted_zone="create"), "aws:route53/zone:Zone")
+    assert zone.inputs["name"] == "example.com"
+
+
+def test_cache_policies_follow_seed_000():
+    run = domain_run()
+    ttls = {
+        p.inputs["name"]: p.inputs["defaultTtl"]
+        for p in run.of_type("aws:cloudfront/cachePolicy:CachePolicy")
+    }
+    assert ttls == {"acme-prod-marketing": 86400, "acme-prod-dashboard": 3600, "acme-prod-assets": 2592000}
+    for policy in run.of_type("aws:cloudfront/cachePolicy:CachePolicy"):
+        params = policy.inputs["parametersInCacheKeyAndForwardedToOrigin"]
+        assert params["enableAcceptEncodingGzip"] and params["enableAcceptEncodingBrotli"]
+
+
+def test_security_headers_policy():
+    headers = one(domain_run(), "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy").inputs[
+        "securityHeadersConfig"
+    ]
+    hsts = headers["strictTransportSecurity"]
+    assert hsts["accessControlMaxAgeSec"] >= 31536000 and hsts["includeSubdomains"] and hsts["override"]
+    assert headers["contentTypeOptions"] == {"override": True}
+    assert headers["frameOptions"] == {"frameOption": "DENY", "override": True}
+    assert headers["referrerPolicy"]["referrerPolicy"] == "strict-origin-when-cross-origin"
+
+
+def test_waf_in_us_east_1_with_managed_groups_and_rate_limit():
+    acl = one(domain_run(rate_limit_per_5_minutes=1000), "aws:wafv2/webAcl:WebAcl").inputs
+    assert (acl["scope"], acl["region"]) == ("CLOUDFRONT", "us-east-1")
+    assert acl["defaultAction"] == {"allow": {}}
+    groups = [
+        r["statement"]["managedRuleGroupStatement"]["name"]
+        for r in acl["rules"]
+        if "managedRuleGroupStatement" in r["statement"]
+    ]
+    assert sorted(groups) == sorted(MANAGED_RULE_GROUPS)
+    (rate,) = [r for r in acl["rules"] if "rateBasedStatement" in r["statement"]]
+    assert rate["statement"]["rateBasedStatement"] == {"limit": 1000, "aggregateKeyType": "IP"}
+    assert rate["action"] == {"block": {}}
+
+
+def test_waf_is_optional():
+    assert domain_run(waf=False).of_type("aws:wafv2/webAcl:WebAcl") == []
+
+
+def test_www_redirect_function_keeps_path_and_query():
+    code = www_redirect_function_code("example.com")
+    assert '"https://example.com" + request.uri' in code
+    assert "statusCode: 301" in code
+
+
+def distribution_run(origin_kind="s3", **overrides):
+    granted = []
+
+    def program():
+        if origin_kind == "s3":
+            origin = S3Origin("site.s3.me-south-1.amazonaws.com", granted.append)
+        else:
+            origin = LoadBalancerOrigin("origin-api.example.com", "shh-secret")
+        EdgeDistribution(
+            "site-edge",
+            EdgeDistributionArgs(
+                hostname="app.example.com" if origin_kind == "s3" else "api.example.com",
+                zone_id="Z123",
+                certificate_arn="arn:aws:acm:us-east-1:123456789012:certificate/abc",
+                origin=origin,
+                response_headers_policy_id="rhp-1",
+                cache_policy_id="cp-1" if origin_kind == "s3" else None,
+                log_bucket_arn="arn:aws:s3:::logs",
+                **overrides,
+            ),
+        )
+
+    return render(program, region="me-south-1"), granted
+
+
+def test_viewer_tls_http3_ipv6_compression_and_redirect_to_https():
+    run, _ = distribution_run()
+    dist = one(run, DISTRIBUTION).inputs
+    assert dist["viewerCertificate"]["minimumProtocolVersion"] == "TLSv1.2_2021"
+    assert dist["viewerCertificate"]["sslSupportMethod"] == "sni-only"
+    assert dist["httpVersion"] == "http2and3"
+    assert dist["isIpv6Enabled"] is True
+    behavior = dist["defaultCacheBehavior"]
+    assert behavior["viewerProtocolPolicy"] == "redirect-to-https"
+    assert behavior["compress"] is True
+    assert behavior["responseHeadersPolicyId"] == "rhp-1"
+
+
+def test_s3_origin_uses_oac_and_grants_read_to_this_distribution():
+    run, granted = distribution_run()
+    dist = one(run, DISTRIBUTION)
+    oac = one(run, "aws:cloudfront/originAccessControl:OriginAccessControl")
+    (origin,) = dist.inputs["origins"]
+    assert origin["originAccessControlId"] == oac.id
+    assert "s3OriginConfig" not in origin
+    assert oac.inputs["signingBehavior"] == "always" and oac.inputs["originAccessControlOriginType"] == "s3"
+    assert len(granted) == 1
+    assert dist.inputs["defaultCacheBehavior"]["cachePolicyId"] == "cp-1"
+    assert dist.inputs["defaultRootObject"] == "index.html"
+
+
+def test_spa_fallback_answers_index_html():
+    run, _ = distribution_run(spa=True)
+    errors = one(run, DISTRIBUTION).inputs["customErrorResponses"]
+    assert {(e["errorCode"], e["responseCode"], e["responsePagePath"]) for e in errors} == {
+        (403, 200, "/index.html"),
+        (404, 200, "/index.html"),
+    }
+
+
+def test_api_origin_https_only_with_secret_header_and_no_cache():
+    run, _ = distribution_run("alb")
+    dist = one(run, DISTRIBUTION)
+    (origin,) = dist.inputs["origins"]
+    assert origin["customOriginConfig"]["originProtocolPolicy"] == "https-only"
+    assert origin["customOriginConfig"]["originSslProtocols"] == ["TLSv1.2"]
+    assert origin["customHeaders"] == [{"name": "X-Origin-Verify", "value": "shh-secret"}]
+    behavior = dist.inputs["defaultCacheBehavior"]
+    assert behavior["cachePolicyId"] == CACHING_DISABLED
+    assert behavior["originRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST_HEADER
+    assert "POST" in behavior["allowedMethods"]
+
+
+def test_alias_records_a_and_aaaa_for_every_name():
+    run, _ = distribution_run(extra_aliases=["www.example.com"], viewer_request_function_arn="arn:fn")
+    records = {(r.inputs["name"], r.inputs["type"]) for r in run.of_type("aws:route53/record:Record")}
+    assert records == {
+        ("app.example.com", "A"),
+        ("app.example.com", "AAAA"),
+        ("www.example.com", "A"),
+        ("www.example.com", "AAAA"),
+    }
+    dist = one(run, DISTRIBUTION).inputs
+    assert dist["aliases"] == ["app.example.com", "www.example.com"]
+    assert dist["defaultCacheBehavior"]["functionAssociations"] == [
+        {"eventType": "viewer-request", "functionArn": "arn:fn"}
+    ]
+
+
+def test_standard_logging_v2_to_the_log_bucket_from_us_east_1():
+    run, _ = distribution_run()
+    source = one(run, "aws:cloudwatch/logDeliverySource:LogDeliverySource").inputs
+    destination = one(run, "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination").inputs
+    delivery = one(run, "aws:cloudwatch/logDelivery:LogDelivery").inputs
+    assert source["logType"] == "ACCESS_LOGS" and source["region"] == "us-east-1"
+    assert source["resourceArn"].startswith("arn:aws:cloudfront::123456789012:distribution/")
+    assert destination["deliveryDestinationConfiguration"] == {"destinationResourceArn": "arn:aws:s3:::logs"}
+    assert delivery["deliverySourceName"] == source["name"]
+
+
+@pytest.mark.parametrize("acl", [None, "arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/1"])
+def test_web_acl_is_attached_when_given(acl):
+    run, _ = distribution_run(web_acl_arn=acl)
+    assert one(run, DISTRIBUTION).inputs.get("webAclId") == acl

@@ -1,0 +1,289 @@
+"""FargateApi under mocks."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pulumi_aws as aws
+import pytest
+
+from components import BucketGrant, FargateApi, FargateApiArgs, ImageBuild
+from components.api_settings import ecr_lifecycle_policy, secret_arn_of, task_role_policy
+
+from .helpers import ancestors, as_list, document, one, render, statements
+
+DB_SECRET = "arn:aws:secretsmanager:me-south-1:123456789012:secret:rds!db-1-AbCdEf"
+CACHE_SECRET = "arn:aws:secretsmanager:me-south-1:123456789012:secret:acme/cache/auth-XyZ123"
+DB_KEY = "arn:aws:kms:me-south-1:123456789012:key/db"
+UPLOADS = "arn:aws:s3:::acme-uploads"
+
+
+def api_run(**overrides):
+    def program():
+        db_sg = aws.ec2.SecurityGroup("db-sg", vpc_id="vpc-1", description="db")
+        defaults = FargateApiArgs(
+            name_prefix="acme-prod",
+            vpc_id="vpc-1",
+            public_subnet_ids=["subnet-pub-a", "subnet-pub-b"],
+            private_subnet_ids=["subnet-prv-a", "subnet-prv-b"],
+            certificate_arn="arn:aws:acm:me-south-1:123456789012:certificate/regional",
+            log_bucket_name="acme-logs",
+            image="{repository}:1.4.2",
+            environment={"DB_HOST": "db.internal"},
+            secrets={"DB_PASSWORD": f"{DB_SECRET}:password::", "REDIS_URL": f"{CACHE_SECRET}:url::"},
+            secret_kms_key_arns=[DB_KEY],
+            bucket_grants=[
+                BucketGrant(UPLOADS, "invoices/", "read_write", "arn:aws:kms:me-south-1:123456789012:key/up")
+            ],
+            egress_to=[(5432, db_sg.id)],
+            alarm_actions=["arn:aws:sns:me-south-1:123456789012:alerts"],
+            origin_hostname="origin-api.example.com",
+            zone_id="Z1",
+        )
+        FargateApi("api", replace(defaults, **overrides))
+
+    return render(program, region="me-south-1")
+
+
+@pytest.fixture(scope="module")
+def run():
+    return api_run()
+
+
+def container(run):
+    (definition,) = json.loads(
+        one(run, "aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"]
+    )
+    return definition
+
+
+def test_repository_scans_immutable_kms_and_lifecycle(run):
+    repo = one(run, "aws:ecr/repository:Repository").inputs
+    assert repo["imageScanningConfiguration"] == {"scanOnPush": True}
+    assert repo["imageTagMutability"] == "IMMUTABLE"
+    (encryption,) = repo["encryptionConfigurations"]
+    assert encryption["encryptionType"] == "KMS" and encryption["kmsKey"].startswith(
+        "arn:aws:kms:me-south-1:"
+    )
+    policy = json.loads(one(run, "aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs["policy"])
+    assert policy == ecr_lifecycle_policy(10, 7)
+
+
+def test_lifecycle_policy_expires_untagged_after_7_days_and_keeps_10_tagged():
+    untagged, tagged = ecr_lifecycle_policy()["rules"]
+    assert untagged["selection"]["tagStatus"] == "untagged" and untagged["selection"]["countNumber"] == 7
+    assert (
+        tagged["selection"]["countType"] == "imageCountMoreThan" and tagged["selection"]["countNumber"] == 10
+    )
+
+
+def test_cluster_has_container_insights(run):
+    assert one(run, "aws:ecs/cluster:Cluster").inputs["settings"] == [
+        {"name": "containerInsights", "value": "enabled"}
+    ]
+
+
+def test_task_definition_awsvpc_fargate_arm_sizes(run):
+    task = one(run, "aws:ecs/taskDefinition:TaskDefinition").inputs
+    assert task["networkMode"] == "awsvpc"
+    assert task["requiresCompatibilities"] == ["FARGATE"]
+    assert (task["cpu"], task["memory"]) == ("512", "1024")
+    assert task["runtimePlatform"] == {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"}
+
+
+def test_container_is_non_root_read_only_with_secrets_never_in_environment(run):
+    c = container(run)
+    assert c["image"] == "123456789012.dkr.ecr.me-south-1.amazonaws.com/acme-prod-api:1.4.2"
+    assert c["user"] == "1000:1000"
+    assert c["readonlyRootFilesystem"] is True
+    assert c["portMappings"][0]["containerPort"] == 8000
+    assert {s["name"]: s["valueFrom"] for s in c["secrets"]} == {
+        "DB_PASSWORD": f"{DB_SECRET}:password::",
+        "REDIS_URL": f"{CACHE_SECRET}:url::",
+    }
+    assert {e["name"] for e in c["environment"]} == {"DB_HOST"}
+    assert all("secret" not in e["value"] for e in c["environment"])
+    log = c["logConfiguration"]
+    assert log["logDriver"] == "awslogs" and log["options"]["awslogs-group"] == "/ecs/acme-prod-api"
+
+
+def test_log_group_encrypted_with_retention(run):
+    group = one(run, "aws:cloudwatch/logGroup:LogGroup").inputs
+    assert group["name"] == "/ecs/acme-prod-api"
+    assert group["kmsKeyId"].startswith("arn:aws:kms:") and group["retentionInDays"] == 30
+
+
+def test_execution_role_reads_only_its_repo_logs_and_secrets(run):
+    role = run.named("api-execution-role")
+    (trust,) = statements(document(role, "assumeRolePolicy"))
+    assert trust["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
+    assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": "123456789012"}
+    policy = {s["Sid"]: s for s in statements(document(run.named("api-execution-policy"), "policy"))}
+    assert (
+        policy["EcrLogin"]["Resource"] == "*" and policy["EcrLogin"]["Action"] == "ecr:GetAuthorizationToken"
+    )
+    assert (
+        policy["PullOwnImages"]["Resource"] == "arn:aws:ecr:me-south-1:123456789012:repository/acme-prod-api"
+    )
+    assert policy["WriteOwnLogs"]["Resource"].endswith(":log-group:/ecs/acme-prod-api:log-stream:*")
+    assert policy["ReadInjectedSecrets"]["Resource"] == sorted([DB_SECRET, CACHE_SECRET])
+    assert policy["DecryptInjectedSecrets"]["Resource"] == [DB_KEY]
+    for statement in policy.values():
+        assert all("*" not in a for a in as_list(statement["Action"]))
+
+
+def test_task_role_gets_only_the_configured_prefix(run):
+    policy = statements(document(run.named("api-task-policy"), "policy"))
+    objects = next(s for s in policy if s["Sid"] == "Objects0")
+    assert objects["Resource"] == f"{UPLOADS}/invoices/*"
+    assert set(objects["Action"]) == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}
+    listing = next(s for s in policy if s["Sid"] == "List0")
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["invoices/*"]}}
+
+
+def test_read_only_grant_and_no_grant():
+    doc = task_role_policy("eu-west-1", [BucketGrant("arn:aws:s3:::b", access="read")])
+    assert doc is not None and doc["Statement"][0]["Action"] == ["s3:GetObject"]
+    assert task_role_policy("eu-west-1", []) is None
+    run = api_run(bucket_grants=())
+    assert [r for r in run.of_type("aws:iam/rolePolicy:RolePolicy") if r.name == "api-task-policy"] == []
+
+
+def test_secret_arn_of_strips_the_json_key():
+    assert secret_arn_of(f"{DB_SECRET}:password::") == DB_SECRET
+    assert secret_arn_of(DB_SECRET) == DB_SECRET
+
+
+def test_security_groups_are_chained(run):
+    alb_sg, task_sg, db_sg = run.named("api-alb-sg"), run.named("api-task-sg"), run.named("db-sg")
+    ingress = {
+        r.name: r.inputs for r in run.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    }
+    egress = {
+        r.name: r.inputs for r in run.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+    }
+    from_cloudfront = ingress["api-alb-from-cloudfront"]
+    assert from_cloudfront["securityGroupId"] == alb_sg.id
+    assert from_cloudfront["prefixListId"].startswith("pl-")
+    assert (from_cloudfront["fromPort"], from_cloudfront["toPort"]) == (443, 443)
+    assert "cidrIpv4" not in from_cloudfront
+    tasks_in = ingress["api-tasks-from-alb"]
+    assert (tasks_in["securityGroupId"], tasks_in["referencedSecurityGroupId"]) == (task_sg.id, alb_sg.id)
+    assert tasks_in["fromPort"] == 8000
+    assert egress["api-alb-to-tasks"]["referencedSecurityGroupId"] == task_sg.id
+    assert egress["api-tasks-out-0"]["referencedSecurityGroupId"] == db_sg.id
+    assert egress["api-tasks-out-0"]["fromPort"] == 5432
+    assert set(ingress) == {"api-alb-from-cloudfront", "api-tasks-from-alb"}
+
+
+def test_service_private_no_public_ip_circuit_breaker_and_grace(run):
+    service = one(run, "aws:ecs/service:Service").inputs
+    network = service["networkConfiguration"]
+    assert network["assignPublicIp"] is False
+    assert network["subnets"] == ["subnet-prv-a", "subnet-prv-b"]
+    assert network["securityGroups"] == [run.named("api-task-sg").id]
+    assert service["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+    assert service["healthCheckGracePeriodSeconds"] == 60
+    assert service["launchType"] == "FARGATE"
+    assert service["loadBalancers"][0]["containerPort"] == 8000
+
+
+def test_alb_public_subnets_drops_invalid_headers_logs_and_protection(run):
+    alb = one(run, "aws:lb/loadBalancer:LoadBalancer").inputs
+    assert alb["subnets"] == ["subnet-pub-a", "subnet-pub-b"]
+    assert alb["dropInvalidHeaderFields"] is True
+    assert alb["accessLogs"] == {"bucket": "acme-logs", "prefix": "alb", "enabled": True}
+    assert alb["enableDeletionProtection"] is True
+    assert alb["securityGroups"] == [run.named("api-alb-sg").id]
+    assert (
+        api_run(load_balancer_deletion_protection=False).named("api-alb").inputs["enableDeletionProtection"]
+        is False
+    )
+
+
+def test_target_group_health_check_from_seed_000(run):
+    check = one(run, "aws:lb/targetGroup:TargetGroup").inputs["healthCheck"]
+    assert (check["path"], check["interval"], check["timeout"]) == ("/health", 30, 5)
+    assert (check["healthyThreshold"], check["unhealthyThreshold"]) == (2, 3)
+
+
+def test_https_listener_tls13_requires_the_origin_header_and_http_only_redirects(run):
+    listeners = {r.inputs["port"]: r.inputs for r in run.of_type("aws:lb/listener:Listener")}
+    https, http = listeners[443], listeners[80]
+    assert https["protocol"] == "HTTPS"
+    assert https["sslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    assert https["certificateArn"].endswith("certificate/regional")
+    assert https["defaultActions"][0]["type"] == "fixed-response"
+    assert https["defaultActions"][0]["fixedResponse"]["statusCode"] == "403"
+    (redirect,) = http["defaultActions"]
+    assert redirect["type"] == "redirect" and redirect["redirect"]["protocol"] == "HTTPS"
+    rule = one(run, "aws:lb/listenerRule:ListenerRule")
+    (condition,) = rule.inputs["conditions"]
+    assert condition["httpHeader"]["httpHeaderName"] == "X-Origin-Verify"
+    assert condition["httpHeader"]["values"] == ["[secret]"]
+    assert rule.inputs["actions"][0]["type"] == "forward"
+
+
+def test_autoscaling_between_min_and_max_on_cpu_and_memory(run):
+    target = one(run, "aws:appautoscaling/target:Target").inputs
+    assert (target["minCapacity"], target["maxCapacity"]) == (2, 10)
+    assert target["resourceId"] == "service/acme-prod-api/acme-prod-api"
+    policies = {
+        p.inputs["targetTrackingScalingPolicyConfiguration"]["predefinedMetricSpecification"][
+            "predefinedMetricType"
+        ]: p.inputs["targetTrackingScalingPolicyConfiguration"]["targetValue"]
+        for p in run.of_type("aws:appautoscaling/policy:Policy")
+    }
+    assert policies == {"ECSServiceAverageCPUUtilization": 70, "ECSServiceAverageMemoryUtilization": 80}
+
+
+def test_optional_request_count_target():
+    run = api_run(requests_per_target=500)
+    (policy,) = [
+        p
+        for p in run.of_type("aws:appautoscaling/policy:Policy")
+        if "ALBRequest"
+        in p.inputs["targetTrackingScalingPolicyConfiguration"]["predefinedMetricSpecification"][
+            "predefinedMetricType"
+        ]
+    ]
+    spec = policy.inputs["targetTrackingScalingPolicyConfiguration"]["predefinedMetricSpecification"]
+    assert spec["resourceLabel"].startswith("app/acme-prod-api/") and "/targetgroup/" in spec["resourceLabel"]
+
+
+def test_alarms_5xx_rate_latency_unhealthy_cpu_memory(run):
+    alarms = {
+        a.name.removeprefix("api-alarm-"): a.inputs
+        for a in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    }
+    assert set(alarms) == {"5xx-rate", "latency-p95", "unhealthy-hosts", "cpu-high", "memory-high"}
+    rate = alarms["5xx-rate"]
+    assert [q["id"] for q in rate["metricQueries"]] == ["errors", "requests", "rate"]
+    assert rate["metricQueries"][2]["expression"] == "100 * errors / requests"
+    assert rate["threshold"] == 5
+    assert alarms["latency-p95"]["extendedStatistic"] == "p95"
+    assert alarms["latency-p95"]["threshold"] == 2
+    for alarm in alarms.values():
+        assert alarm["alarmActions"] == ["arn:aws:sns:me-south-1:123456789012:alerts"]
+
+
+def test_origin_record_points_at_the_alb(run):
+    record = one(run, "aws:route53/record:Record").inputs
+    assert record["name"] == "origin-api.example.com" and record["type"] == "A"
+    assert record["aliases"][0]["name"].endswith(".me-south-1.elb.amazonaws.com")
+
+
+def test_dockerfile_build_uses_awsx_image_for_the_architecture():
+    run = api_run(image=ImageBuild("app", "Dockerfile"), architecture="X86_64")
+    image = one(run, "awsx:ecr:Image")
+    assert image.inputs["platform"] == "linux/amd64"
+    assert image.inputs["context"] == "app"
+    assert "@sha256:" in container(run)["image"]
+
+
+def test_every_child_is_parented_to_the_component(run):
+    component = one(run, "webstack:compute:FargateApi")
+    for reg in run.custom():
+        if reg.name != "db-sg":
+            assert component in ancestors(run, reg), reg.urn

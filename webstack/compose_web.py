@@ -1,0 +1,260 @@
+"""Wiring of the web tier: log and data buckets, the API, the sites and their distributions."""
+
+from __future__ import annotations
+
+import pulumi
+
+from components import (
+    BucketGrant,
+    CorsRule,
+    EdgeDistribution,
+    EdgeDistributionArgs,
+    EdgeDomain,
+    EdgeDomainArgs,
+    FargateApi,
+    FargateApiArgs,
+    ImageBuild,
+    LifecycleRule,
+    LoadBalancerOrigin,
+    LogTargets,
+    ManagedPostgres,
+    RedisCache,
+    S3Origin,
+    SecureVpc,
+    StaticSite,
+    StaticSiteArgs,
+)
+
+from .config import ApiConfig, DomainConfig, StackConfig
+
+ALB_LOG_PREFIX = "alb"
+S3_LOG_PREFIX = "s3/"
+
+
+def fqdn(host: str, domain: str) -> str:
+    return f"{host}.{domain}" if host else domain
+
+
+def build_log_bucket(config: StackConfig, opts: pulumi.ResourceOptions) -> StaticSite:
+    """One bucket for ALB, S3 server access and CloudFront logs (SSE-S3: ELB and S3 logging
+    cannot write SSE-KMS objects)."""
+    return StaticSite(
+        "logs",
+        StaticSiteArgs(
+            purpose="access logs of the load balancer, buckets and distributions",
+            bucket_prefix=f"{config.name_prefix}-logs",
+            data_class="logs",
+            encryption="s3",
+            receives_logs=LogTargets(
+                load_balancer_prefix=ALB_LOG_PREFIX,
+                server_access_prefix=S3_LOG_PREFIX.rstrip("/"),
+                vended_prefix="AWSLogs",
+            ),
+            lifecycle_rules=[
+                LifecycleRule(
+                    "expire-logs", transition_days=30, expiration_days=config.access_log_expiration_days
+                )
+            ],
+        ),
+        opts,
+    )
+
+
+def build_buckets(
+    config: StackConfig, log_bucket: StaticSite, opts: pulumi.ResourceOptions
+) -> dict[str, StaticSite]:
+    buckets = {}
+    for name, bucket in config.buckets.items():
+        lifecycle = bucket.lifecycle
+        buckets[name] = StaticSite(
+            name,
+            StaticSiteArgs(
+                purpose=f"private data: {name}",
+                bucket_prefix=f"{config.name_prefix}-{name}",
+                data_class="private",
+                encryption="kms",
+                versioning=bucket.versioning,
+                cors_rules=[CorsRule(bucket.cors_origins, bucket.cors_methods)]
+                if bucket.cors_origins
+                else [],
+                lifecycle_rules=[
+                    LifecycleRule(
+                        f"{name}-lifecycle",
+                        transition_days=lifecycle.transition_days,
+                        storage_class=lifecycle.storage_class,
+                        expiration_days=lifecycle.expiration_days,
+                        noncurrent_expiration_days=lifecycle.noncurrent_expiration_days,
+                    )
+                ]
+                if lifecycle is not None
+                else [],
+                access_log_bucket=log_bucket.bucket_name,
+                access_log_prefix=S3_LOG_PREFIX,
+            ),
+            opts,
+        )
+    return buckets
+
+
+def build_edge_domain(config: StackConfig, opts: pulumi.ResourceOptions) -> EdgeDomain | None:
+    domain = config.domain
+    if domain is None:
+        return None
+    return EdgeDomain(
+        "edge",
+        EdgeDomainArgs(
+            domain=domain.name,
+            name_prefix=config.name_prefix,
+            hosted_zone=domain.hosted_zone,
+            regional_certificate=config.api is not None,
+            waf=domain.waf,
+            rate_limit_per_5_minutes=domain.rate_limit_per_5_minutes,
+        ),
+        opts,
+    )
+
+
+def build_api(
+    config: StackConfig,
+    *,
+    api: ApiConfig,
+    domain: DomainConfig,
+    edge: EdgeDomain,
+    vpc: SecureVpc,
+    database: ManagedPostgres,
+    cache: RedisCache,
+    alert_topic_arn: pulumi.Input[str],
+    buckets: dict[str, StaticSite],
+    log_bucket: StaticSite,
+    opts: pulumi.ResourceOptions,
+) -> FargateApi:
+    assert edge.regional_certificate_arn is not None
+    bucket_grants = [
+        BucketGrant(buckets[a.bucket].bucket_arn, a.prefix, a.access, buckets[a.bucket].kms_key_arn)
+        for a in api.bucket_access
+    ]
+    service = FargateApi(
+        "api",
+        FargateApiArgs(
+            name_prefix=config.name_prefix,
+            vpc_id=vpc.vpc_id,
+            public_subnet_ids=vpc.public_subnet_ids,
+            private_subnet_ids=vpc.private_subnet_ids,
+            certificate_arn=edge.regional_certificate_arn,
+            log_bucket_name=log_bucket.bucket_name,
+            image=ImageBuild(api.build.context, api.build.dockerfile) if api.build else (api.image or ""),
+            cpu=api.cpu,
+            memory_mib=api.memory_mib,
+            architecture=api.architecture,
+            container_port=api.container_port,
+            desired_count=api.desired_count,
+            min_count=api.min_count,
+            max_count=api.max_count,
+            health_check_path=api.health_check_path,
+            health_check_grace_seconds=api.health_check_grace_seconds,
+            cpu_target_percent=api.cpu_target_percent,
+            memory_target_percent=api.memory_target_percent,
+            requests_per_target=api.requests_per_target,
+            environment={
+                **api.environment,
+                "DB_HOST": database.address,
+                "DB_PORT": str(database.port),
+                "DB_NAME": config.database.database_name,
+                **{
+                    f"{name.upper().replace('-', '_')}_BUCKET": site.bucket_name
+                    for name, site in buckets.items()
+                },
+            },
+            secrets={
+                "DB_USERNAME": pulumi.Output.concat(database.master_secret_arn, ":username::"),
+                "DB_PASSWORD": pulumi.Output.concat(database.master_secret_arn, ":password::"),
+                "REDIS_URL": pulumi.Output.concat(cache.auth_secret_arn, ":url::"),
+            },
+            secret_kms_key_arns=[database.kms_key_arn, cache.kms_key_arn],
+            bucket_grants=bucket_grants,
+            egress_to=[(database.port, database.security_group_id), (cache.port, cache.security_group_id)],
+            load_balancer_deletion_protection=api.load_balancer_deletion_protection,
+            log_retention_days=config.log_retention_days,
+            alarm_actions=[alert_topic_arn],
+            error_rate_alarm_percent=api.error_rate_alarm_percent,
+            latency_alarm_seconds=api.latency_alarm_seconds,
+            origin_hostname=fqdn(f"origin-{domain.api_host}", domain.name),
+            zone_id=edge.zone_id,
+        ),
+        pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[log_bucket])),
+    )
+    database.admit("api", service.task_security_group_id)
+    cache.admit("api", service.task_security_group_id)
+    return service
+
+
+def build_sites(
+    config: StackConfig,
+    *,
+    domain: DomainConfig,
+    edge: EdgeDomain,
+    api: FargateApi | None,
+    log_bucket: StaticSite,
+    opts: pulumi.ResourceOptions,
+) -> dict[str, str]:
+    """One StaticSite and one EdgeDistribution per site, and one distribution for the API.
+    Returns host name -> what serves it."""
+    served: dict[str, str] = {}
+    common = dict(
+        zone_id=edge.zone_id,
+        certificate_arn=edge.certificate_arn,
+        response_headers_policy_id=edge.response_headers_policy_id,
+        web_acl_arn=edge.web_acl_arn,
+        log_bucket_arn=log_bucket.bucket_arn,
+        price_class=domain.price_class,
+    )
+    for name, site in config.sites.items():
+        bucket = StaticSite(
+            name,
+            StaticSiteArgs(
+                purpose=f"static site {fqdn(site.host, domain.name)}",
+                bucket_prefix=f"{config.name_prefix}-{name}",
+                data_class="public-content",
+                # Content that CloudFront serves to anyone gains nothing from a CMK but KMS costs.
+                encryption="s3",
+                versioning=site.versioning,
+                served_by_cloudfront=True,
+                access_log_bucket=log_bucket.bucket_name,
+                access_log_prefix=S3_LOG_PREFIX,
+                content_dir=site.content_dir,
+            ),
+            opts,
+        )
+        hostname = fqdn(site.host, domain.name)
+        EdgeDistribution(
+            f"{name}-edge",
+            EdgeDistributionArgs(
+                hostname=hostname,
+                origin=S3Origin(bucket.regional_domain_name, bucket.allow_distribution),
+                cache_policy_id=edge.cache_policy_ids[site.cache],
+                extra_aliases=[fqdn("www", domain.name)] if site.redirect_www else [],
+                viewer_request_function_arn=edge.www_redirect_function_arn if site.redirect_www else None,
+                spa=site.spa,
+                **common,  # type: ignore[arg-type]
+            ),
+            opts,
+        )
+        served[hostname] = f"S3 bucket {name} ({site.cache})"
+        if site.redirect_www:
+            served[fqdn("www", domain.name)] = f"redirect to {hostname}"
+    if api is not None:
+        hostname = fqdn(domain.api_host, domain.name)
+        EdgeDistribution(
+            "api-edge",
+            EdgeDistributionArgs(
+                hostname=hostname,
+                origin=LoadBalancerOrigin(
+                    domain_name=fqdn(f"origin-{domain.api_host}", domain.name),
+                    verify_header_value=api.origin_verify_value,
+                ),
+                **common,  # type: ignore[arg-type]
+            ),
+            opts,
+        )
+        served[hostname] = "ALB -> ECS Fargate (no cache)"
+    return served
