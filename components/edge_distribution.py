@@ -60,9 +60,7 @@ class EdgeDistribution(pulumi.ComponentResource):
     distribution_arn: pulumi.Output[str]
     domain_name: pulumi.Output[str]
 
-    def __init__(
-        self, name: str, args: EdgeDistributionArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
+    def __init__(self, name: str, args: EdgeDistributionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("webstack:edge:EdgeDistribution", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         origin = args.origin

@@ -134,9 +134,7 @@ class FargateApi(pulumi.ComponentResource):
         where = pulumi.Output.all(context.region, context.account_id)
         trust = where.apply(
             lambda ra: json.dumps(
-                service_trust_policy(
-                    "ecs-tasks.amazonaws.com", ra[1], source_arn=f"arn:aws:ecs:{ra[0]}:{ra[1]}:*"
-                )
+                service_trust_policy("ecs-tasks.amazonaws.com", ra[1], source_arn=f"arn:aws:ecs:{ra[0]}:{ra[1]}:*")
             )
         )
         execution_role = aws.iam.Role(
@@ -177,9 +175,7 @@ class FargateApi(pulumi.ComponentResource):
         )
         if args.bucket_grants:
             grants = args.bucket_grants
-            resolved = pulumi.Output.all(
-                *[pulumi.Output.all(g.bucket_arn, g.kms_key_arn or "") for g in grants]
-            ).apply(
+            resolved = pulumi.Output.all(*[pulumi.Output.all(g.bucket_arn, g.kms_key_arn or "") for g in grants]).apply(
                 lambda values: [
                     replace(grant, bucket_arn=arn, kms_key_arn=key or None)
                     for grant, (arn, key) in zip(grants, values, strict=True)

@@ -124,9 +124,7 @@ def logs_key_statement(region: str, account_id: str, log_group_pattern: str) -> 
         ],
         "Resource": "*",
         "Condition": {
-            "ArnLike": {
-                "kms:EncryptionContext:aws:logs:arn": log_group_arn(region, account_id, log_group_pattern)
-            }
+            "ArnLike": {"kms:EncryptionContext:aws:logs:arn": log_group_arn(region, account_id, log_group_pattern)}
         },
     }
 

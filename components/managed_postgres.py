@@ -61,15 +61,11 @@ class ManagedPostgres(pulumi.ComponentResource):
     kms_key_arn: pulumi.Output[str]
     replica_addresses: list[pulumi.Output[str]]
 
-    def __init__(
-        self, name: str, args: ManagedPostgresArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
+    def __init__(self, name: str, args: ManagedPostgresArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("webstack:data:ManagedPostgres", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         context = aws_context(self)
-        identifiers = [args.identifier] + [
-            replica_identifier(args.identifier, i) for i in range(args.read_replicas)
-        ]
+        identifiers = [args.identifier] + [replica_identifier(args.identifier, i) for i in range(args.read_replicas)]
         log_names = [n for ident in identifiers for n in log_group_names(ident)]
         key = customer_managed_key(
             f"{name}-key",
@@ -127,9 +123,7 @@ class ManagedPostgres(pulumi.ComponentResource):
                 parent=self,
             )
 
-        def db_instance(
-            resource_name: str, identifier: str, source: aws.rds.Instance | None
-        ) -> aws.rds.Instance:
+        def db_instance(resource_name: str, identifier: str, source: aws.rds.Instance | None) -> aws.rds.Instance:
             """The primary (source None) or a read replica of it; replicas inherit engine,
             storage, credentials and subnets from the primary."""
             primary = source is None
@@ -187,9 +181,7 @@ class ManagedPostgres(pulumi.ComponentResource):
 
         max_connections = args.max_connections_alarm or estimated_max_connections(args.instance_class)
         if max_connections is None:
-            raise ValueError(
-                f"max_connections_alarm is required for {args.instance_class}: its memory is unknown"
-            )
+            raise ValueError(f"max_connections_alarm is required for {args.instance_class}: its memory is unknown")
         for ident in identifiers:
             create_alarms(
                 f"{name}-{ident}",

@@ -83,9 +83,7 @@ def estimated_max_connections(instance_class: str) -> int | None:
     return min(int(memory * 0.9 * 2**30 / 9531392), 5000)
 
 
-def postgres_alarm_specs(
-    identifier: str, allocated_storage_gb: int, max_connections: int
-) -> tuple[AlarmSpec, ...]:
+def postgres_alarm_specs(identifier: str, allocated_storage_gb: int, max_connections: int) -> tuple[AlarmSpec, ...]:
     dims = {"DBInstanceIdentifier": identifier}
     return (
         AlarmSpec(

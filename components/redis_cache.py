@@ -96,9 +96,7 @@ class RedisCache(pulumi.ComponentResource):
             subnet_ids=list(args.subnet_ids),
             opts=child,
         )
-        token = random.RandomPassword(
-            f"{name}-auth-token", length=AUTH_TOKEN_LENGTH, special=False, opts=child
-        )
+        token = random.RandomPassword(f"{name}-auth-token", length=AUTH_TOKEN_LENGTH, special=False, opts=child)
         group = aws.elasticache.ReplicationGroup(
             f"{name}-group",
             replication_group_id=group_id,

@@ -199,9 +199,7 @@ class SecureVpc(pulumi.ComponentResource):
             alias=f"{args.name_prefix}/network",
             context=context,
             parent=self,
-            service_statements=lambda region, account: [
-                logs_key_statement(region, account, flow_log_group_name)
-            ],
+            service_statements=lambda region, account: [logs_key_statement(region, account, flow_log_group_name)],
         )
         log_group = encrypted_log_group(
             f"{name}-flow-logs",

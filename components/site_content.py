@@ -66,7 +66,5 @@ def plan_objects(root: Path, default_cache_control: str) -> tuple[PlannedObject,
         if any(part.startswith(".") for part in relative.parts):
             continue
         key = relative.as_posix()
-        planned.append(
-            PlannedObject(key, path, content_type(path), cache_control(key, default_cache_control))
-        )
+        planned.append(PlannedObject(key, path, content_type(path), cache_control(key, default_cache_control)))
     return tuple(planned)

@@ -93,9 +93,7 @@ class StaticSite(pulumi.ComponentResource):
     def __init__(self, name: str, args: StaticSiteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("webstack:storage:StaticSite", name, None, opts)
         if args.encryption == "kms" and args.receives_logs is not None:
-            raise ValueError(
-                "log buckets must use SSE-S3: ELB and S3 access logs cannot be written with SSE-KMS"
-            )
+            raise ValueError("log buckets must use SSE-S3: ELB and S3 access logs cannot be written with SSE-KMS")
         self._args = args
         self._name = name
         self._context = aws_context(self)
@@ -226,9 +224,7 @@ class StaticSite(pulumi.ComponentResource):
 
     def _bucket_policy(self, distribution_arns: list[pulumi.Input[str]]) -> aws.s3.BucketPolicy:
         args = self._args
-        inputs = pulumi.Output.all(
-            self.bucket.arn, self._context.region, self._context.account_id, *distribution_arns
-        )
+        inputs = pulumi.Output.all(self.bucket.arn, self._context.region, self._context.account_id, *distribution_arns)
 
         def render(values: list[str]) -> str:
             bucket_arn, region, account, *readers = values
@@ -238,13 +234,9 @@ class StaticSite(pulumi.ComponentResource):
             logs = args.receives_logs
             if logs is not None:
                 if logs.load_balancer_prefix:
-                    statements.append(
-                        alb_access_log_statement(bucket_arn, region, account, logs.load_balancer_prefix)
-                    )
+                    statements.append(alb_access_log_statement(bucket_arn, region, account, logs.load_balancer_prefix))
                 if logs.server_access_prefix:
-                    statements.append(
-                        server_access_log_statement(bucket_arn, account, logs.server_access_prefix)
-                    )
+                    statements.append(server_access_log_statement(bucket_arn, account, logs.server_access_prefix))
                 if logs.vended_prefix:
                     statements += vended_log_statements(bucket_arn, account, logs.vended_prefix)
             statements += args.extra_statements

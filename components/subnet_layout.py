@@ -44,8 +44,7 @@ def plan_subnets(vpc_cidr: str, az_count: int, prefixes: TierPrefixes) -> tuple[
     for tier in TIERS:
         if prefixes.of(tier) <= vpc.prefixlen:
             raise SubnetLayoutError(
-                f"the {tier} subnet prefix /{prefixes.of(tier)} must be longer than the "
-                f"VPC's /{vpc.prefixlen}"
+                f"the {tier} subnet prefix /{prefixes.of(tier)} must be longer than the VPC's /{vpc.prefixlen}"
             )
     needed = sum(az_count * 2 ** (32 - prefixes.of(t)) for t in TIERS)
     if needed > vpc.num_addresses:

@@ -51,10 +51,7 @@ def test_existing_zone_is_looked_up_or_a_new_one_created():
 
 def test_cache_policies_follow_seed_000():
     run = domain_run()
-    ttls = {
-        p.inputs["name"]: p.inputs["defaultTtl"]
-        for p in run.of_type("aws:cloudfront/cachePolicy:CachePolicy")
-    }
+    ttls = {p.inputs["name"]: p.inputs["defaultTtl"] for p in run.of_type("aws:cloudfront/cachePolicy:CachePolicy")}
     assert ttls == {"acme-prod-marketing": 86400, "acme-prod-dashboard": 3600, "acme-prod-assets": 2592000}
     for policy in run.of_type("aws:cloudfront/cachePolicy:CachePolicy"):
         params = policy.inputs["parametersInCacheKeyAndForwardedToOrigin"]

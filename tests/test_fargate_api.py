@@ -52,9 +52,7 @@ def run():
 
 
 def container(run):
-    (definition,) = json.loads(
-        one(run, "aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"]
-    )
+    (definition,) = json.loads(one(run, "aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
     return definition
 
 
@@ -63,9 +61,7 @@ def test_repository_scans_immutable_kms_and_lifecycle(run):
     assert repo["imageScanningConfiguration"] == {"scanOnPush": True}
     assert repo["imageTagMutability"] == "IMMUTABLE"
     (encryption,) = repo["encryptionConfigurations"]
-    assert encryption["encryptionType"] == "KMS" and encryption["kmsKey"].startswith(
-        "arn:aws:kms:me-south-1:"
-    )
+    assert encryption["encryptionType"] == "KMS" and encryption["kmsKey"].startswith("arn:aws:kms:me-south-1:")
     policy = json.loads(one(run, "aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs["policy"])
     assert policy == ecr_lifecycle_policy(10, 7)
 
@@ -73,15 +69,11 @@ def test_repository_scans_immutable_kms_and_lifecycle(run):
 def test_lifecycle_policy_expires_untagged_after_7_days_and_keeps_10_tagged():
     untagged, tagged = ecr_lifecycle_policy()["rules"]
     assert untagged["selection"]["tagStatus"] == "untagged" and untagged["selection"]["countNumber"] == 7
-    assert (
-        tagged["selection"]["countType"] == "imageCountMoreThan" and tagged["selection"]["countNumber"] == 10
-    )
+    assert tagged["selection"]["countType"] == "imageCountMoreThan" and tagged["selection"]["countNumber"] == 10
 
 
 def test_cluster_has_container_insights(run):
-    assert one(run, "aws:ecs/cluster:Cluster").inputs["settings"] == [
-        {"name": "containerInsights", "value": "enabled"}
-    ]
+    assert one(run, "aws:ecs/cluster:Cluster").inputs["settings"] == [{"name": "containerInsights", "value": "enabled"}]
 
 
 def test_task_definition_awsvpc_fargate_arm_sizes(run):
@@ -120,12 +112,8 @@ def test_execution_role_reads_only_its_repo_logs_and_secrets(run):
     assert trust["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
     assert trust["Condition"]["StringEquals"] == {"aws:SourceAccount": "123456789012"}
     policy = {s["Sid"]: s for s in statements(document(run.named("api-execution-policy"), "policy"))}
-    assert (
-        policy["EcrLogin"]["Resource"] == "*" and policy["EcrLogin"]["Action"] == "ecr:GetAuthorizationToken"
-    )
-    assert (
-        policy["PullOwnImages"]["Resource"] == "arn:aws:ecr:me-south-1:123456789012:repository/acme-prod-api"
-    )
+    assert policy["EcrLogin"]["Resource"] == "*" and policy["EcrLogin"]["Action"] == "ecr:GetAuthorizationToken"
+    assert policy["PullOwnImages"]["Resource"] == "arn:aws:ecr:me-south-1:123456789012:repository/acme-prod-api"
     assert policy["WriteOwnLogs"]["Resource"].endswith(":log-group:/ecs/acme-prod-api:log-stream:*")
     assert policy["ReadInjectedSecrets"]["Resource"] == sorted([DB_SECRET, CACHE_SECRET])
     assert policy["DecryptInjectedSecrets"]["Resource"] == [DB_KEY]
@@ -157,12 +145,8 @@ def test_secret_arn_of_strips_the_json_key():
 
 def test_security_groups_are_chained(run):
     alb_sg, task_sg, db_sg = run.named("api-alb-sg"), run.named("api-task-sg"), run.named("db-sg")
-    ingress = {
-        r.name: r.inputs for r in run.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
-    }
-    egress = {
-        r.name: r.inputs for r in run.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
-    }
+    ingress = {r.name: r.inputs for r in run.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")}
+    egress = {r.name: r.inputs for r in run.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")}
     from_cloudfront = ingress["api-alb-from-cloudfront"]
     assert from_cloudfront["securityGroupId"] == alb_sg.id
     assert from_cloudfront["prefixListId"].startswith("pl-")
@@ -196,10 +180,7 @@ def test_alb_public_subnets_drops_invalid_headers_logs_and_protection(run):
     assert alb["accessLogs"] == {"bucket": "acme-logs", "prefix": "alb", "enabled": True}
     assert alb["enableDeletionProtection"] is True
     assert alb["securityGroups"] == [run.named("api-alb-sg").id]
-    assert (
-        api_run(load_balancer_deletion_protection=False).named("api-alb").inputs["enableDeletionProtection"]
-        is False
-    )
+    assert api_run(load_balancer_deletion_protection=False).named("api-alb").inputs["enableDeletionProtection"] is False
 
 
 def test_target_group_health_check_from_seed_000(run):
@@ -244,9 +225,7 @@ def test_optional_request_count_target():
         p
         for p in run.of_type("aws:appautoscaling/policy:Policy")
         if "ALBRequest"
-        in p.inputs["targetTrackingScalingPolicyConfiguration"]["predefinedMetricSpecification"][
-            "predefinedMetricType"
-        ]
+        in p.inputs["targetTrackingScalingPolicyConfiguration"]["predefinedMetricSpecification"]["predefinedMetricType"]
     ]
     spec = policy.inputs["targetTrackingScalingPolicyConfiguration"]["predefinedMetricSpecification"]
     assert spec["resourceLabel"].startswith("app/acme-prod-api/") and "/targetgroup/" in spec["resourceLabel"]
@@ -254,8 +233,7 @@ def test_optional_request_count_target():
 
 def test_alarms_5xx_rate_latency_unhealthy_cpu_memory(run):
     alarms = {
-        a.name.removeprefix("api-alarm-"): a.inputs
-        for a in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+        a.name.removeprefix("api-alarm-"): a.inputs for a in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
     }
     assert set(alarms) == {"5xx-rate", "latency-p95", "unhealthy-hosts", "cpu-high", "memory-high"}
     rate = alarms["5xx-rate"]

@@ -115,10 +115,7 @@ def test_monitoring_role_is_inline_least_privilege_not_an_aws_managed_policy():
     role = one(run, "aws:iam/role:Role")
     (trust,) = statements(document(role, "assumeRolePolicy"))
     assert trust["Principal"] == {"Service": "monitoring.rds.amazonaws.com"}
-    assert (
-        trust["Condition"]["ArnLike"]["aws:SourceArn"]
-        == "arn:aws:rds:me-south-1:123456789012:db:acme-prod-db*"
-    )
+    assert trust["Condition"]["ArnLike"]["aws:SourceArn"] == "arn:aws:rds:me-south-1:123456789012:db:acme-prod-db*"
     assert run.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment") == []
     assert "managedPolicyArns" not in role.inputs
     policy = one(run, "aws:iam/rolePolicy:RolePolicy")
@@ -128,9 +125,7 @@ def test_monitoring_role_is_inline_least_privilege_not_an_aws_managed_policy():
 
 
 def test_dev_defaults_single_az_short_backups_no_protection():
-    run = postgres_run(
-        multi_az=False, backup_retention_days=7, deletion_protection=False, final_snapshot=False
-    )
+    run = postgres_run(multi_az=False, backup_retention_days=7, deletion_protection=False, final_snapshot=False)
     db = primary(run)
     assert db.inputs["multiAz"] is False
     assert db.inputs["backupRetentionPeriod"] == 7
@@ -191,9 +186,7 @@ def test_every_child_is_parented_to_the_component():
 
 def test_master_secret_arn_comes_from_rds():
     def program():
-        db = ManagedPostgres(
-            "database", ManagedPostgresArgs(identifier="x-db", vpc_id="vpc-1", subnet_ids=["a", "b"])
-        )
+        db = ManagedPostgres("database", ManagedPostgresArgs(identifier="x-db", vpc_id="vpc-1", subnet_ids=["a", "b"]))
         pulumi.export("arn", db.master_secret_arn)
 
     run = render(program)

@@ -60,13 +60,9 @@ def test_property_dependencies_name_the_resources_an_input_came_from(dev_plan):
 
 
 def test_secrets_are_masked(dev_plan):
-    group = next(
-        s["newState"] for s in dev_plan["steps"] if s["newState"]["type"].endswith("ReplicationGroup")
-    )
+    group = next(s["newState"] for s in dev_plan["steps"] if s["newState"]["type"].endswith("ReplicationGroup"))
     assert group["inputs"]["authToken"] == "[secret]"
-    version = next(
-        s["newState"] for s in dev_plan["steps"] if s["newState"]["type"].endswith("SecretVersion")
-    )
+    version = next(s["newState"] for s in dev_plan["steps"] if s["newState"]["type"].endswith("SecretVersion"))
     assert version["inputs"]["secretString"] == "[secret]"
 
 
@@ -91,7 +87,8 @@ def test_config_file_renders_in_place_of_the_stack_file(tmp_path: Path):
     text = (ROOT / "Pulumi.dev.yaml").read_text().replace("exiuscart-dev", "exiuscart-staging")
     config.write_text(text)
     out = tmp_path / "plan.json"
-    assert main(["plan", "--config", str(config), "--out", str(out)]) == 0
+    dev_policy = str(ROOT / "policy" / "config" / "dev.json")
+    assert main(["plan", "--config", str(config), "--out", str(out), "--policy-config", dev_policy]) == 0
     plan = json.loads(out.read_text())
     assert plan["steps"][0]["urn"].startswith("urn:pulumi:staging::webstack::")
     identifiers = [s["newState"]["inputs"].get("identifier") for s in plan["steps"]]
@@ -109,3 +106,29 @@ def test_help_lists_plan():
         [sys.executable, "-m", "webstack", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert "plan" in result.stdout
+
+
+def test_a_stack_without_its_own_policy_config_is_judged_like_prod(tmp_path: Path, capsys):
+    config = tmp_path / "staging.yaml"
+    config.write_text((ROOT / "Pulumi.dev.yaml").read_text().replace("exiuscart-dev", "exiuscart-staging"))
+    assert main(["plan", "--config", str(config), "--out", str(tmp_path / "plan.json")]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    assert "policy/config/prod.json" in out
+    assert "rds-multi-az" in out and "Fix: Set webstack:database.multi_az: true." in out
+    assert "mandatory violations" in out
+
+
+def test_policy_check_judges_a_saved_plan(tmp_path: Path, capsys):
+    out = tmp_path / "dev.json"
+    assert main(["plan", "dev", "--out", str(out), "--no-policy"]) == 0
+    dev_policy = str(ROOT / "policy" / "config" / "dev.json")
+    assert main(["policy", "check", str(out), "--config", dev_policy]) == 0
+    assert "0 mandatory violations, 10 advisories" in capsys.readouterr().out
+    assert main(["policy", "check", str(out)]) == 1  # prod rules: dev is single-AZ
+
+
+def test_policy_check_refuses_a_file_that_is_not_a_plan(tmp_path: Path, capsys):
+    bad = tmp_path / "x.json"
+    bad.write_text("{}")
+    assert main(["policy", "check", str(bad)]) == 2
+    assert "no 'steps' list" in capsys.readouterr().err

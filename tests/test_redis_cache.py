@@ -89,9 +89,7 @@ def test_dev_single_node_without_failover():
 
 
 def test_prod_replica_with_failover_and_multi_az_and_snapshots():
-    run = cache_run(
-        replicas=1, automatic_failover=True, snapshot_retention_days=7, node_type="cache.t4g.small"
-    )
+    run = cache_run(replicas=1, automatic_failover=True, snapshot_retention_days=7, node_type="cache.t4g.small")
     group = one(run, GROUP).inputs
     assert group["numCacheClusters"] == 2
     assert group["automaticFailoverEnabled"] is True

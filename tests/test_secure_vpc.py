@@ -111,9 +111,7 @@ def test_s3_gateway_endpoint_serves_private_and_isolated_route_tables():
 def test_interface_endpoints_are_private_dns_in_private_subnets_behind_https_only_group():
     run = vpc_run(nat="none", interface_endpoints=("ecr.api", "ecr.dkr", "logs", "secretsmanager"))
     endpoints = [
-        e
-        for e in run.of_type("aws:ec2/vpcEndpoint:VpcEndpoint")
-        if e.inputs["vpcEndpointType"] == "Interface"
+        e for e in run.of_type("aws:ec2/vpcEndpoint:VpcEndpoint") if e.inputs["vpcEndpointType"] == "Interface"
     ]
     assert sorted(e.inputs["serviceName"] for e in endpoints) == [
         "com.amazonaws.eu-west-1.ecr.api",
@@ -143,20 +141,13 @@ def test_flow_logs_go_to_a_kms_encrypted_log_group_with_retention():
     assert flow.inputs["vpcId"] == one(run, "aws:ec2/vpc:Vpc").id
     assert flow.inputs["trafficType"] == "ALL"
     assert group.inputs["name"] == "/acme-dev/vpc/flow-logs"
-    assert (
-        flow.inputs["logDestination"]
-        == "arn:aws:logs:eu-west-1:123456789012:log-group:/acme-dev/vpc/flow-logs"
-    )
-    assert flow.inputs["iamRoleArn"] == one(run, "aws:iam/role:Role").id.join(
-        ["arn:aws:iam::123456789012:role/", ""]
-    )
+    assert flow.inputs["logDestination"] == "arn:aws:logs:eu-west-1:123456789012:log-group:/acme-dev/vpc/flow-logs"
+    assert flow.inputs["iamRoleArn"] == one(run, "aws:iam/role:Role").id.join(["arn:aws:iam::123456789012:role/", ""])
     assert group.inputs["kmsKeyId"].startswith("arn:aws:kms:eu-west-1:123456789012:key/")
     assert group.inputs["retentionInDays"] == 90
     assert key.inputs["enableKeyRotation"] is True
     # The key lets CloudWatch Logs use it for this log group only.
-    logs_grant = [
-        s for s in statements(document(key, "policy")) if s.get("Sid") == "CloudWatchLogsEncryption"
-    ]
+    logs_grant = [s for s in statements(document(key, "policy")) if s.get("Sid") == "CloudWatchLogsEncryption"]
     assert logs_grant[0]["Principal"] == {"Service": "logs.eu-west-1.amazonaws.com"}
     assert logs_grant[0]["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"].endswith(
         ":log-group:/acme-dev/vpc/flow-logs"
@@ -169,9 +160,7 @@ def test_flow_log_role_is_trusted_by_the_service_for_this_account_and_writes_one
     (trust,) = statements(document(role, "assumeRolePolicy"))
     assert trust["Principal"] == {"Service": "vpc-flow-logs.amazonaws.com"}
     assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
-    assert (
-        trust["Condition"]["ArnLike"]["aws:SourceArn"] == "arn:aws:ec2:eu-west-1:123456789012:vpc-flow-log/*"
-    )
+    assert trust["Condition"]["ArnLike"]["aws:SourceArn"] == "arn:aws:ec2:eu-west-1:123456789012:vpc-flow-log/*"
     policy = one(run, "aws:iam/rolePolicy:RolePolicy")
     for statement in statements(document(policy, "policy")):
         for action in as_list(statement["Action"]):

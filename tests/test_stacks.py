@@ -141,13 +141,10 @@ def test_every_seed_000_domain_is_served_by_its_origin(stack, domain):
     run = stack_run(stack)
     hosts = run.outputs["hosts"]
     assert {h.removesuffix(domain).rstrip(".") for h in hosts} == SEED_000_HOSTS
-    aliases = {
-        a for d in run.of_type("aws:cloudfront/distribution:Distribution") for a in d.inputs["aliases"]
-    }
+    aliases = {a for d in run.of_type("aws:cloudfront/distribution:Distribution") for a in d.inputs["aliases"]}
     assert aliases == set(hosts)
     origins = {
-        d.inputs["aliases"][0]: d.inputs["origins"][0]
-        for d in run.of_type("aws:cloudfront/distribution:Distribution")
+        d.inputs["aliases"][0]: d.inputs["origins"][0] for d in run.of_type("aws:cloudfront/distribution:Distribution")
     }
     assert "customOriginConfig" in origins[f"api.{domain}"]
     for host in ("app", "admin", "assets"):
@@ -176,9 +173,7 @@ def test_nothing_is_public_but_cloudfront_and_the_albs_443_from_cloudfront(stack
         assert rule.get("cidrIpv4") not in ("0.0.0.0/0",) and "cidrIpv6" not in rule
     (alb_sg,) = [r for r in run.of_type("aws:ec2/securityGroup:SecurityGroup") if r.name == "api-alb-sg"]
     open_to_internet = [r for r in ingress if "prefixListId" in r]
-    assert [(r["securityGroupId"], r["fromPort"], r["toPort"]) for r in open_to_internet] == [
-        (alb_sg.id, 443, 443)
-    ]
+    assert [(r["securityGroupId"], r["fromPort"], r["toPort"]) for r in open_to_internet] == [(alb_sg.id, 443, 443)]
     vpc_cidr = "10.0.0.0/16"
     assert all(r.get("cidrIpv4") in (None, vpc_cidr) for r in ingress)
     assert all(s["mapPublicIpOnLaunch"] is False for s in inputs_of(stack, "aws:ec2/subnet:Subnet"))
@@ -186,14 +181,11 @@ def test_nothing_is_public_but_cloudfront_and_the_albs_443_from_cloudfront(stack
     (service,) = inputs_of(stack, "aws:ecs/service:Service")
     assert service["networkConfiguration"]["assignPublicIp"] is False
     buckets = run.of_type("aws:s3/bucket:Bucket")
-    blocks = {
-        b.inputs["bucket"] for b in run.of_type("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
-    }
+    blocks = {b.inputs["bucket"] for b in run.of_type("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")}
     assert {b.id for b in buckets} == blocks
     for block in inputs_of(stack, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"):
         assert all(
-            block[k]
-            for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+            block[k] for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
         )
 
 
@@ -203,12 +195,12 @@ def test_api_reaches_its_data_stores_and_they_admit_only_the_api(stack):
     task_sg = run.named("api-task-sg").id
     db_sg, cache_sg = run.named("database-sg").id, run.named("cache-sg").id
     ingress = inputs_of(stack, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
-    assert [
-        (r["referencedSecurityGroupId"], r["fromPort"]) for r in ingress if r["securityGroupId"] == db_sg
-    ] == [(task_sg, 5432)]
-    assert [
-        (r["referencedSecurityGroupId"], r["fromPort"]) for r in ingress if r["securityGroupId"] == cache_sg
-    ] == [(task_sg, 6379)]
+    assert [(r["referencedSecurityGroupId"], r["fromPort"]) for r in ingress if r["securityGroupId"] == db_sg] == [
+        (task_sg, 5432)
+    ]
+    assert [(r["referencedSecurityGroupId"], r["fromPort"]) for r in ingress if r["securityGroupId"] == cache_sg] == [
+        (task_sg, 6379)
+    ]
     (task,) = inputs_of(stack, "aws:ecs/taskDefinition:TaskDefinition")
     (container,) = json.loads(task["containerDefinitions"])
     assert {s["name"] for s in container["secrets"]} == {"DB_USERNAME", "DB_PASSWORD", "REDIS_URL"}

@@ -43,9 +43,9 @@ def test_all_four_public_access_blocks_and_owner_enforced(serve):
 
 def test_default_encryption_with_the_buckets_cmk_and_bucket_key():
     run = site_run()
-    (rule,) = one(
-        run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
-    ).inputs["rules"]
+    (rule,) = one(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs[
+        "rules"
+    ]
     key = one(run, "aws:kms/key:Key")
     assert rule["applyServerSideEncryptionByDefault"] == {
         "sseAlgorithm": "aws:kms",
@@ -57,9 +57,9 @@ def test_default_encryption_with_the_buckets_cmk_and_bucket_key():
 
 def test_sse_s3_option_creates_no_key():
     run = site_run(encryption="s3")
-    (rule,) = one(
-        run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
-    ).inputs["rules"]
+    (rule,) = one(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs[
+        "rules"
+    ]
     assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}
     assert run.of_type("aws:kms/key:Key") == []
 
@@ -100,9 +100,7 @@ def test_versioning_lifecycle_and_cors_options():
     run = site_run(
         versioning=True,
         lifecycle_rules=[
-            LifecycleRule(
-                "archive", transition_days=30, storage_class="GLACIER_IR", noncurrent_expiration_days=90
-            )
+            LifecycleRule("archive", transition_days=30, storage_class="GLACIER_IR", noncurrent_expiration_days=90)
         ],
         cors_rules=[CorsRule(["https://app.example.com"], ["GET", "PUT"])],
     )
@@ -110,14 +108,11 @@ def test_versioning_lifecycle_and_cors_options():
         "status": "Enabled"
     }
     rules = {
-        r["id"]: r
-        for r in one(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
+        r["id"]: r for r in one(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
     }
     assert rules["archive"]["transitions"] == [{"days": 30, "storageClass": "GLACIER_IR"}]
     assert rules["archive"]["noncurrentVersionExpiration"] == {"noncurrentDays": 90}
-    assert rules["abort-incomplete-multipart-uploads"]["abortIncompleteMultipartUpload"] == {
-        "daysAfterInitiation": 7
-    }
+    assert rules["abort-incomplete-multipart-uploads"]["abortIncompleteMultipartUpload"] == {"daysAfterInitiation": 7}
     (cors,) = one(run, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration").inputs["corsRules"]
     assert cors["allowedOrigins"] == ["https://app.example.com"]
     assert cors["allowedMethods"] == ["GET", "PUT"]
@@ -141,9 +136,7 @@ def test_log_bucket_grants_each_log_writer_its_prefix_only():
     assert by_sid["LoadBalancerAccessLogs"]["Principal"] == {"AWS": "arn:aws:iam::076674570225:root"}
     assert by_sid["LoadBalancerAccessLogs"]["Resource"] == f"{bucket_arn}/alb/AWSLogs/123456789012/*"
     assert by_sid["S3ServerAccessLogs"]["Principal"] == {"Service": "logging.s3.amazonaws.com"}
-    assert (
-        by_sid["VendedLogDeliveryWrite"]["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
-    )
+    assert by_sid["VendedLogDeliveryWrite"]["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
 
 
 def test_newer_region_uses_the_elb_log_delivery_principal():

@@ -51,18 +51,14 @@ def build_log_bucket(config: StackConfig, opts: pulumi.ResourceOptions) -> Stati
                 vended_prefix="AWSLogs",
             ),
             lifecycle_rules=[
-                LifecycleRule(
-                    "expire-logs", transition_days=30, expiration_days=config.access_log_expiration_days
-                )
+                LifecycleRule("expire-logs", transition_days=30, expiration_days=config.access_log_expiration_days)
             ],
         ),
         opts,
     )
 
 
-def build_buckets(
-    config: StackConfig, log_bucket: StaticSite, opts: pulumi.ResourceOptions
-) -> dict[str, StaticSite]:
+def build_buckets(config: StackConfig, log_bucket: StaticSite, opts: pulumi.ResourceOptions) -> dict[str, StaticSite]:
     buckets = {}
     for name, bucket in config.buckets.items():
         lifecycle = bucket.lifecycle
@@ -74,9 +70,7 @@ def build_buckets(
                 data_class="private",
                 encryption="kms",
                 versioning=bucket.versioning,
-                cors_rules=[CorsRule(bucket.cors_origins, bucket.cors_methods)]
-                if bucket.cors_origins
-                else [],
+                cors_rules=[CorsRule(bucket.cors_origins, bucket.cors_methods)] if bucket.cors_origins else [],
                 lifecycle_rules=[
                     LifecycleRule(
                         f"{name}-lifecycle",
@@ -160,10 +154,7 @@ def build_api(
                 "DB_HOST": database.address,
                 "DB_PORT": str(database.port),
                 "DB_NAME": config.database.database_name,
-                **{
-                    f"{name.upper().replace('-', '_')}_BUCKET": site.bucket_name
-                    for name, site in buckets.items()
-                },
+                **{f"{name.upper().replace('-', '_')}_BUCKET": site.bucket_name for name, site in buckets.items()},
             },
             secrets={
                 "DB_USERNAME": pulumi.Output.concat(database.master_secret_arn, ":username::"),

@@ -51,9 +51,7 @@ def database_problems(database: DatabaseConfig) -> list[Problem]:
         )
     if database.read_replicas and database.backup_retention_days < 1:
         problems.append(
-            Problem(
-                "webstack:database.read_replicas", "read replicas need backups (backup_retention_days >= 1)"
-            )
+            Problem("webstack:database.read_replicas", "read replicas need backups (backup_retention_days >= 1)")
         )
     return problems
 
@@ -65,8 +63,7 @@ def cache_problems(cache: CacheConfig) -> list[Problem]:
         problems.append(
             Problem(
                 "webstack:cache.engine_version",
-                f"must be one of: {', '.join(versions)} for engine {cache.engine} "
-                f"(got {cache.engine_version!r})",
+                f"must be one of: {', '.join(versions)} for engine {cache.engine} (got {cache.engine_version!r})",
             )
         )
     if cache.replicas > 0 and not cache.automatic_failover:
@@ -78,9 +75,7 @@ def cache_problems(cache: CacheConfig) -> list[Problem]:
             )
         )
     if cache.automatic_failover and cache.replicas == 0:
-        problems.append(
-            Problem("webstack:cache.replicas", "must be 1 or more when automatic_failover is true (got 0)")
-        )
+        problems.append(Problem("webstack:cache.replicas", "must be 1 or more when automatic_failover is true (got 0)"))
     return problems
 
 
@@ -111,8 +106,7 @@ def api_problems(api: ApiConfig) -> list[Problem]:
         problems.append(
             Problem(
                 "webstack:api.desired_count",
-                f"must lie between min_count and max_count ({api.min_count}..{api.max_count}); "
-                f"got {api.desired_count}",
+                f"must lie between min_count and max_count ({api.min_count}..{api.max_count}); got {api.desired_count}",
             )
         )
     return problems
@@ -151,9 +145,7 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
             )
         if sites:
             problems.append(
-                Problem(
-                    "webstack:domain", "required with webstack:sites: every site is served at <host>.<domain>"
-                )
+                Problem("webstack:domain", "required with webstack:sites: every site is served at <host>.<domain>")
             )
     if sites is not None:
         problems += _site_problems(sites, domain if isinstance(domain, DomainConfig) else None, api)
@@ -185,12 +177,8 @@ def _site_problems(
         hosts.setdefault(site.host, key)
         if site.redirect_www and site.host != "":
             problems.append(
-                Problem(
-                    f"webstack:sites.{name}.redirect_www", "only the apex site (host: '') can answer for www"
-                )
+                Problem(f"webstack:sites.{name}.redirect_www", "only the apex site (host: '') can answer for www")
             )
         if site.host == "www":
-            problems.append(
-                Problem(key, "'www' is reserved for the redirect to the apex (redirect_www: true)")
-            )
+            problems.append(Problem(key, "'www' is reserved for the redirect to the apex (redirect_www: true)"))
     return problems

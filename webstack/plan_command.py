@@ -15,6 +15,8 @@ from .config_problems import ConfigError, Problem
 from .offline.plan_json import plan_document
 from .offline.program import ProgramError, ProgramRun, main_program, run_program
 from .plan_tree import hosts_table, plan_tree
+from .policy_engine import POLICY_DIR, PolicyServer, Violation, read_policy_config
+from .policy_report import mandatory, print_violations
 from .stack_settings import (
     PROJECT,
     as_pulumi_config,
@@ -40,6 +42,15 @@ class PlanResult:
     path: Path
     run: ProgramRun
     seconds: float
+    violations: list[Violation]
+    policy_config: Path | None
+    policy_seconds: float
+
+
+def default_policy_config(stack: str) -> Path:
+    """policy/config/<stack>.json, or the strictest (prod) for a stack without its own."""
+    own = POLICY_DIR / "config" / f"{stack}.json"
+    return own if own.is_file() else POLICY_DIR / "config" / "prod.json"
 
 
 def resolve_config_file(stack: str | None, config: Path | None, root: Path) -> tuple[str, Path]:
@@ -57,31 +68,51 @@ def resolve_config_file(stack: str | None, config: Path | None, root: Path) -> t
 
 
 def build_plan(
-    stack: str | None, config: Path | None = None, out: Path | None = None, root: Path = PROJECT_ROOT
+    stack: str | None,
+    config: Path | None = None,
+    *,
+    out: Path | None = None,
+    root: Path = PROJECT_ROOT,
+    policy_config: Path | None = None,
+    run_policies: bool = True,
 ) -> PlanResult:
-    """Validate the stack config, run the program under mocks, write the plan JSON."""
+    """Validate the stack config, run the program under mocks, write the plan JSON, and judge
+    it with the real policy pack (started at once, so it boots while the program runs)."""
     started = time.perf_counter()
     stack, path = resolve_config_file(stack, config, root)
     raw, secret_keys = read_config_file(path)
     settings = parse_stack_config(raw, stack, path.name)
+    server = PolicyServer() if run_policies else None
     try:
-        run = run_program(
-            main_program(root),
-            project=PROJECT,
-            stack=stack,
-            config=as_pulumi_config(raw),
-            secret_keys=secret_keys,
-            region=settings.region,
-        )
-    except ProgramError as error:
-        if isinstance(error.cause, pulumi.RunError):
-            raise ConfigError(path.name, [Problem("(program)", str(error.cause))]) from None
-        raise
-    plan = plan_document(run, PROVIDER_VERSIONS)
-    target = out or root / DEFAULT_PLAN_DIR / f"{stack}.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(plan, indent=2, sort_keys=False) + "\n")
-    return PlanResult(stack, plan, target, run, time.perf_counter() - started)
+        try:
+            run = run_program(
+                main_program(root),
+                project=PROJECT,
+                stack=stack,
+                config=as_pulumi_config(raw),
+                secret_keys=secret_keys,
+                region=settings.region,
+            )
+        except ProgramError as error:
+            if isinstance(error.cause, pulumi.RunError):
+                raise ConfigError(path.name, [Problem("(program)", str(error.cause))]) from None
+            raise
+        plan = plan_document(run, PROVIDER_VERSIONS)
+        target = out or root / DEFAULT_PLAN_DIR / f"{stack}.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(plan, indent=2, sort_keys=False) + "\n")
+        planned = time.perf_counter()
+        violations: list[Violation] = []
+        policy_file = None
+        if server is not None:
+            policy_file = policy_config or default_policy_config(stack)
+            server.configure(read_policy_config(policy_file), stack)
+            violations = server.analyze(plan)
+    finally:
+        if server is not None:
+            server.close()
+    finished = time.perf_counter()
+    return PlanResult(stack, plan, target, run, planned - started, violations, policy_file, finished - planned)
 
 
 def print_plan(result: PlanResult, console: Console) -> None:
@@ -90,6 +121,15 @@ def print_plan(result: PlanResult, console: Console) -> None:
     if hosts is not None:
         console.print(hosts)
     console.print(
-        f"\nPlan written to [bold]{result.path}[/] "
-        f"({len(result.plan['steps'])} resources, {result.seconds:.1f} s)"
+        f"\nPlan written to [bold]{result.path}[/] ({len(result.plan['steps'])} resources, {result.seconds:.1f} s)"
     )
+    if result.policy_config is not None:
+        console.print(
+            f"Policy pack {POLICY_DIR.name}/ with {result.policy_config.relative_to(POLICY_DIR.parent)} "
+            f"({result.policy_seconds:.1f} s):"
+        )
+        print_violations(result.violations, console)
+
+
+def plan_exit_code(result: PlanResult) -> int:
+    return 1 if mandatory(result.violations) else 0

@@ -258,10 +258,7 @@ def _eip(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[
 
 def _bucket(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
     prefix = a.inputs.get("bucketPrefix")
-    name = str(
-        a.inputs.get("bucket")
-        or (f"{prefix}{_hex(a.name, 26)}" if prefix else f"{a.name}-{_hex(a.name, 12)}")
-    )
+    name = str(a.inputs.get("bucket") or (f"{prefix}{_hex(a.name, 26)}" if prefix else f"{a.name}-{_hex(a.name, 12)}"))
     return name, {
         "bucket": name,
         "arn": f"arn:aws:s3:::{name}",
@@ -397,9 +394,7 @@ _RESOURCE_STATE: dict[str, StateHandler] = {
     "aws:cloudfront/distribution:Distribution": _distribution,
     "aws:cloudfront/originAccessControl:OriginAccessControl": _cloudfront_global("origin-access-control"),
     "aws:cloudfront/cachePolicy:CachePolicy": _cloudfront_global("cache-policy"),
-    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": _cloudfront_global(
-        "response-headers-policy"
-    ),
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": _cloudfront_global("response-headers-policy"),
     "aws:cloudfront/function:Function": _cloudfront_global("function"),
     "aws:wafv2/webAcl:WebAcl": _web_acl,
     "aws:lb/loadBalancer:LoadBalancer": _load_balancer,
@@ -411,9 +406,7 @@ _RESOURCE_STATE: dict[str, StateHandler] = {
     "aws:ecs/service:Service": _ecs_named("service"),
     "aws:ecs/taskDefinition:TaskDefinition": _ecs_named("task-definition"),
     "aws:cloudwatch/logDeliverySource:LogDeliverySource": _log_delivery_part("delivery-source"),
-    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": _log_delivery_part(
-        "delivery-destination"
-    ),
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": _log_delivery_part("delivery-destination"),
     "awsx:ecr:Image": _ecr_image,
     "aws:kms/key:Key": _kms_key,
     "aws:kms/alias:Alias": _kms_alias,

@@ -132,9 +132,7 @@ class CapturingMonitor(MockMonitor):
             parent=request.parent or ("" if urn == self.stack_urn else self.stack_urn),
             inputs=engine_value(wire),
             dependencies=list(request.dependencies),
-            property_dependencies={
-                key: list(deps.urns) for key, deps in request.propertyDependencies.items()
-            },
+            property_dependencies={key: list(deps.urns) for key, deps in request.propertyDependencies.items()},
             provider=request.provider,
             protect=bool(request.protect) if request.HasField("protect") else False,
             id=resource_id or "",

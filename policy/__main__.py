@@ -1,0 +1,7 @@
+"""The only place that constructs the PolicyPack: it starts the analyzer server and never returns."""
+
+from pulumi_policy import EnforcementLevel, PolicyPack
+
+from webstack_policy.catalog import PACK_NAME, build_policies
+
+PolicyPack(name=PACK_NAME, enforcement_level=EnforcementLevel.MANDATORY, policies=build_policies())

@@ -1,0 +1,1 @@
+"""webstack's CrossGuard rules, grouped by concern; ``catalog`` turns them into policies."""

@@ -1,0 +1,283 @@
+"""Data protection and operations: backups, deletion protection, Multi-AZ, safe deployments."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import PolicyResource, Severity
+
+from . import types as t
+from .catalog import joined, resource_rule, resources_of, stack_rule
+from .props import as_list, get, json_document
+
+BACKUP_SCHEMA = {"minimumDays": {"type": "integer", "minimum": 1, "maximum": 35, "default": 7}}
+CLASSES_SCHEMA = {
+    "allowedDatabaseClasses": {
+        "type": "array",
+        "items": {"type": "string"},
+        "default": ["db.t4g.*", "db.t3.*", "db.m7g.*", "db.m6g.*", "db.r7g.*", "db.r6g.*"],
+    },
+    "allowedCacheNodeTypes": {
+        "type": "array",
+        "items": {"type": "string"},
+        "default": ["cache.t4g.*", "cache.t3.*", "cache.m7g.*", "cache.r7g.*"],
+    },
+}
+
+
+def _primary(props: Mapping[str, Any]) -> bool:
+    return not get(props, "replicateSourceDb")
+
+
+@resource_rule(
+    "rds-backup-retention-minimum",
+    concern="data-protection",
+    severity=Severity.HIGH,
+    types=[t.RDS_INSTANCE],
+    description="RDS automated backups are kept at least the stack's minimum number of days.",
+    remediation="Raise webstack:database.backup_retention_days (prod: 30).",
+    fsbp="RDS.11",
+    awsguard="rds-instance-backup-enabled",
+    cdk_nag="AwsSolutions-RDS13",
+    config_schema=BACKUP_SCHEMA,
+)
+def rds_backups(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    days = get(props, "backupRetentionPeriod", default=0)
+    if _primary(props) and days < config["minimumDays"]:
+        yield f"backupRetentionPeriod is {int(days)} days; the minimum is {config['minimumDays']}"
+
+
+@resource_rule(
+    "rds-deletion-protection",
+    concern="data-protection",
+    severity=Severity.HIGH,
+    types=[t.RDS_INSTANCE],
+    description="RDS primaries have deletion protection.",
+    remediation="Set webstack:database.deletion_protection: true.",
+    relaxable=True,
+    fsbp="RDS.8",
+    cdk_nag="AwsSolutions-RDS10",
+)
+def rds_deletion_protection(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if _primary(props) and get(props, "deletionProtection") is not True:
+        yield "deletionProtection is not true"
+
+
+@resource_rule(
+    "rds-final-snapshot",
+    concern="data-protection",
+    severity=Severity.HIGH,
+    types=[t.RDS_INSTANCE],
+    description="Deleting an RDS primary leaves a final snapshot, and snapshots carry the instance's tags.",
+    remediation="Set webstack:database.final_snapshot: true (ManagedPostgres always copies tags to snapshots).",
+    relaxable=True,
+    fsbp="RDS.17",
+)
+def rds_final_snapshot(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if not _primary(props):
+        return
+    if get(props, "skipFinalSnapshot") is True:
+        yield "skipFinalSnapshot is true"
+    if get(props, "copyTagsToSnapshot") is not True:
+        yield "copyTagsToSnapshot is not true"
+
+
+@resource_rule(
+    "rds-multi-az",
+    concern="data-protection",
+    severity=Severity.HIGH,
+    types=[t.RDS_INSTANCE],
+    description="RDS primaries run Multi-AZ.",
+    remediation="Set webstack:database.multi_az: true.",
+    relaxable=True,
+    fsbp="RDS.5",
+    awsguard="rds-instance-multi-az-enabled",
+    cdk_nag="AwsSolutions-RDS3",
+)
+def rds_multi_az(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if _primary(props) and get(props, "multiAz") is not True:
+        yield "multiAz is not true"
+
+
+@resource_rule(
+    "rds-operational-defaults",
+    concern="data-protection",
+    severity=Severity.MEDIUM,
+    types=[t.RDS_INSTANCE],
+    description="RDS uses IAM authentication, minor-version auto upgrades and enhanced monitoring.",
+    remediation=(
+        "ManagedPostgres sets iam_database_authentication_enabled, auto_minor_version_upgrade and monitoring_interval."
+    ),
+    fsbp="RDS.10, RDS.13, RDS.6",
+)
+def rds_operations(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "iamDatabaseAuthenticationEnabled") is not True:
+        yield "IAM database authentication is off"
+    if get(props, "autoMinorVersionUpgrade") is False:
+        yield "autoMinorVersionUpgrade is false"
+    if not get(props, "monitoringInterval"):
+        yield "enhanced monitoring is off (monitoringInterval 0)"
+
+
+@resource_rule(
+    "elasticache-automatic-failover",
+    concern="data-protection",
+    severity=Severity.HIGH,
+    types=[t.REPLICATION_GROUP],
+    description="ElastiCache replication groups fail over automatically across AZs.",
+    remediation="Set webstack:cache.replicas: 1 and automatic_failover: true.",
+    relaxable=True,
+    fsbp="ElastiCache.3",
+    cdk_nag="AwsSolutions-AEC4",
+)
+def cache_failover(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "automaticFailoverEnabled") is not True:
+        yield "automaticFailoverEnabled is not true"
+    elif get(props, "multiAzEnabled") is not True:
+        yield "multiAzEnabled is not true"
+
+
+@resource_rule(
+    "elasticache-backups",
+    concern="data-protection",
+    severity=Severity.MEDIUM,
+    types=[t.REPLICATION_GROUP],
+    description="ElastiCache keeps automatic snapshots.",
+    remediation="Set webstack:cache.snapshot_retention_days to 1 or more.",
+    fsbp="ElastiCache.1",
+)
+def cache_backups(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "snapshotRetentionLimit", default=0) < 1:
+        yield "snapshotRetentionLimit is 0"
+
+
+@resource_rule(
+    "instance-classes-allowed",
+    concern="data-protection",
+    severity=Severity.LOW,
+    types=[t.RDS_INSTANCE, t.REPLICATION_GROUP],
+    description="Database and cache sizes come from the stack's allowed list (cost and Graviton guard rail).",
+    remediation="Pick a class from the allowed list or extend the list in policy/config/<stack>.json.",
+    config_schema=CLASSES_SCHEMA,
+)
+def classes_allowed(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if "instanceClass" in props:
+        value, allowed = get(props, "instanceClass"), config["allowedDatabaseClasses"]
+    else:
+        value, allowed = get(props, "nodeType"), config["allowedCacheNodeTypes"]
+    if value and not any(fnmatch.fnmatch(str(value), pattern) for pattern in allowed):
+        yield f"{value} is not in the allowed list {', '.join(allowed)}"
+
+
+@resource_rule(
+    "alb-deletion-protection",
+    concern="data-protection",
+    severity=Severity.MEDIUM,
+    types=[t.LOAD_BALANCER],
+    description="Load balancers have deletion protection.",
+    remediation="Set webstack:api.load_balancer_deletion_protection: true.",
+    relaxable=True,
+    fsbp="ELB.6",
+    awsguard="elb-deletion-protection-enabled",
+)
+def alb_deletion_protection(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "enableDeletionProtection") is not True:
+        yield "enableDeletionProtection is not true"
+
+
+@resource_rule(
+    "alb-drops-invalid-headers",
+    concern="data-protection",
+    severity=Severity.MEDIUM,
+    types=[t.LOAD_BALANCER],
+    description="Application load balancers drop invalid HTTP headers (request smuggling).",
+    remediation="FargateApi sets drop_invalid_header_fields.",
+    fsbp="ELB.4",
+)
+def alb_invalid_headers(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "loadBalancerType", default="application") == "application" and (
+        get(props, "dropInvalidHeaderFields") is not True
+    ):
+        yield "dropInvalidHeaderFields is not true"
+
+
+@resource_rule(
+    "ecs-deployment-circuit-breaker",
+    concern="data-protection",
+    severity=Severity.MEDIUM,
+    types=[t.ECS_SERVICE],
+    description="ECS deployments roll back automatically when new tasks fail.",
+    remediation="FargateApi enables the deployment circuit breaker with rollback.",
+)
+def ecs_circuit_breaker(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    breaker = get(props, "deploymentCircuitBreaker", default={})
+    if get(breaker, "enable") is not True or get(breaker, "rollback") is not True:
+        yield "the deployment circuit breaker with rollback is off"
+
+
+@resource_rule(
+    "ecs-container-hardening",
+    concern="data-protection",
+    severity=Severity.HIGH,
+    types=[t.TASK_DEFINITION],
+    description="Containers run as a non-root user on a read-only root file system, and are not privileged.",
+    remediation="FargateApi's container definition sets user 1000:1000 and readonlyRootFilesystem.",
+    fsbp="ECS.4, ECS.5",
+)
+def ecs_hardening(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    for container in as_list(json_document(get(props, "containerDefinitions"))):
+        name = get(container, "name", default="?")
+        if get(container, "readonlyRootFilesystem") is not True:
+            yield f"container {name} has a writable root file system"
+        if str(get(container, "user", default="root")).split(":")[0] in ("root", "0", ""):
+            yield f"container {name} runs as root"
+        if get(container, "privileged") is True:
+            yield f"container {name} is privileged"
+
+
+@resource_rule(
+    "ecr-image-scanning-and-immutable-tags",
+    concern="data-protection",
+    severity=Severity.MEDIUM,
+    types=[t.ECR_REPOSITORY],
+    description="ECR scans images on push and tags are immutable.",
+    remediation="FargateApi's repository sets scan_on_push and image_tag_mutability IMMUTABLE.",
+    fsbp="ECR.1, ECR.2",
+)
+def ecr_scanning(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "imageScanningConfiguration", "scanOnPush") is not True:
+        yield "scanOnPush is not true"
+    if get(props, "imageTagMutability") not in ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"):
+        yield "image tags are mutable"
+
+
+@stack_rule(
+    "ecr-repository-lifecycle-policy",
+    concern="data-protection",
+    severity=Severity.LOW,
+    description="Every ECR repository has a lifecycle policy.",
+    remediation="FargateApi adds one: untagged images expire after 7 days, the last 10 tagged are kept.",
+    fsbp="ECR.3",
+)
+def ecr_lifecycle(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for repository in resources_of(resources, t.ECR_REPOSITORY):
+        if not any(repository in joined(p, "repository") for p in resources_of(resources, t.ECR_LIFECYCLE)):
+            yield "repository has no lifecycle policy", repository.urn
+
+
+@resource_rule(
+    "cloudfront-waf-attached",
+    concern="data-protection",
+    severity=Severity.MEDIUM,
+    types=[t.DISTRIBUTION],
+    description="Distributions are protected by a WAF web ACL.",
+    remediation="Set webstack:domain.waf: true.",
+    relaxable=True,
+    fsbp="CloudFront.6",
+    cdk_nag="AwsSolutions-CFR2",
+)
+def cloudfront_waf(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if not get(props, "webAclId"):
+        yield "no webAclId"

@@ -1,0 +1,179 @@
+"""Encryption at rest: data stores, logs, topics, images and secrets use KMS; keys rotate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import PolicyResource, Severity
+
+from . import types as t
+from .catalog import joined, resource_rule, resources_of, stack_rule
+from .props import as_list, get
+
+
+@resource_rule(
+    "rds-storage-encrypted-with-cmk",
+    concern="encryption-at-rest",
+    severity=Severity.HIGH,
+    types=[t.RDS_INSTANCE],
+    description="RDS storage is encrypted with a customer-managed KMS key.",
+    remediation="ManagedPostgres sets storage_encrypted and its own CMK; do not override them.",
+    fsbp="RDS.3",
+    awsguard="rds-storage-encrypted",
+    cdk_nag="AwsSolutions-RDS2",
+)
+def rds_storage_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "storageEncrypted") is not True:
+        yield "storageEncrypted is not true"
+    elif not get(props, "kmsKeyId"):
+        yield "storage is encrypted with the AWS managed key, not a customer-managed kmsKeyId"
+
+
+@resource_rule(
+    "rds-performance-insights-encrypted-with-cmk",
+    concern="encryption-at-rest",
+    severity=Severity.MEDIUM,
+    types=[t.RDS_INSTANCE],
+    description="Performance Insights data is encrypted with a customer-managed KMS key.",
+    remediation="ManagedPostgres passes its CMK as performance_insights_kms_key_id when insights are on.",
+)
+def performance_insights_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "performanceInsightsEnabled") is True and not get(props, "performanceInsightsKmsKeyId"):
+        yield "Performance Insights is on without performanceInsightsKmsKeyId"
+
+
+@resource_rule(
+    "elasticache-encrypted-at-rest-with-cmk",
+    concern="encryption-at-rest",
+    severity=Severity.HIGH,
+    types=[t.REPLICATION_GROUP],
+    description="ElastiCache data and snapshots are encrypted at rest with a customer-managed KMS key.",
+    remediation="RedisCache sets at_rest_encryption_enabled with its own CMK; do not override them.",
+    fsbp="ElastiCache.4",
+    cdk_nag="AwsSolutions-AEC3",
+)
+def elasticache_at_rest(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "atRestEncryptionEnabled") is not True:
+        yield "atRestEncryptionEnabled is not true"
+    elif not get(props, "kmsKeyId"):
+        yield "at-rest encryption uses the AWS owned key, not a customer-managed kmsKeyId"
+
+
+@resource_rule(
+    "log-group-encrypted-with-kms",
+    concern="encryption-at-rest",
+    severity=Severity.MEDIUM,
+    types=[t.LOG_GROUP],
+    description="CloudWatch log groups are encrypted with a KMS key.",
+    remediation="Create log groups with components.log_groups.encrypted_log_group (the component's CMK).",
+    cdk_nag="HIPAA/NIST CloudWatchLogGroupEncrypted",
+)
+def log_group_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if not get(props, "kmsKeyId"):
+        yield f"log group {get(props, 'name', default='?')} has no kmsKeyId"
+
+
+@resource_rule(
+    "sns-topic-encrypted-with-kms",
+    concern="encryption-at-rest",
+    severity=Severity.MEDIUM,
+    types=[t.SNS_TOPIC],
+    description="SNS topics are encrypted with a customer-managed KMS key.",
+    remediation="AlertTopic encrypts its topic with its own CMK (kms_master_key_id).",
+    fsbp="SNS.1",
+    cdk_nag="AwsSolutions-SNS2",
+)
+def sns_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    key = get(props, "kmsMasterKeyId", default="")
+    if not key:
+        yield "kmsMasterKeyId is not set"
+    elif str(key).endswith("alias/aws/sns"):
+        yield "the AWS managed key alias/aws/sns cannot be used by CloudWatch alarms or scoped by policy"
+
+
+@resource_rule(
+    "ecr-repository-encrypted-with-kms",
+    concern="encryption-at-rest",
+    severity=Severity.MEDIUM,
+    types=[t.ECR_REPOSITORY],
+    description="ECR repositories encrypt images with KMS.",
+    remediation="FargateApi creates its repository with encryption_type KMS and its CMK.",
+)
+def ecr_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "encryptionConfigurations", 0, "encryptionType") != "KMS":
+        yield "encryptionConfigurations[0].encryptionType is not KMS"
+
+
+@resource_rule(
+    "secret-encrypted-with-cmk",
+    concern="encryption-at-rest",
+    severity=Severity.MEDIUM,
+    types=[t.SECRET],
+    description="Secrets Manager secrets are encrypted with a customer-managed KMS key.",
+    remediation="Pass the owning component's CMK as kms_key_id (RedisCache does for its AUTH secret).",
+    cdk_nag="HIPAA/NIST SecretsManagerUsingKMSKey",
+)
+def secret_cmk(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if not get(props, "kmsKeyId"):
+        yield "kmsKeyId is not set: the secret uses the AWS managed key aws/secretsmanager"
+
+
+@resource_rule(
+    "kms-key-rotation-enabled",
+    concern="encryption-at-rest",
+    severity=Severity.MEDIUM,
+    types=[t.KMS_KEY],
+    description="Symmetric customer-managed KMS keys rotate automatically.",
+    remediation="components.encryption_key.customer_managed_key sets enable_key_rotation.",
+    fsbp="KMS.4",
+    awsguard="cmk-backing-key-rotation-enabled",
+    cdk_nag="AwsSolutions-KMS5",
+)
+def kms_rotation(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    spec = get(props, "customerMasterKeySpec", default="SYMMETRIC_DEFAULT")
+    if spec == "SYMMETRIC_DEFAULT" and get(props, "enableKeyRotation") is not True:
+        yield "enableKeyRotation is not true"
+
+
+def _bucket_encryption(bucket: PolicyResource, resources: list[PolicyResource]) -> list[Mapping[str, Any]]:
+    rules: list[Mapping[str, Any]] = []
+    for config in resources_of(resources, t.BUCKET_ENCRYPTION):
+        if bucket in joined(config, "bucket"):
+            rules += [r for r in as_list(get(config.props, "rules")) if isinstance(r, Mapping)]
+    return rules
+
+
+@stack_rule(
+    "s3-bucket-default-encryption",
+    concern="encryption-at-rest",
+    severity=Severity.HIGH,
+    description="Every S3 bucket has default encryption (SSE-KMS or SSE-S3).",
+    remediation="Create buckets with the StaticSite component, which always adds the encryption configuration.",
+    fsbp="S3.17 (KMS) / S3 default encryption",
+)
+def s3_default_encryption(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for bucket in resources_of(resources, t.BUCKET):
+        algorithms = {
+            get(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm")
+            for rule in _bucket_encryption(bucket, resources)
+        }
+        if not algorithms & {"aws:kms", "aws:kms:dsse", "AES256"}:
+            yield "bucket has no BucketServerSideEncryptionConfiguration with a default algorithm", bucket.urn
+
+
+@stack_rule(
+    "s3-private-data-encrypted-with-cmk",
+    concern="encryption-at-rest",
+    severity=Severity.HIGH,
+    description="Buckets that hold private data (DataClass=private) use SSE-KMS with a customer-managed key.",
+    remediation="StaticSite with data_class='private' must keep encryption='kms' (its own CMK).",
+    fsbp="S3.17",
+)
+def s3_private_cmk(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for bucket in resources_of(resources, t.BUCKET):
+        if get(bucket.props, "tags", "DataClass") != "private":
+            continue
+        defaults = [get(r, "applyServerSideEncryptionByDefault") for r in _bucket_encryption(bucket, resources)]
+        if not any(get(d, "sseAlgorithm") == "aws:kms" and get(d, "kmsMasterKeyId") for d in defaults):
+            yield "private-data bucket is not encrypted with a customer-managed KMS key", bucket.urn

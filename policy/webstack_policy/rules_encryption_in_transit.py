@@ -1,0 +1,210 @@
+"""Encryption in transit: TLS from the viewer to CloudFront, to the ALB, to the data stores."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import PolicyResource, Severity
+
+from . import types as t
+from .catalog import joined, resource_rule, resources_of, stack_rule
+from .iam import actions, principals, statements
+from .props import as_list, get
+
+TLS_POLICIES_SCHEMA = {
+    "allowedPolicies": {
+        "type": "array",
+        "items": {"type": "string"},
+        "default": ["ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"],
+    }
+}
+VIEWER_TLS_SCHEMA = {
+    "allowedMinimumProtocolVersions": {
+        "type": "array",
+        "items": {"type": "string"},
+        "default": ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"],
+    }
+}
+WEAK_ORIGIN_PROTOCOLS = {"SSLv3", "TLSv1", "TLSv1.1"}
+
+
+@resource_rule(
+    "elasticache-transit-encryption-required",
+    concern="encryption-in-transit",
+    severity=Severity.HIGH,
+    types=[t.REPLICATION_GROUP],
+    description="ElastiCache requires TLS from every client.",
+    remediation="RedisCache sets transit_encryption_enabled with transit_encryption_mode 'required'.",
+    fsbp="ElastiCache.5",
+    cdk_nag="AwsSolutions-AEC3",
+)
+def elasticache_transit(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "transitEncryptionEnabled") is not True:
+        yield "transitEncryptionEnabled is not true"
+    elif get(props, "transitEncryptionMode", default="required") != "required":
+        yield "transitEncryptionMode is 'preferred': clients may still connect without TLS"
+
+
+@resource_rule(
+    "elasticache-auth-required",
+    concern="encryption-in-transit",
+    severity=Severity.HIGH,
+    types=[t.REPLICATION_GROUP],
+    description="Redis clients authenticate (AUTH token or RBAC user groups).",
+    remediation="RedisCache generates an AUTH token and keeps it in Secrets Manager.",
+    fsbp="ElastiCache.6",
+    cdk_nag="AwsSolutions-AEC6",
+)
+def elasticache_auth(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "engine", default="redis") == "memcached":
+        return
+    if not get(props, "authToken") and not get(props, "authTokenWoVersion") and not get(props, "userGroupIds"):
+        yield "neither an AUTH token nor user groups are set: any client in the network can connect"
+
+
+@stack_rule(
+    "rds-requires-tls",
+    concern="encryption-in-transit",
+    severity=Severity.HIGH,
+    description="PostgreSQL instances use a parameter group with rds.force_ssl=1.",
+    remediation="ManagedPostgres attaches a parameter group with rds.force_ssl=1 to the primary and replicas.",
+    fsbp="RDS (TLS in transit)",
+)
+def rds_force_ssl(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for instance in resources_of(resources, t.RDS_INSTANCE):
+        engine = get(instance.props, "engine", default="postgres")
+        if "postgres" not in str(engine):
+            continue
+        groups = [g for g in joined(instance, "parameterGroupName") if g.resource_type == t.RDS_PARAMETER_GROUP]
+        forced = any(
+            get(p, "name") == "rds.force_ssl" and str(get(p, "value")) == "1"
+            for group in groups
+            for p in as_list(get(group.props, "parameters"))
+        )
+        if not forced:
+            yield "the instance's parameter group does not set rds.force_ssl=1", instance.urn
+
+
+@resource_rule(
+    "alb-https-listener-uses-allowed-tls-policy",
+    concern="encryption-in-transit",
+    severity=Severity.HIGH,
+    types=[t.LISTENER],
+    description="HTTPS listeners use an allowed TLS 1.3 security policy.",
+    remediation="FargateApi sets ssl_policy ELBSecurityPolicy-TLS13-1-2-2021-06 on its HTTPS listener.",
+    fsbp="ELB.17",
+    config_schema=TLS_POLICIES_SCHEMA,
+)
+def https_listener_tls(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "protocol") != "HTTPS":
+        return
+    policy = get(props, "sslPolicy")
+    if policy not in config["allowedPolicies"]:
+        yield f"sslPolicy {policy!r} is not one of {', '.join(config['allowedPolicies'])}"
+    if not get(props, "certificateArn"):
+        yield "an HTTPS listener needs a certificateArn"
+
+
+@resource_rule(
+    "alb-http-listener-only-redirects",
+    concern="encryption-in-transit",
+    severity=Severity.HIGH,
+    types=[t.LISTENER],
+    description="HTTP listeners do nothing but redirect to HTTPS.",
+    remediation="FargateApi's port-80 listener has one default action: redirect to HTTPS 443.",
+    fsbp="ELB.1",
+    awsguard="alb-http-to-https-redirection",
+)
+def http_listener_redirects(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "protocol") != "HTTP":
+        return
+    default_actions = as_list(get(props, "defaultActions"))
+    only_redirect = len(default_actions) == 1 and get(default_actions[0], "type") == "redirect"
+    if not only_redirect or get(default_actions[0], "redirect", "protocol") != "HTTPS":
+        yield "the HTTP listener serves traffic instead of redirecting it to HTTPS"
+
+
+@resource_rule(
+    "cloudfront-viewer-https-only",
+    concern="encryption-in-transit",
+    severity=Severity.HIGH,
+    types=[t.DISTRIBUTION],
+    description="Every cache behaviour redirects viewers to HTTPS (or accepts HTTPS only).",
+    remediation="EdgeDistribution sets viewer_protocol_policy 'redirect-to-https'.",
+    fsbp="CloudFront.3",
+)
+def viewer_https(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    behaviours = [
+        get(props, "defaultCacheBehavior", default={}),
+        *as_list(get(props, "orderedCacheBehaviors")),
+    ]
+    for behaviour in behaviours:
+        if get(behaviour, "viewerProtocolPolicy") not in ("redirect-to-https", "https-only"):
+            yield f"a cache behaviour allows plain HTTP ({get(behaviour, 'viewerProtocolPolicy')})"
+
+
+@resource_rule(
+    "cloudfront-minimum-tls-version",
+    concern="encryption-in-transit",
+    severity=Severity.HIGH,
+    types=[t.DISTRIBUTION],
+    description="Viewers connect with TLS 1.2 or newer, on the distribution's own certificate.",
+    remediation="EdgeDistribution uses the ACM certificate with minimum_protocol_version TLSv1.2_2021.",
+    fsbp="CloudFront.15",
+    cdk_nag="AwsSolutions-CFR4",
+    config_schema=VIEWER_TLS_SCHEMA,
+)
+def viewer_tls(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    certificate = get(props, "viewerCertificate", default={})
+    if get(certificate, "cloudfrontDefaultCertificate") is True:
+        yield "the default *.cloudfront.net certificate allows TLSv1"
+        return
+    version = get(certificate, "minimumProtocolVersion")
+    if version not in config["allowedMinimumProtocolVersions"]:
+        yield f"minimumProtocolVersion {version!r} is older than allowed"
+
+
+@resource_rule(
+    "cloudfront-origin-https-only",
+    concern="encryption-in-transit",
+    severity=Severity.HIGH,
+    types=[t.DISTRIBUTION],
+    description="CloudFront reaches custom origins over HTTPS with TLS 1.2 only.",
+    remediation="EdgeDistribution's load-balancer origin is https-only with origin_ssl_protocols ['TLSv1.2'].",
+    fsbp="CloudFront.9, CloudFront.10",
+    cdk_nag="AwsSolutions-CFR5",
+)
+def origin_https(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    for origin in as_list(get(props, "origins")):
+        custom = get(origin, "customOriginConfig")
+        if not custom:
+            continue
+        if get(custom, "originProtocolPolicy") != "https-only":
+            yield f"origin {get(origin, 'originId')} allows HTTP to the origin"
+        weak = WEAK_ORIGIN_PROTOCOLS & set(map(str, as_list(get(custom, "originSslProtocols"))))
+        if weak:
+            yield f"origin {get(origin, 'originId')} allows {', '.join(sorted(weak))}"
+
+
+def _denies_plain_http(statement: Mapping[str, Any]) -> bool:
+    everyone = bool({("*", "*"), ("AWS", "*")} & set(principals(statement)))
+    condition = get(statement, "Condition", "Bool", "aws:SecureTransport")
+    every_action = any(a in ("s3:*", "*") for a in actions(statement))
+    return statement.get("Effect") == "Deny" and everyone and str(condition).lower() == "false" and every_action
+
+
+@stack_rule(
+    "s3-bucket-denies-insecure-transport",
+    concern="encryption-in-transit",
+    severity=Severity.HIGH,
+    description="Every bucket policy denies requests that do not use TLS (aws:SecureTransport false).",
+    remediation="StaticSite always writes a bucket policy with the DenyInsecureTransport statement.",
+    fsbp="S3.5",
+    cdk_nag="AwsSolutions-S10",
+)
+def s3_tls_only(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for bucket in resources_of(resources, t.BUCKET):
+        policies = [p for p in resources_of(resources, t.BUCKET_POLICY) if bucket in joined(p, "bucket")]
+        if not any(_denies_plain_http(s) for p in policies for s in statements(get(p.props, "policy"))):
+            yield "no bucket policy denies non-TLS requests", bucket.urn

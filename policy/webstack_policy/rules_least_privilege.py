@@ -1,0 +1,203 @@
+"""IAM least privilege, and secrets kept out of plain configuration."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import PolicyResource, Severity
+
+from . import types as t
+from .catalog import joined, resource_rule, resources_of, stack_rule
+from .iam import actions, allows, is_wildcard_action, may_use_any_resource, principals, resources, statements
+from .props import as_list, get, json_document
+
+POLICY_TYPES = (t.IAM_ROLE_POLICY, t.IAM_POLICY, t.IAM_USER_POLICY, t.IAM_GROUP_POLICY)
+ADMIN_POLICIES = ("AdministratorAccess", "PowerUserAccess", "IAMFullAccess")
+SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL)", re.I)
+CREDENTIALS_IN_URL = re.compile(r"://[^/@\s:]*:[^/@\s]+@")
+
+
+def _documents(props: Mapping[str, Any]) -> Iterator[Any]:
+    """Permission documents of a policy resource, or of a role's inline policies (a role's
+    trust policy is not a permission document)."""
+    if "policy" in props:
+        yield get(props, "policy")
+    for inline in as_list(get(props, "inlinePolicies")):
+        yield get(inline, "policy")
+
+
+@resource_rule(
+    "iam-no-wildcard-actions",
+    concern="least-privilege",
+    severity=Severity.CRITICAL,
+    types=[*POLICY_TYPES, t.IAM_ROLE],
+    description="No IAM statement allows '*' or 'service:*' actions.",
+    remediation="Name each action; the documents in components/iam_documents.py and api_settings.py do.",
+    fsbp="IAM.1, IAM.21",
+    cdk_nag="AwsSolutions-IAM5",
+)
+def no_wildcard_actions(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    for document in _documents(props):
+        for statement in statements(document):
+            if allows(statement):
+                wild = [a for a in actions(statement) if is_wildcard_action(a)]
+                if wild:
+                    yield f"statement {statement.get('Sid', '?')} allows {', '.join(wild)}"
+                if statement.get("NotAction"):
+                    yield f"statement {statement.get('Sid', '?')} uses NotAction with Allow"
+
+
+@resource_rule(
+    "iam-no-star-resource-for-writes",
+    concern="least-privilege",
+    severity=Severity.HIGH,
+    types=[*POLICY_TYPES, t.IAM_ROLE],
+    description="'Resource: *' only for actions AWS grants on '*' alone (documented allow-list) and Describe/List.",
+    remediation="Scope the statement to ARNs; see RESOURCE_STAR_ACTIONS in policy/webstack_policy/iam.py.",
+    cdk_nag="AwsSolutions-IAM5",
+)
+def no_star_resource(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    for document in _documents(props):
+        for statement in statements(document):
+            if allows(statement) and "*" in resources(statement):
+                broad = [a for a in actions(statement) if not may_use_any_resource(a)]
+                if broad:
+                    yield f"statement {statement.get('Sid', '?')} allows {', '.join(broad)} on every resource"
+
+
+@resource_rule(
+    "iam-pass-role-scoped",
+    concern="least-privilege",
+    severity=Severity.HIGH,
+    types=[*POLICY_TYPES, t.IAM_ROLE],
+    description="iam:PassRole names the roles it passes and the service it passes them to.",
+    remediation="Give iam:PassRole role ARNs and an iam:PassedToService condition.",
+)
+def pass_role_scoped(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    for document in _documents(props):
+        for statement in statements(document):
+            if not allows(statement) or not any(
+                a.lower() in ("iam:passrole", "iam:*", "*") for a in actions(statement)
+            ):
+                continue
+            if any(r == "*" or r.endswith(":role/*") for r in resources(statement)):
+                yield "iam:PassRole on any role"
+            if not get(statement, "Condition", "StringEquals", "iam:PassedToService"):
+                yield "iam:PassRole without an iam:PassedToService condition"
+
+
+@resource_rule(
+    "iam-trust-only-service-principals",
+    concern="least-privilege",
+    severity=Severity.CRITICAL,
+    types=[t.IAM_ROLE],
+    description="Roles are assumed by AWS service principals only, scoped to this account.",
+    remediation="Use components.iam_documents.service_trust_policy (service principal + aws:SourceAccount).",
+)
+def trust_service_principals(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    for statement in statements(get(props, "assumeRolePolicy")):
+        if not allows(statement):
+            continue
+        for kind, value in principals(statement):
+            if kind != "Service":
+                yield f"the trust policy admits {kind} principal {value}"
+        if not get(statement, "Condition", "StringEquals", "aws:SourceAccount") and not get(
+            statement, "Condition", "ArnLike", "aws:SourceArn"
+        ):
+            yield "the trust policy has no aws:SourceAccount or aws:SourceArn condition (confused deputy)"
+
+
+@resource_rule(
+    "iam-no-aws-managed-admin-policies",
+    concern="least-privilege",
+    severity=Severity.CRITICAL,
+    types=[t.IAM_ROLE, t.IAM_ROLE_POLICY_ATTACHMENT],
+    description="No AWS managed administrator policy is attached (and AWS managed policies are avoided).",
+    remediation="Write an inline policy with the actions the role needs (see service_role in components).",
+    fsbp="IAM.1",
+    cdk_nag="AwsSolutions-IAM4",
+)
+def no_admin_policies(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    arns = [str(a) for a in as_list(get(props, "managedPolicyArns"))] + [str(get(props, "policyArn", default=""))]
+    for arn in arns:
+        if arn.startswith("arn:aws:iam::aws:policy/") and arn.rsplit("/", 1)[-1] in ADMIN_POLICIES:
+            yield f"attaches {arn}"
+
+
+@stack_rule(
+    "iam-role-no-policy-management-conflicts",
+    concern="least-privilege",
+    severity=Severity.MEDIUM,
+    description="A role is not managed both inline (on the Role) and by separate policy resources.",
+    remediation="Attach policies either with RolePolicy/RolePolicyAttachment or on the Role, not both.",
+    awsguard="iam-role-no-policy-management-conflicts",
+)
+def role_conflicts(resources_: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for role in resources_of(resources_, t.IAM_ROLE):
+        separate = [
+            r
+            for r in resources_of(resources_, t.IAM_ROLE_POLICY, t.IAM_ROLE_POLICY_ATTACHMENT)
+            if role in joined(r, "role")
+        ]
+        inline = as_list(get(role.props, "inlinePolicies")) or as_list(get(role.props, "managedPolicyArns"))
+        if separate and inline:
+            yield "role has inline/managed policies on the Role and separate policy resources", role.urn
+
+
+@stack_rule(
+    "security-group-no-rule-management-conflicts",
+    concern="least-privilege",
+    severity=Severity.MEDIUM,
+    description="A security group's rules are managed inline or as separate rule resources, never both.",
+    remediation="Use aws.vpc.SecurityGroupIngressRule/EgressRule only (as every webstack component does).",
+    awsguard="security-group-no-rule-management-conflicts",
+)
+def sg_conflicts(resources_: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for group in resources_of(resources_, t.SECURITY_GROUP):
+        inline = as_list(get(group.props, "ingress")) or as_list(get(group.props, "egress"))
+        separate = [
+            r
+            for r in resources_of(resources_, t.INGRESS_RULE, t.EGRESS_RULE, t.LEGACY_SG_RULE)
+            if group in joined(r, "securityGroupId")
+        ]
+        if inline and separate:
+            yield "group has inline rules and separate rule resources", group.urn
+
+
+@resource_rule(
+    "ecs-secrets-not-in-environment",
+    concern="least-privilege",
+    severity=Severity.CRITICAL,
+    types=[t.TASK_DEFINITION],
+    description="Containers get secrets through 'secrets' (Secrets Manager), never as plain environment values.",
+    remediation="Pass secrets to FargateApi as secrets={NAME: secret ARN}; environment is for plain settings.",
+    fsbp="ECS.8",
+    cdk_nag="AwsSolutions-ECS2 (webstack allows non-secret environment values)",
+)
+def ecs_secrets(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    for container in as_list(json_document(get(props, "containerDefinitions"))):
+        for variable in as_list(get(container, "environment")):
+            name, value = str(get(variable, "name", default="")), str(get(variable, "value", default=""))
+            if SECRET_NAME.search(name):
+                yield f"environment variable {name} looks like a secret"
+            elif CREDENTIALS_IN_URL.search(value):
+                yield f"environment variable {name} holds credentials in a URL"
+
+
+@resource_rule(
+    "rds-master-password-managed",
+    concern="least-privilege",
+    severity=Severity.CRITICAL,
+    types=[t.RDS_INSTANCE],
+    description="The RDS master password is generated and kept in Secrets Manager by RDS, never set in code.",
+    remediation="ManagedPostgres sets manage_master_user_password with its CMK.",
+)
+def rds_managed_password(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "replicateSourceDb"):
+        return
+    if get(props, "password") or get(props, "passwordWo"):
+        yield "a master password is set in the program"
+    elif get(props, "manageMasterUserPassword") is not True:
+        yield "manageMasterUserPassword is not true"

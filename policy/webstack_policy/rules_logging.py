@@ -1,0 +1,126 @@
+"""Logging: flow logs, access logs, container logs, retention."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import PolicyResource, Severity
+
+from . import types as t
+from .catalog import joined, resource_rule, resources_of, stack_rule
+from .props import as_list, get, json_document
+
+
+@stack_rule(
+    "vpc-flow-logs-enabled",
+    concern="logging",
+    severity=Severity.MEDIUM,
+    description="Every VPC records its traffic in flow logs.",
+    remediation="SecureVpc always adds a flow log to its KMS-encrypted log group.",
+    fsbp="EC2.6",
+    cdk_nag="AwsSolutions-VPC7",
+)
+def vpc_flow_logs(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for vpc in resources_of(resources, t.VPC):
+        if not any(vpc in joined(flow, "vpcId") for flow in resources_of(resources, t.FLOW_LOG)):
+            yield "VPC has no flow log", vpc.urn
+
+
+@resource_rule(
+    "log-group-retention-set",
+    concern="logging",
+    severity=Severity.LOW,
+    types=[t.LOG_GROUP],
+    description="Log groups expire their events (retention set).",
+    remediation="Set webstack:log_retention_days; every component passes it to its log groups.",
+    cdk_nag="NIST CloudWatchLogGroupRetentionPeriod",
+)
+def log_retention(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if not get(props, "retentionInDays"):
+        yield f"log group {get(props, 'name', default='?')} keeps events for ever"
+
+
+@resource_rule(
+    "alb-access-logs-enabled",
+    concern="logging",
+    severity=Severity.MEDIUM,
+    types=[t.LOAD_BALANCER],
+    description="Load balancers write access logs.",
+    remediation="FargateApi writes ALB access logs to the stack's log bucket.",
+    fsbp="ELB.5",
+    awsguard="elb-logging-enabled",
+    cdk_nag="AwsSolutions-ELB2",
+)
+def alb_access_logs(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "accessLogs", "enabled") is not True or not get(props, "accessLogs", "bucket"):
+        yield "access logs are off"
+
+
+@stack_rule(
+    "cloudfront-access-logging",
+    concern="logging",
+    severity=Severity.MEDIUM,
+    description="Every distribution logs its requests (standard logging v2 or legacy).",
+    remediation="EdgeDistribution delivers standard logs (v2) to the log bucket.",
+    fsbp="CloudFront.5",
+    cdk_nag="AwsSolutions-CFR3",
+)
+def cloudfront_logging(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for distribution in resources_of(resources, t.DISTRIBUTION):
+        legacy = get(distribution.props, "loggingConfig", "bucket")
+        v2 = any(
+            distribution in joined(source, "resourceArn") for source in resources_of(resources, t.LOG_DELIVERY_SOURCE)
+        )
+        if not legacy and not v2:
+            yield "distribution has no access logging", distribution.urn
+
+
+@stack_rule(
+    "s3-bucket-access-logging",
+    concern="logging",
+    severity=Severity.LOW,
+    description="Buckets log requests to the log bucket (log buckets themselves excepted).",
+    remediation="StaticSite takes access_log_bucket; compose passes the stack's log bucket.",
+    fsbp="S3.9",
+    awsguard="s3-bucket-logging-enabled",
+    cdk_nag="AwsSolutions-S1",
+)
+def s3_access_logging(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for bucket in resources_of(resources, t.BUCKET):
+        if get(bucket.props, "tags", "DataClass") == "logs":
+            continue
+        if not any(bucket in joined(log, "bucket") for log in resources_of(resources, t.BUCKET_LOGGING)):
+            yield "bucket has no server access logging", bucket.urn
+
+
+@resource_rule(
+    "ecs-container-insights",
+    concern="logging",
+    severity=Severity.LOW,
+    types=[t.ECS_CLUSTER],
+    description="ECS clusters have Container Insights.",
+    remediation="FargateApi's cluster sets containerInsights to enabled.",
+    fsbp="ECS.12",
+    cdk_nag="AwsSolutions-ECS4",
+)
+def container_insights(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    values = [get(s, "value") for s in as_list(get(props, "settings")) if get(s, "name") == "containerInsights"]
+    if not any(v in ("enabled", "enhanced") for v in values):
+        yield "Container Insights is off"
+
+
+@resource_rule(
+    "ecs-container-logging",
+    concern="logging",
+    severity=Severity.MEDIUM,
+    types=[t.TASK_DEFINITION],
+    description="Every container sends its output to a log driver.",
+    remediation="FargateApi configures awslogs into the service's log group.",
+    fsbp="ECS.9",
+    cdk_nag="AwsSolutions-ECS7",
+)
+def container_logging(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    for container in as_list(json_document(get(props, "containerDefinitions"))):
+        if not get(container, "logConfiguration", "logDriver"):
+            yield f"container {get(container, 'name', default='?')} has no logConfiguration"

@@ -1,0 +1,186 @@
+"""Network exposure: nothing reachable from the internet but CloudFront and the ALB's 443."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import PolicyResource, Severity
+
+from . import types as t
+from .catalog import joined, resource_rule, resources_of, stack_rule
+from .iam import allows, principals, statements
+from .props import as_list, get
+
+WORLD = ("0.0.0.0/0", "::/0")
+LOAD_BALANCER_PORTS = {80, 443}
+
+
+def _world_rules(
+    resources: list[PolicyResource],
+) -> Iterator[tuple[PolicyResource, Mapping[str, Any], list[PolicyResource]]]:
+    """(resource, rule, groups) for every ingress rule open to 0.0.0.0/0 or ::/0."""
+    for rule in resources_of(resources, t.INGRESS_RULE):
+        if get(rule.props, "cidrIpv4") in WORLD or get(rule.props, "cidrIpv6") in WORLD:
+            yield rule, rule.props, joined(rule, "securityGroupId")
+    for rule in resources_of(resources, t.LEGACY_SG_RULE):
+        if get(rule.props, "type") == "ingress" and set(map(str, as_list(get(rule.props, "cidrBlocks")))) & set(WORLD):
+            yield rule, rule.props, joined(rule, "securityGroupId")
+    for group in resources_of(resources, t.SECURITY_GROUP):
+        for inline in as_list(get(group.props, "ingress")):
+            cidrs = set(map(str, as_list(get(inline, "cidrBlocks")) + as_list(get(inline, "ipv6CidrBlocks"))))
+            if cidrs & set(WORLD):
+                yield group, inline, [group]
+
+
+@stack_rule(
+    "security-groups-closed-to-the-world",
+    concern="network-exposure",
+    severity=Severity.CRITICAL,
+    description="No security group admits 0.0.0.0/0 or ::/0, except ports 80/443 on a load balancer's group.",
+    remediation="Admit clients by security group or prefix list; FargateApi admits only CloudFront's prefix list.",
+    fsbp="EC2.18, EC2.19",
+    cdk_nag="AwsSolutions-EC23, AwsSolutions-RDS8",
+)
+def closed_to_world(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    balancer_groups = {
+        group.urn
+        for balancer in resources_of(resources, t.LOAD_BALANCER)
+        for group in joined(balancer, "securityGroups")
+    }
+    for resource, rule, groups in _world_rules(resources):
+        ports = {get(rule, "fromPort"), get(rule, "toPort")}
+        web_port = ports <= LOAD_BALANCER_PORTS and len(ports) == 1
+        if web_port and groups and all(g.urn in balancer_groups for g in groups):
+            continue
+        yield f"ingress from the whole internet on {sorted(map(str, ports))}", resource.urn
+
+
+@resource_rule(
+    "rds-not-publicly-accessible",
+    concern="network-exposure",
+    severity=Severity.CRITICAL,
+    types=[t.RDS_INSTANCE],
+    description="RDS instances are not publicly accessible.",
+    remediation="ManagedPostgres sets publicly_accessible false and places the database in isolated subnets.",
+    fsbp="RDS.2",
+    awsguard="rds-instance-public-access",
+)
+def rds_private(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "publiclyAccessible") is True:
+        yield "publiclyAccessible is true"
+
+
+@resource_rule(
+    "elasticache-in-vpc-subnets",
+    concern="network-exposure",
+    severity=Severity.HIGH,
+    types=[t.REPLICATION_GROUP],
+    description="ElastiCache runs in the VPC's subnets behind its own security group.",
+    remediation="RedisCache places the group in the isolated subnets with its own security group.",
+    cdk_nag="AwsSolutions-AEC1",
+)
+def cache_in_vpc(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if not get(props, "subnetGroupName") or not as_list(get(props, "securityGroupIds")):
+        yield "no subnet group or no security group: the cache is not confined to the VPC's subnets"
+
+
+@resource_rule(
+    "ecs-service-without-public-ip",
+    concern="network-exposure",
+    severity=Severity.HIGH,
+    types=[t.ECS_SERVICE],
+    description="ECS services run in private subnets without public IP addresses.",
+    remediation="FargateApi sets assign_public_ip false and uses the private subnets.",
+    fsbp="ECS.2",
+)
+def ecs_no_public_ip(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "networkConfiguration", "assignPublicIp") is True:
+        yield "assignPublicIp is true"
+
+
+@resource_rule(
+    "default-security-group-has-no-rules",
+    concern="network-exposure",
+    severity=Severity.HIGH,
+    types=[t.DEFAULT_SECURITY_GROUP],
+    description="The VPC's default security group allows no traffic.",
+    remediation="SecureVpc adopts the default security group with no ingress and no egress rules.",
+    fsbp="EC2.2",
+)
+def default_sg_empty(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if as_list(get(props, "ingress")) or as_list(get(props, "egress")):
+        yield "the default security group has rules"
+
+
+@resource_rule(
+    "subnets-without-public-ip-on-launch",
+    concern="network-exposure",
+    severity=Severity.MEDIUM,
+    types=[t.SUBNET],
+    description="Only public subnets may assign public IPs on launch.",
+    remediation=(
+        "SecureVpc never sets map_public_ip_on_launch; NAT gateways and the ALB get their addresses explicitly."
+    ),
+    fsbp="EC2.15",
+)
+def subnet_no_public_ip(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "mapPublicIpOnLaunch") is True and get(props, "tags", "Tier") != "public":
+        yield "a non-public subnet assigns public IPs on launch"
+
+
+@stack_rule(
+    "s3-bucket-public-access-blocked",
+    concern="network-exposure",
+    severity=Severity.CRITICAL,
+    description="Every bucket has all four S3 public-access blocks.",
+    remediation="Create buckets with the StaticSite component, which always adds the public-access block.",
+    fsbp="S3.8",
+    cdk_nag="AwsSolutions-S2",
+)
+def s3_public_access_blocked(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    for bucket in resources_of(resources, t.BUCKET):
+        blocks = [b for b in resources_of(resources, t.BUCKET_PUBLIC_ACCESS_BLOCK) if bucket in joined(b, "bucket")]
+        if not any(all(get(b.props, flag) is True for flag in flags) for b in blocks):
+            yield "bucket lacks a public-access block with all four settings true", bucket.urn
+
+
+@resource_rule(
+    "s3-bucket-policy-grants-no-public-access",
+    concern="network-exposure",
+    severity=Severity.CRITICAL,
+    types=[t.BUCKET_POLICY, t.ECR_REPOSITORY_POLICY],
+    description="Bucket and repository policies allow no anonymous principal.",
+    remediation="Grant a service principal with an aws:SourceArn condition (StaticSite's OAC statement does).",
+    fsbp="S3.2, S3.3",
+    cdk_nag="AwsSolutions-S5, AwsSolutions-ECR1",
+)
+def policy_not_public(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    for statement in statements(get(props, "policy")):
+        anyone = {("*", "*"), ("AWS", "*")} & set(principals(statement))
+        if allows(statement) and anyone and not statement.get("Condition"):
+            yield f"statement {statement.get('Sid', '?')} allows anyone"
+
+
+@resource_rule(
+    "cloudfront-s3-origins-use-oac",
+    concern="network-exposure",
+    severity=Severity.HIGH,
+    types=[t.DISTRIBUTION],
+    description="S3 origins are read through Origin Access Control, not an OAI or a public bucket.",
+    remediation="EdgeDistribution creates an OriginAccessControl for every S3 origin.",
+    fsbp="CloudFront.13",
+    cdk_nag="AwsSolutions-CFR7",
+)
+def s3_origin_oac(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    for origin in as_list(get(props, "origins")):
+        domain = str(get(origin, "domainName", default=""))
+        if ".s3." not in domain and not domain.endswith(".s3.amazonaws.com"):
+            continue
+        if get(origin, "s3OriginConfig", "originAccessIdentity"):
+            yield f"origin {get(origin, 'originId')} uses a legacy origin access identity"
+        elif not get(origin, "originAccessControlId"):
+            yield f"origin {get(origin, 'originId')} reads the bucket without Origin Access Control"
+        if ".s3-website" in domain:
+            yield f"origin {get(origin, 'originId')} is a public S3 website endpoint"

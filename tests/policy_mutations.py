@@ -1,0 +1,301 @@
+"""Mutations of a compliant plan: each flips one secure default the components set."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Plan = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Mutation:
+    id: str
+    rule: str  # the policy that must report it
+    target: str  # logical name of the resource the violation names
+    change: Callable[[Plan], None]
+
+
+def state(plan: Plan, name: str) -> dict[str, Any]:
+    found = [s["newState"] for s in plan["steps"] if s["urn"].rsplit("::", 1)[-1] == name]
+    assert len(found) == 1, f"{len(found)} resources named {name}"
+    return found[0]
+
+
+def urn_of(plan: Plan, name: str) -> str:
+    return state(plan, name)["urn"]
+
+
+def inputs(plan: Plan, name: str) -> dict[str, Any]:
+    return state(plan, name)["inputs"]
+
+
+def drop(plan: Plan, name: str) -> None:
+    urn = urn_of(plan, name)
+    plan["steps"] = [s for s in plan["steps"] if s["urn"] != urn]
+
+
+def setting(name: str, key: str, value: Any) -> Callable[[Plan], None]:
+    def change(plan: Plan) -> None:
+        if value is ...:
+            inputs(plan, name).pop(key, None)
+        else:
+            inputs(plan, name)[key] = value
+
+    return change
+
+
+def nested(name: str, path: str, value: Any) -> Callable[[Plan], None]:
+    """Set a value inside nested inputs: "origins.0.customOriginConfig.originProtocolPolicy"."""
+
+    def change(plan: Plan) -> None:
+        target: Any = inputs(plan, name)
+        *parents, leaf = path.split(".")
+        for part in parents:
+            target = target[int(part)] if part.isdigit() else target[part]
+        if value is ...:
+            target.pop(leaf, None)
+        elif leaf.isdigit():
+            target[int(leaf)] = value
+        else:
+            target[leaf] = value
+
+    return change
+
+
+def json_input(name: str, key: str, edit: Callable[[Any], None]) -> Callable[[Plan], None]:
+    """Edit a JSON-string input (policies, container definitions) in place."""
+
+    def change(plan: Plan) -> None:
+        document = json.loads(inputs(plan, name)[key])
+        edit(document)
+        inputs(plan, name)[key] = json.dumps(document)
+
+    return change
+
+
+def dropping(name: str) -> Callable[[Plan], None]:
+    return lambda plan: drop(plan, name)
+
+
+def both(*changes: Callable[[Plan], None]) -> Callable[[Plan], None]:
+    def change(plan: Plan) -> None:
+        for each in changes:
+            each(plan)
+
+    return change
+
+
+def first_statement(edit: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:
+    return lambda document: edit(document["Statement"][0])
+
+
+def add_statement(statement: dict[str, Any]) -> Callable[[Any], None]:
+    return lambda document: document["Statement"].append(statement)
+
+
+def container(edit: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:
+    return lambda definitions: edit(definitions[0])
+
+
+def set_parameter(value: str) -> Callable[[Plan], None]:
+    def change(plan: Plan) -> None:
+        for parameter in inputs(plan, "database-params")["parameters"]:
+            if parameter["name"] == "rds.force_ssl":
+                parameter["value"] = value
+
+    return change
+
+
+def provider_tags(tags: dict[str, str]) -> Callable[[Plan], None]:
+    return setting("aws", "defaultTags", json.dumps({"tags": tags}))
+
+
+WORLD = "0.0.0.0/0"
+
+MUTATIONS = [
+    # encryption at rest
+    Mutation("rds-storage-unencrypted", "rds-storage-encrypted-with-cmk", "database-primary",
+             setting("database-primary", "storageEncrypted", False)),
+    Mutation("rds-aws-managed-key", "rds-storage-encrypted-with-cmk", "database-primary",
+             setting("database-primary", "kmsKeyId", ...)),
+    Mutation("insights-without-cmk", "rds-performance-insights-encrypted-with-cmk", "database-primary",
+             setting("database-primary", "performanceInsightsKmsKeyId", ...)),
+    Mutation("cache-at-rest-off", "elasticache-encrypted-at-rest-with-cmk", "cache-group",
+             setting("cache-group", "atRestEncryptionEnabled", False)),
+    Mutation("cache-aws-owned-key", "elasticache-encrypted-at-rest-with-cmk", "cache-group",
+             setting("cache-group", "kmsKeyId", ...)),
+    Mutation("flow-log-group-unencrypted", "log-group-encrypted-with-kms", "network-flow-logs",
+             setting("network-flow-logs", "kmsKeyId", ...)),
+    Mutation("topic-unencrypted", "sns-topic-encrypted-with-kms", "alerts-topic",
+             setting("alerts-topic", "kmsMasterKeyId", ...)),
+    Mutation("topic-aws-managed-key", "sns-topic-encrypted-with-kms", "alerts-topic",
+             setting("alerts-topic", "kmsMasterKeyId", "alias/aws/sns")),
+    Mutation("ecr-aes256", "ecr-repository-encrypted-with-kms", "api-repository",
+             setting("api-repository", "encryptionConfigurations", [{"encryptionType": "AES256"}])),
+    Mutation("secret-default-key", "secret-encrypted-with-cmk", "cache-auth-secret",
+             setting("cache-auth-secret", "kmsKeyId", ...)),
+    Mutation("key-rotation-off", "kms-key-rotation-enabled", "network-key",
+             setting("network-key", "enableKeyRotation", False)),
+    Mutation("bucket-encryption-removed", "s3-bucket-default-encryption", "uploads-bucket",
+             dropping("uploads-encryption")),
+    Mutation("private-bucket-sse-s3", "s3-private-data-encrypted-with-cmk", "uploads-bucket",
+             setting("uploads-encryption", "rules",
+                     [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}])),
+    # encryption in transit
+    Mutation("cache-tls-off", "elasticache-transit-encryption-required", "cache-group",
+             setting("cache-group", "transitEncryptionEnabled", False)),
+    Mutation("cache-tls-preferred", "elasticache-transit-encryption-required", "cache-group",
+             setting("cache-group", "transitEncryptionMode", "preferred")),
+    Mutation("cache-auth-removed", "elasticache-auth-required", "cache-group",
+             setting("cache-group", "authToken", ...)),
+    Mutation("rds-force-ssl-off", "rds-requires-tls", "database-primary", set_parameter("0")),
+    Mutation("rds-parameter-group-detached", "rds-requires-tls", "database-primary",
+             lambda plan: state(plan, "database-primary")["propertyDependencies"].pop("parameterGroupName")),
+    Mutation("alb-old-tls-policy", "alb-https-listener-uses-allowed-tls-policy", "api-https",
+             setting("api-https", "sslPolicy", "ELBSecurityPolicy-2016-08")),
+    Mutation("http-listener-forwards", "alb-http-listener-only-redirects", "api-http",
+             setting("api-http", "defaultActions", [{"type": "forward", "targetGroupArn": "arn:tg"}])),
+    Mutation("viewer-http-allowed", "cloudfront-viewer-https-only", "website-edge-distribution",
+             nested("website-edge-distribution", "defaultCacheBehavior.viewerProtocolPolicy", "allow-all")),
+    Mutation("viewer-tls1", "cloudfront-minimum-tls-version", "shop-dashboard-edge-distribution",
+             nested("shop-dashboard-edge-distribution", "viewerCertificate.minimumProtocolVersion", "TLSv1")),
+    Mutation("viewer-default-certificate", "cloudfront-minimum-tls-version", "assets-edge-distribution",
+             setting("assets-edge-distribution", "viewerCertificate", {"cloudfrontDefaultCertificate": True})),
+    Mutation("origin-http", "cloudfront-origin-https-only", "api-edge-distribution",
+             nested("api-edge-distribution", "origins.0.customOriginConfig.originProtocolPolicy", "match-viewer")),
+    Mutation("origin-tls1", "cloudfront-origin-https-only", "api-edge-distribution",
+             nested("api-edge-distribution", "origins.0.customOriginConfig.originSslProtocols", ["TLSv1", "TLSv1.2"])),
+    Mutation("bucket-policy-without-tls-deny", "s3-bucket-denies-insecure-transport", "backups-bucket",
+             json_input("backups-policy", "policy", lambda d: d["Statement"].pop(0))),
+    # network exposure
+    Mutation("database-open-to-world", "security-groups-closed-to-the-world", "database-sg-from-api",
+             both(setting("database-sg-from-api", "cidrIpv4", WORLD),
+                  setting("database-sg-from-api", "referencedSecurityGroupId", ...))),
+    Mutation("alb-open-on-8443", "security-groups-closed-to-the-world", "api-alb-from-cloudfront",
+             both(setting("api-alb-from-cloudfront", "cidrIpv4", WORLD),
+                  setting("api-alb-from-cloudfront", "prefixListId", ...),
+                  setting("api-alb-from-cloudfront", "fromPort", 8443),
+                  setting("api-alb-from-cloudfront", "toPort", 8443))),
+    Mutation("tasks-open-on-443", "security-groups-closed-to-the-world", "api-tasks-from-alb",
+             both(setting("api-tasks-from-alb", "cidrIpv6", "::/0"),
+                  setting("api-tasks-from-alb", "referencedSecurityGroupId", ...),
+                  setting("api-tasks-from-alb", "fromPort", 443),
+                  setting("api-tasks-from-alb", "toPort", 443))),
+    Mutation("rds-public", "rds-not-publicly-accessible", "database-primary",
+             setting("database-primary", "publiclyAccessible", True)),
+    Mutation("cache-outside-subnets", "elasticache-in-vpc-subnets", "cache-group",
+             setting("cache-group", "subnetGroupName", ...)),
+    Mutation("service-public-ip", "ecs-service-without-public-ip", "api-service",
+             nested("api-service", "networkConfiguration.assignPublicIp", True)),
+    Mutation("default-sg-allows", "default-security-group-has-no-rules", "network-default-sg",
+             setting("network-default-sg", "ingress", [{"protocol": "-1", "fromPort": 0, "toPort": 0, "self": True}])),
+    Mutation("private-subnet-public-ips", "subnets-without-public-ip-on-launch", "network-private-0",
+             setting("network-private-0", "mapPublicIpOnLaunch", True)),
+    Mutation("public-access-block-removed", "s3-bucket-public-access-blocked", "website-bucket",
+             dropping("website-public-access-block")),
+    Mutation("public-access-block-partial", "s3-bucket-public-access-blocked", "uploads-bucket",
+             setting("uploads-public-access-block", "restrictPublicBuckets", False)),
+    Mutation("bucket-policy-public-read", "s3-bucket-policy-grants-no-public-access", "website-policy",
+             json_input("website-policy", "policy", add_statement(
+                 {"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}))),
+    Mutation("origin-access-identity", "cloudfront-s3-origins-use-oac", "website-edge-distribution",
+             both(nested("website-edge-distribution", "origins.0.originAccessControlId", ...),
+                  nested("website-edge-distribution", "origins.0.s3OriginConfig",
+                         {"originAccessIdentity": "origin-access-identity/cloudfront/E1"}))),
+    Mutation("origin-without-oac", "cloudfront-s3-origins-use-oac", "assets-edge-distribution",
+             nested("assets-edge-distribution", "origins.0.originAccessControlId", ...)),
+    # least privilege
+    Mutation("execution-policy-star", "iam-no-wildcard-actions", "api-execution-policy",
+             json_input("api-execution-policy", "policy", first_statement(lambda s: s.update(Action="*")))),
+    Mutation("task-policy-s3-star", "iam-no-wildcard-actions", "api-task-policy",
+             json_input("api-task-policy", "policy", first_statement(lambda s: s.update(Action="s3:*")))),
+    Mutation("task-policy-any-bucket", "iam-no-star-resource-for-writes", "api-task-policy",
+             json_input("api-task-policy", "policy", first_statement(lambda s: s.update(Resource="*")))),
+    Mutation("pass-any-role", "iam-pass-role-scoped", "api-execution-policy",
+             json_input("api-execution-policy", "policy", add_statement(
+                 {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}))),
+    Mutation("trust-anyone", "iam-trust-only-service-principals", "api-task-role",
+             json_input("api-task-role", "assumeRolePolicy", first_statement(
+                 lambda s: s.update(Principal={"AWS": "*"})))),
+    Mutation("trust-without-condition", "iam-trust-only-service-principals", "api-execution-role",
+             json_input("api-execution-role", "assumeRolePolicy", first_statement(lambda s: s.pop("Condition")))),
+    Mutation("admin-policy-attached", "iam-no-aws-managed-admin-policies", "api-task-role",
+             setting("api-task-role", "managedPolicyArns", ["arn:aws:iam::aws:policy/AdministratorAccess"])),
+    Mutation("role-managed-twice", "iam-role-no-policy-management-conflicts", "api-task-role",
+             setting("api-task-role", "inlinePolicies", [{"name": "extra", "policy": "{}"}])),
+    Mutation("sg-managed-twice", "security-group-no-rule-management-conflicts", "api-task-sg",
+             setting("api-task-sg", "ingress", [{"protocol": "tcp", "fromPort": 8000, "toPort": 8000,
+                                                 "securityGroups": ["sg-1"]}])),
+    Mutation("password-in-environment", "ecs-secrets-not-in-environment", "api-task",
+             json_input("api-task", "containerDefinitions", container(
+                 lambda c: c["environment"].append({"name": "DB_PASSWORD", "value": "hunter2"})))),
+    Mutation("credentials-in-url", "ecs-secrets-not-in-environment", "api-task",
+             json_input("api-task", "containerDefinitions", container(
+                 lambda c: c["environment"].append({"name": "CACHE", "value": "rediss://:pw@cache:6379"})))),
+    Mutation("rds-password-in-code", "rds-master-password-managed", "database-primary",
+             both(setting("database-primary", "password", "hunter2"),
+                  setting("database-primary", "manageMasterUserPassword", False))),
+    # data protection
+    Mutation("backups-7-days", "rds-backup-retention-minimum", "database-primary",
+             setting("database-primary", "backupRetentionPeriod", 7)),
+    Mutation("deletion-protection-off", "rds-deletion-protection", "database-primary",
+             setting("database-primary", "deletionProtection", False)),
+    Mutation("skip-final-snapshot", "rds-final-snapshot", "database-primary",
+             setting("database-primary", "skipFinalSnapshot", True)),
+    Mutation("snapshot-tags-off", "rds-final-snapshot", "database-primary",
+             setting("database-primary", "copyTagsToSnapshot", False)),
+    Mutation("single-az", "rds-multi-az", "database-primary", setting("database-primary", "multiAz", False)),
+    Mutation("iam-auth-off", "rds-operational-defaults", "database-primary",
+             setting("database-primary", "iamDatabaseAuthenticationEnabled", False)),
+    Mutation("monitoring-off", "rds-operational-defaults", "database-primary",
+             setting("database-primary", "monitoringInterval", 0)),
+    Mutation("cache-failover-off", "elasticache-automatic-failover", "cache-group",
+             setting("cache-group", "automaticFailoverEnabled", False)),
+    Mutation("cache-snapshots-off", "elasticache-backups", "cache-group",
+             setting("cache-group", "snapshotRetentionLimit", 0)),
+    Mutation("unlisted-db-class", "instance-classes-allowed", "database-primary",
+             setting("database-primary", "instanceClass", "db.x2iedn.32xlarge")),
+    Mutation("alb-deletion-protection-off", "alb-deletion-protection", "api-alb",
+             setting("api-alb", "enableDeletionProtection", False)),
+    Mutation("alb-keeps-invalid-headers", "alb-drops-invalid-headers", "api-alb",
+             setting("api-alb", "dropInvalidHeaderFields", False)),
+    Mutation("circuit-breaker-off", "ecs-deployment-circuit-breaker", "api-service",
+             nested("api-service", "deploymentCircuitBreaker.rollback", False)),
+    Mutation("writable-root", "ecs-container-hardening", "api-task",
+             json_input("api-task", "containerDefinitions", container(
+                 lambda c: c.update(readonlyRootFilesystem=False)))),
+    Mutation("root-user", "ecs-container-hardening", "api-task",
+             json_input("api-task", "containerDefinitions", container(lambda c: c.pop("user")))),
+    Mutation("scan-on-push-off", "ecr-image-scanning-and-immutable-tags", "api-repository",
+             setting("api-repository", "imageScanningConfiguration", {"scanOnPush": False})),
+    Mutation("mutable-tags", "ecr-image-scanning-and-immutable-tags", "api-repository",
+             setting("api-repository", "imageTagMutability", "MUTABLE")),
+    Mutation("repository-lifecycle-removed", "ecr-repository-lifecycle-policy", "api-repository",
+             dropping("api-repository-lifecycle")),
+    Mutation("waf-detached", "cloudfront-waf-attached", "api-edge-distribution",
+             setting("api-edge-distribution", "webAclId", ...)),
+    # logging
+    Mutation("flow-log-removed", "vpc-flow-logs-enabled", "network-vpc", dropping("network-flow-log")),
+    Mutation("log-retention-unset", "log-group-retention-set", "api-logs", setting("api-logs", "retentionInDays", ...)),
+    Mutation("alb-logs-off", "alb-access-logs-enabled", "api-alb", nested("api-alb", "accessLogs.enabled", False)),
+    Mutation("cloudfront-logs-removed", "cloudfront-access-logging", "api-edge-distribution",
+             dropping("api-edge-log-source")),
+    Mutation("bucket-logging-removed", "s3-bucket-access-logging", "uploads-bucket", dropping("uploads-access-logs")),
+    Mutation("container-insights-off", "ecs-container-insights", "api-cluster",
+             setting("api-cluster", "settings", [{"name": "containerInsights", "value": "disabled"}])),
+    Mutation("container-logs-off", "ecs-container-logging", "api-task",
+             json_input("api-task", "containerDefinitions", container(lambda c: c.pop("logConfiguration")))),
+    # tagging
+    Mutation("owner-tag-missing", "required-tags-present", "aws",
+             provider_tags({"Project": "exiuscart", "Environment": "prod", "ManagedBy": "pulumi"})),
+]  # fmt: skip
+
+
+def mutated(plan: Plan, mutation: Mutation) -> Plan:
+    copy_ = copy.deepcopy(plan)
+    mutation.change(copy_)
+    return copy_

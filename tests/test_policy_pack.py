@@ -1,0 +1,151 @@
+"""The real policy pack, through the analyzer protocol: compliant stacks, mutations, rule catalogue."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from webstack.offline.plan_json import plan_document
+from webstack.policy_engine import POLICY_DIR, PolicyServer, read_policy_config
+from webstack_policy.catalog import all_rules  # type: ignore[import-not-found]
+
+from .helpers import ROOT, render_stack_file
+from .policy_mutations import MUTATIONS, mutated, state, urn_of
+
+RULES = {rule.name: rule for rule in all_rules()}
+KILLED: dict[str, bool] = {}  # mutation id -> reported by its rule (filled by the mutation cases)
+
+
+@pytest.fixture(scope="module")
+def plans():
+    return {stack: plan_document(render_stack_file(ROOT / f"Pulumi.{stack}.yaml", stack)) for stack in ("dev", "prod")}
+
+
+@pytest.fixture(scope="module")
+def prod_server():
+    with PolicyServer() as server:
+        server.configure(read_policy_config(POLICY_DIR / "config" / "prod.json"), "prod")
+        yield server
+
+
+def test_prod_plan_passes_every_rule(plans, prod_server):
+    assert prod_server.analyze(plans["prod"]) == []
+
+
+def test_dev_plan_has_no_mandatory_violation_and_only_relaxed_advisories():
+    with PolicyServer() as server:
+        levels = server.configure(read_policy_config(POLICY_DIR / "config" / "dev.json"), "dev")
+        violations = server.analyze(plan_document(render_stack_file(ROOT / "Pulumi.dev.yaml", "dev")))
+    assert [v for v in violations if v.level == "mandatory"] == []
+    assert {v.policy for v in violations} == {
+        "rds-multi-az",
+        "rds-deletion-protection",
+        "rds-final-snapshot",
+        "elasticache-automatic-failover",
+        "alb-deletion-protection",
+        "cloudfront-waf-attached",
+    }
+    assert {name for name, level in levels.items() if level != "mandatory"} <= {
+        name for name, rule in RULES.items() if rule.relaxable
+    }
+
+
+def test_no_stack_config_relaxes_encryption_exposure_or_iam_rules():
+    for path in (POLICY_DIR / "config").glob("*.json"):
+        for name, entry in json.loads(path.read_text()).items():
+            level = entry if isinstance(entry, str) else entry.get("enforcementLevel", "mandatory")
+            if name == "all":
+                assert level == "mandatory", path
+            elif level != "mandatory":
+                assert RULES[name].relaxable, f"{path.name} relaxes {name}"
+    for rule in RULES.values():
+        if rule.concern in (
+            "encryption-at-rest",
+            "encryption-in-transit",
+            "network-exposure",
+            "least-privilege",
+        ):
+            assert not rule.relaxable, rule.name
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.id for m in MUTATIONS])
+def test_mutation_is_reported_with_resource_rule_and_fix(plans, prod_server, mutation):
+    plan = mutated(plans["prod"], mutation)
+    target = urn_of(plans["prod"], mutation.target)
+    touched = [s["urn"] for s in plan["steps"] if s["newState"] != state_or_none(plans["prod"], s["urn"])]
+    violations = prod_server.analyze(plan, only=touched, include_stack=RULES[mutation.rule].stack)
+    hits = [v for v in violations if v.policy == mutation.rule and v.urn == target]
+    KILLED[mutation.id] = bool(hits)
+    assert hits, f"{mutation.id} survived: {[(v.policy, v.urn) for v in violations]}"
+    assert all(v.level == "mandatory" for v in hits)
+    assert "Fix: " in hits[0].message and hits[0].remediation
+
+
+def state_or_none(plan, urn):
+    for step in plan["steps"]:
+        if step["urn"] == urn:
+            return step["newState"]
+    return None
+
+
+def test_every_rule_is_exercised_by_a_mutation_and_kill_rate_is_reported(capsys):
+    covered = Counter(m.rule for m in MUTATIONS)
+    assert set(covered) == set(RULES), f"rules without a failing case: {sorted(set(RULES) - set(covered))}"
+    assert len(MUTATIONS) >= 40
+    if len(KILLED) < len(MUTATIONS):
+        pytest.skip("the kill rate needs every mutation case in this run")
+    killed = sum(KILLED.values())
+    with capsys.disabled():
+        print(
+            f"\nmutation kill rate: {killed}/{len(MUTATIONS)} ({100 * killed / len(MUTATIONS):.0f} %) "
+            f"over {len(RULES)} rules"
+        )
+    assert killed == len(MUTATIONS)
+
+
+def test_load_balancer_may_take_443_from_the_world_but_nothing_else_may(plans, prod_server):
+    plan = json.loads(json.dumps(plans["prod"]))
+    rule = state(plan, "api-alb-from-cloudfront")["inputs"]
+    rule.pop("prefixListId")
+    rule["cidrIpv4"] = "0.0.0.0/0"
+    violations = prod_server.analyze(plan, only=[])
+    assert [v for v in violations if v.policy == "security-groups-closed-to-the-world"] == []
+
+
+def test_unknown_values_in_a_preview_become_advisories(plans, prod_server):
+    plan = json.loads(json.dumps(plans["prod"]))
+    state(plan, "database-primary")["inputs"]["storageEncrypted"] = "[unknown]"
+    violations = prod_server.analyze(plan, only=[urn_of(plan, "database-primary")])
+    (unknown,) = [v for v in violations if v.policy == "rds-storage-encrypted-with-cmk"]
+    assert unknown.level == "advisory" and "during preview" in unknown.message
+
+
+def test_rule_catalogue_is_complete():
+    for rule in RULES.values():
+        assert rule.description.endswith(".") and rule.remediation
+        assert rule.stack or rule.resource_types
+    by_concern = Counter(rule.concern for rule in RULES.values())
+    assert set(by_concern) == {
+        "encryption-at-rest",
+        "encryption-in-transit",
+        "network-exposure",
+        "least-privilege",
+        "data-protection",
+        "logging",
+        "tagging",
+    }
+
+
+def test_policy_readme_maps_every_rule():
+    readme = (POLICY_DIR / "README.md").read_text()
+    for rule in RULES.values():
+        row = next(
+            (line for line in readme.splitlines() if line.startswith(f"| `{rule.name}` | {rule.concern} |")),
+            None,
+        )
+        assert row is not None, rule.name
+        for mapping in (rule.fsbp, rule.awsguard, rule.cdk_nag):
+            if mapping:
+                assert mapping in row, (rule.name, mapping)

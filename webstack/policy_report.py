@@ -1,0 +1,36 @@
+"""Policy results for the terminal: mandatory first, grouped by severity, each with its fix."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from .policy_engine import Violation
+
+SEVERITY_ORDER = ("critical", "high", "medium", "low", "unspecified")
+
+
+def mandatory(violations: Sequence[Violation]) -> list[Violation]:
+    return [v for v in violations if v.level == "mandatory"]
+
+
+def print_violations(violations: Sequence[Violation], console: Console, verbose_advisories: bool = True) -> None:
+    blocking = mandatory(violations)
+    advisories = [v for v in violations if v.level == "advisory"]
+    for title, group, style in (("mandatory", blocking, "red"), ("advisory", advisories, "yellow")):
+        if not group or (title == "advisory" and not verbose_advisories):
+            continue
+        console.print(f"\n[bold {style}]{len(group)} {title} violation{'s' if len(group) != 1 else ''}[/]")
+        for severity in SEVERITY_ORDER:
+            for violation in (v for v in group if v.severity == severity):
+                description, _, detail = violation.message.partition("\n")
+                console.print(f"  [{style}]{severity:>8}[/] [bold]{violation.policy}[/]")
+                console.print(f"           {violation.urn}", soft_wrap=True, highlight=False)
+                console.print(f"           {description}", highlight=False)
+                for line in detail.splitlines():
+                    console.print(f"           {line}", highlight=False)
+    console.print(
+        f"\n[bold]{len(blocking)} mandatory violation{'s' if len(blocking) != 1 else ''}[/], "
+        f"{len(advisories)} advisor{'ies' if len(advisories) != 1 else 'y'}"
+    )
