@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -34,6 +35,12 @@ def render_stack_file(path: Path, stack: str) -> ProgramRun:
         secret_keys=secret_keys,
         region=str(raw.get("aws:region", "us-east-1")),
     )
+
+
+@functools.cache
+def shipped_stack(stack: str) -> ProgramRun:
+    """Pulumi.<stack>.yaml rendered once per test process (the renders are the slow part)."""
+    return render_stack_file(ROOT / f"Pulumi.{stack}.yaml", stack)
 
 
 def one(run: ProgramRun, resource_type: str) -> Registration:

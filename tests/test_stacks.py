@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from functools import cache
 
 import pytest
 
 from webstack.offline.plan_json import plan_document
 
-from .helpers import ROOT, ancestors, render_stack_file
+from .helpers import ancestors, shipped_stack
 
 COMPONENTS = {
     "webstack:network:SecureVpc",
@@ -24,9 +23,8 @@ COMPONENTS = {
 }
 
 
-@cache
 def stack_run(stack: str):
-    return render_stack_file(ROOT / f"Pulumi.{stack}.yaml", stack)
+    return shipped_stack(stack)
 
 
 def inputs_of(stack, resource_type):
