@@ -23,7 +23,7 @@ from .postgres_settings import (
     postgres_parameters,
     replica_identifier,
 )
-from .restricted_security_group import admit_from, restricted_security_group
+from .restricted_security_group import AdmitsClients, restricted_security_group
 from .service_role import service_role
 
 
@@ -51,7 +51,7 @@ class ManagedPostgresArgs:
     max_connections_alarm: int | None = None
 
 
-class ManagedPostgres(pulumi.ComponentResource):
+class ManagedPostgres(AdmitsClients):
     """RDS PostgreSQL that only the given security groups can reach, over TLS only."""
 
     address: pulumi.Output[str]
@@ -199,6 +199,8 @@ class ManagedPostgres(pulumi.ComponentResource):
         self._security_group = security_group
         self.kms_key_arn = key.arn
         self._name = name
+        self._port = PORT
+        self._service = "PostgreSQL"
         self.replica_addresses = [r.address for r in replicas]
         self.register_outputs(
             {
@@ -206,15 +208,4 @@ class ManagedPostgres(pulumi.ComponentResource):
                 "masterSecretArn": self.master_secret_arn,
                 "securityGroupId": self.security_group_id,
             }
-        )
-
-    def admit(self, client: str, security_group_id: pulumi.Input[str]) -> None:
-        """Let one more client security group (e.g. an API's tasks) reach the PostgreSQL port."""
-        admit_from(
-            f"{self._name}-sg-from-{client}",
-            group=self._security_group,
-            port=PORT,
-            source_security_group_id=security_group_id,
-            description=f"{client} to PostgreSQL",
-            parent=self,
         )

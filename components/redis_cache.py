@@ -23,7 +23,7 @@ from .cache_settings import (
 from .encryption_key import customer_managed_key
 from .iam_documents import logs_key_statement
 from .log_groups import encrypted_log_group
-from .restricted_security_group import admit_from, restricted_security_group
+from .restricted_security_group import AdmitsClients, restricted_security_group
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class RedisCacheArgs:
     alarm_actions: Sequence[pulumi.Input[str]] = ()
 
 
-class RedisCache(pulumi.ComponentResource):
+class RedisCache(AdmitsClients):
     """A cache reachable only from the given groups, over TLS, with an AUTH token kept in Secrets Manager."""
 
     primary_endpoint: pulumi.Output[str]
@@ -168,21 +168,12 @@ class RedisCache(pulumi.ComponentResource):
         self._security_group = security_group
         self.kms_key_arn = key.arn
         self._name = name
+        self._port = PORT
+        self._service = "cache"
         self.register_outputs(
             {
                 "primaryEndpoint": self.primary_endpoint,
                 "authSecretArn": self.auth_secret_arn,
                 "securityGroupId": self.security_group_id,
             }
-        )
-
-    def admit(self, client: str, security_group_id: pulumi.Input[str]) -> None:
-        """Let one more client security group (e.g. an API's tasks) reach the cache port."""
-        admit_from(
-            f"{self._name}-sg-from-{client}",
-            group=self._security_group,
-            port=PORT,
-            source_security_group_id=security_group_id,
-            description=f"{client} to cache",
-            parent=self,
         )

@@ -61,3 +61,24 @@ def admit_from(
         description=f"{description}: port {port} from an allowed client group",
         opts=pulumi.ResourceOptions(parent=parent),
     )
+
+
+class AdmitsClients(pulumi.ComponentResource):
+    """A component guarding one port with one security group; clients are admitted later
+    (an API created after its database), as children of the component."""
+
+    _security_group: aws.ec2.SecurityGroup
+    _port: int
+    _service: str
+    _name: str
+
+    def admit(self, client: str, security_group_id: pulumi.Input[str]) -> None:
+        """Let one more client security group (e.g. an API's tasks) reach the port."""
+        admit_from(
+            f"{self._name}-sg-from-{client}",
+            group=self._security_group,
+            port=self._port,
+            source_security_group_id=security_group_id,
+            description=f"{client} to {self._service}",
+            parent=self,
+        )

@@ -35,9 +35,9 @@ ResourceCheck = Callable[[Mapping[str, Any], Mapping[str, Any]], Iterable[str]]
 StackCheck = Callable[[list[PolicyResource], Mapping[str, Any]], Iterable[tuple[str, str]]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Rule:
-    name: str
+    name: str = field(kw_only=False)
     concern: Concern
     severity: Severity
     description: str
@@ -61,49 +61,23 @@ RULES: list[Rule] = []
 def resource_rule(
     name: str,
     *,
-    concern: Concern,
-    severity: Severity,
     types: Iterable[str],
-    description: str,
-    remediation: str,
-    relaxable: bool = False,
-    fsbp: str = "",
-    awsguard: str = "",
-    cdk_nag: str = "",
-    config_schema: Mapping[str, Mapping[str, Any]] | None = None,
+    **metadata: Any,
 ) -> Callable[[ResourceCheck], ResourceCheck]:
+    """Declare a rule that judges one resource of the given types at a time."""
+
     def register(check: ResourceCheck) -> ResourceCheck:
-        RULES.append(
-            Rule(
-                name, concern, severity, description, remediation, tuple(types), check, False, relaxable,
-                fsbp, awsguard, cdk_nag, config_schema or {},
-            )
-        )  # fmt: skip
+        RULES.append(Rule(name, resource_types=tuple(types), check=check, stack=False, **metadata))
         return check
 
     return register
 
 
-def stack_rule(
-    name: str,
-    *,
-    concern: Concern,
-    severity: Severity,
-    description: str,
-    remediation: str,
-    relaxable: bool = False,
-    fsbp: str = "",
-    awsguard: str = "",
-    cdk_nag: str = "",
-    config_schema: Mapping[str, Mapping[str, Any]] | None = None,
-) -> Callable[[StackCheck], StackCheck]:
+def stack_rule(name: str, **metadata: Any) -> Callable[[StackCheck], StackCheck]:
+    """Declare a rule that judges the whole stack (joins through property dependencies)."""
+
     def register(check: StackCheck) -> StackCheck:
-        RULES.append(
-            Rule(
-                name, concern, severity, description, remediation, (), check, True, relaxable,
-                fsbp, awsguard, cdk_nag, config_schema or {},
-            )
-        )  # fmt: skip
+        RULES.append(Rule(name, check=check, stack=True, **metadata))
         return check
 
     return register
