@@ -76,6 +76,11 @@ class FargateApiArgs:
     latency_alarm_seconds: float = 2
     origin_hostname: str | None = None
     zone_id: pulumi.Input[str] | None = None
+    # Fargate Spot: ~70 % cheaper, tasks may be stopped with two minutes' notice (non-prod).
+    spot: bool = False
+    # Scale to zero outside working hours: (days, start hour UTC, stop hour UTC), days as in
+    # cron ("MON-FRI" or "*").
+    schedule: tuple[str, int, int] | None = None
 
 
 class FargateApi(pulumi.ComponentResource):
@@ -130,6 +135,15 @@ class FargateApi(pulumi.ComponentResource):
             settings=[{"name": "containerInsights", "value": "enabled"}],
             opts=child,
         )
+        capacity = None
+        if args.spot:
+            capacity = aws.ecs.ClusterCapacityProviders(
+                f"{name}-capacity",
+                cluster_name=cluster.name,
+                capacity_providers=["FARGATE", "FARGATE_SPOT"],
+                default_capacity_provider_strategies=[{"capacity_provider": "FARGATE_SPOT", "weight": 1}],
+                opts=child,
+            )
 
         where = pulumi.Output.all(context.region, context.account_id)
         trust = where.apply(
@@ -391,7 +405,8 @@ class FargateApi(pulumi.ComponentResource):
             cluster=cluster.arn,
             task_definition=task_definition.arn,
             desired_count=args.desired_count,
-            launch_type="FARGATE",
+            launch_type=None if args.spot else "FARGATE",
+            capacity_provider_strategies=[{"capacity_provider": "FARGATE_SPOT", "weight": 1}] if args.spot else None,
             platform_version="LATEST",
             network_configuration={
                 "subnets": list(args.private_subnet_ids),
@@ -414,7 +429,9 @@ class FargateApi(pulumi.ComponentResource):
             enable_execute_command=False,
             wait_for_steady_state=False,
             # Autoscaling owns the task count once the service runs.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[verified], ignore_changes=["desiredCount"]),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=[verified, *([capacity] if capacity else [])], ignore_changes=["desiredCount"]
+            ),
         )
         self._autoscaling(
             name,
@@ -497,6 +514,20 @@ class FargateApi(pulumi.ComponentResource):
         if args.requests_per_target is not None:
             label = pulumi.Output.concat(load_balancer.arn_suffix, "/", target_group.arn_suffix)
             metrics.append(("ALBRequestCountPerTarget", args.requests_per_target, label))
+        if args.schedule is not None:
+            days, start, stop = args.schedule
+            for action, hour, low, high in (("start", start, args.min_count, args.max_count), ("stop", stop, 0, 0)):
+                aws.appautoscaling.ScheduledAction(
+                    f"{name}-{action}",
+                    name=f"{args.name_prefix}-{name}-{action}",
+                    service_namespace=target.service_namespace,
+                    scalable_dimension=target.scalable_dimension,
+                    resource_id=target.resource_id,
+                    schedule=f"cron(0 {hour} ? * {days} *)",
+                    timezone="UTC",
+                    scalable_target_action={"min_capacity": low, "max_capacity": high},
+                    opts=child,
+                )
         for metric, value, label in metrics:
             predefined: dict = {"predefined_metric_type": metric}
             if label is not None:

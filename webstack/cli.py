@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from .config_problems import ConfigError
+from .cost_command import run_cost
 from .plan_command import UserError, build_plan, plan_exit_code, print_plan
 from .policy_command import check_plan_file
 from .policy_engine import POLICY_DIR, PolicyPackError
@@ -22,6 +23,7 @@ Offline (no Pulumi CLI, no AWS credentials):
                 tree, write the plan JSON (the shape of `pulumi preview --json`) and judge it
                 with the policy pack
   policy check  judge a saved plan (ours or `pulumi preview --json`) with the policy pack
+  cost          monthly cost of a stack or plan file by component, from cost/prices.csv
 """
 
 
@@ -76,6 +78,19 @@ def parser() -> argparse.ArgumentParser:
         help="policy pack config (default: policy/config/prod.json)",
     )
     check.add_argument("--stack", default="stack", help="stack name reported to the pack")
+    cost = commands.add_parser(
+        "cost",
+        help="monthly cost estimate of a stack or plan JSON",
+        description="Price every resource of a plan per month from cost/prices.csv and the usage "
+        "assumptions in cost/usage.yaml (defaults, overridden per stack). A price missing from the "
+        "table is shown as unknown, never as 0, and the total says so.",
+    )
+    cost.add_argument("target", metavar="STACK|PLAN.json", help="a stack (planned offline) or a plan JSON")
+    cost.add_argument("--compare", metavar="OTHER", help="another stack or plan JSON: per-component difference")
+    cost.add_argument("--json", action="store_true", help="machine output: total_monthly, components, resources")
+    cost.add_argument("--usage", type=Path, metavar="FILE", help="usage assumptions (default: cost/usage.yaml)")
+    cost.add_argument("--price-region", metavar="REGION", help="price the plan as if it ran in this region")
+    cost.add_argument("--details", action="store_true", help="every line item with quantity and unit price")
     return root
 
 
@@ -104,6 +119,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return plan_exit_code(result)
         if args.command == "policy":
             return check_plan_file(args.plan_file, args.config, args.stack, console)
+        if args.command == "cost":
+            return run_cost(
+                args.target,
+                compare_with=args.compare,
+                as_json=args.json,
+                usage_file=args.usage,
+                price_region=args.price_region,
+                details=args.details,
+                console=console,
+            )
     except (ConfigError, UserError, PolicyPackError) as error:
         errors.print(f"[red]error:[/] {error}", markup=True, highlight=False)
         return 2

@@ -169,6 +169,16 @@ def build_api(
             alarm_actions=[alert_topic_arn],
             error_rate_alarm_percent=api.error_rate_alarm_percent,
             latency_alarm_seconds=api.latency_alarm_seconds,
+            spot=api.capacity == "spot",
+            schedule=(
+                (
+                    "MON-FRI" if api.schedule.days == "MON-FRI" else "*",
+                    api.schedule.start_hour_utc,
+                    api.schedule.stop_hour_utc,
+                )
+                if api.schedule
+                else None
+            ),
             origin_hostname=fqdn(f"origin-{domain.api_host}", domain.name),
             zone_id=edge.zone_id,
         ),

@@ -130,6 +130,14 @@ class BucketAccessConfig(Section):
     access: Literal["read", "read_write"] = "read"
 
 
+class ScheduleConfig(Section):
+    """Run only in working hours: scale to zero at stop_hour_utc, back at start_hour_utc."""
+
+    days: Literal["MON-FRI", "daily"] = "MON-FRI"
+    start_hour_utc: int = Field(default=6, ge=0, le=23)
+    stop_hour_utc: int = Field(default=18, ge=0, le=23)
+
+
 class ApiConfig(Section):
     """The containerised API (FargateApi)."""
 
@@ -152,6 +160,8 @@ class ApiConfig(Section):
     load_balancer_deletion_protection: bool = True
     error_rate_alarm_percent: float = Field(default=5, gt=0, le=100)
     latency_alarm_seconds: float = Field(default=2, gt=0)
+    capacity: Literal["on_demand", "spot"] = "on_demand"
+    schedule: ScheduleConfig | None = None
 
 
 DnsLabel = Annotated[str, StringConstraints(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)?$")]

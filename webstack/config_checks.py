@@ -102,6 +102,10 @@ def api_problems(api: ApiConfig) -> list[Problem]:
                 "repository) and build (a Dockerfile to build and push)",
             )
         )
+    if api.schedule is not None and api.schedule.start_hour_utc == api.schedule.stop_hour_utc:
+        problems.append(
+            Problem("webstack:api.schedule.stop_hour_utc", "must differ from start_hour_utc (got the same hour)")
+        )
     if not api.min_count <= api.desired_count <= api.max_count:
         problems.append(
             Problem(

@@ -14,6 +14,9 @@ from rich.console import Console
 from .config_problems import ConfigError, Problem
 from .offline.plan_json import plan_document
 from .offline.program import ProgramError, ProgramRun, main_program, run_program
+from .cost.estimate import estimate
+from .cost.report import total_line
+from .cost.tables import PriceTable, load_usage
 from .plan_tree import hosts_table, plan_tree
 from .policy_engine import POLICY_DIR, PolicyServer, Violation, read_policy_config
 from .policy_report import mandatory, print_violations
@@ -123,6 +126,8 @@ def print_plan(result: PlanResult, console: Console) -> None:
     console.print(
         f"\nPlan written to [bold]{result.path}[/] ({len(result.plan['steps'])} resources, {result.seconds:.1f} s)"
     )
+    cost = estimate(result.plan, PriceTable.load(), load_usage(result.stack), result.stack)
+    console.print(f"Estimated cost: {total_line(cost)} (details: python -m webstack cost {result.stack})")
     if result.policy_config is not None:
         console.print(
             f"Policy pack {POLICY_DIR.name}/ with {result.policy_config.relative_to(POLICY_DIR.parent)} "

@@ -1,0 +1,169 @@
+"""The cost model against hand-computed expectations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from webstack.cli import main
+from webstack.cost.estimate import compare, estimate
+from webstack.cost.tables import Price, PriceTable, load_usage
+
+PRICES = PriceTable(
+    [
+        Price("nat.hour", "us-east-1", "hour", 0.045, "t", "2026"),
+        Price("nat.gb", "us-east-1", "GB", 0.045, "t", "2026"),
+        Price("ipv4.hour", "us-east-1", "address-hour", 0.005, "t", "2026"),
+        Price("rds.postgres.db.t4g.micro.single", "us-east-1", "instance-hour", 0.016, "t", "2026"),
+        Price("rds.postgres.db.t4g.micro.multi", "us-east-1", "instance-hour", 0.032, "t", "2026"),
+        Price("rds.gp3.single", "us-east-1", "GB-month", 0.115, "t", "2026"),
+        Price("rds.gp3.multi", "us-east-1", "GB-month", 0.23, "t", "2026"),
+        Price("secretsmanager.secret", "us-east-1", "secret-month", 0.40, "t", "2026"),
+        Price("elasticache.cache.t4g.micro", "us-east-1", "node-hour", 0.016, "t", "2026"),
+        Price("elasticache.valkey_factor", "us-east-1", "ratio", 0.8, "t", "2026"),
+        Price("kms.key", "us-east-1", "key-month", 1.0, "t", "2026"),
+        Price("kms.requests", "us-east-1", "10k requests", 0.03, "t", "2026"),
+        Price("waf.web_acl", "global", "web ACL-month", 5.0, "t", "2026"),
+        Price("waf.rule", "global", "rule-month", 1.0, "t", "2026"),
+        Price("waf.requests", "global", "million requests", 0.6, "t", "2026"),
+    ]
+)
+USAGE = {
+    "hours_per_month": 730,
+    "nat_gb_per_month": 100,
+    "kms_requests_10k_per_key": 0,
+    "waf_requests_millions": 10,
+}
+
+
+def step(urn_name, resource_type, inputs, parent="urn:pulumi:s::p::webstack:network:SecureVpc::network"):
+    urn = f"urn:pulumi:s::p::{resource_type}::{urn_name}"
+    return {"op": "create", "urn": urn, "newState": {
+        "urn": urn, "type": resource_type, "custom": True, "parent": parent, "inputs": inputs}}  # fmt: skip
+
+
+def small_plan(multi_az=False, engine="redis"):
+    component = {
+        "urn": "urn:pulumi:s::p::webstack:network:SecureVpc::network",
+        "type": "webstack:network:SecureVpc",
+        "custom": False,
+        "parent": "",
+        "inputs": {},
+    }
+    provider = {"urn": "urn:pulumi:s::p::pulumi:providers:aws::aws", "type": "pulumi:providers:aws", "custom": True,
+                "parent": "", "inputs": {"region": "us-east-1"}}  # fmt: skip
+    return {
+        "steps": [
+            {"op": "create", "urn": component["urn"], "newState": component},
+            {"op": "create", "urn": provider["urn"], "newState": provider},
+            step("nat", "aws:ec2/natGateway:NatGateway", {}),
+            step("eip", "aws:ec2/eip:Eip", {"domain": "vpc"}),
+            step("db", "aws:rds/instance:Instance",
+                 {"instanceClass": "db.t4g.micro", "multiAz": multi_az, "allocatedStorage": 20,
+                  "manageMasterUserPassword": True}),
+            step("cache", "aws:elasticache/replicationGroup:ReplicationGroup",
+                 {"nodeType": "cache.t4g.micro", "numCacheClusters": 2, "engine": engine}),
+            step("key", "aws:kms/key:Key", {}),
+            step("vpc", "aws:ec2/vpc:Vpc", {}),
+            step("waf", "aws:wafv2/webAcl:WebAcl", {"rules": [{}, {}, {}, {}], "region": "us-east-1"}),
+        ]
+    }  # fmt: skip
+
+
+def test_hand_computed_small_plan():
+    result = estimate(small_plan(), PRICES, USAGE, "small")
+    expected = {
+        "nat": 730 * 0.045 + 100 * 0.045,  # 32.85 + 4.50
+        "eip": 730 * 0.005,  # 3.65
+        "db": 730 * 0.016 + 20 * 0.115 + 0.40,  # 11.68 + 2.30 + 0.40
+        "cache": 2 * 730 * 0.016,  # 23.36
+        "key": 1.0,
+        "vpc": 0.0,
+        "waf": 5 + 4 * 1 + 10 * 0.6,  # 15.00
+    }
+    by_resource: dict[str, float] = {}
+    for _, item in result.lines:
+        name = item.resource.rsplit("::", 1)[-1]
+        by_resource[name] = by_resource.get(name, 0.0) + (item.monthly or 0.0)
+    for name, value in expected.items():
+        assert by_resource.get(name, 0.0) == pytest.approx(value), name
+    assert result.total == pytest.approx(sum(expected.values()))
+    assert result.total == pytest.approx(94.74)
+    assert result.unknown == []
+    assert set(result.components()) == {"SecureVpc network"}
+
+
+def test_multi_az_doubles_instance_and_storage_prices():
+    single = estimate(small_plan(False), PRICES, USAGE, "a").components()["SecureVpc network"].known
+    multi = estimate(small_plan(True), PRICES, USAGE, "b").components()["SecureVpc network"].known
+    assert multi - single == pytest.approx(730 * 0.016 + 20 * 0.115)
+
+
+def test_valkey_nodes_cost_080_of_redis():
+    redis = estimate(small_plan(engine="redis"), PRICES, USAGE, "r")
+    valkey = estimate(small_plan(engine="valkey"), PRICES, USAGE, "v")
+    assert redis.total - valkey.total == pytest.approx(2 * 730 * 0.016 * 0.2)
+
+
+def test_unknown_price_is_unknown_never_zero_and_the_total_says_so():
+    table = PriceTable([p for p in PRICES._prices.values() if p.key != "nat.hour"])
+    result = estimate(small_plan(), table, USAGE, "gap")
+    (unknown,) = result.unknown
+    assert unknown.monthly is None and "nat.hour not in the price table" in unknown.description
+    document = result.to_json()
+    assert document["complete"] is False and document["unknown_lines"] == 1
+    assert document["total_monthly"] == pytest.approx(94.74 - 32.85)
+    line = next(r for r in document["resources"] if r["unit_price"] is None)
+    assert line["monthly"] is None
+
+
+def test_unpriced_resource_type_is_reported_as_unknown():
+    plan = small_plan()
+    plan["steps"].append(step("queue", "aws:sqs/queue:Queue", {}))
+    assert any("aws:sqs/queue:Queue" in item.description for item in estimate(plan, PRICES, USAGE, "x").unknown)
+
+
+def test_compare_gives_the_per_component_difference():
+    rows = compare(estimate(small_plan(False), PRICES, USAGE, "dev"), estimate(small_plan(True), PRICES, USAGE, "prod"))
+    ((name, dev, prod, diff),) = rows
+    assert name == "SecureVpc network" and diff == pytest.approx(prod - dev) == pytest.approx(13.98)
+
+
+def test_usage_overrides_apply_per_stack(tmp_path: Path):
+    usage = tmp_path / "usage.yaml"
+    usage.write_text(
+        "defaults:\n  nat_gb_per_month: 10\n  s3_gb_by_bucket: {uploads: 5, logs: 1}\n"
+        "stacks:\n  prod:\n    nat_gb_per_month: 500\n    s3_gb_by_bucket: {uploads: 50}\n"
+    )
+    assert load_usage("dev", usage)["nat_gb_per_month"] == 10
+    prod = load_usage("prod", usage)
+    assert prod["nat_gb_per_month"] == 500
+    assert prod["s3_gb_by_bucket"] == {"uploads": 50, "logs": 1}
+    with_override = estimate(small_plan(), PRICES, {**USAGE, "nat_gb_per_month": 500}, "o")
+    assert with_override.total - estimate(small_plan(), PRICES, USAGE, "b").total == pytest.approx(400 * 0.045)
+
+
+def test_regional_resources_use_their_own_region_and_missing_regions_are_unknown():
+    plan = small_plan()
+    plan["steps"][1]["newState"]["inputs"]["region"] = "me-south-1"
+    result = estimate(plan, PRICES, USAGE, "me")
+    unknown = {item.resource.rsplit("::", 1)[-1] for item in result.unknown}
+    assert unknown == {"nat", "eip", "db", "cache", "key"}  # the WAF is priced (global, us-east-1)
+
+
+def test_cli_json_and_compare_for_the_shipped_stacks(capsys):
+    assert main(["cost", "prod", "--json", "--price-region", "us-east-1"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["total_monthly"] > 0 and document["currency"] == "USD"
+    assert "FargateApi api" in document["components"]
+    assert any(r["component"] == "ManagedPostgres database" for r in document["resources"])
+    assert main(["cost", "prod", "--compare", "dev"]) == 0
+    out = capsys.readouterr().out
+    assert "prod compared with dev" in out and "SecureVpc network" in out
+
+
+def test_cli_refuses_an_unknown_price_region(capsys):
+    assert main(["cost", "dev", "--price-region", "mars-1"]) == 2
+    assert "the price table has" in capsys.readouterr().err

@@ -1,0 +1,57 @@
+"""Cost estimates for the terminal."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .estimate import Estimate, compare
+
+
+def money(value: float) -> str:
+    return f"${value:,.2f}"
+
+
+def total_line(estimate: Estimate) -> str:
+    unknown = estimate.unknown
+    suffix = f" + {len(unknown)} line(s) with unknown price (not in cost/prices.csv)" if unknown else ""
+    return f"{estimate.label} ({estimate.region}): {money(estimate.total)} a month{suffix}"
+
+
+def print_estimate(estimate: Estimate, console: Console, details: bool = False) -> None:
+    table = Table(title=f"Monthly cost: {estimate.label}", title_justify="left")
+    table.add_column("component")
+    table.add_column("per month", justify="right")
+    table.add_column("unknown", justify="right")
+    for component in sorted(estimate.components().values(), key=lambda c: -c.known):
+        table.add_row(component.name, money(component.known), str(component.unknown_lines or ""))
+    console.print(table)
+    if details:
+        items = Table(title="Line items", title_justify="left")
+        for column in ("component", "item", "quantity", "unit price", "per month"):
+            items.add_column(column, justify="right" if column in ("quantity", "unit price", "per month") else "left")
+        for component, item in estimate.lines:
+            price = "unknown" if item.unit_price is None else f"{item.unit_price:g}/{item.unit}"
+            monthly = "unknown" if item.monthly is None else money(item.monthly)
+            items.add_row(component, escape(item.description), f"{item.quantity:,.2f}", price, monthly)
+        console.print(items)
+    elif estimate.unknown:
+        console.print("Unknown prices:")
+        for item in estimate.unknown:
+            console.print(f"  - {escape(item.description)} ({item.resource.rsplit('::', 1)[-1]})", highlight=False)
+    console.print(f"[bold]{total_line(estimate)}[/]")
+
+
+def print_comparison(left: Estimate, right: Estimate, console: Console) -> None:
+    table = Table(title=f"{right.label} compared with {left.label}", title_justify="left")
+    table.add_column("component")
+    table.add_column(left.label, justify="right")
+    table.add_column(right.label, justify="right")
+    table.add_column("difference", justify="right")
+    for name, a, b, diff in compare(left, right):
+        table.add_row(name, money(a), money(b), f"{'+' if diff >= 0 else '-'}{money(abs(diff))}")
+    table.add_row("total", money(left.total), money(right.total), f"{right.total - left.total:+,.2f}")
+    console.print(table)
+    for estimate in (left, right):
+        console.print(total_line(estimate))
