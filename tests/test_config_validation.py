@@ -138,6 +138,10 @@ BAD_CONFIGS = [
      "webstack:sites.assets.cache", "'marketing', 'dashboard' or 'assets'"),
     ("bucket-cors-plain-http", with_change("webstack:buckets", "uploads.cors_origins", ["http://app.example.com"]),
      "webstack:buckets.uploads.cors_origins[0]", "pattern"),
+    ("api-schedule-same-hours", with_change("webstack:api", "schedule", {"start_hour_utc": 8, "stop_hour_utc": 8}),
+     "webstack:api.schedule.stop_hour_utc", "must differ"),
+    ("api-capacity", with_change("webstack:api", "capacity", "reserved"), "webstack:api.capacity",
+     "'on_demand' or 'spot'"),
     ("bucket-storage-class", with_change("webstack:buckets", "backups.lifecycle.storage_class", "TAPE"),
      "webstack:buckets.backups.lifecycle.storage_class", "'GLACIER_IR'"),
 ]  # fmt: skip

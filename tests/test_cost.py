@@ -10,6 +10,9 @@ import pytest
 from webstack.cli import main
 from webstack.cost.estimate import compare, estimate
 from webstack.cost.tables import Price, PriceTable, load_usage
+from webstack.offline.plan_json import plan_document
+
+from .helpers import shipped_stack
 
 PRICES = PriceTable(
     [
@@ -167,3 +170,11 @@ def test_cli_json_and_compare_for_the_shipped_stacks(capsys):
 def test_cli_refuses_an_unknown_price_region(capsys):
     assert main(["cost", "dev", "--price-region", "mars-1"]) == 2
     assert "the price table has" in capsys.readouterr().err
+
+
+def test_shipped_dev_runs_its_api_12_hours_on_weekdays_on_spot():
+    dev = estimate(plan_document(shipped_stack("dev")), PriceTable.load(), load_usage("dev"), "dev", "us-east-1")
+    fargate = [item for _, item in dev.lines if item.description.startswith("Fargate arm vCPU")]
+    (vcpu,) = fargate
+    assert "12 h a day, 5 days a week" in vcpu.description and "Fargate Spot" in vcpu.description
+    assert vcpu.quantity == pytest.approx(0.5 * 1 * 12 * 5 * 52 / 12 * (1 - 0.6))

@@ -265,3 +265,23 @@ def test_every_child_is_parented_to_the_component(run):
     for reg in run.custom():
         if reg.name != "db-sg":
             assert component in ancestors(run, reg), reg.urn
+
+
+def test_fargate_spot_capacity_for_non_prod():
+    run = api_run(spot=True)
+    service = one(run, "aws:ecs/service:Service").inputs
+    assert "launchType" not in service
+    assert service["capacityProviderStrategies"] == [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]
+    providers = one(run, "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders").inputs
+    assert providers["capacityProviders"] == ["FARGATE", "FARGATE_SPOT"]
+
+
+def test_scheduled_scale_to_zero_out_of_hours():
+    run = api_run(schedule=("MON-FRI", 6, 18))
+    actions = {a.inputs["name"]: a.inputs for a in run.of_type("aws:appautoscaling/scheduledAction:ScheduledAction")}
+    start, stop = actions["acme-prod-api-start"], actions["acme-prod-api-stop"]
+    assert start["schedule"] == "cron(0 6 ? * MON-FRI *)"
+    assert start["scalableTargetAction"] == {"minCapacity": 2, "maxCapacity": 10}
+    assert stop["schedule"] == "cron(0 18 ? * MON-FRI *)"
+    assert stop["scalableTargetAction"] == {"minCapacity": 0, "maxCapacity": 0}
+    assert api_run().of_type("aws:appautoscaling/scheduledAction:ScheduledAction") == []

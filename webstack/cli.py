@@ -7,11 +7,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import graphviz
 from rich.console import Console
 
 from .config_problems import ConfigError
-from .cost_command import run_cost
-from .plan_command import UserError, build_plan, plan_exit_code, print_plan
+from .cost_command import load_plan, run_cost
+from .diagram import build_diagram, write_diagram
+from .plan_command import PROJECT_ROOT, UserError, build_plan, plan_exit_code, print_plan
 from .policy_command import check_plan_file
 from .policy_engine import POLICY_DIR, PolicyPackError
 
@@ -24,6 +26,7 @@ Offline (no Pulumi CLI, no AWS credentials):
                 with the policy pack
   policy check  judge a saved plan (ours or `pulumi preview --json`) with the policy pack
   cost          monthly cost of a stack or plan file by component, from cost/prices.csv
+  diagram       architecture diagram (PNG and DOT) of a stack or plan file
 """
 
 
@@ -91,6 +94,15 @@ def parser() -> argparse.ArgumentParser:
     cost.add_argument("--usage", type=Path, metavar="FILE", help="usage assumptions (default: cost/usage.yaml)")
     cost.add_argument("--price-region", metavar="REGION", help="price the plan as if it ran in this region")
     cost.add_argument("--details", action="store_true", help="every line item with quantity and unit price")
+    diagram = commands.add_parser(
+        "diagram",
+        help="architecture diagram of a stack or plan JSON (Graphviz)",
+        description="Draw the plan: one cluster per component, the VPC and its subnet tiers, "
+        "CloudFront to its origins, the service to its data stores, labelled with the key sizes. "
+        "Writes FILE.png and FILE.dot. Needs Graphviz's `dot` (apt-get install graphviz).",
+    )
+    diagram.add_argument("target", metavar="STACK|PLAN.json", help="a stack (planned offline) or a plan JSON")
+    diagram.add_argument("--out", type=Path, metavar="FILE.png", help="default: .webstack/diagrams/<stack>.png")
     return root
 
 
@@ -100,6 +112,19 @@ def subcommands(root: argparse.ArgumentParser) -> dict[str, argparse.ArgumentPar
         if isinstance(action, argparse._SubParsersAction):
             return dict(action.choices)
     return {}
+
+
+def run_diagram(target: str, out: Path | None, console: Console) -> int:
+    label, plan = load_plan(target)
+    destination = out or PROJECT_ROOT / ".webstack" / "diagrams" / f"{label}.png"
+    try:
+        png, dot = write_diagram(build_diagram(plan, f"webstack {label}"), destination)
+    except graphviz.ExecutableNotFound:
+        raise UserError(
+            "Graphviz's `dot` is not installed: apt-get install graphviz (or brew install graphviz)"
+        ) from None
+    console.print(f"Diagram written to [bold]{png}[/] and {dot}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -119,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return plan_exit_code(result)
         if args.command == "policy":
             return check_plan_file(args.plan_file, args.config, args.stack, console)
+        if args.command == "diagram":
+            return run_diagram(args.target, args.out, console)
         if args.command == "cost":
             return run_cost(
                 args.target,

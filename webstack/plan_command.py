@@ -12,11 +12,11 @@ import pulumi
 from rich.console import Console
 
 from .config_problems import ConfigError, Problem
-from .offline.plan_json import plan_document
-from .offline.program import ProgramError, ProgramRun, main_program, run_program
 from .cost.estimate import estimate
 from .cost.report import total_line
 from .cost.tables import PriceTable, load_usage
+from .offline.plan_json import plan_document
+from .offline.program import ProgramError, ProgramRun, main_program, run_program
 from .plan_tree import hosts_table, plan_tree
 from .policy_engine import POLICY_DIR, PolicyServer, Violation, read_policy_config
 from .policy_report import mandatory, print_violations
