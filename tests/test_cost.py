@@ -178,3 +178,13 @@ def test_shipped_dev_runs_its_api_12_hours_on_weekdays_on_spot():
     (vcpu,) = fargate
     assert "12 h a day, 5 days a week" in vcpu.description and "Fargate Spot" in vcpu.description
     assert vcpu.quantity == pytest.approx(0.5 * 1 * 12 * 5 * 52 / 12 * (1 - 0.6))
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_readme_cost_figures_match_the_model(stack):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    plan = plan_document(shipped_stack(stack))
+    row = next(line for line in readme.splitlines() if line.startswith(f"| {stack} | $"))
+    for region in (None, "us-east-1"):
+        figures = estimate(plan, PriceTable.load(), load_usage(stack), stack, region)
+        assert f"${figures.total:,.2f} + {len(figures.unknown)} unknown lines" in row, (region, row)
