@@ -12,6 +12,8 @@ from rich.console import Console
 
 from .config_problems import ConfigError
 from .cost_command import load_plan, run_cost
+from .deploy import Deployer
+from .deploy_cli import DeployerFactory, add_commands, run_deploy_command
 from .diagram import build_diagram, write_diagram
 from .plan_command import PROJECT_ROOT, UserError, build_plan, plan_exit_code, print_plan
 from .policy_command import check_plan_file
@@ -27,6 +29,13 @@ Offline (no Pulumi CLI, no AWS credentials):
   policy check  judge a saved plan (ours or `pulumi preview --json`) with the policy pack
   cost          monthly cost of a stack or plan file by component, from cost/prices.csv
   diagram       architecture diagram (PNG and DOT) of a stack or plan file
+
+With the Pulumi CLI and AWS credentials (Automation API, policy pack always applied):
+  preview       real preview of one stack (or --all), --json to save it
+  up            deploy one stack (or --all, concurrently), --yes in CI
+  refresh       refresh a stack's state from AWS
+  destroy       delete a stack's resources (--confirm <stack>)
+  outputs       a stack's outputs, secrets masked unless --show-secrets
 """
 
 
@@ -103,6 +112,7 @@ def parser() -> argparse.ArgumentParser:
     )
     diagram.add_argument("target", metavar="STACK|PLAN.json", help="a stack (planned offline) or a plan JSON")
     diagram.add_argument("--out", type=Path, metavar="FILE.png", help="default: .webstack/diagrams/<stack>.png")
+    add_commands(commands)
     return root
 
 
@@ -127,7 +137,10 @@ def run_diagram(target: str, out: Path | None, console: Console) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+DEPLOY_COMMANDS = ("preview", "up", "refresh", "destroy", "outputs")
+
+
+def main(argv: Sequence[str] | None = None, deployer_factory: DeployerFactory | None = None) -> int:
     args = parser().parse_args(argv)
     console = Console()
     errors = Console(stderr=True, soft_wrap=True)
@@ -144,6 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return plan_exit_code(result)
         if args.command == "policy":
             return check_plan_file(args.plan_file, args.config, args.stack, console)
+        if args.command in DEPLOY_COMMANDS:
+            return run_deploy_command(args, console, deployer_factory or (lambda c: Deployer(console=c)))
         if args.command == "diagram":
             return run_diagram(args.target, args.out, console)
         if args.command == "cost":

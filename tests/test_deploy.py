@@ -1,0 +1,217 @@
+"""The Automation API seam: exact calls to the stack, refusals, exit codes, masking."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from pulumi.automation import CommandResult, OutputValue
+from pulumi.automation.errors import CommandError
+from rich.console import Console
+
+from webstack.cli import main
+from webstack.deploy import CLI_INSTALL, Deployer, has_aws_credentials
+from webstack.plan_command import UserError
+
+from .helpers import ROOT
+
+
+class FakeStack:
+    """Stands in for pulumi.automation.Stack and records every call."""
+
+    def __init__(self, name: str, fail: bool = False) -> None:
+        self.name = name
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.fail = fail
+
+    def _result(self) -> Any:
+        return SimpleNamespace(resource_changes={"create": 2, "same": 5})
+
+    def preview(self, **kwargs: Any) -> Any:
+        self.calls.append(("preview", kwargs))
+        return SimpleNamespace(
+            stdout=json.dumps({"steps": [], "changeSummary": {"create": 2}}), change_summary={"create": 2}
+        )
+
+    def up(self, **kwargs: Any) -> Any:
+        self.calls.append(("up", kwargs))
+        if self.fail:
+            raise CommandError(CommandResult(stdout="", stderr="policy violation: rds-multi-az", code=255))
+        for _ in range(2):
+            kwargs["on_event"](SimpleNamespace(res_outputs_event=object()))
+        outputs = {"vpcId": OutputValue("vpc-1", False), "originSecret": OutputValue("s3cr3t", True)}
+        return SimpleNamespace(summary=self._result(), outputs=outputs)
+
+    def refresh(self, **kwargs: Any) -> Any:
+        self.calls.append(("refresh", kwargs))
+        return SimpleNamespace(summary=self._result())
+
+    def destroy(self, **kwargs: Any) -> Any:
+        self.calls.append(("destroy", kwargs))
+        return SimpleNamespace(summary=SimpleNamespace(resource_changes={"delete": 7}))
+
+    def outputs(self) -> dict[str, OutputValue]:
+        self.calls.append(("outputs", {}))
+        return {"vpcId": OutputValue("vpc-1", False), "dbPassword": OutputValue("hunter2", True)}
+
+
+class Harness:
+    def __init__(self, **overrides: Any) -> None:
+        self.stacks: dict[str, FakeStack] = {}
+        self.fail = overrides.pop("fail", False)
+        self.settings = {
+            "which": lambda _name: "/usr/local/bin/pulumi",
+            "env": {"AWS_PROFILE": "dev"},
+            "confirm": lambda _question: False,
+            **overrides,
+        }
+
+    def open(self, stack: str, work_dir: Path) -> FakeStack:
+        assert work_dir == ROOT
+        return self.stacks.setdefault(stack, FakeStack(stack, self.fail))
+
+    def factory(self, console: Console) -> Deployer:
+        return Deployer(console=console, opener=self.open, **self.settings)
+
+    def run(self, *argv: str) -> int:
+        return main(list(argv), deployer_factory=self.factory)
+
+
+def policy_kwargs(stack_config: str) -> dict[str, list[str]]:
+    return {
+        "policy_packs": [str(ROOT / "policy")],
+        "policy_pack_configs": [str(ROOT / "policy" / "config" / stack_config)],
+    }
+
+
+def test_preview_always_passes_the_policy_pack_and_the_stacks_config():
+    harness = Harness()
+    assert harness.run("preview", "dev") == 0
+    ((name, kwargs),) = harness.stacks["dev"].calls
+    assert name == "preview"
+    assert {k: kwargs[k] for k in ("policy_packs", "policy_pack_configs")} == policy_kwargs("dev.json")
+    assert kwargs["target"] is None and kwargs["refresh"] is None and callable(kwargs["on_output"])
+
+
+def test_preview_json_target_and_refresh(tmp_path: Path):
+    harness = Harness()
+    out = tmp_path / "preview.json"
+    assert harness.run("preview", "prod", "--json", str(out), "--target", "urn:a", "--refresh") == 0
+    ((_, kwargs),) = harness.stacks["prod"].calls
+    assert kwargs["json"] is True and kwargs["target"] == ["urn:a"] and kwargs["refresh"] is True
+    assert json.loads(out.read_text())["changeSummary"] == {"create": 2}
+    assert {k: kwargs[k] for k in ("policy_packs", "policy_pack_configs")} == policy_kwargs("prod.json")
+
+
+def test_up_with_yes_deploys_with_the_pack_and_masks_secret_outputs(capsys):
+    harness = Harness()
+    assert harness.run("up", "prod", "--yes", "--target", "urn:x") == 0
+    ((name, kwargs),) = harness.stacks["prod"].calls
+    assert name == "up" and kwargs["target"] == ["urn:x"]
+    assert {k: kwargs[k] for k in ("policy_packs", "policy_pack_configs")} == policy_kwargs("prod.json")
+    out = capsys.readouterr().out
+    assert "up finished" in out and "2 create" in out
+    assert "originSecret: [secret]" in out and "s3cr3t" not in out
+
+
+def test_up_without_yes_previews_and_asks_and_deploys_nothing_when_refused():
+    harness = Harness()
+    assert harness.run("up", "dev") == 1
+    assert [name for name, _ in harness.stacks["dev"].calls] == ["preview"]
+    agreed = Harness(confirm=lambda _q: True)
+    assert agreed.run("up", "dev") == 0
+    assert [name for name, _ in agreed.stacks["dev"].calls] == ["preview", "up"]
+
+
+def test_up_reports_progress_against_the_expected_count():
+    seen: list[tuple[int, int]] = []
+    deployer = Harness().factory(Console(file=open("/dev/null", "w")))  # noqa: SIM115
+    deployer.progress = lambda done, total: seen.append((done, total))
+    assert deployer.up("dev", yes=True, expected=219) == 0
+    assert seen == [(1, 219), (2, 219)]
+
+
+def test_engine_failure_exits_1_without_traceback(capsys):
+    assert Harness(fail=True).run("up", "prod", "--yes") == 1
+    out = capsys.readouterr().out
+    assert "up prod failed" in out and "rds-multi-az" in out and "Traceback" not in out
+
+
+def test_refresh_needs_yes():
+    harness = Harness()
+    assert harness.run("refresh", "dev") == 2
+    assert harness.stacks == {}
+    assert harness.run("refresh", "dev", "--yes") == 0
+    assert [name for name, _ in harness.stacks["dev"].calls] == ["refresh"]
+
+
+def test_destroy_refuses_without_confirmation_and_prod_explains_protection(capsys):
+    harness = Harness()
+    assert harness.run("destroy", "prod") == 2
+    assert "--confirm prod" in capsys.readouterr().err
+    assert harness.run("destroy", "prod", "--confirm", "dev") == 2
+    assert harness.stacks == {}
+    assert harness.run("destroy", "prod", "--confirm", "prod") == 0
+    assert "pulumi state unprotect" in capsys.readouterr().out
+    assert [name for name, _ in harness.stacks["prod"].calls] == ["destroy"]
+    assert harness.run("destroy", "dev", "--confirm", "dev") == 0
+
+
+def test_outputs_mask_secrets_unless_asked(capsys):
+    harness = Harness()
+    assert harness.run("outputs", "dev", "--json") == 0
+    assert json.loads(capsys.readouterr().out) == {"vpcId": "vpc-1", "dbPassword": "[secret]"}
+    assert harness.run("outputs", "dev", "--json", "--show-secrets") == 0
+    assert json.loads(capsys.readouterr().out)["dbPassword"] == "hunter2"
+
+
+def test_missing_cli_is_one_line_naming_the_install_step(capsys):
+    harness = Harness(which=lambda _name: None)
+    assert harness.run("preview", "dev") == 2
+    err = capsys.readouterr().err
+    assert CLI_INSTALL in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_missing_credentials_are_one_line(tmp_path: Path, capsys):
+    harness = Harness(env={}, home=tmp_path)
+    assert harness.run("up", "dev", "--yes") == 2
+    err = capsys.readouterr().err
+    assert "no AWS credentials" in err and "AWS_PROFILE" in err
+
+
+def test_unknown_stack_lists_the_stacks(capsys):
+    assert Harness().run("preview", "qa") == 2
+    assert "no stack 'qa': Pulumi.qa.yaml does not exist (stacks here: dev, prod)" in capsys.readouterr().err
+
+
+def test_credentials_from_variables_or_shared_files(tmp_path: Path):
+    assert has_aws_credentials({"AWS_WEB_IDENTITY_TOKEN_FILE": "/t"}, tmp_path)
+    assert not has_aws_credentials({}, tmp_path)
+    (tmp_path / ".aws").mkdir()
+    (tmp_path / ".aws" / "credentials").write_text("[default]\n")
+    assert has_aws_credentials({}, tmp_path)
+
+
+def test_up_all_runs_every_stack_with_logs_and_a_summary(capsys):
+    harness = Harness()
+    assert harness.run("up", "--all", "--yes") == 0
+    assert sorted(harness.stacks) == ["dev", "prod"]
+    out = capsys.readouterr().out
+    assert "up summary" in out and "dev" in out and "prod" in out
+    log = ROOT / ".webstack" / "logs" / "prod-up.log"
+    assert "up finished" in log.read_text()
+
+
+def test_up_all_fails_when_one_stack_fails(capsys):
+    assert Harness(fail=True).run("up", "--all", "--yes") == 1
+    assert "failed" in capsys.readouterr().out
+
+
+def test_preflight_is_checked_before_opening_the_stack():
+    harness = Harness(which=lambda _name: None)
+    with pytest.raises(UserError):
+        harness.factory(Console()).preview("dev")
+    assert harness.stacks == {}

@@ -1,0 +1,209 @@
+"""Real deployments through the Pulumi Automation API: preview, up, refresh, destroy, outputs.
+
+The Automation API drives the `pulumi` CLI, so this module is a thin seam: `Deployer` receives a
+function that opens a stack (``open_stack`` in real use, a fake in the tests) and checks what a
+user can get wrong before any engine call, each with one line that says how to fix it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from .plan_command import PROJECT_ROOT, UserError, default_policy_config
+from .policy_engine import POLICY_DIR
+from .stack_settings import available_stacks, stack_file
+
+CLI_INSTALL = "install the Pulumi CLI: curl -fsSL https://get.pulumi.com | sh (see pulumi.com/docs/install)"
+CREDENTIAL_VARIABLES = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_PROFILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+)
+PROTECTED_STACKS = ("prod",)
+
+StackOpener = Callable[[str, Path], Any]
+Confirm = Callable[[str], bool]
+
+
+def ask(question: str) -> bool:
+    """Interactive confirmation; never true without a terminal (CI passes --yes)."""
+    if not os.isatty(0):
+        return False
+    from rich.prompt import Confirm as Prompt  # noqa: PLC0415
+
+    return Prompt.ask(question, default=False)
+
+
+def open_stack(stack: str, work_dir: Path) -> Any:
+    """The real thing: a LocalWorkspace on the repository, the stack created or selected."""
+    from pulumi import automation  # noqa: PLC0415 - only real runs need the Automation API
+
+    return automation.create_or_select_stack(stack_name=stack, work_dir=str(work_dir))
+
+
+def has_aws_credentials(env: Mapping[str, str], home: Path) -> bool:
+    """Credentials the provider would find: variables, shared files, or an SSO/profile config."""
+    if any(env.get(name) for name in CREDENTIAL_VARIABLES):
+        return True
+    aws_dir = Path(env.get("AWS_CONFIG_FILE", home / ".aws" / "config")).parent
+    return (aws_dir / "credentials").is_file() or (aws_dir / "config").is_file()
+
+
+@dataclass
+class Deployer:
+    console: Console
+    root: Path = PROJECT_ROOT
+    opener: StackOpener = open_stack
+    which: Callable[[str], str | None] = shutil.which
+    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    home: Path = field(default_factory=Path.home)
+    confirm: Confirm = ask
+    # Progress callback: (resources done, resources expected) while `up` runs.
+    progress: Callable[[int, int], None] | None = None
+
+    # -- checks -------------------------------------------------------------------------------
+
+    def preflight(self, stack: str) -> None:
+        if not stack_file(self.root, stack).is_file():
+            stacks = ", ".join(available_stacks(self.root)) or "none"
+            raise UserError(f"no stack {stack!r}: Pulumi.{stack}.yaml does not exist (stacks here: {stacks})")
+        if self.which("pulumi") is None:
+            raise UserError(f"the Pulumi CLI is not on PATH: {CLI_INSTALL}")
+        if not has_aws_credentials(self.env, self.home):
+            raise UserError(
+                "no AWS credentials: set AWS_PROFILE (aws sso login), AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
+                "or use the OIDC role in CI (aws-actions/configure-aws-credentials)"
+            )
+
+    def policy_arguments(self, stack: str) -> dict[str, list[str]]:
+        """Every preview and up runs the pack with the stack's config (prod.json if it has none)."""
+        return {
+            "policy_packs": [str(POLICY_DIR)],
+            "policy_pack_configs": [str(default_policy_config(stack))],
+        }
+
+    def _open(self, stack: str) -> Any:
+        self.preflight(stack)
+        return self.opener(stack, self.root)
+
+    def _stream(self, line: str) -> None:
+        self.console.print(line.rstrip("\n"), highlight=False, markup=False)
+
+    # -- commands -------------------------------------------------------------------------------
+
+    def preview(
+        self, stack: str, *, json_out: Path | None = None, target: list[str] | None = None, refresh: bool = False
+    ) -> int:
+        handle = self._open(stack)
+        started = time.monotonic()
+        kwargs: dict[str, Any] = {**self.policy_arguments(stack), "target": target or None, "refresh": refresh or None}
+        if json_out is not None:
+            result = handle.preview(json=True, **kwargs)
+            json_out.parent.mkdir(parents=True, exist_ok=True)
+            json_out.write_text(result.stdout)
+            self.console.print(f"Preview JSON written to {json_out}")
+        else:
+            result = handle.preview(on_output=self._stream, color="always", **kwargs)
+        self._summary("preview", result.change_summary, started)
+        return 0
+
+    def up(
+        self, stack: str, *, yes: bool, target: list[str] | None = None, refresh: bool = False, expected: int = 0
+    ) -> int:
+        handle = self._open(stack)
+        if not yes:
+            handle.preview(
+                on_output=self._stream, color="always", target=target or None, **self.policy_arguments(stack)
+            )
+            if not self.confirm(f"Deploy these changes to {stack}?"):
+                self.console.print("Nothing deployed (pass --yes to deploy without asking).")
+                return 1
+        started = time.monotonic()
+        done = 0
+
+        def on_event(event: Any) -> None:
+            nonlocal done
+            if getattr(event, "res_outputs_event", None) is not None:
+                done += 1
+                if self.progress is not None:
+                    self.progress(done, expected)
+
+        result = handle.up(
+            on_output=self._stream,
+            on_event=on_event,
+            color="always",
+            target=target or None,
+            refresh=refresh or None,
+            **self.policy_arguments(stack),
+        )
+        self._summary("up", result.summary.resource_changes or {}, started)
+        self._print_outputs(result.outputs, show_secrets=False)
+        return 0
+
+    def refresh(self, stack: str, *, yes: bool) -> int:
+        if not yes:
+            raise UserError("`refresh` rewrites the stack's state from AWS: pass --yes to go ahead")
+        handle = self._open(stack)
+        started = time.monotonic()
+        result = handle.refresh(on_output=self._stream, color="always")
+        self._summary("refresh", result.summary.resource_changes or {}, started)
+        return 0
+
+    def destroy(self, stack: str, *, confirm: str | None) -> int:
+        if confirm != stack:
+            guard = f"--confirm {stack}"
+            raise UserError(f"destroy deletes every resource of {stack!r}: pass {guard} to go ahead")
+        if stack in PROTECTED_STACKS:
+            self.console.print(
+                f"{stack}: the database is protected (Pulumi `protect` and RDS deletion protection) and the "
+                "load balancer has deletion protection; destroy stops at them. To really delete prod, set "
+                "webstack:database.deletion_protection and webstack:api.load_balancer_deletion_protection to "
+                "false, run `webstack up`, then `pulumi state unprotect` the database, and destroy again."
+            )
+        handle = self._open(stack)
+        started = time.monotonic()
+        result = handle.destroy(on_output=self._stream, color="always")
+        self._summary("destroy", result.summary.resource_changes or {}, started)
+        return 0
+
+    def outputs(self, stack: str, *, as_json: bool, show_secrets: bool) -> int:
+        handle = self._open(stack)
+        outputs = handle.outputs()
+        if as_json:
+            self.console.print_json(json.dumps(self._output_values(outputs, show_secrets)))
+        else:
+            self._print_outputs(outputs, show_secrets)
+        return 0
+
+    # -- reporting ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _output_values(outputs: Mapping[str, Any], show_secrets: bool) -> dict[str, Any]:
+        return {
+            name: "[secret]" if getattr(value, "secret", False) and not show_secrets else getattr(value, "value", value)
+            for name, value in outputs.items()
+        }
+
+    def _print_outputs(self, outputs: Mapping[str, Any], show_secrets: bool) -> None:
+        values = self._output_values(outputs, show_secrets)
+        if not values:
+            return
+        self.console.print("Outputs:")
+        for name, value in sorted(values.items()):
+            shown = value if isinstance(value, str) else json.dumps(value)
+            self.console.print(f"  {name}: {shown}", highlight=False, markup=False)
+
+    def _summary(self, action: str, changes: Mapping[str, int], started: float) -> None:
+        counts = ", ".join(f"{count} {op}" for op, count in sorted(changes.items()) if count) or "no changes"
+        self.console.print(f"[bold]{action}[/] finished in {time.monotonic() - started:.0f} s: {counts}")

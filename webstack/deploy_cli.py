@@ -1,0 +1,138 @@
+"""The deployment commands of the CLI: one stack with progress, or several at once."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from pulumi.automation.errors import CommandError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .deploy import Deployer
+from .plan_command import PROJECT_ROOT, UserError, build_plan
+from .stack_settings import available_stacks
+
+LOG_DIR = PROJECT_ROOT / ".webstack" / "logs"
+DeployerFactory = Callable[[Console], Deployer]
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    def stack_command(name: str, help_text: str, description: str, many: bool = False) -> argparse.ArgumentParser:
+        parser = commands.add_parser(name, help=help_text, description=description)
+        if many:
+            parser.add_argument("stacks", nargs="*", metavar="STACK", help="stack name(s)")
+            parser.add_argument("--all", action="store_true", help="every Pulumi.<stack>.yaml, concurrently")
+        else:
+            parser.add_argument("stack", metavar="STACK")
+        return parser
+
+    engine = (
+        " Runs the real engine through the Pulumi Automation API (needs the Pulumi CLI and AWS "
+        "credentials); every preview and up applies the policy pack with policy/config/<stack>.json."
+    )
+    preview = stack_command("preview", "real preview with the policy pack", "Preview the changes." + engine, True)
+    preview.add_argument("--json", type=Path, metavar="FILE", help="save the preview JSON (pulumi preview --json)")
+    preview.add_argument("--target", action="append", metavar="URN", help="only this resource (repeatable)")
+    preview.add_argument("--refresh", action="store_true", help="refresh the state first")
+    up = stack_command("up", "deploy with the policy pack", "Deploy." + engine, True)
+    up.add_argument("--yes", action="store_true", help="no confirmation (CI)")
+    up.add_argument("--target", action="append", metavar="URN", help="only this resource (repeatable)")
+    up.add_argument("--refresh", action="store_true", help="refresh the state first")
+    refresh = stack_command("refresh", "refresh the state from AWS", "Refresh the stack's state." + engine)
+    refresh.add_argument("--yes", action="store_true", help="no confirmation (CI)")
+    destroy = stack_command(
+        "destroy",
+        "delete every resource of a stack",
+        "Destroy a stack; prod explains its protected resources." + engine,
+    )
+    destroy.add_argument("--confirm", metavar="STACK", help="the stack's name again, to confirm")
+    outputs = stack_command("outputs", "stack outputs (secrets masked)", "Print the stack outputs." + engine)
+    outputs.add_argument("--json", action="store_true", help="as JSON")
+    outputs.add_argument("--show-secrets", action="store_true", help="print secret outputs in clear")
+
+
+def chosen_stacks(args: argparse.Namespace, root: Path = PROJECT_ROOT) -> list[str]:
+    stacks = available_stacks(root) if args.all else list(args.stacks)
+    if not stacks:
+        raise UserError("name a stack, or pass --all for every Pulumi.<stack>.yaml")
+    return stacks
+
+
+def expected_resources(stack: str) -> int:
+    """How many resources the stack has, from the offline plan: the total of the progress bar."""
+    plan = build_plan(stack, run_policies=False).plan
+    return sum(1 for step in plan["steps"] if step["newState"].get("custom"))
+
+
+def run_one(args: argparse.Namespace, stack: str, deployer: Deployer, console: Console, progress: bool) -> int:
+    if args.command == "preview":
+        return deployer.preview(stack, json_out=args.json, target=args.target, refresh=args.refresh)
+    if args.command == "up":
+        if not progress:
+            return deployer.up(stack, yes=args.yes, target=args.target, refresh=args.refresh)
+        with Progress(
+            TextColumn(f"[bold]up {stack}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+        ) as bar:
+            task = bar.add_task("resources", total=expected_resources(stack))
+            deployer.progress = lambda done, _total: bar.update(task, completed=done)
+            return deployer.up(stack, yes=args.yes, target=args.target, refresh=args.refresh)
+    if args.command == "refresh":
+        return deployer.refresh(stack, yes=args.yes)
+    if args.command == "destroy":
+        return deployer.destroy(stack, confirm=args.confirm)
+    return deployer.outputs(stack, as_json=args.json, show_secrets=args.show_secrets)
+
+
+@dataclass(frozen=True)
+class StackRun:
+    stack: str
+    code: int
+    seconds: float
+    log: Path | None
+    error: str = ""
+
+
+def run_deploy_command(args: argparse.Namespace, console: Console, factory: DeployerFactory) -> int:
+    stacks = chosen_stacks(args) if args.command in ("preview", "up") else [args.stack]
+    if len(stacks) == 1:
+        try:
+            return run_one(args, stacks[0], factory(console), console, progress=console.is_terminal)
+        except CommandError as error:
+            console.print(f"[red]{args.command} {stacks[0]} failed[/]\n{error}", highlight=False)
+            return 1
+    return run_many(args, stacks, console, factory)
+
+
+def run_many(args: argparse.Namespace, stacks: Sequence[str], console: Console, factory: DeployerFactory) -> int:
+    """Several stacks at once, each logging to .webstack/logs/<stack>-<command>.log; then a table."""
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+
+    def one(stack: str) -> StackRun:
+        log = LOG_DIR / f"{stack}-{args.command}.log"
+        started = time.monotonic()
+        with log.open("w") as handle:
+            stack_console = Console(file=handle, width=160, force_terminal=False)
+            try:
+                code = run_one(args, stack, factory(stack_console), stack_console, progress=False)
+                return StackRun(stack, code, time.monotonic() - started, log)
+            except (CommandError, UserError) as error:
+                stack_console.print(str(error))
+                return StackRun(stack, 1, time.monotonic() - started, log, str(error).splitlines()[0][:120])
+
+    console.print(f"{args.command}: {', '.join(stacks)} (logs in {LOG_DIR})")
+    with ThreadPoolExecutor(max_workers=len(stacks)) as pool:
+        results = list(pool.map(one, stacks))
+    table = Table(title=f"{args.command} summary", title_justify="left")
+    for column in ("stack", "result", "seconds", "log"):
+        table.add_column(column)
+    for run in results:
+        verdict = "[green]ok[/]" if run.code == 0 else f"[red]failed[/] {run.error}"
+        table.add_row(run.stack, verdict, f"{run.seconds:.0f}", str(run.log))
+    console.print(table)
+    return 0 if all(run.code == 0 for run in results) else 1
