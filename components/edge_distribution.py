@@ -58,6 +58,7 @@ class EdgeDistributionArgs:
 
 class EdgeDistribution(pulumi.ComponentResource):
     distribution_arn: pulumi.Output[str]
+    distribution_id: pulumi.Output[str]
     domain_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: EdgeDistributionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -183,5 +184,6 @@ class EdgeDistribution(pulumi.ComponentResource):
                 opts=child,
             )
         self.distribution_arn = distribution.arn
+        self.distribution_id = distribution.id
         self.domain_name = distribution.domain_name
         self.register_outputs({"distributionArn": self.distribution_arn, "hostname": args.hostname})

@@ -215,3 +215,86 @@ def test_preflight_is_checked_before_opening_the_stack():
     with pytest.raises(UserError):
         harness.factory(Console()).preview("dev")
     assert harness.stacks == {}
+
+
+class FakeAws:
+    """boto3 stand-in: records CloudFront and ECS calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, dict[str, Any]]] = []
+
+    def __call__(self, service: str, region: str) -> Any:
+        calls = self.calls
+
+        class Client:
+            def create_invalidation(self, **kwargs: Any) -> Any:
+                calls.append((service, "create_invalidation", {"region": region, **kwargs}))
+                return {"Invalidation": {"Id": "I1"}}
+
+            def get_waiter(self, name: str) -> Any:
+                return SimpleNamespace(wait=lambda **kw: calls.append((service, f"wait:{name}", kw)))
+
+            def describe_services(self, **kwargs: Any) -> Any:
+                calls.append((service, "describe_services", kwargs))
+                deployment = {"status": "PRIMARY", "rolloutState": "COMPLETED", "taskDefinition": "arn:td/app:7"}
+                return {"services": [{"runningCount": 2, "desiredCount": 2, "deployments": [deployment]}]}
+
+        return Client()
+
+
+def object_event(op: str, bucket: str, resource_type: str = "aws:s3/bucketObjectv2:BucketObjectv2") -> Any:
+    state = SimpleNamespace(inputs={"bucket": bucket, "key": "index.html"})
+    metadata = SimpleNamespace(type=resource_type, op=SimpleNamespace(value=op), new=state, old=None)
+    return SimpleNamespace(res_outputs_event=SimpleNamespace(metadata=metadata))
+
+
+class SiteStack(FakeStack):
+    def up(self, **kwargs: Any) -> Any:
+        self.calls.append(("up", kwargs))
+        for event in (
+            object_event("update", "site-a"),
+            object_event("same", "site-b"),
+            object_event("create", "x", "aws:s3/bucket:Bucket"),
+        ):
+            kwargs["on_event"](event)
+        outputs = {
+            "region": OutputValue("me-south-1", False),
+            "apiClusterName": OutputValue("acme-prod-api", False),
+            "apiServiceName": OutputValue("acme-prod-api", False),
+            "siteDistributions": OutputValue({"site-a": "E111", "site-b": "E222"}, False),
+        }
+        return SimpleNamespace(summary=SimpleNamespace(resource_changes={"update": 1}), outputs=outputs)
+
+
+def test_after_up_invalidates_changed_sites_and_waits_for_the_rollout(capsys):
+    aws = FakeAws()
+    deployer = Deployer(
+        console=Console(),
+        opener=lambda stack, _root: SiteStack(stack),
+        which=lambda _n: "/bin/pulumi",
+        env={"AWS_PROFILE": "p"},
+        aws_clients=aws,
+    )
+    assert deployer.up("prod", yes=True) == 0
+    invalidations = [c for c in aws.calls if c[1] == "create_invalidation"]
+    assert len(invalidations) == 1
+    service, _, kwargs = invalidations[0]
+    assert (service, kwargs["region"], kwargs["DistributionId"]) == ("cloudfront", "us-east-1", "E111")
+    assert kwargs["InvalidationBatch"]["Paths"] == {"Quantity": 1, "Items": ["/*"]}
+    waits = [c for c in aws.calls if c[1] == "wait:services_stable"]
+    assert waits[0][2]["cluster"] == "acme-prod-api" and waits[0][2]["services"] == ["acme-prod-api"]
+    out = capsys.readouterr().out
+    assert "rollout COMPLETED, 2/2 tasks running, task definition app:7" in out
+
+
+def test_no_changed_content_means_no_invalidation():
+    aws = FakeAws()
+    deployer = Deployer(
+        console=Console(file=open("/dev/null", "w")),  # noqa: SIM115
+        opener=lambda stack, _root: FakeStack(stack),
+        which=lambda _n: "/bin/pulumi",
+        env={"AWS_PROFILE": "p"},
+        aws_clients=aws,
+    )
+    assert deployer.up("dev", yes=True) == 0
+    assert aws.calls == []

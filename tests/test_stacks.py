@@ -100,6 +100,8 @@ def test_no_secret_value_in_plan_or_outputs(stack):
         "apiServiceName",
         "apiClusterName",
         "hosts",
+        "region",
+        "siteDistributions",
     }
 
 

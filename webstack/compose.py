@@ -116,6 +116,7 @@ def build_stack(config: StackConfig) -> None:
     opts = pulumi.ResourceOptions(providers=[provider])
     data = build_data_tier(config, opts)
 
+    pulumi.export("region", config.region)
     pulumi.export("vpcId", data.vpc.vpc_id)
     pulumi.export("privateSubnetIds", data.vpc.private_subnet_ids)
     pulumi.export("databaseAddress", data.database.address)

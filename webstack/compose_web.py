@@ -199,8 +199,9 @@ def build_sites(
     opts: pulumi.ResourceOptions,
 ) -> dict[str, str]:
     """One StaticSite and one EdgeDistribution per site, and one distribution for the API.
-    Returns host name -> what serves it."""
+    Returns host name -> what serves it, and bucket name -> distribution id (for invalidations)."""
     served: dict[str, str] = {}
+    distributions: dict[pulumi.Output[str], pulumi.Output[str]] = {}
     common = dict(
         zone_id=edge.zone_id,
         certificate_arn=edge.certificate_arn,
@@ -227,7 +228,7 @@ def build_sites(
             opts,
         )
         hostname = fqdn(site.host, domain.name)
-        EdgeDistribution(
+        edge_distribution = EdgeDistribution(
             f"{name}-edge",
             EdgeDistributionArgs(
                 hostname=hostname,
@@ -240,6 +241,7 @@ def build_sites(
             ),
             opts,
         )
+        distributions[bucket.bucket_name] = edge_distribution.distribution_id
         served[hostname] = f"S3 bucket {name} ({site.cache})"
         if site.redirect_www:
             served[fqdn("www", domain.name)] = f"redirect to {hostname}"
@@ -258,4 +260,8 @@ def build_sites(
             opts,
         )
         served[hostname] = "ALB -> ECS Fargate (no cache)"
+    pulumi.export(
+        "siteDistributions",
+        pulumi.Output.all(*[pulumi.Output.all(k, v) for k, v in distributions.items()]).apply(dict),
+    )
     return served

@@ -18,6 +18,7 @@ from typing import Any
 
 from rich.console import Console
 
+from .after_up import ClientFactory, boto3_client, changed_buckets, invalidate, wait_for_service
 from .plan_command import PROJECT_ROOT, UserError, default_policy_config
 from .policy_engine import POLICY_DIR
 from .stack_settings import available_stacks, stack_file
@@ -71,6 +72,7 @@ class Deployer:
     confirm: Confirm = ask
     # Progress callback: (resources done, resources expected) while `up` runs.
     progress: Callable[[int, int], None] | None = None
+    aws_clients: ClientFactory = boto3_client
 
     # -- checks -------------------------------------------------------------------------------
 
@@ -131,9 +133,11 @@ class Deployer:
                 return 1
         started = time.monotonic()
         done = 0
+        events: list[Any] = []
 
         def on_event(event: Any) -> None:
             nonlocal done
+            events.append(event)
             if getattr(event, "res_outputs_event", None) is not None:
                 done += 1
                 if self.progress is not None:
@@ -149,7 +153,15 @@ class Deployer:
         )
         self._summary("up", result.summary.resource_changes or {}, started)
         self._print_outputs(result.outputs, show_secrets=False)
+        self._after_up(result.outputs, changed_buckets(events))
         return 0
+
+    def _after_up(self, outputs: Mapping[str, Any], buckets: set[str]) -> None:
+        values = self._output_values(outputs, show_secrets=True)
+        invalidate(buckets, values.get("siteDistributions") or {}, self.aws_clients, self.console)
+        cluster, service, region = values.get("apiClusterName"), values.get("apiServiceName"), values.get("region")
+        if cluster and service and region:
+            wait_for_service(str(cluster), str(service), str(region), self.aws_clients, self.console)
 
     def refresh(self, stack: str, *, yes: bool) -> int:
         if not yes:
