@@ -13,7 +13,7 @@ import yaml
 from webstack.cli import main
 from webstack.config_problems import ConfigError
 from webstack.offline.program import ProgramError, main_program, run_program
-from webstack.stack_settings import as_pulumi_config, parse_stack_config, read_config_file
+from webstack.stack_settings import as_pulumi_config, parse_config_value, parse_stack_config, read_config_file
 
 from .helpers import ROOT
 
@@ -209,3 +209,27 @@ def test_shipped_stacks_are_valid():
     for stack in ("dev", "prod"):
         config = parse_stack_config(read_config_file(ROOT / f"Pulumi.{stack}.yaml")[0], stack, stack)
         assert config.environment == stack
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("14", 14),
+        ("true", True),
+        ('{"a": 1}', {"a": 1}),
+        ("[1, 2]", [1, 2]),
+        ("me-south-1", "me-south-1"),
+        ("012345678901", "012345678901"),
+        ("{repository}:1.0.0", "{repository}:1.0.0"),
+    ],
+)
+def test_config_values_from_the_pulumi_cli(text, value):
+    assert parse_config_value(text) == value
+
+
+def test_account_id_quoted_or_not_is_twelve_digits():
+    for given in ("012345678901", 111122223333):
+        raw = with_change("webstack:account_id", None, given)
+        assert len(parse_stack_config(raw, "prod", "Pulumi.prod.yaml").account_id or "") == 12
+    with pytest.raises(ConfigError, match="webstack:account_id"):
+        parse_stack_config(with_change("webstack:account_id", None, "12345"), "prod", "Pulumi.prod.yaml")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -298,3 +299,71 @@ def test_no_changed_content_means_no_invalidation():
     )
     assert deployer.up("dev", yes=True) == 0
     assert aws.calls == []
+
+
+def stack_root_with_account(tmp_path: Path, account: str) -> Path:
+    text = (
+        (ROOT / "Pulumi.dev.yaml").read_text().replace("config:\n", f'config:\n  webstack:account_id: "{account}"\n', 1)
+    )
+    (tmp_path / "Pulumi.dev.yaml").write_text(text)
+    return tmp_path
+
+
+class Sts:
+    def __init__(self, account: str | Exception) -> None:
+        self.account = account
+
+    def __call__(self, service: str, region: str) -> Any:
+        assert (service, region) == ("sts", "me-south-1")
+        account = self.account
+
+        class Client:
+            def get_caller_identity(self) -> Any:
+                if isinstance(account, Exception):
+                    raise account
+                return {"Account": account}
+
+        return Client()
+
+
+@pytest.mark.parametrize(
+    ("caller", "message"),
+    [
+        ("999999999999", "credentials are for account 999999999999 but Pulumi.dev.yaml deploys to 111122223333"),
+        (RuntimeError("ExpiredToken"), "AWS rejected the credentials (RuntimeError: ExpiredToken)"),
+    ],
+)
+def test_wrong_account_is_one_line_before_any_engine_call(tmp_path: Path, caller, message):
+    root = stack_root_with_account(tmp_path, "111122223333")
+    opened: list[str] = []
+    deployer = Deployer(
+        console=Console(),
+        root=root,
+        opener=lambda stack, _root: opened.append(stack),
+        which=lambda _n: "/bin/pulumi",
+        env={"AWS_PROFILE": "p"},
+        aws_clients=Sts(caller),
+    )
+    with pytest.raises(UserError, match=re.escape(message)):
+        deployer.preview("dev")
+    assert opened == []
+
+
+def test_right_account_opens_the_stack(tmp_path: Path):
+    root = stack_root_with_account(tmp_path, "111122223333")
+    opened: list[str] = []
+
+    def opener(stack: str, _root: Path) -> FakeStack:
+        opened.append(stack)
+        return FakeStack(stack)
+
+    deployer = Deployer(
+        console=Console(file=open("/dev/null", "w")),  # noqa: SIM115
+        root=root,
+        opener=opener,
+        which=lambda _n: "/bin/pulumi",
+        env={"AWS_PROFILE": "p"},
+        aws_clients=Sts("111122223333"),
+    )
+    assert deployer.outputs("dev", as_json=True, show_secrets=False) == 0
+    assert opened == ["dev"]

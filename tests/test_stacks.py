@@ -9,7 +9,7 @@ import pytest
 
 from webstack.offline.plan_json import plan_document
 
-from .helpers import ancestors, shipped_stack
+from .helpers import ROOT, ancestors, render_stack_file, shipped_stack
 
 COMPONENTS = {
     "webstack:network:SecureVpc",
@@ -230,3 +230,16 @@ def test_seed_000_buckets(stack):
     assert versioned == {buckets["uploads"].id, buckets["backups"].id}
     cors = {r.inputs["bucket"] for r in run.of_type("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration")}
     assert cors == {buckets["uploads"].id}
+
+
+def test_account_id_pins_the_provider(tmp_path):
+    text = (
+        (ROOT / "Pulumi.dev.yaml")
+        .read_text()
+        .replace("config:\n", 'config:\n  webstack:account_id: "111122223333"\n', 1)
+    )
+    (tmp_path / "Pulumi.dev.yaml").write_text(text)
+    run = render_stack_file(tmp_path / "Pulumi.dev.yaml", "dev")
+    (provider,) = run.of_type("pulumi:providers:aws")
+    assert json.loads(provider.inputs["allowedAccountIds"]) == ["111122223333"]
+    assert "allowedAccountIds" not in shipped_stack("dev").of_type("pulumi:providers:aws")[0].inputs

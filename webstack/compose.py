@@ -111,6 +111,7 @@ def build_stack(config: StackConfig) -> None:
     provider = aws.Provider(
         "aws",
         region=config.region,
+        allowed_account_ids=[config.account_id] if config.account_id else None,
         default_tags=aws.ProviderDefaultTagsArgs(tags=stack_tags(config, pulumi.get_project())),
     )
     opts = pulumi.ResourceOptions(providers=[provider])

@@ -213,6 +213,8 @@ class StackConfig(Section):
     """Everything one stack decides. Keys are those of Pulumi.<stack>.yaml without the namespace."""
 
     region: Literal[AWS_REGIONS]  # type: ignore[valid-type]
+    # The only account this stack may deploy to (provider allowed_account_ids; checked before `up`).
+    account_id: Annotated[str, StringConstraints(pattern=r"^\d{12}$")] | None = None
     environment: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,15}$")]
     name_prefix: NamePrefix
     tags: dict[
@@ -229,6 +231,12 @@ class StackConfig(Section):
     sites: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")], SiteConfig] = {}
     buckets: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")], BucketConfig] = {}
     access_log_expiration_days: int = Field(default=365, ge=1)
+
+    @field_validator("account_id", mode="before")
+    @classmethod
+    def _account_as_text(cls, value: object) -> object:
+        # An unquoted account id in YAML is a number; AWS account ids are 12 digits.
+        return f"{value:012d}" if isinstance(value, int) and not isinstance(value, bool) else value
 
     @field_validator("tags")
     @classmethod

@@ -21,7 +21,7 @@ from rich.console import Console
 from .after_up import ClientFactory, boto3_client, changed_buckets, invalidate, wait_for_service
 from .plan_command import PROJECT_ROOT, UserError, default_policy_config
 from .policy_engine import POLICY_DIR
-from .stack_settings import available_stacks, stack_file
+from .stack_settings import available_stacks, parse_stack_config, read_config_file, stack_file
 
 CLI_INSTALL = "install the Pulumi CLI: curl -fsSL https://get.pulumi.com | sh (see pulumi.com/docs/install)"
 CREDENTIAL_VARIABLES = (
@@ -86,6 +86,23 @@ class Deployer:
             raise UserError(
                 "no AWS credentials: set AWS_PROFILE (aws sso login), AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
                 "or use the OIDC role in CI (aws-actions/configure-aws-credentials)"
+            )
+        self.check_account(stack)
+
+    def check_account(self, stack: str) -> None:
+        """With webstack:account_id set, the credentials must belong to that account."""
+        raw, _ = read_config_file(stack_file(self.root, stack))
+        config = parse_stack_config(raw, stack, f"Pulumi.{stack}.yaml")
+        if config.account_id is None:
+            return
+        try:
+            identity = self.aws_clients("sts", config.region).get_caller_identity()
+        except Exception as error:  # noqa: BLE001 - botocore's many credential errors, one line
+            raise UserError(f"AWS rejected the credentials ({type(error).__name__}: {error}); log in again") from None
+        if identity["Account"] != config.account_id:
+            raise UserError(
+                f"the credentials are for account {identity['Account']} but Pulumi.{stack}.yaml deploys to "
+                f"{config.account_id} (webstack:account_id): switch AWS_PROFILE or assume the {stack} role"
             )
 
     def policy_arguments(self, stack: str) -> dict[str, list[str]]:

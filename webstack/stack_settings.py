@@ -4,6 +4,7 @@ plan) to a validated StackConfig, or one ConfigError listing every problem."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,20 @@ PROJECT = "webstack"
 SECRET_PLACEHOLDER = "[secret]"
 
 
+_NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?")
+
+
 def parse_config_value(text: str) -> Any:
-    """Pulumi hands every config value to the program as a string; structured ones are JSON."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
+    """Pulumi hands every config value to the program as a string; objects and lists are JSON,
+    and YAML scalars arrive as their text ("14", "true"). A string with a leading zero stays a
+    string (an account id like 012345678901 must not lose it)."""
+    stripped = text.strip()
+    if stripped[:1] in ("{", "[") or stripped in ("true", "false", "null") or _NUMBER.fullmatch(stripped):
+        try:
+            return json.loads(stripped)
+        except ValueError:
+            return text
+    return text
 
 
 def model_input(raw: Mapping[str, Any], stack: str) -> dict[str, Any]:
