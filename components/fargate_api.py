@@ -66,6 +66,9 @@ class FargateApiArgs:
     # Environment variable -> secret ARN (optionally ":json-key::"), injected by ECS at start.
     secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     secret_kms_key_arns: Sequence[pulumi.Input[str]] = ()
+    # Application secrets (e.g. JWT_SECRET, STRIPE_SECRET_KEY): each an empty Secrets Manager
+    # secret under <prefix>/<name>/, whose value is set out of band and injected at start.
+    app_secrets: Sequence[str] = ()
     bucket_grants: Sequence[BucketGrant] = ()
     # (port, security group) pairs the tasks may open connections to, e.g. the database.
     egress_to: Sequence[tuple[int, pulumi.Input[str]]] = ()
@@ -106,6 +109,22 @@ class FargateApi(pulumi.ComponentResource):
             parent=self,
             service_statements=lambda region, account: [logs_key_statement(region, account, log_group_name)],
         )
+        app_secrets = {
+            variable: aws.secretsmanager.Secret(
+                f"{name}-secret-{variable.lower().replace('_', '-')}",
+                name=f"{prefix}/{name}/{variable.lower()}",
+                description=(
+                    f"{variable} of {prefix} {name}; set its value out of band: "
+                    "aws secretsmanager put-secret-value --secret-id <arn> --secret-string ..."
+                ),
+                kms_key_id=key.arn,
+                recovery_window_in_days=7,
+                opts=child,
+            ).arn
+            for variable in args.app_secrets
+        }
+        secrets: dict[str, pulumi.Input[str]] = {**args.secrets, **app_secrets}
+        secret_keys = [*args.secret_kms_key_arns, *([key.arn] if app_secrets else [])]
         repository = aws.ecr.Repository(
             f"{name}-repository",
             name=f"{prefix}-{name}",
@@ -157,7 +176,7 @@ class FargateApi(pulumi.ComponentResource):
             assume_role_policy=trust,
             opts=child,
         )
-        secret_refs = list(args.secrets.values())
+        secret_refs = list(secrets.values())
         aws.iam.RolePolicy(
             f"{name}-execution-policy",
             role=execution_role.id,
@@ -166,7 +185,7 @@ class FargateApi(pulumi.ComponentResource):
                 context.account_id,
                 repository.arn,
                 pulumi.Output.all(*secret_refs),
-                pulumi.Output.all(*args.secret_kms_key_arns),
+                pulumi.Output.all(*secret_keys),
             ).apply(
                 lambda v: json.dumps(
                     execution_role_policy(
@@ -384,7 +403,7 @@ class FargateApi(pulumi.ComponentResource):
                 image_uri,
                 context.region,
                 pulumi.Output.from_input(dict(args.environment)),
-                pulumi.Output.from_input(dict(args.secrets)),
+                pulumi.Output.from_input(secrets),
             ).apply(
                 lambda v: json.dumps(
                     container_definitions(

@@ -142,6 +142,8 @@ BAD_CONFIGS = [
      "webstack:api.schedule.stop_hour_utc", "must differ"),
     ("api-capacity", with_change("webstack:api", "capacity", "reserved"), "webstack:api.capacity",
      "'on_demand' or 'spot'"),
+    ("api-app-secret-shadows-injected", with_change("webstack:api", "app_secrets", ["DB_PASSWORD"]),
+     "webstack:api.app_secrets[0]", "already set"),
     ("bucket-storage-class", with_change("webstack:buckets", "backups.lifecycle.storage_class", "TAPE"),
      "webstack:buckets.backups.lifecycle.storage_class", "'GLACIER_IR'"),
 ]  # fmt: skip

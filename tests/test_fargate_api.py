@@ -285,3 +285,18 @@ def test_scheduled_scale_to_zero_out_of_hours():
     assert stop["schedule"] == "cron(0 18 ? * MON-FRI *)"
     assert stop["scalableTargetAction"] == {"minCapacity": 0, "maxCapacity": 0}
     assert api_run().of_type("aws:appautoscaling/scheduledAction:ScheduledAction") == []
+
+
+def test_app_secrets_are_empty_cmk_secrets_injected_and_readable_by_the_execution_role():
+    run = api_run(app_secrets=("JWT_SECRET",))
+    secret = run.named("api-secret-jwt-secret")
+    assert secret.inputs["name"] == "acme-prod/api/jwt_secret"
+    assert secret.inputs["kmsKeyId"].startswith("arn:aws:kms:me-south-1:")
+    assert run.of_type("aws:secretsmanager/secretVersion:SecretVersion") == []  # value set out of band
+    secret_arn = "arn:aws:secretsmanager:me-south-1:123456789012:secret:acme-prod/api/jwt_secret-"
+    injected = {s["name"]: s["valueFrom"] for s in container(run)["secrets"]}
+    assert injected["JWT_SECRET"].startswith(secret_arn)
+    policy = {s["Sid"]: s for s in statements(document(run.named("api-execution-policy"), "policy"))}
+    assert injected["JWT_SECRET"] in policy["ReadInjectedSecrets"]["Resource"]
+    api_key = f"arn:aws:kms:me-south-1:123456789012:key/{run.named('api-key').id}"
+    assert api_key in policy["DecryptInjectedSecrets"]["Resource"]

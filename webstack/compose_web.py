@@ -162,6 +162,7 @@ def build_api(
                 "REDIS_URL": pulumi.Output.concat(cache.auth_secret_arn, ":url::"),
             },
             secret_kms_key_arns=[database.kms_key_arn, cache.kms_key_arn],
+            app_secrets=api.app_secrets,
             bucket_grants=bucket_grants,
             egress_to=[(database.port, database.security_group_id), (cache.port, cache.security_group_id)],
             load_balancer_deletion_protection=api.load_balancer_deletion_protection,

@@ -21,6 +21,9 @@ from .config import (
 )
 from .config_problems import Problem
 
+# Variables compose gives every API container (see compose_web.build_api).
+INJECTED_VARIABLES = ("DB_HOST", "DB_PORT", "DB_NAME", "DB_USERNAME", "DB_PASSWORD", "REDIS_URL")
+
 
 def network_problems(network: NetworkConfig) -> list[Problem]:
     prefixes = TierPrefixes(**network.subnet_prefixes.model_dump())
@@ -106,6 +109,15 @@ def api_problems(api: ApiConfig) -> list[Problem]:
         problems.append(
             Problem("webstack:api.schedule.stop_hour_utc", "must differ from start_hour_utc (got the same hour)")
         )
+    for index, variable in enumerate(api.app_secrets):
+        if variable in INJECTED_VARIABLES or variable in api.environment:
+            problems.append(
+                Problem(
+                    f"webstack:api.app_secrets[{index}]",
+                    f"{variable} is already set (webstack injects {', '.join(INJECTED_VARIABLES)}; "
+                    "environment sets the rest)",
+                )
+            )
     if not api.min_count <= api.desired_count <= api.max_count:
         problems.append(
             Problem(
