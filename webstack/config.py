@@ -248,16 +248,6 @@ class StackConfig(Section):
         return tags
 
 
-SECTION_MODELS: dict[str, type[Section]] = {
-    "network": NetworkConfig,
-    "database": DatabaseConfig,
-    "cache": CacheConfig,
-    "api": ApiConfig,
-    "alerts": AlertsConfig,
-    "domain": DomainConfig,
-}
-
-
 def fargate_memory_choices(cpu: int) -> list[int]:
     low, high, step = FARGATE_MEMORY_MIB[cpu]
     if step == 0:
