@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -28,6 +28,7 @@ from .edge_settings import ORIGIN_VERIFY_HEADER
 from .encryption_key import customer_managed_key
 from .iam_documents import logs_key_statement, service_trust_policy
 from .log_groups import encrypted_log_group
+from .restricted_security_group import Peer, tcp_rule
 
 CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
 
@@ -240,56 +241,29 @@ class FargateApi(pulumi.ComponentResource):
             description=f"{prefix} {name} tasks: from the ALB only",
             opts=child,
         )
-        aws.vpc.SecurityGroupIngressRule(
-            f"{name}-alb-from-cloudfront",
-            security_group_id=alb_sg.id,
-            prefix_list_id=prefix_list.id,
-            ip_protocol="tcp",
-            from_port=443,
-            to_port=443,
-            description="HTTPS from CloudFront origin-facing addresses",
-            opts=child,
-        )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-alb-to-tasks",
-            security_group_id=alb_sg.id,
-            referenced_security_group_id=task_sg.id,
-            ip_protocol="tcp",
-            from_port=args.container_port,
-            to_port=args.container_port,
-            description="to the tasks' container port",
-            opts=child,
-        )
-        aws.vpc.SecurityGroupIngressRule(
-            f"{name}-tasks-from-alb",
-            security_group_id=task_sg.id,
-            referenced_security_group_id=alb_sg.id,
-            ip_protocol="tcp",
-            from_port=args.container_port,
-            to_port=args.container_port,
-            description="container port from the ALB",
-            opts=child,
-        )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{name}-tasks-https-out",
-            security_group_id=task_sg.id,
-            cidr_ipv4="0.0.0.0/0",
-            ip_protocol="tcp",
-            from_port=443,
-            to_port=443,
-            description="HTTPS to AWS APIs (ECR, logs, Secrets Manager) via NAT or endpoints",
-            opts=child,
-        )
-        for index, (port, group) in enumerate(args.egress_to):
-            aws.vpc.SecurityGroupEgressRule(
-                f"{name}-tasks-out-{index}",
-                security_group_id=task_sg.id,
-                referenced_security_group_id=group,
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-                description=f"port {port} to a data store",
-                opts=child,
+        port = args.container_port
+        rules: list[tuple[str, Literal["ingress", "egress"], Any, int, Peer, str]] = [
+            ("alb-from-cloudfront", "ingress", alb_sg.id, 443, Peer(prefix_list=prefix_list.id),
+             "HTTPS from CloudFront origin-facing addresses"),
+            ("alb-to-tasks", "egress", alb_sg.id, port, Peer(group=task_sg.id), "to the tasks' container port"),
+            ("tasks-from-alb", "ingress", task_sg.id, port, Peer(group=alb_sg.id), "container port from the ALB"),
+            ("tasks-https-out", "egress", task_sg.id, 443, Peer(cidr="0.0.0.0/0"),
+             "HTTPS to AWS APIs (ECR, logs, Secrets Manager) via NAT or endpoints"),
+            *(
+                (f"tasks-out-{index}", "egress", task_sg.id, store_port, Peer(group=group),
+                 f"port {store_port} to a data store")
+                for index, (store_port, group) in enumerate(args.egress_to)
+            ),
+        ]  # fmt: skip
+        for rule_name, direction, group_id, rule_port, peer, description in rules:
+            tcp_rule(
+                f"{name}-{rule_name}",
+                direction=direction,
+                group_id=group_id,
+                port=rule_port,
+                peer=peer,
+                description=description,
+                parent=self,
             )
 
         load_balancer = aws.lb.LoadBalancer(

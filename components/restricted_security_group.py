@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -41,6 +43,41 @@ def restricted_security_group(
     return group
 
 
+@dataclass(frozen=True)
+class Peer:
+    """The other side of a TCP rule: a security group, a managed prefix list or a CIDR."""
+
+    group: pulumi.Input[str] | None = None
+    prefix_list: pulumi.Input[str] | None = None
+    cidr: str | None = None
+
+
+def tcp_rule(
+    name: str,
+    *,
+    direction: Literal["ingress", "egress"],
+    group_id: pulumi.Input[str],
+    port: int,
+    peer: Peer,
+    description: str,
+    parent: pulumi.Resource,
+) -> pulumi.CustomResource:
+    """One TCP port to or from one peer, as its own rule resource (never inline rules)."""
+    rule_type = aws.vpc.SecurityGroupIngressRule if direction == "ingress" else aws.vpc.SecurityGroupEgressRule
+    return rule_type(
+        name,
+        security_group_id=group_id,
+        referenced_security_group_id=peer.group,
+        prefix_list_id=peer.prefix_list,
+        cidr_ipv4=peer.cidr,
+        ip_protocol="tcp",
+        from_port=port,
+        to_port=port,
+        description=description,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+
+
 def admit_from(
     name: str,
     *,
@@ -49,17 +86,16 @@ def admit_from(
     source_security_group_id: pulumi.Input[str],
     description: str,
     parent: pulumi.Resource,
-) -> aws.vpc.SecurityGroupIngressRule:
+) -> pulumi.CustomResource:
     """One more client group may reach ``port`` of ``group``."""
-    return aws.vpc.SecurityGroupIngressRule(
+    return tcp_rule(
         name,
-        security_group_id=group.id,
-        referenced_security_group_id=source_security_group_id,
-        ip_protocol="tcp",
-        from_port=port,
-        to_port=port,
+        direction="ingress",
+        group_id=group.id,
+        port=port,
+        peer=Peer(group=source_security_group_id),
         description=f"{description}: port {port} from an allowed client group",
-        opts=pulumi.ResourceOptions(parent=parent),
+        parent=parent,
     )
 
 

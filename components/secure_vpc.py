@@ -12,6 +12,7 @@ from .aws_context import aws_context
 from .encryption_key import customer_managed_key
 from .iam_documents import log_delivery_policy, logs_key_statement
 from .log_groups import encrypted_log_group
+from .restricted_security_group import Peer, tcp_rule
 from .service_role import service_role
 from .subnet_layout import (
     NatStrategy,
@@ -168,15 +169,14 @@ class SecureVpc(pulumi.ComponentResource):
                 description="Interface endpoints: HTTPS from inside the VPC",
                 opts=child,
             )
-            aws.vpc.SecurityGroupIngressRule(
+            tcp_rule(
                 f"{name}-endpoints-https",
-                security_group_id=endpoint_sg.id,
-                cidr_ipv4=args.cidr,
-                ip_protocol="tcp",
-                from_port=443,
-                to_port=443,
+                direction="ingress",
+                group_id=endpoint_sg.id,
+                port=443,
+                peer=Peer(cidr=args.cidr),
                 description="HTTPS to AWS APIs from the VPC",
-                opts=child,
+                parent=self,
             )
             for service in args.interface_endpoints:
                 aws.ec2.VpcEndpoint(
