@@ -5,7 +5,7 @@ from .alert_topic import AlertTopic, AlertTopicArgs
 from .api_settings import BucketGrant
 from .edge_distribution import EdgeDistribution, EdgeDistributionArgs, LoadBalancerOrigin, S3Origin
 from .edge_domain import EdgeDomain, EdgeDomainArgs
-from .fargate_api import FargateApi, FargateApiArgs, ImageBuild
+from .fargate_api import FargateApi, FargateApiArgs, ImageBuild, Route, ServiceSpec
 from .managed_postgres import ManagedPostgres, ManagedPostgresArgs
 from .redis_cache import RedisCache, RedisCacheArgs
 from .secure_vpc import SecureVpc, SecureVpcArgs
@@ -31,9 +31,11 @@ __all__ = [
     "ManagedPostgresArgs",
     "RedisCache",
     "RedisCacheArgs",
+    "Route",
     "S3Origin",
     "SecureVpc",
     "SecureVpcArgs",
+    "ServiceSpec",
     "StaticSite",
     "StaticSiteArgs",
     "TierPrefixes",

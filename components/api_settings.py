@@ -186,46 +186,48 @@ def task_role_policy(region: str, grants: Sequence[BucketGrant]) -> Document | N
     return policy_document(statements) if statements else None
 
 
-def api_alarm_specs(
-    *,
-    cluster: str,
-    service: str,
-    load_balancer: Any,
-    target_group: Any,
-    error_rate_percent: float,
-    latency_seconds: float,
+def load_balancer_alarm_specs(
+    *, name: str, load_balancer: Any, error_rate_percent: float, latency_seconds: float
 ) -> tuple[AlarmSpec, ...]:
-    lb_dims = {"LoadBalancer": load_balancer}
-    tg_dims = {"LoadBalancer": load_balancer, "TargetGroup": target_group}
-    ecs_dims = {"ClusterName": cluster, "ServiceName": service}
+    dims = {"LoadBalancer": load_balancer}
     return (
         AlarmSpec(
             "5xx-rate",
-            f"{service}: more than {error_rate_percent} % of requests answered 5xx by the targets",
-            "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", lb_dims, "GreaterThanThreshold",
+            f"{name}: more than {error_rate_percent} % of requests answered 5xx by the targets",
+            "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", dims, "GreaterThanThreshold",
             error_rate_percent, statistic="Sum", ratio_denominator="RequestCount",
             treat_missing_data="notBreaching",
         ),
         AlarmSpec(
             "latency-p95",
-            f"{service}: p95 target response time above {latency_seconds} s",
-            "AWS/ApplicationELB", "TargetResponseTime", lb_dims, "GreaterThanThreshold",
+            f"{name}: p95 target response time above {latency_seconds} s",
+            "AWS/ApplicationELB", "TargetResponseTime", dims, "GreaterThanThreshold",
             latency_seconds, statistic="p95", treat_missing_data="notBreaching",
         ),
+    )  # fmt: skip
+
+
+def target_alarm_specs(*, service: str, load_balancer: Any, target_group: Any) -> tuple[AlarmSpec, ...]:
+    dims = {"LoadBalancer": load_balancer, "TargetGroup": target_group}
+    return (
         AlarmSpec(
             "unhealthy-hosts",
             f"{service}: a target failed its health check",
-            "AWS/ApplicationELB", "UnHealthyHostCount", tg_dims, "GreaterThanThreshold", 0,
+            "AWS/ApplicationELB", "UnHealthyHostCount", dims, "GreaterThanThreshold", 0,
             statistic="Maximum", period_seconds=60, evaluation_periods=3,
         ),
+    )  # fmt: skip
+
+
+def service_alarm_specs(*, cluster: str, service: str) -> tuple[AlarmSpec, ...]:
+    dims = {"ClusterName": cluster, "ServiceName": service}
+    return (
         AlarmSpec(
-            "cpu-high",
-            f"{service}: CPU above 80 % for 15 minutes",
-            "AWS/ECS", "CPUUtilization", ecs_dims, "GreaterThanThreshold", 80,
+            "cpu-high", f"{service}: CPU above 80 % for 15 minutes",
+            "AWS/ECS", "CPUUtilization", dims, "GreaterThanThreshold", 80,
         ),
         AlarmSpec(
-            "memory-high",
-            f"{service}: memory above 80 % for 15 minutes",
-            "AWS/ECS", "MemoryUtilization", ecs_dims, "GreaterThanThreshold", 80,
+            "memory-high", f"{service}: memory above 80 % for 15 minutes",
+            "AWS/ECS", "MemoryUtilization", dims, "GreaterThanThreshold", 80,
         ),
     )  # fmt: skip

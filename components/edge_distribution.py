@@ -11,6 +11,7 @@ import pulumi_aws as aws
 
 from .edge_domain import EDGE_REGION
 from .edge_settings import (
+    ALL_VIEWER,
     ALL_VIEWER_EXCEPT_HOST_HEADER,
     CACHING_DISABLED,
     CLOUDFRONT_ZONE_ID,
@@ -38,6 +39,9 @@ class LoadBalancerOrigin:
 
     domain_name: pulumi.Input[str]
     verify_header_value: pulumi.Input[str]
+    # Forward the viewer's Host header (for host-based rules on the ALB); the ALB's certificate
+    # must cover the viewer host names too (the stack's wildcard certificate does).
+    forward_host: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ class EdgeDistribution(pulumi.ComponentResource):
                 "allowed_methods": ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
                 "cached_methods": ["GET", "HEAD"],
                 "cache_policy_id": CACHING_DISABLED,
-                "origin_request_policy_id": ALL_VIEWER_EXCEPT_HOST_HEADER,
+                "origin_request_policy_id": ALL_VIEWER if origin.forward_host else ALL_VIEWER_EXCEPT_HOST_HEADER,
             }
         else:
             behavior |= {

@@ -1,10 +1,9 @@
-"""FargateApi: a containerised API on ECS Fargate behind an ALB that only CloudFront can reach."""
+"""FargateApi: containerised services on ECS Fargate behind one ALB that only CloudFront can reach."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import pulumi
@@ -12,33 +11,26 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from .alarms import create_alarms
-from .api_settings import (
-    CONTAINER_NAME,
-    SCRATCH_VOLUME,
-    TLS_POLICY,
-    BucketGrant,
-    api_alarm_specs,
-    container_definitions,
-    ecr_lifecycle_policy,
-    execution_role_policy,
-    task_role_policy,
-)
+from .api_settings import TLS_POLICY, load_balancer_alarm_specs, target_alarm_specs
 from .aws_context import aws_context
 from .edge_settings import ORIGIN_VERIFY_HEADER
 from .encryption_key import customer_managed_key
-from .iam_documents import logs_key_statement, service_trust_policy
-from .log_groups import encrypted_log_group
+from .fargate_service import (
+    BuiltService,
+    ImageBuild,
+    Route,
+    ServiceSpec,
+    Shared,
+    autoscale,
+    prepare_service,
+    run_service,
+)
+from .iam_documents import logs_key_statement
 from .restricted_security_group import Peer, tcp_rule
 
 CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
 
-
-@dataclass(frozen=True)
-class ImageBuild:
-    """Build the image from a Dockerfile and push it to the service's repository (needs Docker)."""
-
-    context: str
-    dockerfile: str = "Dockerfile"
+__all__ = ["FargateApi", "FargateApiArgs", "ImageBuild", "Route", "ServiceSpec"]
 
 
 @dataclass(frozen=True)
@@ -49,28 +41,8 @@ class FargateApiArgs:
     private_subnet_ids: Sequence[pulumi.Input[str]]
     certificate_arn: pulumi.Input[str]
     log_bucket_name: pulumi.Input[str]
-    # "{repository}:1.2.3" pulls from the service's own repository; an ImageBuild builds it.
-    image: str | ImageBuild = "{repository}:latest"
-    cpu: int = 512
-    memory_mib: int = 1024
-    architecture: Literal["ARM64", "X86_64"] = "ARM64"
-    container_port: int = 8000
-    desired_count: int = 2
-    min_count: int = 2
-    max_count: int = 10
-    health_check_path: str = "/health"
-    health_check_grace_seconds: int = 60
-    cpu_target_percent: float = 70
-    memory_target_percent: float = 80
-    requests_per_target: int | None = None
-    environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    # Environment variable -> secret ARN (optionally ":json-key::"), injected by ECS at start.
-    secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    services: Sequence[ServiceSpec]
     secret_kms_key_arns: Sequence[pulumi.Input[str]] = ()
-    # Application secrets (e.g. JWT_SECRET, STRIPE_SECRET_KEY): each an empty Secrets Manager
-    # secret under <prefix>/<name>/, whose value is set out of band and injected at start.
-    app_secrets: Sequence[str] = ()
-    bucket_grants: Sequence[BucketGrant] = ()
     # (port, security group) pairs the tasks may open connections to, e.g. the database.
     egress_to: Sequence[tuple[int, pulumi.Input[str]]] = ()
     load_balancer_deletion_protection: bool = True
@@ -80,14 +52,16 @@ class FargateApiArgs:
     latency_alarm_seconds: float = 2
     origin_hostname: str | None = None
     zone_id: pulumi.Input[str] | None = None
-    # Fargate Spot: ~70 % cheaper, tasks may be stopped with two minutes' notice (non-prod).
-    spot: bool = False
-    # Scale to zero outside working hours: (days, start hour UTC, stop hour UTC), days as in
-    # cron ("MON-FRI" or "*").
-    schedule: tuple[str, int, int] | None = None
+
+
+def rule_order(spec: ServiceSpec) -> tuple[int, str]:
+    """Most specific first: host and path, then path, then host, then the catch-all."""
+    route = spec.route or Route()
+    return (0 if route.paths else 2) + (0 if route.hosts else 1), spec.name
 
 
 class FargateApi(pulumi.ComponentResource):
+    services: dict[str, BuiltService]
     task_security_group_id: pulumi.Output[str]
     origin_verify_value: pulumi.Output[str]
     load_balancer_dns_name: pulumi.Output[str]
@@ -100,54 +74,16 @@ class FargateApi(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         context = aws_context(self)
         prefix = args.name_prefix
-        log_group_name = f"/ecs/{prefix}-{name}"
-
+        if not args.services:
+            raise ValueError("FargateApi needs at least one service")
+        log_groups = f"/ecs/{prefix}-*"
         key = customer_managed_key(
             f"{name}-key",
-            description=f"{prefix} {name}: images and container logs",
+            description=f"{prefix} {name}: images, container logs and application secrets",
             alias=f"{prefix}/{name}",
             context=context,
             parent=self,
-            service_statements=lambda region, account: [logs_key_statement(region, account, log_group_name)],
-        )
-        app_secrets = {
-            variable: aws.secretsmanager.Secret(
-                f"{name}-secret-{variable.lower().replace('_', '-')}",
-                name=f"{prefix}/{name}/{variable.lower()}",
-                description=(
-                    f"{variable} of {prefix} {name}; set its value out of band: "
-                    "aws secretsmanager put-secret-value --secret-id <arn> --secret-string ..."
-                ),
-                kms_key_id=key.arn,
-                recovery_window_in_days=7,
-                opts=child,
-            ).arn
-            for variable in args.app_secrets
-        }
-        secrets: dict[str, pulumi.Input[str]] = {**args.secrets, **app_secrets}
-        secret_keys = [*args.secret_kms_key_arns, *([key.arn] if app_secrets else [])]
-        repository = aws.ecr.Repository(
-            f"{name}-repository",
-            name=f"{prefix}-{name}",
-            image_tag_mutability="IMMUTABLE",
-            image_scanning_configuration={"scan_on_push": True},
-            encryption_configurations=[{"encryption_type": "KMS", "kms_key": key.arn}],
-            force_delete=False,
-            opts=child,
-        )
-        aws.ecr.LifecyclePolicy(
-            f"{name}-repository-lifecycle",
-            repository=repository.name,
-            policy=json.dumps(ecr_lifecycle_policy()),
-            opts=child,
-        )
-        image_uri = self._image(name, args, repository)
-        log_group = encrypted_log_group(
-            f"{name}-logs",
-            log_group_name=log_group_name,
-            key=key,
-            retention_days=args.log_retention_days,
-            parent=self,
+            service_statements=lambda region, account: [logs_key_statement(region, account, log_groups)],
         )
         cluster = aws.ecs.Cluster(
             f"{name}-cluster",
@@ -156,7 +92,7 @@ class FargateApi(pulumi.ComponentResource):
             opts=child,
         )
         capacity = None
-        if args.spot:
+        if any(spec.spot for spec in args.services):
             capacity = aws.ecs.ClusterCapacityProviders(
                 f"{name}-capacity",
                 cluster_name=cluster.name,
@@ -164,66 +100,98 @@ class FargateApi(pulumi.ComponentResource):
                 default_capacity_provider_strategies=[{"capacity_provider": "FARGATE_SPOT", "weight": 1}],
                 opts=child,
             )
-
-        where = pulumi.Output.all(context.region, context.account_id)
-        trust = where.apply(
-            lambda ra: json.dumps(
-                service_trust_policy("ecs-tasks.amazonaws.com", ra[1], source_arn=f"arn:aws:ecs:{ra[0]}:{ra[1]}:*")
-            )
-        )
-        execution_role = aws.iam.Role(
-            f"{name}-execution-role",
-            description=f"{prefix} {name}: pull the image, write logs, read injected secrets",
-            assume_role_policy=trust,
+        task_sg = aws.ec2.SecurityGroup(
+            f"{name}-task-sg",
+            vpc_id=args.vpc_id,
+            description=f"{prefix} {name} tasks: from the ALB only",
             opts=child,
         )
-        secret_refs = list(secrets.values())
-        aws.iam.RolePolicy(
-            f"{name}-execution-policy",
-            role=execution_role.id,
-            policy=pulumi.Output.all(
-                context.region,
-                context.account_id,
-                repository.arn,
-                pulumi.Output.all(*secret_refs),
-                pulumi.Output.all(*secret_keys),
-            ).apply(
-                lambda v: json.dumps(
-                    execution_role_policy(
-                        region=v[0],
-                        account_id=v[1],
-                        repository_arn=v[2],
-                        log_group=log_group_name,
-                        secret_value_froms=v[3],
-                        kms_key_arns=v[4],
-                    )
-                )
+        shared = Shared(
+            component=name,
+            prefix=prefix,
+            context=context,
+            key=key,
+            cluster=cluster,
+            task_security_group=task_sg.id,
+            private_subnet_ids=args.private_subnet_ids,
+            secret_kms_key_arns=args.secret_kms_key_arns,
+            log_retention_days=args.log_retention_days,
+            alarm_actions=args.alarm_actions,
+            vpc_id=args.vpc_id,
+        )
+        built = [prepare_service(spec, shared, self) for spec in args.services]
+        routed = sorted((b for b in built if b.spec.route is not None), key=lambda b: rule_order(b.spec))
+
+        rules: list[tuple[str, Literal["ingress", "egress"], Any, int, Peer, str]] = [
+            ("tasks-https-out", "egress", task_sg.id, 443, Peer(cidr="0.0.0.0/0"),
+             "HTTPS to AWS APIs (ECR, logs, Secrets Manager) via NAT or endpoints"),
+            *(
+                (f"tasks-out-{index}", "egress", task_sg.id, store_port, Peer(group=group),
+                 f"port {store_port} to a data store")
+                for index, (store_port, group) in enumerate(args.egress_to)
             ),
-            opts=child,
-        )
-        task_role = aws.iam.Role(
-            f"{name}-task-role",
-            description=f"{prefix} {name}: what the application itself may do",
-            assume_role_policy=trust,
-            opts=child,
-        )
-        if args.bucket_grants:
-            grants = args.bucket_grants
-            resolved = pulumi.Output.all(*[pulumi.Output.all(g.bucket_arn, g.kms_key_arn or "") for g in grants]).apply(
-                lambda values: [
-                    replace(grant, bucket_arn=arn, kms_key_arn=key or None)
-                    for grant, (arn, key) in zip(grants, values, strict=True)
-                ]
+        ]  # fmt: skip
+        self.origin_verify_value = pulumi.Output.secret("")
+        self.load_balancer_dns_name = pulumi.Output.from_input("")
+        target_groups: dict[str, aws.lb.TargetGroup] = {}
+        depends: list[pulumi.Resource] = [capacity] if capacity else []
+        load_balancer = None
+        if routed:
+            load_balancer, listener_rules, target_groups, alb_rules = self._load_balancer(name, args, routed)
+            rules += alb_rules(task_sg.id)
+            depends += listener_rules
+        for rule_name, direction, group_id, rule_port, peer, description in rules:
+            tcp_rule(
+                f"{name}-{rule_name}",
+                direction=direction,
+                group_id=group_id,
+                port=rule_port,
+                peer=peer,
+                description=description,
+                parent=self,
             )
-            aws.iam.RolePolicy(
-                f"{name}-task-policy",
-                role=task_role.id,
-                policy=pulumi.Output.all(context.region, resolved).apply(
-                    lambda v: json.dumps(task_role_policy(v[0], v[1]))
-                ),
-                opts=child,
+        for service in built:
+            target_group = target_groups.get(service.spec.name)
+            run_service(service, shared, self, target_group, depends)
+            label = (
+                pulumi.Output.concat(load_balancer.arn_suffix, "/", target_group.arn_suffix)
+                if load_balancer is not None and target_group is not None
+                else None
             )
+            autoscale(service, shared, self, label)
+            if load_balancer is not None and target_group is not None:
+                create_alarms(
+                    f"{service.base}-alarm",
+                    target_alarm_specs(
+                        service=f"{prefix}-{service.spec.name}",
+                        load_balancer=load_balancer.arn_suffix,
+                        target_group=target_group.arn_suffix,
+                    ),
+                    args.alarm_actions,
+                    self,
+                )
 
+        first = built[0]
+        assert first.service is not None
+        self.services = {b.spec.name: b for b in built}
+        self.task_security_group_id = task_sg.id
+        self.repository_url = first.repository_url
+        self.service_name = first.service.name
+        self.cluster_name = cluster.name
+        self.register_outputs(
+            {
+                "repositoryUrl": self.repository_url,
+                "serviceName": self.service_name,
+                "loadBalancerDnsName": self.load_balancer_dns_name,
+            }
+        )
+
+    def _load_balancer(
+        self, name: str, args: FargateApiArgs, routed: list[BuiltService]
+    ) -> tuple[Any, list[pulumi.Resource], dict[str, aws.lb.TargetGroup], Any]:
+        """The ALB, its listeners, one target group and listener rule per routed service."""
+        child = pulumi.ResourceOptions(parent=self)
+        prefix = args.name_prefix
         # The header CloudFront adds to every origin request; the listener forwards nothing else.
         origin_verify = random.RandomPassword(f"{name}-origin-verify", length=48, special=False, opts=child)
         prefix_list = aws.ec2.get_managed_prefix_list_output(
@@ -235,37 +203,6 @@ class FargateApi(pulumi.ComponentResource):
             description=f"{prefix} {name} ALB: HTTPS from CloudFront only",
             opts=child,
         )
-        task_sg = aws.ec2.SecurityGroup(
-            f"{name}-task-sg",
-            vpc_id=args.vpc_id,
-            description=f"{prefix} {name} tasks: from the ALB only",
-            opts=child,
-        )
-        port = args.container_port
-        rules: list[tuple[str, Literal["ingress", "egress"], Any, int, Peer, str]] = [
-            ("alb-from-cloudfront", "ingress", alb_sg.id, 443, Peer(prefix_list=prefix_list.id),
-             "HTTPS from CloudFront origin-facing addresses"),
-            ("alb-to-tasks", "egress", alb_sg.id, port, Peer(group=task_sg.id), "to the tasks' container port"),
-            ("tasks-from-alb", "ingress", task_sg.id, port, Peer(group=alb_sg.id), "container port from the ALB"),
-            ("tasks-https-out", "egress", task_sg.id, 443, Peer(cidr="0.0.0.0/0"),
-             "HTTPS to AWS APIs (ECR, logs, Secrets Manager) via NAT or endpoints"),
-            *(
-                (f"tasks-out-{index}", "egress", task_sg.id, store_port, Peer(group=group),
-                 f"port {store_port} to a data store")
-                for index, (store_port, group) in enumerate(args.egress_to)
-            ),
-        ]  # fmt: skip
-        for rule_name, direction, group_id, rule_port, peer, description in rules:
-            tcp_rule(
-                f"{name}-{rule_name}",
-                direction=direction,
-                group_id=group_id,
-                port=rule_port,
-                peer=peer,
-                description=description,
-                parent=self,
-            )
-
         load_balancer = aws.lb.LoadBalancer(
             f"{name}-alb",
             name=f"{prefix}-{name}"[:32],
@@ -280,24 +217,6 @@ class FargateApi(pulumi.ComponentResource):
             access_logs={"bucket": args.log_bucket_name, "prefix": "alb", "enabled": True},
             opts=child,
         )
-        target_group = aws.lb.TargetGroup(
-            f"{name}-targets",
-            port=args.container_port,
-            protocol="HTTP",
-            target_type="ip",
-            vpc_id=args.vpc_id,
-            deregistration_delay=30,
-            health_check={
-                "path": args.health_check_path,
-                "protocol": "HTTP",
-                "matcher": "200-399",
-                "interval": 30,
-                "timeout": 5,
-                "healthy_threshold": 2,
-                "unhealthy_threshold": 3,
-            },
-            opts=child,
-        )
         https = aws.lb.Listener(
             f"{name}-https",
             load_balancer_arn=load_balancer.arn,
@@ -305,32 +224,13 @@ class FargateApi(pulumi.ComponentResource):
             protocol="HTTPS",
             ssl_policy=TLS_POLICY,
             certificate_arn=args.certificate_arn,
-            # Only requests that carry CloudFront's secret header reach the service.
+            # Only requests that carry CloudFront's secret header reach a service.
             default_actions=[
                 {
                     "type": "fixed-response",
-                    "fixed_response": {
-                        "content_type": "text/plain",
-                        "message_body": "Forbidden",
-                        "status_code": "403",
-                    },
+                    "fixed_response": {"content_type": "text/plain", "message_body": "Forbidden", "status_code": "403"},
                 }
             ],
-            opts=child,
-        )
-        verified = aws.lb.ListenerRule(
-            f"{name}-from-cloudfront",
-            listener_arn=https.arn,
-            priority=10,
-            conditions=[
-                {
-                    "http_header": {
-                        "http_header_name": ORIGIN_VERIFY_HEADER,
-                        "values": [pulumi.Output.secret(origin_verify.result)],
-                    }
-                }
-            ],
-            actions=[{"type": "forward", "target_group_arn": target_group.arn}],
             opts=child,
         )
         aws.lb.Listener(
@@ -339,13 +239,54 @@ class FargateApi(pulumi.ComponentResource):
             port=80,
             protocol="HTTP",
             default_actions=[
-                {
-                    "type": "redirect",
-                    "redirect": {"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"},
-                }
+                {"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}}
             ],
             opts=child,
         )
+        target_groups: dict[str, aws.lb.TargetGroup] = {}
+        listener_rules: list[pulumi.Resource] = []
+        for position, service in enumerate(routed):
+            spec, route = service.spec, service.spec.route or Route()
+            target_groups[spec.name] = target_group = aws.lb.TargetGroup(
+                f"{service.base}-targets",
+                port=spec.container_port,
+                protocol="HTTP",
+                target_type="ip",
+                vpc_id=args.vpc_id,
+                deregistration_delay=30,
+                health_check={
+                    "path": spec.health_check_path,
+                    "protocol": "HTTP",
+                    "matcher": "200-399",
+                    "interval": 30,
+                    "timeout": 5,
+                    "healthy_threshold": 2,
+                    "unhealthy_threshold": 3,
+                },
+                opts=child,
+            )
+            conditions: list[Any] = [
+                {
+                    "http_header": {
+                        "http_header_name": ORIGIN_VERIFY_HEADER,
+                        "values": [pulumi.Output.secret(origin_verify.result)],
+                    }
+                }
+            ]
+            if route.hosts:
+                conditions.append({"host_header": {"values": list(route.hosts)}})
+            if route.paths:
+                conditions.append({"path_pattern": {"values": list(route.paths)}})
+            listener_rules.append(
+                aws.lb.ListenerRule(
+                    f"{service.base}-from-cloudfront",
+                    listener_arn=https.arn,
+                    priority=10 * (position + 1),
+                    conditions=conditions,
+                    actions=[{"type": "forward", "target_group_arn": target_group.arn}],
+                    opts=child,
+                )
+            )
         if args.origin_hostname is not None and args.zone_id is not None:
             aws.route53.Record(
                 f"{name}-origin-record",
@@ -353,189 +294,42 @@ class FargateApi(pulumi.ComponentResource):
                 name=args.origin_hostname,
                 type="A",
                 aliases=[
-                    {
-                        "name": load_balancer.dns_name,
-                        "zone_id": load_balancer.zone_id,
-                        "evaluate_target_health": True,
-                    }
+                    {"name": load_balancer.dns_name, "zone_id": load_balancer.zone_id, "evaluate_target_health": True}
                 ],
                 opts=child,
             )
-
-        task_definition = aws.ecs.TaskDefinition(
-            f"{name}-task",
-            family=f"{prefix}-{name}",
-            network_mode="awsvpc",
-            requires_compatibilities=["FARGATE"],
-            cpu=str(args.cpu),
-            memory=str(args.memory_mib),
-            runtime_platform={"cpu_architecture": args.architecture, "operating_system_family": "LINUX"},
-            execution_role_arn=execution_role.arn,
-            task_role_arn=task_role.arn,
-            volumes=[{"name": SCRATCH_VOLUME}],
-            container_definitions=pulumi.Output.all(
-                image_uri,
-                context.region,
-                pulumi.Output.from_input(dict(args.environment)),
-                pulumi.Output.from_input(secrets),
-            ).apply(
-                lambda v: json.dumps(
-                    container_definitions(
-                        image=v[0],
-                        port=args.container_port,
-                        region=v[1],
-                        log_group=log_group_name,
-                        environment=v[2],
-                        secrets=v[3],
-                    )
-                )
-            ),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group]),
-        )
-        service = aws.ecs.Service(
-            f"{name}-service",
-            name=f"{prefix}-{name}",
-            cluster=cluster.arn,
-            task_definition=task_definition.arn,
-            desired_count=args.desired_count,
-            launch_type=None if args.spot else "FARGATE",
-            capacity_provider_strategies=[{"capacity_provider": "FARGATE_SPOT", "weight": 1}] if args.spot else None,
-            platform_version="LATEST",
-            network_configuration={
-                "subnets": list(args.private_subnet_ids),
-                "security_groups": [task_sg.id],
-                "assign_public_ip": False,
-            },
-            load_balancers=[
-                {
-                    "target_group_arn": target_group.arn,
-                    "container_name": CONTAINER_NAME,
-                    "container_port": args.container_port,
-                }
-            ],
-            health_check_grace_period_seconds=args.health_check_grace_seconds,
-            deployment_circuit_breaker={"enable": True, "rollback": True},
-            deployment_minimum_healthy_percent=100,
-            deployment_maximum_percent=200,
-            propagate_tags="SERVICE",
-            enable_ecs_managed_tags=True,
-            enable_execute_command=False,
-            wait_for_steady_state=False,
-            # Autoscaling owns the task count once the service runs.
-            opts=pulumi.ResourceOptions(
-                parent=self, depends_on=[verified, *([capacity] if capacity else [])], ignore_changes=["desiredCount"]
-            ),
-        )
-        self._autoscaling(
-            name,
-            args=args,
-            cluster=cluster,
-            service=service,
-            load_balancer=load_balancer,
-            target_group=target_group,
-        )
         create_alarms(
             f"{name}-alarm",
-            api_alarm_specs(
-                cluster=f"{prefix}-{name}",
-                service=f"{prefix}-{name}",
+            load_balancer_alarm_specs(
+                name=f"{prefix}-{name}",
                 load_balancer=load_balancer.arn_suffix,
-                target_group=target_group.arn_suffix,
                 error_rate_percent=args.error_rate_alarm_percent,
                 latency_seconds=args.latency_alarm_seconds,
             ),
             args.alarm_actions,
             self,
         )
-
-        self.task_security_group_id = task_sg.id
         self.origin_verify_value = pulumi.Output.secret(origin_verify.result)
         self.load_balancer_dns_name = load_balancer.dns_name
-        self.repository_url = repository.repository_url
-        self.service_name = service.name
-        self.cluster_name = cluster.name
-        self.register_outputs(
-            {
-                "repositoryUrl": self.repository_url,
-                "serviceName": self.service_name,
-                "loadBalancerDnsName": self.load_balancer_dns_name,
-            }
-        )
+        ports = sorted({service.spec.container_port for service in routed})
 
-    def _image(self, name: str, args: FargateApiArgs, repository: aws.ecr.Repository) -> pulumi.Output[str]:
-        if isinstance(args.image, ImageBuild):
-            # Imported here: pulumi_awsx brings Docker build plumbing a prebuilt image does not need.
-            import pulumi_awsx as awsx  # noqa: PLC0415
+        def alb_rules(task_group: Any) -> list[tuple[str, Literal["ingress", "egress"], Any, int, Peer, str]]:
+            def suffix(port: int) -> str:
+                return "" if len(ports) == 1 else f"-{port}"
 
-            platform = "linux/arm64" if args.architecture == "ARM64" else "linux/amd64"
-            image = awsx.ecr.Image(
-                f"{name}-image",
-                repository_url=repository.repository_url,
-                context=args.image.context,
-                dockerfile=args.image.dockerfile,
-                platform=platform,
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-            return image.image_uri
-        template = args.image
-        return repository.repository_url.apply(lambda url: template.replace("{repository}", url))
+            return [
+                ("alb-from-cloudfront", "ingress", alb_sg.id, 443, Peer(prefix_list=prefix_list.id),
+                 "HTTPS from CloudFront origin-facing addresses"),
+                *(
+                    (f"alb-to-tasks{suffix(port)}", "egress", alb_sg.id, port, Peer(group=task_group),
+                     "to the tasks' container port")
+                    for port in ports
+                ),
+                *(
+                    (f"tasks-from-alb{suffix(port)}", "ingress", task_group, port, Peer(group=alb_sg.id),
+                     "container port from the ALB")
+                    for port in ports
+                ),
+            ]  # fmt: skip
 
-    def _autoscaling(
-        self,
-        name: str,
-        *,
-        args: FargateApiArgs,
-        cluster: aws.ecs.Cluster,
-        service: aws.ecs.Service,
-        load_balancer: aws.lb.LoadBalancer,
-        target_group: aws.lb.TargetGroup,
-    ) -> None:
-        child = pulumi.ResourceOptions(parent=self)
-        target = aws.appautoscaling.Target(
-            f"{name}-scaling",
-            service_namespace="ecs",
-            scalable_dimension="ecs:service:DesiredCount",
-            resource_id=pulumi.Output.concat("service/", cluster.name, "/", service.name),
-            min_capacity=args.min_count,
-            max_capacity=args.max_count,
-            opts=child,
-        )
-        metrics: list[tuple[str, float, pulumi.Input[str] | None]] = [
-            ("ECSServiceAverageCPUUtilization", args.cpu_target_percent, None),
-            ("ECSServiceAverageMemoryUtilization", args.memory_target_percent, None),
-        ]
-        if args.requests_per_target is not None:
-            label = pulumi.Output.concat(load_balancer.arn_suffix, "/", target_group.arn_suffix)
-            metrics.append(("ALBRequestCountPerTarget", args.requests_per_target, label))
-        if args.schedule is not None:
-            days, start, stop = args.schedule
-            for action, hour, low, high in (("start", start, args.min_count, args.max_count), ("stop", stop, 0, 0)):
-                aws.appautoscaling.ScheduledAction(
-                    f"{name}-{action}",
-                    name=f"{args.name_prefix}-{name}-{action}",
-                    service_namespace=target.service_namespace,
-                    scalable_dimension=target.scalable_dimension,
-                    resource_id=target.resource_id,
-                    schedule=f"cron(0 {hour} ? * {days} *)",
-                    timezone="UTC",
-                    scalable_target_action={"min_capacity": low, "max_capacity": high},
-                    opts=child,
-                )
-        for metric, value, label in metrics:
-            predefined: dict = {"predefined_metric_type": metric}
-            if label is not None:
-                predefined["resource_label"] = label
-            aws.appautoscaling.Policy(
-                f"{name}-scale-{metric}",
-                policy_type="TargetTrackingScaling",
-                service_namespace=target.service_namespace,
-                scalable_dimension=target.scalable_dimension,
-                resource_id=target.resource_id,
-                target_tracking_scaling_policy_configuration={
-                    "predefined_metric_specification": predefined,  # type: ignore[typeddict-item]
-                    "target_value": value,
-                    "scale_in_cooldown": 300,
-                    "scale_out_cooldown": 60,
-                },
-                opts=child,
-            )
+        return load_balancer, listener_rules, target_groups, alb_rules

@@ -11,7 +11,7 @@ from webstack.cli import main
 from webstack.cost.estimate import estimate
 from webstack.cost.tables import PriceTable, load_usage
 
-from .helpers import ROOT
+from .helpers import ROOT, render_stack_file
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
@@ -34,7 +34,86 @@ def test_exiuscart_example_has_the_shape_of_the_shipped_prod_stack():
     assert [line for line in example if not line.startswith("#")] == [line for line in prod if not line.startswith("#")]
 
 
-def test_readme_lists_every_example():
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_readme_lists_every_example_with_its_estimate(example: Path):
     readme = (ROOT / "README.md").read_text()
-    for example in EXAMPLES:
-        assert f"`examples/{example.name}`" in readme
+    row = next((line for line in readme.splitlines() if f"| `examples/{example.name}` |" in line), None)
+    assert row is not None, example.name
+    from webstack.offline.plan_json import plan_document  # noqa: PLC0415
+
+    plan = plan_document(example_run(example.stem))
+    cost = estimate(plan, PriceTable.load(), load_usage(example.stem), example.stem, "us-east-1")
+    assert f"{len(plan['steps'])} resources" in row
+    assert f"${cost.total:,.2f} + {len(cost.unknown)} unknown lines" in row
+
+
+def example_run(name: str):
+    return render_stack_file(ROOT / "examples" / f"{name}.yaml", name)
+
+
+def test_payments_routes_api_paths_to_the_backend_on_one_alb_with_waf_and_replica():
+    run = example_run("payments")
+    assert len(run.of_type("aws:lb/loadBalancer:LoadBalancer")) == 1
+    rules = {r.name: r.inputs for r in run.of_type("aws:lb/listenerRule:ListenerRule")}
+    backend = rules["api-backend-from-cloudfront"]
+    assert {"pathPattern": {"values": ["/api/*"]}} in backend["conditions"]
+    assert backend["priority"] < rules["api-frontend-from-cloudfront"]["priority"]
+    targets = {
+        t.inputs["resourceId"].rsplit("/", 1)[-1]: t.inputs for t in run.of_type("aws:appautoscaling/target:Target")
+    }
+    assert (targets["payments-prod-backend"]["minCapacity"], targets["payments-prod-backend"]["maxCapacity"]) == (1, 20)
+    policies = [
+        p.inputs["targetTrackingScalingPolicyConfiguration"]["predefinedMetricSpecification"]
+        for p in run.of_type("aws:appautoscaling/policy:Policy")
+    ]
+    assert any(p["predefinedMetricType"] == "ALBRequestCountPerTarget" for p in policies)
+    secrets = {s.inputs["name"] for s in run.of_type("aws:secretsmanager/secret:Secret")}
+    assert {"payments-prod/cache/auth", "payments-prod/backend/jwt_secret"} <= secrets
+    assert run.of_type("aws:wafv2/webAcl:WebAcl")
+    instances = run.of_type("aws:rds/instance:Instance")
+    assert any(i.inputs.get("replicateSourceDb") for i in instances)
+    distribution = one_distribution(run, "pay.payments.example.com")
+    assert distribution["defaultCacheBehavior"]["originRequestPolicyId"] == "216adef6-5c7f-47e4-b989-5492eafa07d3"
+
+
+def one_distribution(run, alias):
+    (found,) = [
+        d.inputs for d in run.of_type("aws:cloudfront/distribution:Distribution") if alias in d.inputs["aliases"]
+    ]
+    return found
+
+
+def test_billing_runs_a_worker_without_load_balancer_and_stripe_secrets():
+    run = example_run("billing")
+    services = {s.inputs["name"]: s.inputs for s in run.of_type("aws:ecs/service:Service")}
+    assert set(services) == {"billing-prod-api", "billing-prod-worker"}
+    assert "loadBalancers" not in services["billing-prod-worker"]
+    assert services["billing-prod-api"]["loadBalancers"]
+    (db,) = [i.inputs for i in run.of_type("aws:rds/instance:Instance")]
+    assert db["multiAz"] and db["backupRetentionPeriod"] == 30 and db["performanceInsightsEnabled"]
+    assert db["engineVersion"] == "15"
+    (cache,) = [c.inputs for c in run.of_type("aws:elasticache/replicationGroup:ReplicationGroup")]
+    assert cache["automaticFailoverEnabled"] and cache["numCacheClusters"] == 2
+    secrets = {s.inputs["name"] for s in run.of_type("aws:secretsmanager/secret:Secret")}
+    assert {
+        "billing-prod/api/stripe_secret_key",
+        "billing-prod/api/jwt_secret",
+        "billing-prod/worker/stripe_secret_key",
+    } <= secrets
+    assert run.of_type("aws:secretsmanager/secretVersion:SecretVersion")[0].name == "cache-auth-secret-value"
+    assert all(k.inputs["enableKeyRotation"] for k in run.of_type("aws:kms/key:Key"))
+
+
+def test_monay_serves_three_web_apps_by_host_and_a_static_site():
+    run = example_run("monay")
+    rules = {r.name: r.inputs for r in run.of_type("aws:lb/listenerRule:ListenerRule")}
+    for app, host in (("admin", "admin"), ("web", "app"), ("wallet", "wallet")):
+        assert {"hostHeader": {"values": [f"{host}.monay.example.com"]}} in rules[f"api-{app}-from-cloudfront"][
+            "conditions"
+        ]
+        distribution = one_distribution(run, f"{host}.monay.example.com")
+        assert distribution["origins"][0]["domainName"] == "origin-api.monay.example.com"
+    assert "originAccessControlId" in one_distribution(run, "monay.example.com")["origins"][0]
+    assert len(run.of_type("aws:ec2/natGateway:NatGateway")) == 3
+    instances = run.of_type("aws:rds/instance:Instance")
+    assert len(instances) == 2 and any(i.inputs.get("multiAz") for i in instances)

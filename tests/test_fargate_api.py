@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import pulumi_aws as aws
 import pytest
 
-from components import BucketGrant, FargateApi, FargateApiArgs, ImageBuild
+from components import BucketGrant, FargateApi, FargateApiArgs, ImageBuild, Route, ServiceSpec
 from components.api_settings import ecr_lifecycle_policy, secret_arn_of, task_role_policy
 
 from .helpers import ancestors, as_list, document, one, render, statements
@@ -19,29 +19,40 @@ DB_KEY = "arn:aws:kms:me-south-1:123456789012:key/db"
 UPLOADS = "arn:aws:s3:::acme-uploads"
 
 
-def api_run(**overrides):
+SERVICE_FIELDS = {f.name for f in fields(ServiceSpec)}
+
+
+def api_run(extra_services=(), **overrides):
+    """FargateApi with one service "api" (service settings and component settings mixed in
+    ``overrides``) and any extra services."""
+
     def program():
         db_sg = aws.ec2.SecurityGroup("db-sg", vpc_id="vpc-1", description="db")
-        defaults = FargateApiArgs(
+        service = ServiceSpec(
+            name="api",
+            image="{repository}:1.4.2",
+            environment={"DB_HOST": "db.internal"},
+            secrets={"DB_PASSWORD": f"{DB_SECRET}:password::", "REDIS_URL": f"{CACHE_SECRET}:url::"},
+            bucket_grants=[
+                BucketGrant(UPLOADS, "invoices/", "read_write", "arn:aws:kms:me-south-1:123456789012:key/up")
+            ],
+        )
+        service = replace(service, **{k: v for k, v in overrides.items() if k in SERVICE_FIELDS})
+        args = FargateApiArgs(
             name_prefix="acme-prod",
             vpc_id="vpc-1",
             public_subnet_ids=["subnet-pub-a", "subnet-pub-b"],
             private_subnet_ids=["subnet-prv-a", "subnet-prv-b"],
             certificate_arn="arn:aws:acm:me-south-1:123456789012:certificate/regional",
             log_bucket_name="acme-logs",
-            image="{repository}:1.4.2",
-            environment={"DB_HOST": "db.internal"},
-            secrets={"DB_PASSWORD": f"{DB_SECRET}:password::", "REDIS_URL": f"{CACHE_SECRET}:url::"},
+            services=[service, *extra_services],
             secret_kms_key_arns=[DB_KEY],
-            bucket_grants=[
-                BucketGrant(UPLOADS, "invoices/", "read_write", "arn:aws:kms:me-south-1:123456789012:key/up")
-            ],
             egress_to=[(5432, db_sg.id)],
             alarm_actions=["arn:aws:sns:me-south-1:123456789012:alerts"],
             origin_hostname="origin-api.example.com",
             zone_id="Z1",
         )
-        FargateApi("api", replace(defaults, **overrides))
+        FargateApi("api", replace(args, **{k: v for k, v in overrides.items() if k not in SERVICE_FIELDS}))
 
     return render(program, region="me-south-1")
 
@@ -300,3 +311,64 @@ def test_app_secrets_are_empty_cmk_secrets_injected_and_readable_by_the_executio
     assert injected["JWT_SECRET"] in policy["ReadInjectedSecrets"]["Resource"]
     api_key = f"arn:aws:kms:me-south-1:123456789012:key/{run.named('api-key').id}"
     assert api_key in policy["DecryptInjectedSecrets"]["Resource"]
+
+
+def test_services_share_one_alb_routed_by_path_then_host_then_catch_all():
+    backend = ServiceSpec(
+        name="backend", route=Route(hosts=("app.example.com",), paths=("/api/*",)), container_port=9000
+    )
+    frontend = ServiceSpec(name="frontend", route=Route(hosts=("app.example.com",)), container_port=3000)
+    run = api_run(extra_services=(frontend, backend))
+    assert len(run.of_type("aws:lb/loadBalancer:LoadBalancer")) == 1
+    assert len(run.of_type("aws:ecs/cluster:Cluster")) == 1
+    rules = sorted(run.of_type("aws:lb/listenerRule:ListenerRule"), key=lambda r: r.inputs["priority"])
+    assert [r.name for r in rules] == [
+        "api-backend-from-cloudfront",
+        "api-frontend-from-cloudfront",
+        "api-from-cloudfront",
+    ]
+    backend_rule = rules[0].inputs["conditions"]
+    assert {"hostHeader": {"values": ["app.example.com"]}} in backend_rule
+    assert {"pathPattern": {"values": ["/api/*"]}} in backend_rule
+    assert all(any("httpHeader" in c for c in r.inputs["conditions"]) for r in rules)  # CloudFront's secret
+    services = {s.inputs["name"]: s.inputs for s in run.of_type("aws:ecs/service:Service")}
+    assert set(services) == {"acme-prod-api", "acme-prod-frontend", "acme-prod-backend"}
+    ports = {r.inputs["fromPort"] for r in run.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")}
+    assert {8000, 3000, 9000} <= ports
+    repositories = {r.inputs["name"] for r in run.of_type("aws:ecr/repository:Repository")}
+    assert repositories == {"acme-prod-api", "acme-prod-frontend", "acme-prod-backend"}
+
+
+def test_worker_service_has_no_load_balancer_and_own_scaling():
+    worker = ServiceSpec(name="worker", route=None, cpu=256, memory_mib=512, min_count=1, max_count=4)
+    run = api_run(extra_services=(worker,))
+    service = next(s.inputs for s in run.of_type("aws:ecs/service:Service") if s.inputs["name"] == "acme-prod-worker")
+    assert "loadBalancers" not in service and "healthCheckGracePeriodSeconds" not in service
+    assert service["networkConfiguration"]["assignPublicIp"] is False
+    targets = {t.inputs["resourceId"]: t.inputs for t in run.of_type("aws:appautoscaling/target:Target")}
+    assert targets["service/acme-prod-api/acme-prod-worker"]["maxCapacity"] == 4
+    assert len(run.of_type("aws:lb/targetGroup:TargetGroup")) == 1
+    alarms = {a.name for a in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    assert {"api-worker-alarm-cpu-high", "api-worker-alarm-memory-high"} <= alarms
+    assert "api-worker-alarm-unhealthy-hosts" not in alarms
+
+
+def test_only_workers_means_no_load_balancer_at_all():
+    def program():
+        FargateApi(
+            "jobs",
+            FargateApiArgs(
+                name_prefix="acme",
+                vpc_id="vpc-1",
+                public_subnet_ids=["a", "b"],
+                private_subnet_ids=["c", "d"],
+                certificate_arn="arn:cert",
+                log_bucket_name="logs",
+                services=[ServiceSpec(name="worker", route=None)],
+            ),
+        )
+
+    run = render(program)
+    assert run.of_type("aws:lb/loadBalancer:LoadBalancer") == []
+    assert run.of_type("aws:ec2/securityGroup:SecurityGroup")[0].name == "jobs-task-sg"
+    assert len(run.of_type("aws:ecs/service:Service")) == 1

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from webstack.cli import parser, subcommands
-from webstack.config import StackConfig, SubnetPrefixes
+from webstack.config import ApiConfig, ServiceConfig, StackConfig, SubnetPrefixes
 
 from .helpers import ROOT
 
@@ -36,6 +36,12 @@ def _models_in(annotation: object) -> tuple[type[BaseModel] | None, str]:
 
 
 def config_keys(model: type[BaseModel], prefix: str) -> Iterator[str]:
+    if model is ServiceConfig:
+        # Documented once as "every key of webstack:api", plus the keys only services have.
+        yield prefix.rstrip(".")
+        for name in set(ServiceConfig.model_fields) - set(ApiConfig.model_fields):
+            yield f"{prefix}{name}"
+        return
     for name, field in model.model_fields.items():
         key = f"{prefix}{name}"
         inner, how = _models_in(field.annotation)

@@ -126,7 +126,7 @@ def build_stack(config: StackConfig) -> None:
     pulumi.export("cacheAuthSecretArn", data.cache.auth_secret_arn)
     pulumi.export("alertTopicArn", data.alerts.topic_arn)
 
-    if config.api is None and not config.sites and not config.buckets:
+    if config.api is None and not config.services and not config.sites and not config.buckets:
         return
     log_bucket = build_log_bucket(config, opts)
     buckets = build_buckets(config, log_bucket, opts)
@@ -136,10 +136,9 @@ def build_stack(config: StackConfig) -> None:
     if edge is None or config.domain is None:
         return
     api = None
-    if config.api is not None:
+    if config.api is not None or config.services:
         api = build_api(
             config,
-            api=config.api,
             domain=config.domain,
             edge=edge,
             vpc=data.vpc,

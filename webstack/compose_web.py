@@ -19,8 +19,10 @@ from components import (
     LogTargets,
     ManagedPostgres,
     RedisCache,
+    Route,
     S3Origin,
     SecureVpc,
+    ServiceSpec,
     StaticSite,
     StaticSiteArgs,
 )
@@ -100,7 +102,7 @@ def build_edge_domain(config: StackConfig, opts: pulumi.ResourceOptions) -> Edge
             domain=domain.name,
             name_prefix=config.name_prefix,
             hosted_zone=domain.hosted_zone,
-            regional_certificate=config.api is not None,
+            regional_certificate=config.api is not None or any(not s.worker for s in config.services.values()),
             waf=domain.waf,
             rate_limit_per_5_minutes=domain.rate_limit_per_5_minutes,
         ),
@@ -108,10 +110,55 @@ def build_edge_domain(config: StackConfig, opts: pulumi.ResourceOptions) -> Edge
     )
 
 
+def service_spec(
+    name: str,
+    task: ApiConfig,
+    route: Route | None,
+    *,
+    environment: dict[str, pulumi.Input[str]],
+    secrets: dict[str, pulumi.Input[str]],
+    buckets: dict[str, StaticSite],
+) -> ServiceSpec:
+    """One service of the stack's FargateApi from its config section."""
+    return ServiceSpec(
+        name=name,
+        image=ImageBuild(task.build.context, task.build.dockerfile) if task.build else (task.image or ""),
+        cpu=task.cpu,
+        memory_mib=task.memory_mib,
+        architecture=task.architecture,
+        container_port=task.container_port,
+        desired_count=task.desired_count,
+        min_count=task.min_count,
+        max_count=task.max_count,
+        health_check_path=task.health_check_path,
+        health_check_grace_seconds=task.health_check_grace_seconds,
+        cpu_target_percent=task.cpu_target_percent,
+        memory_target_percent=task.memory_target_percent,
+        requests_per_target=task.requests_per_target,
+        environment={**task.environment, **environment},
+        secrets=secrets,
+        app_secrets=task.app_secrets,
+        bucket_grants=[
+            BucketGrant(buckets[a.bucket].bucket_arn, a.prefix, a.access, buckets[a.bucket].kms_key_arn)
+            for a in task.bucket_access
+        ],
+        spot=task.capacity == "spot",
+        schedule=(
+            (
+                "MON-FRI" if task.schedule.days == "MON-FRI" else "*",
+                task.schedule.start_hour_utc,
+                task.schedule.stop_hour_utc,
+            )
+            if task.schedule
+            else None
+        ),
+        route=route,
+    )
+
+
 def build_api(
     config: StackConfig,
     *,
-    api: ApiConfig,
     domain: DomainConfig,
     edge: EdgeDomain,
     vpc: SecureVpc,
@@ -122,12 +169,27 @@ def build_api(
     log_bucket: StaticSite,
     opts: pulumi.ResourceOptions,
 ) -> FargateApi:
+    """The stack's services (webstack:api and webstack:services) on one cluster and one ALB."""
     assert edge.regional_certificate_arn is not None
-    bucket_grants = [
-        BucketGrant(buckets[a.bucket].bucket_arn, a.prefix, a.access, buckets[a.bucket].kms_key_arn)
-        for a in api.bucket_access
-    ]
-    service = FargateApi(
+    environment: dict[str, pulumi.Input[str]] = {
+        "DB_HOST": database.address,
+        "DB_PORT": str(database.port),
+        "DB_NAME": config.database.database_name,
+        **{f"{name.upper().replace('-', '_')}_BUCKET": site.bucket_name for name, site in buckets.items()},
+    }
+    secrets: dict[str, pulumi.Input[str]] = {
+        "DB_USERNAME": pulumi.Output.concat(database.master_secret_arn, ":username::"),
+        "DB_PASSWORD": pulumi.Output.concat(database.master_secret_arn, ":password::"),
+        "REDIS_URL": pulumi.Output.concat(cache.auth_secret_arn, ":url::"),
+    }
+    tasks: list[tuple[str, ApiConfig, Route | None]] = []
+    if config.api is not None:
+        tasks.append(("api", config.api, Route()))
+    for name, service in config.services.items():
+        route = None if service.worker else Route(tuple(fqdn(h, domain.name) for h in service.hosts), service.paths)
+        tasks.append((name, service, route))
+    lead = tasks[0][1]
+    api = FargateApi(
         "api",
         FargateApiArgs(
             name_prefix=config.name_prefix,
@@ -136,58 +198,25 @@ def build_api(
             private_subnet_ids=vpc.private_subnet_ids,
             certificate_arn=edge.regional_certificate_arn,
             log_bucket_name=log_bucket.bucket_name,
-            image=ImageBuild(api.build.context, api.build.dockerfile) if api.build else (api.image or ""),
-            cpu=api.cpu,
-            memory_mib=api.memory_mib,
-            architecture=api.architecture,
-            container_port=api.container_port,
-            desired_count=api.desired_count,
-            min_count=api.min_count,
-            max_count=api.max_count,
-            health_check_path=api.health_check_path,
-            health_check_grace_seconds=api.health_check_grace_seconds,
-            cpu_target_percent=api.cpu_target_percent,
-            memory_target_percent=api.memory_target_percent,
-            requests_per_target=api.requests_per_target,
-            environment={
-                **api.environment,
-                "DB_HOST": database.address,
-                "DB_PORT": str(database.port),
-                "DB_NAME": config.database.database_name,
-                **{f"{name.upper().replace('-', '_')}_BUCKET": site.bucket_name for name, site in buckets.items()},
-            },
-            secrets={
-                "DB_USERNAME": pulumi.Output.concat(database.master_secret_arn, ":username::"),
-                "DB_PASSWORD": pulumi.Output.concat(database.master_secret_arn, ":password::"),
-                "REDIS_URL": pulumi.Output.concat(cache.auth_secret_arn, ":url::"),
-            },
+            services=[
+                service_spec(name, task, route, environment=environment, secrets=secrets, buckets=buckets)
+                for name, task, route in tasks
+            ],
             secret_kms_key_arns=[database.kms_key_arn, cache.kms_key_arn],
-            app_secrets=api.app_secrets,
-            bucket_grants=bucket_grants,
             egress_to=[(database.port, database.security_group_id), (cache.port, cache.security_group_id)],
-            load_balancer_deletion_protection=api.load_balancer_deletion_protection,
+            load_balancer_deletion_protection=lead.load_balancer_deletion_protection,
             log_retention_days=config.log_retention_days,
             alarm_actions=[alert_topic_arn],
-            error_rate_alarm_percent=api.error_rate_alarm_percent,
-            latency_alarm_seconds=api.latency_alarm_seconds,
-            spot=api.capacity == "spot",
-            schedule=(
-                (
-                    "MON-FRI" if api.schedule.days == "MON-FRI" else "*",
-                    api.schedule.start_hour_utc,
-                    api.schedule.stop_hour_utc,
-                )
-                if api.schedule
-                else None
-            ),
+            error_rate_alarm_percent=lead.error_rate_alarm_percent,
+            latency_alarm_seconds=lead.latency_alarm_seconds,
             origin_hostname=fqdn(f"origin-{domain.api_host}", domain.name),
             zone_id=edge.zone_id,
         ),
         pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[log_bucket])),
     )
-    database.admit("api", service.task_security_group_id)
-    cache.admit("api", service.task_security_group_id)
-    return service
+    database.admit("api", api.task_security_group_id)
+    cache.admit("api", api.task_security_group_id)
+    return api
 
 
 def build_sites(
@@ -247,20 +276,33 @@ def build_sites(
         if site.redirect_www:
             served[fqdn("www", domain.name)] = f"redirect to {hostname}"
     if api is not None:
-        hostname = fqdn(domain.api_host, domain.name)
-        EdgeDistribution(
-            "api-edge",
-            EdgeDistributionArgs(
-                hostname=hostname,
-                origin=LoadBalancerOrigin(
-                    domain_name=fqdn(f"origin-{domain.api_host}", domain.name),
-                    verify_header_value=api.origin_verify_value,
+        # Host-routed services need the viewer's Host at the ALB; the catch-all API does not.
+        forward_host = any(service.hosts for service in config.services.values() if not service.worker)
+        api_hosts = [(domain.api_host, "api-edge", "ALB -> ECS Fargate (no cache)")] if config.api else []
+        by_host: dict[str, list[str]] = {}
+        for name, service in config.services.items():
+            for host in () if service.worker else service.hosts:
+                by_host.setdefault(host, []).append(name)
+        api_hosts += [
+            (host, f"{host}-host-edge", f"ALB -> ECS Fargate {' and '.join(names)} (no cache)")
+            for host, names in by_host.items()
+        ]
+        for host, resource_name, description in api_hosts:
+            hostname = fqdn(host, domain.name)
+            EdgeDistribution(
+                resource_name,
+                EdgeDistributionArgs(
+                    hostname=hostname,
+                    origin=LoadBalancerOrigin(
+                        domain_name=fqdn(f"origin-{domain.api_host}", domain.name),
+                        verify_header_value=api.origin_verify_value,
+                        forward_host=forward_host,
+                    ),
+                    **common,  # type: ignore[arg-type]
                 ),
-                **common,  # type: ignore[arg-type]
-            ),
-            opts,
-        )
-        served[hostname] = "ALB -> ECS Fargate (no cache)"
+                opts,
+            )
+            served[hostname] = description
     pulumi.export(
         "siteDistributions",
         pulumi.Output.all(*[pulumi.Output.all(k, v) for k, v in distributions.items()]).apply(dict),

@@ -119,6 +119,9 @@ class CacheConfig(Section):
     snapshot_retention_days: int = Field(default=1, ge=0, le=35)
 
 
+DnsLabel = Annotated[str, StringConstraints(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)?$")]
+
+
 class ImageBuildConfig(Section):
     context: str
     dockerfile: str = "Dockerfile"
@@ -165,9 +168,6 @@ class ApiConfig(Section):
     schedule: ScheduleConfig | None = None
 
 
-DnsLabel = Annotated[str, StringConstraints(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)?$")]
-
-
 class DomainConfig(Section):
     name: Annotated[str, StringConstraints(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")]
     hosted_zone: Literal["lookup", "create"] = "lookup"
@@ -206,6 +206,15 @@ class BucketConfig(Section):
     lifecycle: LifecycleConfig | None = None
 
 
+class ServiceConfig(ApiConfig):
+    """One more service on the API's cluster: routed by host and/or path on the shared ALB, or a
+    worker without a load balancer."""
+
+    hosts: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")], ...] = ()
+    paths: tuple[Annotated[str, StringConstraints(pattern=r"^/[A-Za-z0-9_./*?-]*$")], ...] = ()
+    worker: bool = False
+
+
 class AlertsConfig(Section):
     email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
 
@@ -228,6 +237,7 @@ class StackConfig(Section):
     database: DatabaseConfig = DatabaseConfig()
     cache: CacheConfig = CacheConfig()
     api: ApiConfig | None = None
+    services: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,20}$")], ServiceConfig] = {}
     domain: DomainConfig | None = None
     sites: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")], SiteConfig] = {}
     buckets: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")], BucketConfig] = {}

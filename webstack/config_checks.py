@@ -16,6 +16,7 @@ from .config import (
     DatabaseConfig,
     DomainConfig,
     NetworkConfig,
+    ServiceConfig,
     SiteConfig,
     fargate_memory_choices,
 )
@@ -82,7 +83,7 @@ def cache_problems(cache: CacheConfig) -> list[Problem]:
     return problems
 
 
-def api_problems(api: ApiConfig) -> list[Problem]:
+def api_problems(api: ApiConfig, key: str = "webstack:api") -> list[Problem]:
     problems = []
     choices = fargate_memory_choices(api.cpu)
     if api.memory_mib not in choices:
@@ -93,27 +94,25 @@ def api_problems(api: ApiConfig) -> list[Problem]:
         )
         problems.append(
             Problem(
-                "webstack:api.memory_mib",
+                f"{key}.memory_mib",
                 f"Fargate cpu {api.cpu} allows memory_mib {shown} (got {api.memory_mib})",
             )
         )
     if (api.image is None) == (api.build is None):
         problems.append(
             Problem(
-                "webstack:api.image",
+                f"{key}.image",
                 "set exactly one of image (a URI; '{repository}:TAG' means the service's own ECR "
                 "repository) and build (a Dockerfile to build and push)",
             )
         )
     if api.schedule is not None and api.schedule.start_hour_utc == api.schedule.stop_hour_utc:
-        problems.append(
-            Problem("webstack:api.schedule.stop_hour_utc", "must differ from start_hour_utc (got the same hour)")
-        )
+        problems.append(Problem(f"{key}.schedule.stop_hour_utc", "must differ from start_hour_utc (got the same hour)"))
     for index, variable in enumerate(api.app_secrets):
         if variable in INJECTED_VARIABLES or variable in api.environment:
             problems.append(
                 Problem(
-                    f"webstack:api.app_secrets[{index}]",
+                    f"{key}.app_secrets[{index}]",
                     f"{variable} is already set (webstack injects {', '.join(INJECTED_VARIABLES)}; "
                     "environment sets the rest)",
                 )
@@ -121,14 +120,27 @@ def api_problems(api: ApiConfig) -> list[Problem]:
     if not api.min_count <= api.desired_count <= api.max_count:
         problems.append(
             Problem(
-                "webstack:api.desired_count",
+                f"{key}.desired_count",
                 f"must lie between min_count and max_count ({api.min_count}..{api.max_count}); got {api.desired_count}",
             )
         )
     return problems
 
 
+def services_problems(services: Mapping[str, ServiceConfig]) -> list[Problem]:
+    problems = []
+    for name, service in services.items():
+        key = f"webstack:services.{name}"
+        problems += api_problems(service, key)
+        if service.worker and (service.hosts or service.paths):
+            problems.append(Problem(f"{key}.worker", "a worker has no load balancer: drop hosts and paths"))
+    if "api" in services:
+        problems.append(Problem("webstack:services.api", "'api' is the service of webstack:api; pick another name"))
+    return problems
+
+
 SECTION_CHECKS: Mapping[str, Callable[[Any], list[Problem]]] = {
+    "services": services_problems,
     "network": network_problems,
     "database": database_problems,
     "cache": cache_problems,
@@ -143,7 +155,9 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
     network, api, domain = sections.get("network"), sections.get("api"), sections.get("domain")
     sites: Mapping[str, SiteConfig] | None = sections.get("sites")
     buckets: Mapping[str, Any] | None = sections.get("buckets")
-    if isinstance(network, NetworkConfig) and isinstance(api, ApiConfig) and network.nat == "none":
+    services: Mapping[str, ServiceConfig] = sections.get("services") or {}
+    has_tasks = isinstance(api, ApiConfig) or bool(services)
+    if isinstance(network, NetworkConfig) and has_tasks and network.nat == "none":
         missing = [e for e in FARGATE_ENDPOINTS if e not in network.interface_endpoints]
         if missing:
             problems.append(
@@ -163,15 +177,30 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
             problems.append(
                 Problem("webstack:domain", "required with webstack:sites: every site is served at <host>.<domain>")
             )
+        if any(not s.worker for s in services.values()):
+            problems.append(
+                Problem("webstack:domain", "required with routed webstack:services: they are served through CloudFront")
+            )
+    catch_all = (["webstack:api"] if isinstance(api, ApiConfig) else []) + [
+        f"webstack:services.{n}" for n, s in services.items() if not (s.worker or s.hosts or s.paths)
+    ]
+    for extra in catch_all[1:]:
+        problems.append(
+            Problem(extra, f"takes every request, like {catch_all[0]}: give it hosts or paths, or make it a worker")
+        )
     if sites is not None:
-        problems += _site_problems(sites, domain if isinstance(domain, DomainConfig) else None, api)
-    if isinstance(api, ApiConfig) and buckets is not None:
-        for index, grant in enumerate(api.bucket_access):
+        problems += _site_problems(sites, domain if isinstance(domain, DomainConfig) else None, api, services)
+    tasks = {"webstack:api": api} if isinstance(api, ApiConfig) else {}
+    tasks |= {f"webstack:services.{n}": s for n, s in services.items()}
+    for key, task in tasks.items():
+        if buckets is None:
+            break
+        for index, grant in enumerate(task.bucket_access):
             if grant.bucket not in buckets:
                 known = ", ".join(sorted(buckets)) or "none defined under webstack:buckets"
                 problems.append(
                     Problem(
-                        f"webstack:api.bucket_access[{index}].bucket",
+                        f"{key}.bucket_access[{index}].bucket",
                         f"must name a bucket of webstack:buckets ({known}); got {grant.bucket!r}",
                     )
                 )
@@ -179,12 +208,21 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
 
 
 def _site_problems(
-    sites: Mapping[str, SiteConfig], domain: DomainConfig | None, api: ApiConfig | None
+    sites: Mapping[str, SiteConfig],
+    domain: DomainConfig | None,
+    api: ApiConfig | None,
+    services: Mapping[str, ServiceConfig],
 ) -> list[Problem]:
     problems = []
     hosts: dict[str, str] = {}
     if domain is not None and isinstance(api, ApiConfig):
         hosts[domain.api_host] = "webstack:domain.api_host"
+    for name, service in services.items():
+        for index, host in enumerate(service.hosts):
+            key = f"webstack:services.{name}.hosts[{index}]"
+            if host in hosts and not hosts[host].startswith("webstack:services."):
+                problems.append(Problem(key, f"{host} is already served by {hosts[host]}"))
+            hosts.setdefault(host, key)
     for name, site in sites.items():
         key = f"webstack:sites.{name}.host"
         if site.host in hosts:

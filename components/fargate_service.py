@@ -1,0 +1,368 @@
+"""One ECS Fargate service of a FargateApi: its repository, roles, task, scaling and alarms."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import pulumi
+import pulumi_aws as aws
+
+from .alarms import create_alarms
+from .api_settings import (
+    CONTAINER_NAME,
+    SCRATCH_VOLUME,
+    BucketGrant,
+    container_definitions,
+    ecr_lifecycle_policy,
+    execution_role_policy,
+    service_alarm_specs,
+    task_role_policy,
+)
+from .aws_context import AwsContext
+from .iam_documents import service_trust_policy
+from .log_groups import encrypted_log_group
+
+
+@dataclass(frozen=True)
+class ImageBuild:
+    """Build the image from a Dockerfile and push it to the service's repository (needs Docker)."""
+
+    context: str
+    dockerfile: str = "Dockerfile"
+
+
+@dataclass(frozen=True)
+class Route:
+    """Which requests of the shared ALB reach the service: Host headers and path patterns
+    (both empty: every request no other rule takes)."""
+
+    hosts: Sequence[str] = ()
+    paths: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    # "{repository}:1.2.3" pulls from the service's own repository; an ImageBuild builds it.
+    image: str | ImageBuild = "{repository}:latest"
+    cpu: int = 512
+    memory_mib: int = 1024
+    architecture: Literal["ARM64", "X86_64"] = "ARM64"
+    container_port: int = 8000
+    desired_count: int = 2
+    min_count: int = 2
+    max_count: int = 10
+    health_check_path: str = "/health"
+    health_check_grace_seconds: int = 60
+    cpu_target_percent: float = 70
+    memory_target_percent: float = 80
+    requests_per_target: int | None = None
+    environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    # Environment variable -> secret ARN (optionally ":json-key::"), injected by ECS at start.
+    secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    # Application secrets (e.g. JWT_SECRET, STRIPE_SECRET_KEY): each an empty Secrets Manager
+    # secret under <prefix>/<service>/, whose value is set out of band and injected at start.
+    app_secrets: Sequence[str] = ()
+    bucket_grants: Sequence[BucketGrant] = ()
+    # Fargate Spot: ~70 % cheaper, tasks may be stopped with two minutes' notice (non-prod).
+    spot: bool = False
+    # Scale to zero outside working hours: (days, start hour UTC, stop hour UTC), days as in
+    # cron ("MON-FRI" or "*").
+    schedule: tuple[str, int, int] | None = None
+    # None: a worker, with no load balancer in front.
+    route: Route | None = field(default_factory=Route)
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What the services of one FargateApi share."""
+
+    component: str
+    prefix: str
+    context: AwsContext
+    key: aws.kms.Key
+    cluster: aws.ecs.Cluster
+    task_security_group: pulumi.Input[str]
+    private_subnet_ids: Sequence[pulumi.Input[str]]
+    secret_kms_key_arns: Sequence[pulumi.Input[str]]
+    log_retention_days: int
+    alarm_actions: Sequence[pulumi.Input[str]]
+    vpc_id: pulumi.Input[str]
+
+
+@dataclass
+class BuiltService:
+    spec: ServiceSpec
+    base: str  # prefix of the service's logical names
+    repository: aws.ecr.Repository
+    service: aws.ecs.Service | None = None
+
+    @property
+    def repository_url(self) -> pulumi.Output[str]:
+        return self.repository.repository_url
+
+
+def trust_policy(context: AwsContext) -> pulumi.Output[str]:
+    return pulumi.Output.all(context.region, context.account_id).apply(
+        lambda ra: json.dumps(
+            service_trust_policy("ecs-tasks.amazonaws.com", ra[1], source_arn=f"arn:aws:ecs:{ra[0]}:{ra[1]}:*")
+        )
+    )
+
+
+def log_group_name(prefix: str, service: str) -> str:
+    return f"/ecs/{prefix}-{service}"
+
+
+def prepare_service(spec: ServiceSpec, shared: Shared, parent: pulumi.Resource) -> BuiltService:
+    """Repository, image and roles: what exists before the load balancer does."""
+    child = pulumi.ResourceOptions(parent=parent)
+    base = spec.name if spec.name == shared.component else f"{shared.component}-{spec.name}"
+    repository = aws.ecr.Repository(
+        f"{base}-repository",
+        name=f"{shared.prefix}-{spec.name}",
+        image_tag_mutability="IMMUTABLE",
+        image_scanning_configuration={"scan_on_push": True},
+        encryption_configurations=[{"encryption_type": "KMS", "kms_key": shared.key.arn}],
+        force_delete=False,
+        opts=child,
+    )
+    aws.ecr.LifecyclePolicy(
+        f"{base}-repository-lifecycle",
+        repository=repository.name,
+        policy=json.dumps(ecr_lifecycle_policy()),
+        opts=child,
+    )
+    return BuiltService(spec, base, repository)
+
+
+def _image(built: BuiltService, parent: pulumi.Resource) -> pulumi.Output[str]:
+    spec = built.spec
+    if isinstance(spec.image, ImageBuild):
+        # Imported here: pulumi_awsx brings Docker build plumbing a prebuilt image does not need.
+        import pulumi_awsx as awsx  # noqa: PLC0415
+
+        return awsx.ecr.Image(
+            f"{built.base}-image",
+            repository_url=built.repository_url,
+            context=spec.image.context,
+            dockerfile=spec.image.dockerfile,
+            platform="linux/arm64" if spec.architecture == "ARM64" else "linux/amd64",
+            opts=pulumi.ResourceOptions(parent=parent),
+        ).image_uri
+    template = spec.image
+    return built.repository_url.apply(lambda url: template.replace("{repository}", url))
+
+
+def run_service(
+    built: BuiltService,
+    shared: Shared,
+    parent: pulumi.Resource,
+    target_group: aws.lb.TargetGroup | None,
+    depends_on: Sequence[pulumi.Resource],
+) -> aws.ecs.Service:
+    """Secrets, logs, roles, task definition, the ECS service, its scaling and its alarms."""
+    spec, base, prefix, context = built.spec, built.base, shared.prefix, shared.context
+    child = pulumi.ResourceOptions(parent=parent)
+    logs = log_group_name(prefix, spec.name)
+    app_secrets = {
+        variable: aws.secretsmanager.Secret(
+            f"{base}-secret-{variable.lower().replace('_', '-')}",
+            name=f"{prefix}/{spec.name}/{variable.lower()}",
+            description=(
+                f"{variable} of {prefix} {spec.name}; set its value out of band: "
+                "aws secretsmanager put-secret-value --secret-id <arn> --secret-string ..."
+            ),
+            kms_key_id=shared.key.arn,
+            recovery_window_in_days=7,
+            opts=child,
+        ).arn
+        for variable in spec.app_secrets
+    }
+    secrets: dict[str, pulumi.Input[str]] = {**spec.secrets, **app_secrets}
+    secret_keys = [*shared.secret_kms_key_arns, *([shared.key.arn] if app_secrets else [])]
+    log_group = encrypted_log_group(
+        f"{base}-logs", log_group_name=logs, key=shared.key, retention_days=shared.log_retention_days, parent=parent
+    )
+    trust = trust_policy(context)
+    execution_role = aws.iam.Role(
+        f"{base}-execution-role",
+        description=f"{prefix} {spec.name}: pull the image, write logs, read injected secrets",
+        assume_role_policy=trust,
+        opts=child,
+    )
+    repository = built.repository
+    aws.iam.RolePolicy(
+        f"{base}-execution-policy",
+        role=execution_role.id,
+        policy=pulumi.Output.all(
+            context.region,
+            context.account_id,
+            repository.arn,
+            pulumi.Output.all(*secrets.values()),
+            pulumi.Output.all(*secret_keys),
+        ).apply(
+            lambda v: json.dumps(
+                execution_role_policy(
+                    region=v[0],
+                    account_id=v[1],
+                    repository_arn=v[2],
+                    log_group=logs,
+                    secret_value_froms=v[3],
+                    kms_key_arns=v[4],
+                )
+            )
+        ),
+        opts=child,
+    )
+    task_role = aws.iam.Role(
+        f"{base}-task-role",
+        description=f"{prefix} {spec.name}: what the application itself may do",
+        assume_role_policy=trust,
+        opts=child,
+    )
+    if spec.bucket_grants:
+        grants = spec.bucket_grants
+        resolved = pulumi.Output.all(*[pulumi.Output.all(g.bucket_arn, g.kms_key_arn or "") for g in grants]).apply(
+            lambda values: [
+                replace(grant, bucket_arn=arn, kms_key_arn=key or None)
+                for grant, (arn, key) in zip(grants, values, strict=True)
+            ]
+        )
+        aws.iam.RolePolicy(
+            f"{base}-task-policy",
+            role=task_role.id,
+            policy=pulumi.Output.all(context.region, resolved).apply(
+                lambda v: json.dumps(task_role_policy(v[0], v[1]))
+            ),
+            opts=child,
+        )
+    task_definition = aws.ecs.TaskDefinition(
+        f"{base}-task",
+        family=f"{prefix}-{spec.name}",
+        network_mode="awsvpc",
+        requires_compatibilities=["FARGATE"],
+        cpu=str(spec.cpu),
+        memory=str(spec.memory_mib),
+        runtime_platform={"cpu_architecture": spec.architecture, "operating_system_family": "LINUX"},
+        execution_role_arn=execution_role.arn,
+        task_role_arn=task_role.arn,
+        volumes=[{"name": SCRATCH_VOLUME}],
+        container_definitions=pulumi.Output.all(
+            _image(built, parent),
+            context.region,
+            pulumi.Output.from_input(dict(spec.environment)),
+            pulumi.Output.from_input(secrets),
+        ).apply(
+            lambda v: json.dumps(
+                container_definitions(
+                    image=v[0], port=spec.container_port, region=v[1], log_group=logs, environment=v[2], secrets=v[3]
+                )
+            )
+        ),
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=[log_group]),
+    )
+    service = aws.ecs.Service(
+        f"{base}-service",
+        name=f"{prefix}-{spec.name}",
+        cluster=shared.cluster.arn,
+        task_definition=task_definition.arn,
+        desired_count=spec.desired_count,
+        launch_type=None if spec.spot else "FARGATE",
+        capacity_provider_strategies=[{"capacity_provider": "FARGATE_SPOT", "weight": 1}] if spec.spot else None,
+        platform_version="LATEST",
+        network_configuration={
+            "subnets": list(shared.private_subnet_ids),
+            "security_groups": [shared.task_security_group],
+            "assign_public_ip": False,
+        },
+        load_balancers=[
+            {
+                "target_group_arn": target_group.arn,
+                "container_name": CONTAINER_NAME,
+                "container_port": spec.container_port,
+            }
+        ]
+        if target_group is not None
+        else None,
+        health_check_grace_period_seconds=spec.health_check_grace_seconds if target_group is not None else None,
+        deployment_circuit_breaker={"enable": True, "rollback": True},
+        deployment_minimum_healthy_percent=100,
+        deployment_maximum_percent=200,
+        propagate_tags="SERVICE",
+        enable_ecs_managed_tags=True,
+        enable_execute_command=False,
+        wait_for_steady_state=False,
+        # Autoscaling owns the task count once the service runs.
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on), ignore_changes=["desiredCount"]),
+    )
+    create_alarms(
+        f"{base}-alarm",
+        service_alarm_specs(cluster=f"{prefix}-{shared.component}", service=f"{prefix}-{spec.name}"),
+        shared.alarm_actions,
+        parent,
+    )
+    built.service = service
+    return service
+
+
+def autoscale(
+    built: BuiltService,
+    shared: Shared,
+    parent: pulumi.Resource,
+    request_label: pulumi.Input[str] | None,
+) -> None:
+    """Target tracking on CPU and memory (and requests per target), and the optional schedule."""
+    spec, base = built.spec, built.base
+    assert built.service is not None
+    child = pulumi.ResourceOptions(parent=parent)
+    target = aws.appautoscaling.Target(
+        f"{base}-scaling",
+        service_namespace="ecs",
+        scalable_dimension="ecs:service:DesiredCount",
+        resource_id=pulumi.Output.concat("service/", shared.cluster.name, "/", built.service.name),
+        min_capacity=spec.min_count,
+        max_capacity=spec.max_count,
+        opts=child,
+    )
+    metrics: list[tuple[str, float, pulumi.Input[str] | None]] = [
+        ("ECSServiceAverageCPUUtilization", spec.cpu_target_percent, None),
+        ("ECSServiceAverageMemoryUtilization", spec.memory_target_percent, None),
+    ]
+    if spec.requests_per_target is not None and request_label is not None:
+        metrics.append(("ALBRequestCountPerTarget", spec.requests_per_target, request_label))
+    if spec.schedule is not None:
+        days, start, stop = spec.schedule
+        for action, hour, low, high in (("start", start, spec.min_count, spec.max_count), ("stop", stop, 0, 0)):
+            aws.appautoscaling.ScheduledAction(
+                f"{base}-{action}",
+                name=f"{shared.prefix}-{spec.name}-{action}",
+                service_namespace=target.service_namespace,
+                scalable_dimension=target.scalable_dimension,
+                resource_id=target.resource_id,
+                schedule=f"cron(0 {hour} ? * {days} *)",
+                timezone="UTC",
+                scalable_target_action={"min_capacity": low, "max_capacity": high},
+                opts=child,
+            )
+    for metric, value, label in metrics:
+        predefined: dict[str, Any] = {"predefined_metric_type": metric}
+        if label is not None:
+            predefined["resource_label"] = label
+        aws.appautoscaling.Policy(
+            f"{base}-scale-{metric}",
+            policy_type="TargetTrackingScaling",
+            service_namespace=target.service_namespace,
+            scalable_dimension=target.scalable_dimension,
+            resource_id=target.resource_id,
+            target_tracking_scaling_policy_configuration={
+                "predefined_metric_specification": predefined,  # type: ignore[typeddict-item]
+                "target_value": value,
+                "scale_in_cooldown": 300,
+                "scale_out_cooldown": 60,
+            },
+            opts=child,
+        )
