@@ -219,15 +219,17 @@ def target_alarm_specs(*, service: str, load_balancer: Any, target_group: Any) -
     )  # fmt: skip
 
 
-def service_alarm_specs(*, cluster: str, service: str) -> tuple[AlarmSpec, ...]:
+def service_alarm_specs(
+    *, cluster: str, service: str, cpu_percent: float = 80, memory_percent: float = 80
+) -> tuple[AlarmSpec, ...]:
     dims = {"ClusterName": cluster, "ServiceName": service}
     return (
         AlarmSpec(
-            "cpu-high", f"{service}: CPU above 80 % for 15 minutes",
-            "AWS/ECS", "CPUUtilization", dims, "GreaterThanThreshold", 80,
+            "cpu-high", f"{service}: CPU above {cpu_percent:g} % for 15 minutes",
+            "AWS/ECS", "CPUUtilization", dims, "GreaterThanThreshold", cpu_percent,
         ),
         AlarmSpec(
-            "memory-high", f"{service}: memory above 80 % for 15 minutes",
-            "AWS/ECS", "MemoryUtilization", dims, "GreaterThanThreshold", 80,
+            "memory-high", f"{service}: memory above {memory_percent:g} % for 15 minutes",
+            "AWS/ECS", "MemoryUtilization", dims, "GreaterThanThreshold", memory_percent,
         ),
     )  # fmt: skip

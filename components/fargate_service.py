@@ -60,6 +60,8 @@ class ServiceSpec:
     cpu_target_percent: float = 70
     memory_target_percent: float = 80
     requests_per_target: int | None = None
+    cpu_alarm_percent: float = 80
+    memory_alarm_percent: float = 80
     environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     # Environment variable -> secret ARN (optionally ":json-key::"), injected by ECS at start.
     secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
@@ -301,7 +303,12 @@ def run_service(
     )
     create_alarms(
         f"{base}-alarm",
-        service_alarm_specs(cluster=f"{prefix}-{shared.component}", service=f"{prefix}-{spec.name}"),
+        service_alarm_specs(
+            cluster=f"{prefix}-{shared.component}",
+            service=f"{prefix}-{spec.name}",
+            cpu_percent=spec.cpu_alarm_percent,
+            memory_percent=spec.memory_alarm_percent,
+        ),
         shared.alarm_actions,
         parent,
     )

@@ -117,3 +117,18 @@ def test_monay_serves_three_web_apps_by_host_and_a_static_site():
     assert len(run.of_type("aws:ec2/natGateway:NatGateway")) == 3
     instances = run.of_type("aws:rds/instance:Instance")
     assert len(instances) == 2 and any(i.inputs.get("multiAz") for i in instances)
+
+
+def test_payments_alarms_follow_the_seed_thresholds():
+    alarms = {a.name: a.inputs for a in example_run("payments").of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    assert alarms["api-backend-alarm-cpu-high"]["threshold"] == 90
+    assert alarms["api-frontend-alarm-memory-high"]["threshold"] == 90
+    assert alarms["api-alarm-latency-p95"]["threshold"] == 2
+    connections = next(a for a in alarms.values() if a.get("metricName") == "DatabaseConnections")
+    assert connections["threshold"] == 150
+
+
+@pytest.mark.parametrize(("name", "policy"), [("monay-dev", "dev.json"), ("monay-staging", "staging.json")])
+def test_monay_environments_are_judged_by_their_environments_policy_config(name, policy, tmp_path, capsys):
+    assert main(["plan", "--config", str(ROOT / "examples" / f"{name}.yaml"), "--out", str(tmp_path / "p.json")]) == 0
+    assert f"policy/config/{policy}" in capsys.readouterr().out

@@ -109,8 +109,8 @@ def test_help_lists_plan():
 
 
 def test_a_stack_without_its_own_policy_config_is_judged_like_prod(tmp_path: Path, capsys):
-    config = tmp_path / "staging.yaml"
-    config.write_text((ROOT / "Pulumi.dev.yaml").read_text().replace("exiuscart-dev", "exiuscart-staging"))
+    config = tmp_path / "qa.yaml"
+    config.write_text((ROOT / "Pulumi.dev.yaml").read_text().replace("exiuscart-dev", "exiuscart-qa"))
     assert main(["plan", "--config", str(config), "--out", str(tmp_path / "plan.json")]) == 1
     out = " ".join(capsys.readouterr().out.split())
     assert "policy/config/prod.json" in out

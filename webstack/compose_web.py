@@ -135,6 +135,8 @@ def service_spec(
         cpu_target_percent=task.cpu_target_percent,
         memory_target_percent=task.memory_target_percent,
         requests_per_target=task.requests_per_target,
+        cpu_alarm_percent=task.cpu_alarm_percent,
+        memory_alarm_percent=task.memory_alarm_percent,
         environment={**task.environment, **environment},
         secrets=secrets,
         app_secrets=task.app_secrets,

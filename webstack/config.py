@@ -163,6 +163,8 @@ class ApiConfig(Section):
     load_balancer_deletion_protection: bool = True
     error_rate_alarm_percent: float = Field(default=5, gt=0, le=100)
     latency_alarm_seconds: float = Field(default=2, gt=0)
+    cpu_alarm_percent: float = Field(default=80, gt=0, le=100)
+    memory_alarm_percent: float = Field(default=80, gt=0, le=100)
     app_secrets: tuple[Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")], ...] = ()
     capacity: Literal["on_demand", "spot"] = "on_demand"
     schedule: ScheduleConfig | None = None

@@ -107,9 +107,11 @@ class Deployer:
 
     def policy_arguments(self, stack: str) -> dict[str, list[str]]:
         """Every preview and up runs the pack with the stack's config (prod.json if it has none)."""
+        raw, _ = read_config_file(stack_file(self.root, stack))
+        environment = parse_stack_config(raw, stack, f"Pulumi.{stack}.yaml").environment
         return {
             "policy_packs": [str(POLICY_DIR)],
-            "policy_pack_configs": [str(default_policy_config(stack))],
+            "policy_pack_configs": [str(default_policy_config(stack, environment))],
         }
 
     def _open(self, stack: str) -> Any:

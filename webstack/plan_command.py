@@ -50,10 +50,15 @@ class PlanResult:
     policy_seconds: float
 
 
-def default_policy_config(stack: str) -> Path:
-    """policy/config/<stack>.json, or the strictest (prod) for a stack without its own."""
-    own = POLICY_DIR / "config" / f"{stack}.json"
-    return own if own.is_file() else POLICY_DIR / "config" / "prod.json"
+def default_policy_config(stack: str, environment: str | None = None) -> Path:
+    """policy/config/<stack>.json, else the one of the stack's environment (webstack:environment),
+    else the strictest: prod.json."""
+    for name in (stack, environment):
+        if name:
+            own = POLICY_DIR / "config" / f"{name}.json"
+            if own.is_file():
+                return own
+    return POLICY_DIR / "config" / "prod.json"
 
 
 def resolve_config_file(stack: str | None, config: Path | None, root: Path) -> tuple[str, Path]:
@@ -108,7 +113,7 @@ def build_plan(
         violations: list[Violation] = []
         policy_file = None
         if server is not None:
-            policy_file = policy_config or default_policy_config(stack)
+            policy_file = policy_config or default_policy_config(stack, settings.environment)
             server.configure(read_policy_config(policy_file), stack)
             violations = server.analyze(plan)
     finally:
