@@ -83,16 +83,31 @@ def _cache(i: State, states: Mapping[str, State]) -> str:
 
 
 def _service(i: State, states: Mapping[str, State]) -> str:
-    def first(resource_type: str) -> State:
-        return next((s["inputs"] for s in states.values() if s["type"] == resource_type), {})
-
-    task, scaling = first("aws:ecs/taskDefinition:TaskDefinition"), first("aws:appautoscaling/target:Target")
+    name = str(i.get("name", ""))
+    reference = str(i.get("taskDefinition", ""))
+    task = next(
+        (
+            s["inputs"]
+            for s in states.values()
+            if s["type"] == "aws:ecs/taskDefinition:TaskDefinition" and f"/{s['inputs'].get('family')}:" in reference
+        ),
+        {},
+    )
+    scaling = next(
+        (
+            s["inputs"]
+            for s in states.values()
+            if s["type"] == "aws:appautoscaling/target:Target"
+            and str(s["inputs"].get("resourceId", "")).endswith(f"/{name}")
+        ),
+        {},
+    )
     arch = (task.get("runtimePlatform") or {}).get("cpuArchitecture", "")
     size = f"{float(task.get('cpu', 0)) / 1024:g} vCPU / {float(task.get('memory', 0)) / 1024:g} GB {arch}"
     spot = " Spot" if i.get("capacityProviderStrategies") else ""
-    return (
-        f"ECS Fargate{spot} service\n{size}\n{scaling.get('minCapacity', 0):g}-{scaling.get('maxCapacity', 0):g} tasks"
-    )
+    kind = "worker" if not i.get("loadBalancers") else "service"
+    tasks = f"{scaling.get('minCapacity', 0):g}-{scaling.get('maxCapacity', 0):g} tasks"
+    return f"ECS Fargate{spot} {kind}\n{name}\n{size}\n{tasks}"
 
 
 LABELS = {
@@ -148,7 +163,8 @@ def _data_edges(states: Mapping[str, State]) -> Iterator[tuple[str, str, str]]:
     services = _of_type(states, "aws:ecs/service:Service")
     for balancer in _of_type(states, "aws:lb/loadBalancer:LoadBalancer"):
         for service in services:
-            yield balancer["urn"], service["urn"], "container port"
+            if service["inputs"].get("loadBalancers"):
+                yield balancer["urn"], service["urn"], "container port"
     stores = [
         (store, _deps(store, key))
         for store_type, key in (
@@ -203,7 +219,7 @@ def build_diagram(plan: Mapping[str, Any], title: str) -> Diagram:
         graph.subgraph(cluster)
     for dist in (s for s in states.values() if s["type"] == "aws:cloudfront/distribution:Distribution"):
         graph.edge("viewers", _node_id(dist["urn"]))
-    for source, target, text in _edges(states):
+    for source, target, text in dict.fromkeys(_edges(states)):
         if source in states and target in states:
             graph.edge(_node_id(source), _node_id(target), label=text)
     return Diagram(graph.source, graph)
