@@ -117,7 +117,6 @@ class FargateApi(pulumi.ComponentResource):
             secret_kms_key_arns=args.secret_kms_key_arns,
             log_retention_days=args.log_retention_days,
             alarm_actions=args.alarm_actions,
-            vpc_id=args.vpc_id,
         )
         built = [prepare_service(spec, shared, self) for spec in args.services]
         routed = sorted((b for b in built if b.spec.route is not None), key=lambda b: rule_order(b.spec))

@@ -92,7 +92,6 @@ class Shared:
     secret_kms_key_arns: Sequence[pulumi.Input[str]]
     log_retention_days: int
     alarm_actions: Sequence[pulumi.Input[str]]
-    vpc_id: pulumi.Input[str]
 
 
 @dataclass

@@ -11,22 +11,14 @@ from rich.console import Console
 from .cost.estimate import Estimate, estimate
 from .cost.report import print_comparison, print_estimate
 from .cost.tables import COST_DIR, PriceTable, load_usage
-from .plan_command import PROJECT_ROOT, UserError, build_plan
+from .plan_command import PROJECT_ROOT, UserError, build_plan, read_plan_file
 
 
 def load_plan(target: str, root: Path = PROJECT_ROOT) -> tuple[str, dict[str, Any]]:
     """A stack name (planned offline now) or a plan JSON file (ours or `pulumi preview --json`)."""
     path = Path(target)
     if path.suffix == ".json":
-        if not path.is_file():
-            raise UserError(f"{target}: no such plan file")
-        try:
-            plan = json.loads(path.read_text())
-        except ValueError as error:
-            raise UserError(f"{target}: not JSON ({error})") from None
-        if not isinstance(plan, dict) or not isinstance(plan.get("steps"), list):
-            raise UserError(f"{target}: no 'steps' list (expected `webstack plan` or `pulumi preview --json` output)")
-        return path.stem, plan
+        return path.stem, read_plan_file(path)
     result = build_plan(target, root=root, run_policies=False)
     return result.stack, result.plan
 

@@ -19,6 +19,7 @@ from typing import Any
 from rich.console import Console
 
 from .after_up import ClientFactory, boto3_client, changed_buckets, invalidate, wait_for_service
+from .config import StackConfig
 from .plan_command import PROJECT_ROOT, UserError, default_policy_config
 from .policy_engine import POLICY_DIR
 from .stack_settings import available_stacks, parse_stack_config, read_config_file, stack_file
@@ -89,10 +90,13 @@ class Deployer:
             )
         self.check_account(stack)
 
+    def stack_config(self, stack: str) -> StackConfig:
+        raw, _ = read_config_file(stack_file(self.root, stack))
+        return parse_stack_config(raw, stack, f"Pulumi.{stack}.yaml")
+
     def check_account(self, stack: str) -> None:
         """With webstack:account_id set, the credentials must belong to that account."""
-        raw, _ = read_config_file(stack_file(self.root, stack))
-        config = parse_stack_config(raw, stack, f"Pulumi.{stack}.yaml")
+        config = self.stack_config(stack)
         if config.account_id is None:
             return
         try:
@@ -107,8 +111,7 @@ class Deployer:
 
     def policy_arguments(self, stack: str) -> dict[str, list[str]]:
         """Every preview and up runs the pack with the stack's config (prod.json if it has none)."""
-        raw, _ = read_config_file(stack_file(self.root, stack))
-        environment = parse_stack_config(raw, stack, f"Pulumi.{stack}.yaml").environment
+        environment = self.stack_config(stack).environment
         return {
             "policy_packs": [str(POLICY_DIR)],
             "policy_pack_configs": [str(default_policy_config(stack, environment))],

@@ -50,6 +50,17 @@ class PlanResult:
     policy_seconds: float
 
 
+def read_plan_file(path: Path) -> dict[str, Any]:
+    """A plan JSON written by `webstack plan` or `pulumi preview --json`."""
+    try:
+        plan = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        raise UserError(f"{path}: not a readable plan JSON ({error})") from None
+    if not isinstance(plan, dict) or not isinstance(plan.get("steps"), list):
+        raise UserError(f"{path}: no 'steps' list (expected `webstack plan` or `pulumi preview --json` output)")
+    return plan
+
+
 def default_policy_config(stack: str, environment: str | None = None) -> Path:
     """policy/config/<stack>.json, else the one of the stack's environment (webstack:environment),
     else the strictest: prod.json."""

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from rich.console import Console
 
-from .plan_command import UserError
+from .plan_command import read_plan_file
 from .policy_engine import PolicyServer, read_policy_config
 from .policy_report import mandatory, print_violations
 
 
 def check_plan_file(plan_file: Path, config: Path, stack: str, console: Console) -> int:
-    try:
-        plan = json.loads(plan_file.read_text())
-    except (OSError, ValueError) as error:
-        raise UserError(f"{plan_file}: not a readable plan JSON ({error})") from None
-    if not isinstance(plan, dict) or not isinstance(plan.get("steps"), list):
-        raise UserError(f"{plan_file}: no 'steps' list (expected `webstack plan` or `pulumi preview --json` output)")
+    plan = read_plan_file(plan_file)
     with PolicyServer() as server:
         server.configure(read_policy_config(config), stack)
         violations = server.analyze(plan)
