@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -12,6 +13,7 @@ from .aws_context import aws_context
 from .encryption_key import customer_managed_key
 from .iam_documents import log_delivery_policy, logs_key_statement
 from .log_groups import encrypted_log_group
+from .nat_instance import nat_instance, nat_security_group
 from .restricted_security_group import Peer, tcp_rule
 from .service_role import service_role
 from .subnet_layout import (
@@ -33,6 +35,10 @@ class SecureVpcArgs:
     subnet_prefixes: TierPrefixes = field(default_factory=TierPrefixes)
     flow_log_retention_days: int = 30
     flow_log_traffic: str = "ALL"
+    # gateway: managed NAT gateways; instance: NAT instances of nat_instance_type (cheaper).
+    nat_type: Literal["gateway", "instance"] = "gateway"
+    nat_instance_type: str = "t4g.nano"
+    alarm_actions: Sequence[pulumi.Input[str]] = ()  # SNS topics told about NAT instance failures
 
 
 class SecureVpc(pulumi.ComponentResource):
@@ -101,15 +107,49 @@ class SecureVpc(pulumi.ComponentResource):
                 f"{name}-public-rta-{index}", subnet_id=subnet.id, route_table_id=public_rt.id, opts=child
             )
 
-        nats: dict[int, aws.ec2.NatGateway] = {}
-        for az in nat_az_indexes(args.nat, args.az_count):
+        flow_log_group_name = f"/{args.name_prefix}/vpc/flow-logs"
+        key = customer_managed_key(
+            f"{name}-key",
+            description=f"{args.name_prefix} VPC flow logs"
+            + (" and NAT instance volumes" if args.nat_type == "instance" else ""),
+            alias=f"{args.name_prefix}/network",
+            context=context,
+            parent=self,
+            service_statements=lambda region, account: [logs_key_statement(region, account, flow_log_group_name)],
+        )
+
+        # The way out of each AZ that has one: a NAT gateway's id or a NAT instance's interface.
+        exits: dict[int, dict[str, pulumi.Output[str]]] = {}
+        nat_azs = nat_az_indexes(args.nat, args.az_count)
+        private_cidrs = [p.cidr for p in layout if p.tier == "private"]
+        nat_sg = (
+            nat_security_group(f"{name}-nat-sg", vpc_id=vpc.id, private_cidrs=private_cidrs, parent=self)
+            if nat_azs and args.nat_type == "instance"
+            else None
+        )
+        for az in nat_azs:
+            if nat_sg is not None:
+                instance = nat_instance(
+                    f"{name}-nat-instance-{az}",
+                    instance_type=args.nat_instance_type,
+                    subnet_id=subnets["public"][az].id,
+                    security_group_id=nat_sg.id,
+                    private_cidrs=private_cidrs,
+                    kms_key_arn=key.arn,
+                    region=context.region,
+                    alarm_actions=args.alarm_actions,
+                    tag_name=f"{args.name_prefix}-nat-{az}",
+                    parent=self,
+                )
+                exits[az] = {"network_interface_id": instance.primary_network_interface_id}
+                continue
             eip = aws.ec2.Eip(
                 f"{name}-nat-eip-{az}",
                 domain="vpc",
                 tags={"Name": f"{args.name_prefix}-nat-{az}"},
                 opts=child,
             )
-            nats[az] = aws.ec2.NatGateway(
+            gateway = aws.ec2.NatGateway(
                 f"{name}-nat-{az}",
                 allocation_id=eip.allocation_id,
                 subnet_id=subnets["public"][az].id,
@@ -117,6 +157,7 @@ class SecureVpc(pulumi.ComponentResource):
                 tags={"Name": f"{args.name_prefix}-nat-{az}"},
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[igw]),
             )
+            exits[az] = {"nat_gateway_id": gateway.id}
 
         data_route_tables: list[aws.ec2.RouteTable] = []
         for index, subnet in enumerate(subnets["private"]):
@@ -132,7 +173,7 @@ class SecureVpc(pulumi.ComponentResource):
                     f"{name}-private-default-{index}",
                     route_table_id=rt.id,
                     destination_cidr_block="0.0.0.0/0",
-                    nat_gateway_id=nats[nat_index].id,
+                    **exits[nat_index],
                     opts=child,
                 )
             aws.ec2.RouteTableAssociation(
@@ -192,15 +233,6 @@ class SecureVpc(pulumi.ComponentResource):
                 )
             self.endpoint_security_group_id = endpoint_sg.id
 
-        flow_log_group_name = f"/{args.name_prefix}/vpc/flow-logs"
-        key = customer_managed_key(
-            f"{name}-key",
-            description=f"{args.name_prefix} VPC flow logs",
-            alias=f"{args.name_prefix}/network",
-            context=context,
-            parent=self,
-            service_statements=lambda region, account: [logs_key_statement(region, account, flow_log_group_name)],
-        )
         log_group = encrypted_log_group(
             f"{name}-flow-logs",
             log_group_name=flow_log_group_name,

@@ -17,6 +17,7 @@ class Mutation:
     rule: str  # the policy that must report it
     target: str  # logical name of the resource the violation names
     change: Callable[[Plan], None]
+    plan: str = "prod"  # the compliant plan it mutates (dev holds the NAT instance)
 
 
 def state(plan: Plan, name: str) -> dict[str, Any]:
@@ -115,6 +116,7 @@ def provider_tags(tags: dict[str, str]) -> Callable[[Plan], None]:
 
 
 WORLD = "0.0.0.0/0"
+NAT = "network-nat-instance-0"
 
 MUTATIONS = [
     # encryption at rest
@@ -122,6 +124,12 @@ MUTATIONS = [
              setting("database-primary", "storageEncrypted", False)),
     Mutation("rds-aws-managed-key", "rds-storage-encrypted-with-cmk", "database-primary",
              setting("database-primary", "kmsKeyId", ...)),
+    Mutation("nat-volume-unencrypted", "ec2-volumes-encrypted-with-cmk", NAT,
+             nested(NAT, "rootBlockDevice.encrypted", False), plan="dev"),
+    Mutation("nat-volume-aws-key", "ec2-volumes-encrypted-with-cmk", NAT,
+             nested(NAT, "rootBlockDevice.kmsKeyId", ...), plan="dev"),
+    Mutation("nat-volume-undeclared", "ec2-volumes-encrypted-with-cmk", NAT,
+             setting(NAT, "rootBlockDevice", ...), plan="dev"),
     Mutation("insights-without-cmk", "rds-performance-insights-encrypted-with-cmk", "database-primary",
              setting("database-primary", "performanceInsightsKmsKeyId", ...)),
     Mutation("cache-at-rest-off", "elasticache-encrypted-at-rest-with-cmk", "cache-group",
@@ -191,6 +199,15 @@ MUTATIONS = [
              setting("cache-group", "subnetGroupName", ...)),
     Mutation("service-public-ip", "ecs-service-without-public-ip", "api-service",
              nested("api-service", "networkConfiguration.assignPublicIp", True)),
+    Mutation("nat-imdsv1", "ec2-imdsv2-required", NAT, nested(NAT, "metadataOptions.httpTokens", "optional"),
+             plan="dev"),
+    Mutation("nat-metadata-hops", "ec2-imdsv2-required", NAT,
+             nested(NAT, "metadataOptions.httpPutResponseHopLimit", 2), plan="dev"),
+    Mutation("public-instance-not-nat", "ec2-public-ip-only-on-nat-instances", NAT,
+             setting(NAT, "sourceDestCheck", True), plan="dev"),
+    Mutation("nat-ssh-key", "ec2-public-ip-only-on-nat-instances", NAT, setting(NAT, "keyName", "ops"), plan="dev"),
+    Mutation("nat-instance-profile", "ec2-public-ip-only-on-nat-instances", NAT,
+             setting(NAT, "iamInstanceProfile", "admin"), plan="dev"),
     Mutation("default-sg-allows", "default-security-group-has-no-rules", "network-default-sg",
              setting("network-default-sg", "ingress", [{"protocol": "-1", "fromPort": 0, "toPort": 0, "self": True}])),
     Mutation("private-subnet-public-ips", "subnets-without-public-ip-on-launch", "network-private-0",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from components.cache_settings import cache_alarm_specs, log_group_name, member_cluster_ids
@@ -13,6 +15,7 @@ from components.iam_documents import (
     rds_enhanced_monitoring_policy,
     service_trust_policy,
 )
+from components.nat_instance_settings import nat_user_data
 from components.postgres_settings import (
     estimated_max_connections,
     instance_memory_gib,
@@ -111,3 +114,15 @@ def test_alarm_topic_policy_denies_plain_http():
     allow, deny = alarm_topic_policy("arn:aws:sns:r:1:t", "1")["Statement"]
     assert allow["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_nat_user_data_forwards_only_the_private_subnets_and_is_valid_bash(tmp_path):
+    script = nat_user_data(["10.0.0.0/20", "10.0.16.0/20"])
+    assert "policy drop" in script  # the forward chain refuses anything not listed
+    assert script.count("ip saddr { 10.0.0.0/20, 10.0.16.0/20 }") == 2  # forward and masquerade
+    assert "net.ipv4.ip_forward = 1" in script
+    path = tmp_path / "user-data.sh"
+    path.write_text(script)
+    assert subprocess.run(["bash", "-n", str(path)], check=False, capture_output=True).returncode == 0
+    with pytest.raises(ValueError, match="at least one private subnet"):
+        nat_user_data([])

@@ -175,3 +175,73 @@ def test_every_child_is_parented_to_the_component():
     for reg in run.registrations:
         if reg.custom:
             assert component in ancestors(run, reg), reg.urn
+
+
+def test_nat_instances_replace_gateways_and_serve_their_az_private_subnets():
+    run = vpc_run(nat="per_az", nat_type="instance", az_count=2)
+    assert run.of_type("aws:ec2/natGateway:NatGateway") == []
+    assert run.of_type("aws:ec2/eip:Eip") == []
+    instances = {i.name: i for i in run.of_type("aws:ec2/instance:Instance")}
+    assert sorted(instances) == ["network-nat-instance-0", "network-nat-instance-1"]
+    public = {s.id: s.name for s in run.of_type(SUBNET) if s.inputs["tags"]["Tier"] == "public"}
+    routes = routes_by_subnet(run)
+    for az in range(2):
+        instance = instances[f"network-nat-instance-{az}"]
+        assert public[instance.inputs["subnetId"]] == f"network-public-{az}"
+        (route,) = [r for r in run.of_type(ROUTE) if r.name == f"network-private-default-{az}"]
+        assert route.inputs["networkInterfaceId"].startswith("eni-")
+        assert route.property_dependencies["networkInterfaceId"] == [instance.urn]
+        assert "natGatewayId" not in route.inputs
+        assert routes[f"network-private-{az}"] == [route.inputs]
+    for subnet, subnet_routes in routes.items():
+        if "-isolated-" in subnet:
+            assert subnet_routes == []
+
+
+def test_nat_instance_is_locked_down():
+    run = vpc_run(nat="single", nat_type="instance", nat_instance_type="t4g.micro")
+    instance = one(run, "aws:ec2/instance:Instance")
+    key = one(run, "aws:kms/key:Key")
+    inputs = instance.inputs
+    assert inputs["instanceType"] == "t4g.micro"
+    assert inputs["ami"].startswith("resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-")
+    assert inputs["ami"].endswith("-arm64")
+    assert inputs["sourceDestCheck"] is False and inputs["associatePublicIpAddress"] is True
+    metadata = {"httpTokens": "required", "httpEndpoint": "enabled", "httpPutResponseHopLimit": 1}
+    assert inputs["metadataOptions"] == metadata
+    root = inputs["rootBlockDevice"]
+    assert root["encrypted"] is True and root["kmsKeyId"].endswith(f":key/{key.id}")
+    assert "keyName" not in inputs and "iamInstanceProfile" not in inputs
+    assert inputs["maintenanceOptions"] == {"autoRecovery": "default"}
+    private = sorted(s.inputs["cidrBlock"] for s in run.of_type(SUBNET) if s.inputs["tags"]["Tier"] == "private")
+    for cidr in private:
+        assert cidr in inputs["userData"]
+    (group,) = [g for g in run.of_type("aws:ec2/securityGroup:SecurityGroup") if g.name == "network-nat-sg"]
+    assert inputs["vpcSecurityGroupIds"] == [group.id]
+    ingress = run.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    assert sorted(r.inputs["cidrIpv4"] for r in ingress if r.inputs["securityGroupId"] == group.id) == private
+    (egress,) = [
+        r
+        for r in run.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+        if r.inputs["securityGroupId"] == group.id
+    ]
+    assert egress.inputs["cidrIpv4"] == "0.0.0.0/0"
+
+
+def test_nat_instance_status_alarm_reboots_it_and_notifies():
+    run = vpc_run(nat="single", nat_type="instance", alarm_actions=["arn:aws:sns:eu-west-1:123456789012:alerts"])
+    instance = one(run, "aws:ec2/instance:Instance")
+    alarm = one(run, "aws:cloudwatch/metricAlarm:MetricAlarm")
+    assert alarm.inputs["metricName"] == "StatusCheckFailed_Instance"
+    assert alarm.inputs["dimensions"] == {"InstanceId": instance.id}
+    assert alarm.inputs["alarmActions"] == [
+        "arn:aws:automate:eu-west-1:ec2:reboot",
+        "arn:aws:sns:eu-west-1:123456789012:alerts",
+    ]
+    assert alarm.inputs["okActions"] == ["arn:aws:sns:eu-west-1:123456789012:alerts"]
+
+
+def test_nat_gateways_need_no_instance_resources():
+    run = vpc_run(nat="single")
+    assert run.of_type("aws:ec2/instance:Instance") == []
+    assert [g.name for g in run.of_type("aws:ec2/securityGroup:SecurityGroup")] == []

@@ -184,3 +184,46 @@ def s3_origin_oac(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterat
             yield f"origin {get(origin, 'originId')} reads the bucket without Origin Access Control"
         if ".s3-website" in domain:
             yield f"origin {get(origin, 'originId')} is a public S3 website endpoint"
+
+
+@resource_rule(
+    "ec2-imdsv2-required",
+    concern="network-exposure",
+    severity=Severity.HIGH,
+    types=[t.EC2_INSTANCE, t.LAUNCH_TEMPLATE],
+    description="Instances accept only IMDSv2 (session tokens) with a hop limit of 1.",
+    remediation="SecureVpc's NAT instance sets metadata_options http_tokens required and hop limit 1.",
+    fsbp="EC2.8",
+)
+def imdsv2_required(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    options = get(props, "metadataOptions") or {}
+    if get(options, "httpEndpoint") == "disabled":
+        return
+    if get(options, "httpTokens") != "required":
+        yield "metadataOptions.httpTokens is not required: IMDSv1 answers unauthenticated requests"
+    hops = get(options, "httpPutResponseHopLimit")
+    if hops is not None and float(hops) > 1:
+        yield f"metadataOptions.httpPutResponseHopLimit is {float(hops):g}: tokens reach containers and forwarded hosts"
+
+
+@resource_rule(
+    "ec2-public-ip-only-on-nat-instances",
+    concern="network-exposure",
+    severity=Severity.CRITICAL,
+    types=[t.EC2_INSTANCE],
+    description=(
+        "Only a NAT instance (source/destination check off) has a public IP, and it carries no SSH key "
+        "and no instance profile."
+    ),
+    remediation="Run workloads on Fargate in the private subnets; SecureVpc's NAT instance is the only exception.",
+    fsbp="EC2.9",
+)
+def public_ip_only_on_nat(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "associatePublicIpAddress") is not True:
+        return
+    if get(props, "sourceDestCheck") is not False:
+        yield "has a public IP but is not a NAT instance (sourceDestCheck is on)"
+    if get(props, "keyName"):
+        yield f"has a public IP and the SSH key pair {get(props, 'keyName')}"
+    if get(props, "iamInstanceProfile"):
+        yield "has a public IP and an instance profile: its credentials would sit on an internet-facing host"

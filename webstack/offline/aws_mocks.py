@@ -256,6 +256,18 @@ def _eip(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[
     return allocation, {"allocationId": allocation, "publicIp": f"203.0.113.{octet % 254 + 1}"}
 
 
+def _ec2_instance(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    instance_id = f"i-{_hex(a.name, 17)}"
+    octet = int(_hex(a.name, 2), 16)
+    return instance_id, {
+        "arn": m._arn("ec2", region, f"instance/{instance_id}"),
+        "primaryNetworkInterfaceId": f"eni-{_hex(a.name + 'eni', 17)}",
+        "privateIp": f"10.0.0.{octet % 250 + 4}",
+        "publicIp": f"198.51.100.{octet % 254 + 1}" if a.inputs.get("associatePublicIpAddress") else "",
+        "instanceState": "running",
+    }
+
+
 def _bucket(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
     prefix = a.inputs.get("bucketPrefix")
     name = str(a.inputs.get("bucket") or (f"{prefix}{_hex(a.name, 26)}" if prefix else f"{a.name}-{_hex(a.name, 12)}"))
@@ -423,6 +435,7 @@ _RESOURCE_STATE: dict[str, StateHandler] = {
     "aws:elasticache/subnetGroup:SubnetGroup": _named_arn("elasticache", "subnetgroup"),
     "aws:elasticache/replicationGroup:ReplicationGroup": _replication_group,
     "aws:ec2/eip:Eip": _eip,
+    "aws:ec2/instance:Instance": _ec2_instance,
     "random:index/randomPassword:RandomPassword": _random_password,
     "pulumi:providers:aws": _provider,
     "pulumi:providers:random": _provider,
