@@ -24,6 +24,7 @@ from .api_settings import (
 from .aws_context import AwsContext
 from .iam_documents import service_trust_policy
 from .log_groups import encrypted_log_group
+from .working_hours import WorkingHours, cron
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class ServiceSpec:
     spot: bool = False
     # Scale to zero outside working hours: (days, start hour UTC, stop hour UTC), days as in
     # cron ("MON-FRI" or "*").
-    schedule: tuple[str, int, int] | None = None
+    schedule: WorkingHours | None = None
     # None: a worker, with no load balancer in front.
     route: Route | None = field(default_factory=Route)
 
@@ -349,7 +350,7 @@ def autoscale(
                 service_namespace=target.service_namespace,
                 scalable_dimension=target.scalable_dimension,
                 resource_id=target.resource_id,
-                schedule=f"cron(0 {hour} ? * {days} *)",
+                schedule=cron(days, hour),
                 timezone="UTC",
                 scalable_target_action={"min_capacity": low, "max_capacity": high},
                 opts=child,

@@ -61,6 +61,20 @@ def log_delivery_policy(region: str, account_id: str, log_group_names: Sequence[
     )
 
 
+def rds_start_stop_policy(region: str, account_id: str, identifier: str) -> Document:
+    """EventBridge Scheduler may stop and start one DB instance, nothing else."""
+    return policy_document(
+        [
+            {
+                "Sid": "StopAndStartOneInstance",
+                "Effect": "Allow",
+                "Action": ["rds:StopDBInstance", "rds:StartDBInstance"],
+                "Resource": f"arn:aws:rds:{region}:{account_id}:db:{identifier}",
+            }
+        ]
+    )
+
+
 def rds_enhanced_monitoring_policy(region: str, account_id: str) -> Document:
     """What the AWS managed AmazonRDSEnhancedMonitoringRole grants, scoped to this account/region.
 

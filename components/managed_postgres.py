@@ -9,9 +9,9 @@ import pulumi
 import pulumi_aws as aws
 
 from .alarms import create_alarms
-from .aws_context import aws_context
+from .aws_context import AwsContext, aws_context
 from .encryption_key import customer_managed_key
-from .iam_documents import logs_key_statement, rds_enhanced_monitoring_policy
+from .iam_documents import logs_key_statement, rds_enhanced_monitoring_policy, rds_start_stop_policy
 from .log_groups import encrypted_log_group
 from .postgres_settings import (
     LOG_EXPORTS,
@@ -25,6 +25,7 @@ from .postgres_settings import (
 )
 from .restricted_security_group import AdmitsClients, restricted_security_group
 from .service_role import service_role
+from .working_hours import WorkingHours, cron, rds_start_stop_targets
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class ManagedPostgresArgs:
     log_retention_days: int = 30
     alarm_actions: Sequence[pulumi.Input[str]] = ()
     max_connections_alarm: int | None = None
+    # Stop the instance out of these hours (EventBridge Scheduler); storage and backups still bill.
+    schedule: WorkingHours | None = None
 
 
 class ManagedPostgres(AdmitsClients):
@@ -190,6 +193,9 @@ class ManagedPostgres(AdmitsClients):
                 self,
             )
 
+        if args.schedule is not None:
+            self._stop_out_of_hours(name, args.identifier, args.schedule, context)
+
         self.address = primary.address
         self.port = PORT
         self.master_secret_arn = primary.master_user_secrets.apply(
@@ -209,3 +215,32 @@ class ManagedPostgres(AdmitsClients):
                 "securityGroupId": self.security_group_id,
             }
         )
+
+    def _stop_out_of_hours(self, name: str, identifier: str, hours: WorkingHours, context: AwsContext) -> None:
+        """Two schedules that start the instance at the start hour and stop it at the stop hour."""
+        days, start, stop = hours
+        role = service_role(
+            f"{name}-scheduler-role",
+            service="scheduler.amazonaws.com",
+            description=f"Stops {identifier} out of working hours and starts it again",
+            source_arn=lambda region, account: f"arn:aws:scheduler:{region}:{account}:schedule/default/{identifier}-*",
+            policy=lambda region, account: rds_start_stop_policy(region, account, identifier),
+            context=context,
+            parent=self,
+        )
+        for action, (target, payload) in rds_start_stop_targets(identifier).items():
+            aws.scheduler.Schedule(
+                f"{name}-{action}",
+                name=f"{identifier}-{action}",
+                description=f"{action} {identifier} ({days} {start:02d}:00-{stop:02d}:00 UTC)",
+                schedule_expression=cron(days, start if action == "start" else stop),
+                schedule_expression_timezone="UTC",
+                flexible_time_window={"mode": "OFF"},
+                target={
+                    "arn": target,
+                    "role_arn": role.arn,
+                    "input": payload,
+                    "retry_policy": {"maximum_retry_attempts": 3, "maximum_event_age_in_seconds": 3600},
+                },
+                opts=pulumi.ResourceOptions(parent=self),
+            )

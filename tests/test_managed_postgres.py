@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pulumi
 import pulumi_aws as aws
 import pytest
@@ -191,3 +193,33 @@ def test_master_secret_arn_comes_from_rds():
 
     run = render(program)
     assert run.outputs["arn"].startswith("arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-")
+
+
+def test_schedule_stops_and_starts_the_instance_with_a_role_for_that_instance_only():
+    run = postgres_run(schedule=("MON-FRI", 5, 18))
+    registered = run.of_type("aws:scheduler/schedule:Schedule")
+    schedules = {s.inputs["name"]: s.inputs for s in registered}
+    assert set(schedules) == {"acme-prod-db-start", "acme-prod-db-stop"}
+    start, stop = schedules["acme-prod-db-start"], schedules["acme-prod-db-stop"]
+    assert start["scheduleExpression"] == "cron(0 5 ? * MON-FRI *)"
+    assert stop["scheduleExpression"] == "cron(0 18 ? * MON-FRI *)"
+    assert start["scheduleExpressionTimezone"] == stop["scheduleExpressionTimezone"] == "UTC"
+    assert start["target"]["arn"] == "arn:aws:scheduler:::aws-sdk:rds:startDBInstance"
+    assert stop["target"]["arn"] == "arn:aws:scheduler:::aws-sdk:rds:stopDBInstance"
+    assert json.loads(start["target"]["input"]) == {"DbInstanceIdentifier": "acme-prod-db"}
+    role = run.named("database-scheduler-role")
+    assert all(s.property_dependencies["target"] == [role.urn] for s in registered)
+    (trust,) = statements(document(role, "assumeRolePolicy"))
+    assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    assert trust["Condition"]["ArnLike"]["aws:SourceArn"] == (
+        "arn:aws:scheduler:me-south-1:123456789012:schedule/default/acme-prod-db-*"
+    )
+    (grant,) = statements(document(run.named("database-scheduler-role-policy"), "policy"))
+    assert sorted(grant["Action"]) == ["rds:StartDBInstance", "rds:StopDBInstance"]
+    assert grant["Resource"] == "arn:aws:rds:me-south-1:123456789012:db:acme-prod-db"
+
+
+def test_no_schedule_no_scheduler_resources():
+    run = postgres_run()
+    assert run.of_type("aws:scheduler/schedule:Schedule") == []
+    assert [r.name for r in run.of_type("aws:iam/role:Role") if "scheduler" in r.name] == []
