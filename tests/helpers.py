@@ -71,3 +71,9 @@ def statements(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+def readme_figure(cost: Any) -> str:
+    """How README tables print an estimate: "$12.34", or "$12.34 + 3 unknown lines"."""
+    unknown = len(cost.unknown)
+    return f"${cost.total:,.2f}" + (f" + {unknown} unknown lines" if unknown else "")

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from webstack.cli import main
-from webstack.cost.estimate import compare, estimate
+from webstack.cost.estimate import FREE_TIER, compare, estimate
 from webstack.cost.tables import Price, PriceTable, load_usage
 from webstack.offline.plan_json import plan_document
 
-from .helpers import shipped_stack
+from .helpers import readme_figure, shipped_stack
 
 PRICES = PriceTable(
     [
@@ -187,4 +187,91 @@ def test_readme_cost_figures_match_the_model(stack):
     row = next(line for line in readme.splitlines() if line.startswith(f"| {stack} | $"))
     for region in (None, "us-east-1"):
         figures = estimate(plan, PriceTable.load(), load_usage(stack), stack, region)
-        assert f"${figures.total:,.2f} + {len(figures.unknown)} unknown lines" in row, (region, row)
+        assert readme_figure(figures) in row, (region, row)
+    # The seed's bases: without public IPv4 and LCUs; and also without request charges.
+    cells = [cell.strip() for cell in row.split("|")]
+    for cell, left_out in (
+        (cells[4], ("ipv4.hour", "alb.lcu")),
+        (cells[5], ("ipv4.hour", "alb.lcu", "cloudfront.https.", "free.cloudfront.https.", "waf.requests")),
+    ):
+        kept = figures.total - sum(item.monthly or 0 for _, item in figures.lines if item.key.startswith(left_out))
+        assert cell == f"${kept:,.2f}", (cell, left_out)
+
+
+EDGE_PRICES = PriceTable(
+    [
+        Price("cloudfront.out.north_america", "global", "GB", 0.085, "t", "2026"),
+        Price("cloudfront.https.north_america", "global", "10k requests", 0.01, "t", "2026"),
+        Price("cloudfront.function", "global", "million invocations", 0.10, "t", "2026"),
+        Price("free.cloudfront.out.", "global", "free GB a month", 1000, "t", "2026"),
+        Price("free.cloudfront.https.", "global", "free 10k requests a month", 1000, "t", "2026"),
+        Price("free.cloudfront.function", "global", "free million invocations a month", 2, "t", "2026"),
+        Price("ec2.t4g.nano", "us-east-1", "instance-hour", 0.0042, "t", "2026"),
+        Price("ebs.gp3", "us-east-1", "GB-month", 0.08, "t", "2026"),
+        *PRICES._prices.values(),
+    ]
+)
+
+
+def edge_plan():
+    plan = small_plan()
+    redirect = {"functionAssociations": [{"eventType": "viewer-request", "functionArn": "arn:fn"}]}
+    plan["steps"] += [
+        step("site", "aws:cloudfront/distribution:Distribution", {"defaultCacheBehavior": redirect}),
+        step("api", "aws:cloudfront/distribution:Distribution", {"defaultCacheBehavior": {}}),
+        step("redirect", "aws:cloudfront/function:Function", {}),
+    ]
+    return plan
+
+
+def test_always_free_allowances_come_off_the_stack_once_and_only_when_it_gets_them():
+    # 1,500 GB and 15 M requests over two distributions; the function runs on one (7.5 M calls).
+    usage = USAGE | {"cloudfront_gb_out": 1500, "cloudfront_requests_10k": 1500}
+    paid = estimate(edge_plan(), EDGE_PRICES, usage | {"account_free_tier": False}, "paid")
+    free = estimate(edge_plan(), EDGE_PRICES, usage | {"account_free_tier": True}, "free")
+    gross = 1500 * 0.085 + 1500 * 0.01 + 7.5 * 0.10
+    edge = ("::site", "::api", "::redirect")
+    assert sum(i.monthly or 0 for _, i in paid.lines if i.resource.endswith(edge)) == pytest.approx(gross)
+    assert FREE_TIER not in paid.components()
+    credit = free.components()[FREE_TIER].known
+    assert credit == pytest.approx(-(1000 * 0.085 + 1000 * 0.01 + 2 * 0.10))  # 1 TB, 10 M requests, 2 M calls
+    assert free.total == pytest.approx(paid.total + credit)
+
+
+def test_allowance_larger_than_usage_leaves_nothing_to_pay():
+    usage = USAGE | {"cloudfront_gb_out": 50, "cloudfront_requests_10k": 300, "account_free_tier": True}
+    result = estimate(edge_plan(), EDGE_PRICES, usage, "edge")
+    edge = sum(i.monthly or 0 for _, i in result.lines if i.key.startswith("cloudfront") or i.key.startswith("free.cl"))
+    assert edge == pytest.approx(0)
+    # CloudFront's allowance never offsets other services.
+    assert all(i.key.startswith("free.cloudfront") for c, i in result.lines if c == FREE_TIER)
+
+
+def test_nat_instance_costs_its_hours_root_volume_and_public_address():
+    plan = small_plan()
+    plan["steps"].append(
+        step("nat-instance", "aws:ec2/instance:Instance", {
+            "instanceType": "t4g.nano", "associatePublicIpAddress": True,
+            "rootBlockDevice": {"volumeType": "gp3", "volumeSize": 8}})
+    )  # fmt: skip
+    result = estimate(plan, EDGE_PRICES, USAGE, "nat")
+    lines = [item for _, item in result.lines if item.resource.endswith("::nat-instance")]
+    assert [round(item.monthly or 0, 4) for item in lines] == [730 * 0.0042, 8 * 0.08, 730 * 0.005]
+
+
+def test_database_stopped_out_of_hours_bills_only_its_running_hours():
+    plan = small_plan()
+    plan["steps"][4]["newState"]["inputs"]["identifier"] = "acme-db"
+    for action, hour in (("start", 5), ("stop", 18)):
+        plan["steps"].append(
+            step(f"db-{action}", "aws:scheduler/schedule:Schedule", {
+                "scheduleExpression": f"cron(0 {hour} ? * MON-FRI *)",
+                "target": {"arn": f"arn:aws:scheduler:::aws-sdk:rds:{action}DBInstance",
+                           "input": json.dumps({"DbInstanceIdentifier": "acme-db"})}})
+        )  # fmt: skip
+    result = estimate(plan, PRICES, USAGE, "scheduled")
+    (instance,) = [item for _, item in result.lines if item.unit == "instance-hour"]
+    assert instance.quantity == pytest.approx(13 * 5 * 52 / 12)
+    assert "13 h a day, 5 days a week" in instance.description
+    storage = [item for _, item in result.lines if item.description.startswith("gp3 storage")]
+    assert storage[0].quantity == 20  # storage bills while stopped

@@ -67,3 +67,9 @@ def test_cli_writes_png_and_dot(tmp_path: Path, capsys):
 def test_readme_shows_the_prod_diagram():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert "![prod architecture](docs/architecture-prod.png)" in readme
+
+
+def test_dev_draws_its_nat_instance_and_the_stopped_database():
+    dot = build_diagram(plan_document(shipped_stack("dev")), "webstack dev").dot
+    assert "NAT instance\nt4g.nano" in dot and "NAT gateway" not in dot
+    assert "db.t4g.micro single-AZ" in dot and "stopped out of hours" in dot

@@ -54,8 +54,10 @@ def test_every_aws_resource_uses_the_stack_provider_with_default_tags(stack):
             assert reg.provider.startswith(provider.urn + "::"), reg.urn
 
 
-def test_dev_is_single_az_data_with_one_nat():
-    assert len(inputs_of("dev", "aws:ec2/natGateway:NatGateway")) == 1
+def test_dev_is_single_az_data_with_one_nat_instance():
+    assert inputs_of("dev", "aws:ec2/natGateway:NatGateway") == []
+    (nat,) = inputs_of("dev", "aws:ec2/instance:Instance")
+    assert nat["instanceType"] == "t4g.nano" and nat["sourceDestCheck"] is False
     (db,) = [i for i in inputs_of("dev", "aws:rds/instance:Instance")]
     assert db["multiAz"] is False and db["instanceClass"] == "db.t4g.micro"
     assert db["backupRetentionPeriod"] == 7
@@ -130,7 +132,9 @@ def test_alarms_notify_the_encrypted_alert_topic(stack):
     assert topic.inputs["kmsMasterKeyId"].startswith("arn:aws:kms:me-south-1:")
     topic_arn = f"arn:aws:sns:me-south-1:123456789012:{topic.inputs['name']}"
     alarms = inputs_of(stack, "aws:cloudwatch/metricAlarm:MetricAlarm")
-    assert alarms and all(a["alarmActions"] == [topic_arn] for a in alarms)
+    assert alarms and all(a["alarmActions"][-1:] == [topic_arn] for a in alarms)
+    # Only the NAT instance's status alarm acts besides notifying: it reboots the instance.
+    assert {action for a in alarms for action in a["alarmActions"][:-1]} <= {"arn:aws:automate:me-south-1:ec2:reboot"}
 
 
 SEED_000_HOSTS = {"", "www", "app", "admin", "api", "assets"}
@@ -175,7 +179,8 @@ def test_nothing_is_public_but_cloudfront_and_the_albs_443_from_cloudfront(stack
     open_to_internet = [r for r in ingress if "prefixListId" in r]
     assert [(r["securityGroupId"], r["fromPort"], r["toPort"]) for r in open_to_internet] == [(alb_sg.id, 443, 443)]
     vpc_cidr = "10.0.0.0/16"
-    assert all(r.get("cidrIpv4") in (None, vpc_cidr) for r in ingress)
+    private = {s["cidrBlock"] for s in inputs_of(stack, "aws:ec2/subnet:Subnet") if s["tags"]["Tier"] == "private"}
+    assert all(r.get("cidrIpv4") in (None, vpc_cidr, *private) for r in ingress)
     assert all(s["mapPublicIpOnLaunch"] is False for s in inputs_of(stack, "aws:ec2/subnet:Subnet"))
     assert all(i["publiclyAccessible"] is False for i in inputs_of(stack, "aws:rds/instance:Instance"))
     (service,) = inputs_of(stack, "aws:ecs/service:Service")

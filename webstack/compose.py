@@ -52,6 +52,9 @@ def build_data_tier(config: StackConfig, opts: pulumi.ResourceOptions) -> DataTi
             cidr=str(net.cidr),
             az_count=net.az_count,
             nat=net.nat,
+            nat_type=net.nat_type,
+            nat_instance_type=net.nat_instance_type,
+            alarm_actions=[alerts.topic_arn],
             interface_endpoints=tuple(net.interface_endpoints),
             subnet_prefixes=TierPrefixes(**net.subnet_prefixes.model_dump()),
             flow_log_retention_days=config.log_retention_days,
@@ -82,6 +85,7 @@ def build_data_tier(config: StackConfig, opts: pulumi.ResourceOptions) -> DataTi
             log_retention_days=config.log_retention_days,
             alarm_actions=[alerts.topic_arn],
             max_connections_alarm=db.max_connections_alarm,
+            schedule=db.schedule.working_hours() if db.schedule else None,
         ),
         opts,
     )

@@ -145,15 +145,7 @@ def service_spec(
             for a in task.bucket_access
         ],
         spot=task.capacity == "spot",
-        schedule=(
-            (
-                "MON-FRI" if task.schedule.days == "MON-FRI" else "*",
-                task.schedule.start_hour_utc,
-                task.schedule.stop_hour_utc,
-            )
-            if task.schedule
-            else None
-        ),
+        schedule=task.schedule.working_hours() if task.schedule else None,
         route=route,
     )
 

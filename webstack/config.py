@@ -70,6 +70,12 @@ class NetworkConfig(Section):
     cidr: ipaddress.IPv4Network = ipaddress.IPv4Network("10.0.0.0/16")
     az_count: int = Field(default=2, ge=2, le=3)
     nat: Literal["none", "single", "per_az"] = "single"
+    # gateway: managed NAT gateways; instance: one small Graviton EC2 NAT instance per NAT
+    # (a tenth of the price, burstable bandwidth, replaced rather than patched in place).
+    nat_type: Literal["gateway", "instance"] = "gateway"
+    nat_instance_type: Annotated[
+        str, StringConstraints(pattern=r"^(t4g|c6g|c6gn|c7g|c7gn|m6g|m7g)\.(nano|micro|small|medium|large|xlarge)$")
+    ] = "t4g.nano"
     interface_endpoints: tuple[Literal[INTERFACE_ENDPOINTS], ...] = ()  # type: ignore[valid-type]
     subnet_prefixes: SubnetPrefixes = SubnetPrefixes()
     flow_log_traffic: Literal["ALL", "REJECT", "ACCEPT"] = "ALL"
@@ -93,6 +99,23 @@ class NetworkConfig(Section):
         return names
 
 
+class ScheduleConfig(Section):
+    """Run only in working hours: scale to zero at stop_hour_utc, back at start_hour_utc."""
+
+    days: Literal["MON-FRI", "daily"] = "MON-FRI"
+    start_hour_utc: int = Field(default=6, ge=0, le=23)
+    stop_hour_utc: int = Field(default=18, ge=0, le=23)
+
+    def working_hours(self) -> tuple[str, int, int]:
+        """(cron days, start hour, stop hour) for the components."""
+        return ("MON-FRI" if self.days == "MON-FRI" else "*", self.start_hour_utc, self.stop_hour_utc)
+
+    def covers(self, other: ScheduleConfig) -> bool:
+        """Whether ``other``'s hours lie inside these (both read as same-day windows)."""
+        days_ok = self.days == "daily" or other.days == "MON-FRI"
+        return days_ok and self.start_hour_utc <= other.start_hour_utc and other.stop_hour_utc <= self.stop_hour_utc
+
+
 class DatabaseConfig(Section):
     engine_version: Literal[POSTGRES_MAJOR_VERSIONS] = "15"  # type: ignore[valid-type]
     instance_class: Annotated[str, StringConstraints(pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$")] = "db.t4g.micro"
@@ -108,6 +131,8 @@ class DatabaseConfig(Section):
     database_name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")] = "app"
     master_username: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,15}$")] = "app_admin"
     max_connections_alarm: int | None = Field(default=None, ge=1)
+    # Stopped out of these hours; every service's schedule must lie inside them.
+    schedule: ScheduleConfig | None = None
 
 
 class CacheConfig(Section):
@@ -131,14 +156,6 @@ class BucketAccessConfig(Section):
     bucket: str
     prefix: Annotated[str, StringConstraints(pattern=r"^([A-Za-z0-9!_.*'()-]+/)*$")] = ""
     access: Literal["read", "read_write"] = "read"
-
-
-class ScheduleConfig(Section):
-    """Run only in working hours: scale to zero at stop_hour_utc, back at start_hour_utc."""
-
-    days: Literal["MON-FRI", "daily"] = "MON-FRI"
-    start_hour_utc: int = Field(default=6, ge=0, le=23)
-    stop_hour_utc: int = Field(default=18, ge=0, le=23)
 
 
 class ApiConfig(Section):

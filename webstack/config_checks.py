@@ -32,6 +32,8 @@ def network_problems(network: NetworkConfig) -> list[Problem]:
         plan_subnets(str(network.cidr), network.az_count, prefixes)
     except SubnetLayoutError as error:
         return [Problem("webstack:network.cidr", str(error))]
+    if network.nat_type == "instance" and network.nat == "none":
+        return [Problem("webstack:network.nat_type", "'instance' needs nat: single or per_az (nat is 'none')")]
     return []
 
 
@@ -148,6 +150,37 @@ SECTION_CHECKS: Mapping[str, Callable[[Any], list[Problem]]] = {
 }
 
 
+def tasks_of(api: Any, services: Mapping[str, ServiceConfig]) -> dict[str, ApiConfig]:
+    """Config key -> settings of every ECS service the stack runs."""
+    tasks: dict[str, ApiConfig] = {"webstack:api": api} if isinstance(api, ApiConfig) else {}
+    return tasks | {f"webstack:services.{n}": s for n, s in services.items()}
+
+
+def _database_schedule_problems(database: Any, tasks: Mapping[str, ApiConfig]) -> list[Problem]:
+    """A stopped database must not strand a running service."""
+    if not isinstance(database, DatabaseConfig) or database.schedule is None:
+        return []
+    hours = database.schedule
+    window = f"{hours.days} {hours.start_hour_utc}-{hours.stop_hour_utc} UTC"
+    problems = []
+    if database.read_replicas:
+        problems.append(
+            Problem(
+                "webstack:database.schedule", "RDS cannot stop an instance that has read replicas: set read_replicas 0"
+            )
+        )
+    for key, task in tasks.items():
+        if task.schedule is None:
+            problems.append(
+                Problem(
+                    "webstack:database.schedule", f"{key} runs around the clock; give it a schedule inside {window}"
+                )
+            )
+        elif not hours.covers(task.schedule):
+            problems.append(Problem(f"{key}.schedule", f"must lie inside webstack:database.schedule ({window})"))
+    return problems
+
+
 def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
     """Checks between keys; each runs only when the keys it reads are valid (present in
     ``sections``)."""
@@ -168,6 +201,7 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
                     "or use nat: single or per_az",
                 )
             )
+    problems += _database_schedule_problems(sections.get("database"), tasks_of(api, services))
     if "domain" in sections and domain is None:
         if isinstance(api, ApiConfig):
             problems.append(
@@ -190,8 +224,7 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
         )
     if sites is not None:
         problems += _site_problems(sites, domain if isinstance(domain, DomainConfig) else None, api, services)
-    tasks = {"webstack:api": api} if isinstance(api, ApiConfig) else {}
-    tasks |= {f"webstack:services.{n}": s for n, s in services.items()}
+    tasks = tasks_of(api, services)
     for key, task in tasks.items():
         if buckets is None:
             break

@@ -15,6 +15,7 @@ State = Mapping[str, Any]
 DRAWN = {
     "aws:ec2/vpc:Vpc",
     "aws:ec2/natGateway:NatGateway",
+    "aws:ec2/instance:Instance",
     "aws:rds/instance:Instance",
     "aws:elasticache/replicationGroup:ReplicationGroup",
     "aws:lb/loadBalancer:LoadBalancer",
@@ -71,7 +72,15 @@ def _database(i: State, states: Mapping[str, State]) -> str:
     storage = ""
     if i.get("allocatedStorage"):
         storage = f"\n{i.get('allocatedStorage', 0):g}-{i.get('maxAllocatedStorage', 0):g} GB gp3"
-    return f"RDS PostgreSQL {i.get('engineVersion', '')}\n{i.get('instanceClass', '')} {role}{storage}"
+    stops = [
+        s["inputs"].get("scheduleExpression", "")
+        for s in states.values()
+        if s["type"] == "aws:scheduler/schedule:Schedule"
+        and str((s["inputs"].get("target") or {}).get("arn", "")).endswith("stopDBInstance")
+        and f'"{i.get("identifier")}"' in str((s["inputs"].get("target") or {}).get("input", ""))
+    ]
+    schedule = "\nstopped out of hours" if stops else ""
+    return f"RDS PostgreSQL {i.get('engineVersion', '')}\n{i.get('instanceClass', '')} {role}{storage}{schedule}"
 
 
 def _cache(i: State, states: Mapping[str, State]) -> str:
@@ -113,6 +122,11 @@ def _service(i: State, states: Mapping[str, State]) -> str:
 LABELS = {
     "aws:ec2/vpc:Vpc": _vpc,
     "aws:ec2/natGateway:NatGateway": lambda i, s: "NAT gateway",
+    "aws:ec2/instance:Instance": lambda i, s: (
+        f"NAT instance\n{i.get('instanceType', '')}"
+        if i.get("sourceDestCheck") is False
+        else f"EC2 {i.get('instanceType')}"
+    ),
     "aws:rds/instance:Instance": _database,
     "aws:elasticache/replicationGroup:ReplicationGroup": _cache,
     "aws:lb/loadBalancer:LoadBalancer": lambda i, s: "ALB\nHTTPS 443 from CloudFront only",

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .model import Context, LineItem, line_items, provider_region
+from .model import Context, LineItem, always_free_credits, line_items, provider_region
 from .tables import PriceTable
 
 
@@ -70,6 +70,9 @@ class Estimate:
         }
 
 
+FREE_TIER = "AWS always-free allowances"
+
+
 def component_of(urn: str, states: Mapping[str, Mapping[str, Any]]) -> str:
     """'<Type> <name>' of the outermost component holding the resource, or '(stack)'."""
     state = states.get(urn)
@@ -100,6 +103,8 @@ def estimate(
         ctx = replace(base, region=str(own_region)) if own_region and region is None else base
         for item in line_items(state, ctx):
             result.lines.append((component_of(urn, states), item))
+    credits = always_free_credits([item for _, item in result.lines], base)
+    result.lines += [(FREE_TIER, item) for item in credits]
     return result
 
 

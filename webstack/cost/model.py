@@ -29,7 +29,6 @@ NO_CHARGE = {
     "aws:rds/parameterGroup:ParameterGroup": "free",
     "aws:elasticache/subnetGroup:SubnetGroup": "free",
     "aws:secretsmanager/secretVersion:SecretVersion": "billed with its secret",
-    "aws:ecs/cluster:Cluster": "free (tasks are billed)",
     "aws:ecs/taskDefinition:TaskDefinition": "free (tasks are billed)",
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": "free",
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": "free",
@@ -39,6 +38,7 @@ NO_CHARGE = {
     "aws:appautoscaling/target:Target": "free",
     "aws:appautoscaling/policy:Policy": "free (its alarms are managed by AWS)",
     "aws:appautoscaling/scheduledAction:ScheduledAction": "free",
+    "aws:scheduler/schedule:Schedule": "a few dozen invocations a month, inside Scheduler's 14 M free ones",
     "aws:acm/certificateValidation:CertificateValidation": "free",
     "aws:route53/record:Record": "billed as hosted-zone queries",
     "aws:cloudfront/originAccessControl:OriginAccessControl": "free",
@@ -53,6 +53,7 @@ NO_CHARGE = {
     "aws:s3/bucketPolicy:BucketPolicy": "free",
     "aws:s3/bucketLogging:BucketLogging": "billed as storage in the log bucket",
     "aws:sns/topicPolicy:TopicPolicy": "free",
+    "aws:sns/topic:Topic": "alarm notifications: a few a month, inside SNS's free 1 M publishes and 1,000 e-mails",
     "aws:sns/topicSubscription:TopicSubscription": "billed with the topic",
     "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": "billed with the delivery",
     "aws:cloudwatch/logDeliverySource:LogDeliverySource": "billed with the delivery",
@@ -68,6 +69,7 @@ class LineItem:
     unit: str
     unit_price: float | None  # None: the price table has no row for it
     source: str = ""
+    key: str = ""  # the price table key it was priced with
 
     @property
     def monthly(self) -> float | None:
@@ -88,8 +90,10 @@ class Context:
     def item(self, urn: str, description: str, quantity: float, key: str, unit: str = "") -> LineItem:
         price = self.prices.get(key, self.region)
         if price is None:
-            return LineItem(urn, f"{description} [{key} not in the price table]", quantity, unit, None)
-        return LineItem(urn, description, quantity, price.unit, price.unit_price, f"{price.source} ({price.date})")
+            return LineItem(urn, f"{description} [{key} not in the price table]", quantity, unit, None, key=key)
+        return LineItem(
+            urn, description, quantity, price.unit, price.unit_price, f"{price.source} ({price.date})", key=key
+        )
 
 
 Pricer = Callable[[str, Mapping[str, Any], Context], Iterator[LineItem]]
@@ -120,6 +124,19 @@ def nat_gateway(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[L
 @prices("aws:ec2/eip:Eip")
 def elastic_ip(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
     yield ctx.item(urn, "public IPv4 address", ctx.hours, "ipv4.hour")
+
+
+@prices("aws:ec2/instance:Instance")
+def ec2_instance(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
+    instance_type = inputs.get("instanceType", "?")
+    yield ctx.item(urn, f"{instance_type} instance hours", ctx.hours, f"ec2.{instance_type}")
+    root = inputs.get("rootBlockDevice") or {}
+    if root.get("volumeSize"):
+        gb = float(root["volumeSize"])
+        volume_type = root.get("volumeType", "gp3")
+        yield ctx.item(urn, f"{volume_type} root volume {gb:g} GB", gb, f"ebs.{volume_type}")
+    if inputs.get("associatePublicIpAddress"):
+        yield ctx.item(urn, "public IPv4 address", ctx.hours, "ipv4.hour")
 
 
 @prices("aws:lb/loadBalancer:LoadBalancer")
@@ -155,6 +172,16 @@ def _task_definition(inputs: Mapping[str, Any], ctx: Context) -> Mapping[str, An
 _CRON = re.compile(r"cron\((\d+) (\d+) \? \* (MON-FRI|\*) \*\)")
 
 
+def scheduled_hours(ctx: Context, start: object, stop: object) -> tuple[float, str]:
+    """Hours a month between a daily start and stop cron expression."""
+    started, stopped = _CRON.match(str(start)), _CRON.match(str(stop))
+    if not started or not stopped:
+        return ctx.hours, "always on (schedule not understood)"
+    daily = (int(stopped[2]) - int(started[2])) % 24
+    days_per_week = 5 if started[3] == "MON-FRI" else 7
+    return daily * days_per_week * 52 / 12, f"{daily} h a day, {days_per_week} days a week"
+
+
 def active_hours(ctx: Context, service_name: str) -> tuple[float, str]:
     """Hours a month the service runs: all of them, unless scheduled actions stop it."""
     actions = [
@@ -167,12 +194,22 @@ def active_hours(ctx: Context, service_name: str) -> tuple[float, str]:
     stops = [a for a in actions if (a.get("scalableTargetAction") or {}).get("maxCapacity", 1) == 0]
     if len(starts) != 1 or len(stops) != 1:
         return ctx.hours, "always on"
-    start, stop = _CRON.match(str(starts[0].get("schedule"))), _CRON.match(str(stops[0].get("schedule")))
-    if not start or not stop:
-        return ctx.hours, "always on (schedule not understood)"
-    daily = (int(stop[2]) - int(start[2])) % 24
-    days_per_week = 5 if start[3] == "MON-FRI" else 7
-    return daily * days_per_week * 52 / 12, f"{daily} h a day, {days_per_week} days a week"
+    return scheduled_hours(ctx, starts[0].get("schedule"), stops[0].get("schedule"))
+
+
+def running_hours(ctx: Context, identifier: str) -> tuple[float, str]:
+    """Hours a month a DB instance runs: all of them, unless schedules stop and start it."""
+    by_action: dict[str, list[object]] = {"start": [], "stop": []}
+    for state in ctx.states.values():
+        target = state["inputs"].get("target") or {}
+        if state["type"] != "aws:scheduler/schedule:Schedule" or f'"{identifier}"' not in str(target.get("input")):
+            continue
+        for action, expressions in by_action.items():
+            if str(target.get("arn", "")).endswith(f":rds:{action}DBInstance"):
+                expressions.append(state["inputs"].get("scheduleExpression"))
+    if len(by_action["start"]) != 1 or len(by_action["stop"]) != 1:
+        return ctx.hours, "always on"
+    return scheduled_hours(ctx, by_action["start"][0], by_action["stop"][0])
 
 
 @prices("aws:ecs/service:Service")
@@ -200,11 +237,42 @@ def ecs_service(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[L
     )
 
 
+# Standard Container Insights on Fargate publishes custom metrics per cluster, per service and
+# per task-definition family (AWS's Container Insights ECS metrics table); metrics bill by the
+# hour they are published, so a service's metrics cost nothing while it is scaled to zero.
+INSIGHTS_METRICS = {"cluster": 11, "service": 13, "family": 8}
+
+
+@prices("aws:ecs/cluster:Cluster")
+def ecs_cluster(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
+    settings = {s.get("name"): s.get("value") for s in inputs.get("settings") or []}
+    if settings.get("containerInsights") not in ("enabled", "enhanced"):
+        return
+    name = str(inputs.get("name", ""))
+    services = [
+        s["inputs"]
+        for s in ctx.states.values()
+        if s["type"] == "aws:ecs/service:Service" and str(s["inputs"].get("cluster", "")).endswith(f"/{name}")
+    ]
+    per_task = INSIGHTS_METRICS["service"] + INSIGHTS_METRICS["family"]
+    metric_hours = INSIGHTS_METRICS["cluster"] * ctx.hours + sum(
+        per_task * active_hours(ctx, str(service.get("name", "")))[0] for service in services
+    )
+    yield ctx.item(
+        urn,
+        f"Container Insights metrics: {INSIGHTS_METRICS['cluster']} for the cluster + {per_task} for each of "
+        f"{len(services)} service(s), while they run",
+        metric_hours / ctx.hours,
+        "cloudwatch.metric",
+    )
+
+
 @prices("aws:rds/instance:Instance")
 def rds_instance(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
     az = "multi" if inputs.get("multiAz") else "single"
     cls = inputs.get("instanceClass", "?")
-    yield ctx.item(urn, f"{cls} ({az}-AZ)", ctx.hours, f"rds.postgres.{cls}.{az}")
+    hours, schedule = running_hours(ctx, str(inputs.get("identifier", "")))
+    yield ctx.item(urn, f"{cls} ({az}-AZ), {schedule}", hours, f"rds.postgres.{cls}.{az}")
     storage = float(inputs.get("allocatedStorage") or 0)
     if storage:
         yield ctx.item(urn, f"gp3 storage {storage:g} GB ({az}-AZ)", storage, f"rds.gp3.{az}")
@@ -232,7 +300,7 @@ def cache(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineIte
             return
         yield LineItem(
             urn, f"{nodes:g} x {node_type} (valkey, {factor.unit_price:g} x redis price)", nodes * ctx.hours,
-            price.unit, price.unit_price * factor.unit_price, f"{price.source}; {factor.source}",
+            price.unit, price.unit_price * factor.unit_price, f"{price.source}; {factor.source}", key=key,
         )  # fmt: skip
         return
     yield ctx.item(urn, f"{nodes:g} x {node_type} ({engine})", nodes * ctx.hours, key)
@@ -300,7 +368,15 @@ def distribution(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[
 
 @prices("aws:cloudfront/function:Function")
 def cloudfront_function(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
-    yield ctx.item(urn, "CloudFront Function invocations", 1, "cloudfront.function")
+    """Invoked on every request of the distributions that associate a function."""
+    users = sum(
+        1
+        for s in ctx.states.values()
+        if s["type"] == "aws:cloudfront/distribution:Distribution"
+        and (s["inputs"].get("defaultCacheBehavior") or {}).get("functionAssociations")
+    )
+    millions = float(ctx.usage["cloudfront_requests_10k"]) / 100 * users / _distributions(ctx)
+    yield ctx.item(urn, f"CloudFront Function invocations ({users} distribution(s))", millions, "cloudfront.function")
 
 
 @prices("aws:wafv2/webAcl:WebAcl")
@@ -322,14 +398,40 @@ def certificate(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[L
     yield ctx.item(urn, "public certificate", 1, "acm.public_certificate")
 
 
-@prices("aws:sns/topic:Topic")
-def topic(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
-    yield ctx.item(urn, "alarm notifications", 1, "sns.notifications")
-
-
 @prices("aws:cloudwatch/logDelivery:LogDelivery")
 def log_delivery(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
-    yield ctx.item(urn, "CloudFront standard logs delivered to S3", 1, "logs.vended_s3")
+    gb = float(ctx.usage["cloudfront_log_gb"]) / _distributions(ctx)
+    yield ctx.item(urn, f"CloudFront standard logs delivered to S3 ({gb:g} GB, share of usage)", gb, "logs.vended_s3")
+
+
+def always_free_credits(items: list[LineItem], ctx: Context) -> list[LineItem]:
+    """Negative lines for the account's always-free allowances (usage ``account_free_tier``):
+    each ``free.<prefix>`` row of the price table covers that many units of the lines whose
+    price key starts with ``<prefix>``, in plan order."""
+    if not ctx.usage.get("account_free_tier", False):
+        return []
+    credits = []
+    for allowance in ctx.prices.allowances(ctx.region):
+        prefix = allowance.key.removeprefix("free.")
+        covered = [i for i in items if i.key.startswith(prefix) and i.unit_price is not None and i.quantity > 0]
+        left = allowance.unit_price
+        for item in covered:
+            take = min(left, item.quantity)
+            if take <= 0:
+                break
+            left -= take
+            credits.append(
+                LineItem(
+                    item.resource,
+                    f"always-free allowance: {take:g} {item.unit} of {prefix} ({allowance.unit})",
+                    -take,
+                    item.unit,
+                    item.unit_price,
+                    f"{allowance.source} ({allowance.date})",
+                    key=allowance.key,
+                )
+            )
+    return credits
 
 
 def line_items(state: Mapping[str, Any], ctx: Context) -> list[LineItem]:

@@ -36,6 +36,10 @@ class PriceTable:
             [Price(r["key"], r["region"], r["unit"], float(r["unit_price"]), r["source"], r["date"]) for r in rows]
         )
 
+    def allowances(self, region: str) -> list[Price]:
+        """The always-free monthly allowances (``free.*`` rows) for the region or global."""
+        return [p for (key, r), p in self._prices.items() if key.startswith("free.") and r in (region, GLOBAL)]
+
     def get(self, key: str, region: str) -> Price | None:
         """The price for the region, or the global one; None when the table has neither."""
         return self._prices.get((key, region)) or self._prices.get((key, GLOBAL))
