@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import pulumi
@@ -35,6 +35,12 @@ class AlarmSpec:
     treat_missing_data: Literal["missing", "notBreaching", "breaching", "ignore"] = "missing"
     # Alarm on 100 * metric / ratio_denominator (both summed) instead of the metric itself.
     ratio_denominator: str | None = None
+
+
+def quiet_while_stopped(specs: Sequence[AlarmSpec]) -> tuple[AlarmSpec, ...]:
+    """For resources stopped on a schedule: with no data an alarm keeps its state (``ignore``)
+    instead of going to INSUFFICIENT_DATA and notifying "OK" every morning."""
+    return tuple(replace(s, treat_missing_data="ignore") if s.treat_missing_data == "missing" else s for s in specs)
 
 
 def create_alarms(

@@ -10,7 +10,7 @@ from typing import Any, Literal
 import pulumi
 import pulumi_aws as aws
 
-from .alarms import create_alarms
+from .alarms import create_alarms, quiet_while_stopped
 from .api_settings import (
     CONTAINER_NAME,
     SCRATCH_VOLUME,
@@ -301,17 +301,13 @@ def run_service(
         # Autoscaling owns the task count once the service runs.
         opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on), ignore_changes=["desiredCount"]),
     )
-    create_alarms(
-        f"{base}-alarm",
-        service_alarm_specs(
-            cluster=f"{prefix}-{shared.component}",
-            service=f"{prefix}-{spec.name}",
-            cpu_percent=spec.cpu_alarm_percent,
-            memory_percent=spec.memory_alarm_percent,
-        ),
-        shared.alarm_actions,
-        parent,
+    specs = service_alarm_specs(
+        cluster=f"{prefix}-{shared.component}",
+        service=f"{prefix}-{spec.name}",
+        cpu_percent=spec.cpu_alarm_percent,
+        memory_percent=spec.memory_alarm_percent,
     )
+    create_alarms(f"{base}-alarm", quiet_while_stopped(specs) if spec.schedule else specs, shared.alarm_actions, parent)
     built.service = service
     return service
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from .alarms import create_alarms
+from .alarms import create_alarms, quiet_while_stopped
 from .aws_context import AwsContext, aws_context
 from .encryption_key import customer_managed_key
 from .iam_documents import logs_key_statement, rds_enhanced_monitoring_policy, rds_start_stop_policy
@@ -186,9 +186,10 @@ class ManagedPostgres(AdmitsClients):
         if max_connections is None:
             raise ValueError(f"max_connections_alarm is required for {args.instance_class}: its memory is unknown")
         for ident in identifiers:
+            specs = postgres_alarm_specs(ident, args.allocated_storage_gb, max_connections)
             create_alarms(
                 f"{name}-{ident}",
-                postgres_alarm_specs(ident, args.allocated_storage_gb, max_connections),
+                quiet_while_stopped(specs) if args.schedule else specs,
                 args.alarm_actions,
                 self,
             )

@@ -298,6 +298,21 @@ def test_scheduled_scale_to_zero_out_of_hours():
     assert api_run().of_type("aws:appautoscaling/scheduledAction:ScheduledAction") == []
 
 
+def test_scheduled_service_alarms_keep_their_state_while_scaled_to_zero():
+    def service_alarms(run):
+        return {
+            a.inputs["metricName"]: a.inputs["treatMissingData"]
+            for a in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+            if a.inputs.get("namespace") == "AWS/ECS"
+        }
+
+    assert service_alarms(api_run(schedule=("MON-FRI", 6, 18))) == {
+        "CPUUtilization": "ignore",
+        "MemoryUtilization": "ignore",
+    }
+    assert set(service_alarms(api_run()).values()) == {"missing"}
+
+
 def test_app_secrets_are_empty_cmk_secrets_injected_and_readable_by_the_execution_role():
     run = api_run(app_secrets=("JWT_SECRET",))
     secret = run.named("api-secret-jwt-secret")

@@ -223,3 +223,10 @@ def test_no_schedule_no_scheduler_resources():
     run = postgres_run()
     assert run.of_type("aws:scheduler/schedule:Schedule") == []
     assert [r.name for r in run.of_type("aws:iam/role:Role") if "scheduler" in r.name] == []
+
+
+@pytest.mark.parametrize(("schedule", "missing"), [(None, "missing"), (("MON-FRI", 5, 18), "ignore")])
+def test_alarms_of_a_scheduled_instance_keep_their_state_while_it_is_stopped(schedule, missing):
+    run = postgres_run(schedule=schedule)
+    alarms = run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    assert alarms and {a.inputs["treatMissingData"] for a in alarms} == {missing}
