@@ -13,17 +13,24 @@ ROOT_VOLUME_GB = 8  # the size of the AL2023 image's snapshot; the instance stor
 def nat_user_data(source_cidrs: Sequence[str]) -> str:
     """Boot script: forward IPv4 and masquerade only ``source_cidrs`` (the private subnets).
 
-    The forward chain drops everything else, so the instance cannot be used to reach the VPC
-    from outside, nor by the isolated data subnets to reach the internet. Security updates are
-    applied daily by dnf-automatic.
+    It follows AWS's "Create a NAT AMI" procedure for Amazon Linux 2023 (iptables-services,
+    IP forwarding in sysctl.d, MASQUERADE on the primary interface, rules saved) and goes one
+    step further: the FORWARD chain drops everything but the private subnets and the replies
+    to them, so the isolated data subnets cannot use the instance to reach the internet.
+    Security updates are applied daily by dnf-automatic.
     """
     if not source_cidrs:
         raise ValueError("a NAT instance needs at least one private subnet to serve")
-    sources = ", ".join(source_cidrs)
+    rules = "\n".join(
+        f'iptables -A FORWARD -i "$IFACE" -o "$IFACE" -s {cidr} -j ACCEPT\n'
+        f'iptables -t nat -A POSTROUTING -o "$IFACE" -s {cidr} -j MASQUERADE'
+        for cidr in source_cidrs
+    )
     return f"""#!/bin/bash
-# webstack NAT instance: masquerade traffic of the private subnets ({sources}).
+# webstack NAT instance: masquerade traffic of the private subnets ({", ".join(source_cidrs)}).
 set -euo pipefail
-dnf install -y nftables dnf-automatic
+dnf install -y iptables-services dnf-automatic
+systemctl enable --now iptables
 cat > /etc/sysctl.d/90-webstack-nat.conf <<'SYSCTL'
 net.ipv4.ip_forward = 1
 net.ipv4.conf.all.send_redirects = 0
@@ -31,21 +38,12 @@ net.ipv4.conf.default.send_redirects = 0
 SYSCTL
 sysctl --system
 IFACE="$(ip -4 route show default | awk '{{print $5; exit}}')"
-cat > /etc/nftables/webstack-nat.nft <<NFT
-table ip webstack_nat {{
-  chain forward {{
-    type filter hook forward priority filter; policy drop;
-    ct state established,related accept
-    iifname "$IFACE" oifname "$IFACE" ip saddr {{ {sources} }} accept
-  }}
-  chain postrouting {{
-    type nat hook postrouting priority srcnat; policy accept;
-    oifname "$IFACE" ip saddr {{ {sources} }} masquerade
-  }}
-}}
-NFT
-echo 'include "/etc/nftables/webstack-nat.nft"' >> /etc/sysconfig/nftables.conf
-systemctl enable --now nftables
+iptables -t nat -F POSTROUTING
+iptables -F FORWARD
+iptables -P FORWARD DROP
+iptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+{rules}
+service iptables save
 sed -i -e 's/^upgrade_type.*/upgrade_type = security/' -e 's/^apply_updates.*/apply_updates = yes/' \\
   /etc/dnf/automatic.conf
 systemctl enable --now dnf-automatic.timer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 
 import pytest
@@ -118,11 +119,46 @@ def test_alarm_topic_policy_denies_plain_http():
 
 def test_nat_user_data_forwards_only_the_private_subnets_and_is_valid_bash(tmp_path):
     script = nat_user_data(["10.0.0.0/20", "10.0.16.0/20"])
-    assert "policy drop" in script  # the forward chain refuses anything not listed
-    assert script.count("ip saddr { 10.0.0.0/20, 10.0.16.0/20 }") == 2  # forward and masquerade
+    assert "iptables -P FORWARD DROP" in script  # the forward chain refuses anything not listed
+    for cidr in ("10.0.0.0/20", "10.0.16.0/20"):
+        assert f'iptables -A FORWARD -i "$IFACE" -o "$IFACE" -s {cidr} -j ACCEPT' in script
+        assert f'iptables -t nat -A POSTROUTING -o "$IFACE" -s {cidr} -j MASQUERADE' in script
+    assert script.count("MASQUERADE") == 2 and "service iptables save" in script
     assert "net.ipv4.ip_forward = 1" in script
     path = tmp_path / "user-data.sh"
     path.write_text(script)
     assert subprocess.run(["bash", "-n", str(path)], check=False, capture_output=True).returncode == 0
     with pytest.raises(ValueError, match="at least one private subnet"):
         nat_user_data([])
+
+
+def _can_use_a_network_namespace() -> bool:
+    if shutil.which("iptables") is None or shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(["unshare", "-n", "iptables", "-S"], check=False, capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_use_a_network_namespace(), reason="needs root, unshare and iptables")
+def test_nat_user_data_firewall_rules_apply_in_a_network_namespace(tmp_path):
+    script = nat_user_data(["10.0.0.0/20", "10.0.16.0/20"]).splitlines()
+    start = next(i for i, line in enumerate(script) if line.startswith("IFACE="))
+    end = max(i for i, line in enumerate(script) if "MASQUERADE" in line)
+    # The interface comes from the default route, as `ip -4 route show default` prints it on EC2.
+    detect = script[start].replace("ip -4 route show default", "echo 'default via 10.0.32.1 dev ens5 proto dhcp'")
+    # Then the firewall part of the boot script runs as is.
+    path = tmp_path / "firewall.sh"
+    path.write_text(
+        "\n".join(
+            ["set -euo pipefail", detect, *script[start + 1 : end + 1], "iptables -S", "iptables -t nat -S POSTROUTING"]
+        )
+    )
+    result = subprocess.run(["unshare", "-n", "bash", str(path)], check=False, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    rules = result.stdout.splitlines()
+    assert "-P FORWARD DROP" in rules
+    assert "-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT" in rules
+    for cidr in ("10.0.0.0/20", "10.0.16.0/20"):
+        assert f"-A FORWARD -s {cidr} -i ens5 -o ens5 -j ACCEPT" in rules
+        assert f"-A POSTROUTING -s {cidr} -o ens5 -j MASQUERADE" in rules
+    assert sum("MASQUERADE" in rule for rule in rules) == 2  # nothing else is translated
