@@ -42,6 +42,8 @@ class LoadBalancerOrigin:
     # Forward the viewer's Host header (for host-based rules on the ALB); the ALB's certificate
     # must cover the viewer host names too (the stack's wildcard certificate does).
     forward_host: bool = False
+    # An internal ALB is reached through this CloudFront VPC origin instead of the internet.
+    vpc_origin_id: pulumi.Input[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -89,16 +91,19 @@ class EdgeDistribution(pulumi.ComponentResource):
             origin_spec = {
                 "origin_id": ORIGIN_ID,
                 "domain_name": origin.domain_name,
-                "custom_origin_config": {
+                "custom_headers": [{"name": ORIGIN_VERIFY_HEADER, "value": origin.verify_header_value}],
+            }
+            timeouts = {"origin_read_timeout": 60, "origin_keepalive_timeout": 5}
+            if origin.vpc_origin_id is not None:
+                origin_spec["vpc_origin_config"] = {"vpc_origin_id": origin.vpc_origin_id, **timeouts}
+            else:
+                origin_spec["custom_origin_config"] = {
                     "http_port": 80,
                     "https_port": 443,
                     "origin_protocol_policy": "https-only",
                     "origin_ssl_protocols": ["TLSv1.2"],
-                    "origin_read_timeout": 60,
-                    "origin_keepalive_timeout": 5,
-                },
-                "custom_headers": [{"name": ORIGIN_VERIFY_HEADER, "value": origin.verify_header_value}],
-            }
+                    **timeouts,
+                }
         behavior: dict[str, Any] = {
             "target_origin_id": ORIGIN_ID,
             "viewer_protocol_policy": "redirect-to-https",

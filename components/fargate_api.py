@@ -52,6 +52,9 @@ class FargateApiArgs:
     latency_alarm_seconds: float = 2
     origin_hostname: str | None = None
     zone_id: pulumi.Input[str] | None = None
+    # internal: the ALB sits in the private subnets without public addresses and CloudFront
+    # reaches it through a VPC origin; internet-facing: public subnets, CloudFront's prefix list.
+    load_balancer_scheme: Literal["internet-facing", "internal"] = "internet-facing"
 
 
 def rule_order(spec: ServiceSpec) -> tuple[int, str]:
@@ -132,6 +135,7 @@ class FargateApi(pulumi.ComponentResource):
         ]  # fmt: skip
         self.origin_verify_value = pulumi.Output.secret("")
         self.load_balancer_dns_name = pulumi.Output.from_input("")
+        self.vpc_origin_id: pulumi.Output[str] | None = None
         target_groups: dict[str, aws.lb.TargetGroup] = {}
         depends: list[pulumi.Resource] = [capacity] if capacity else []
         load_balancer = None
@@ -193,6 +197,7 @@ class FargateApi(pulumi.ComponentResource):
         prefix = args.name_prefix
         # The header CloudFront adds to every origin request; the listener forwards nothing else.
         origin_verify = random.RandomPassword(f"{name}-origin-verify", length=48, special=False, opts=child)
+        internal = args.load_balancer_scheme == "internal"
         prefix_list = aws.ec2.get_managed_prefix_list_output(
             name=CLOUDFRONT_ORIGIN_FACING, opts=pulumi.InvokeOutputOptions(parent=self)
         )
@@ -206,8 +211,8 @@ class FargateApi(pulumi.ComponentResource):
             f"{name}-alb",
             name=f"{prefix}-{name}"[:32],
             load_balancer_type="application",
-            internal=False,
-            subnets=list(args.public_subnet_ids),
+            internal=internal,
+            subnets=list(args.private_subnet_ids if internal else args.public_subnet_ids),
             security_groups=[alb_sg.id],
             drop_invalid_header_fields=True,
             desync_mitigation_mode="defensive",
@@ -308,6 +313,23 @@ class FargateApi(pulumi.ComponentResource):
             args.alarm_actions,
             self,
         )
+        if internal:
+            # CloudFront's own network interfaces in the VPC reach the private ALB; traffic
+            # still comes from the origin-facing prefix list the ALB's group admits.
+            self.vpc_origin_id = aws.cloudfront.VpcOrigin(
+                f"{name}-vpc-origin",
+                vpc_origin_endpoint_config={
+                    "name": f"{prefix}-{name}",
+                    "arn": load_balancer.arn,
+                    "http_port": 80,
+                    "https_port": 443,
+                    "origin_protocol_policy": "https-only",
+                    "origin_ssl_protocols": {"items": ["TLSv1.2"], "quantity": 1},
+                },
+                # Creating and deleting a VPC origin can outlast the provider's 15-minute default.
+                timeouts={"create": "30m", "update": "30m", "delete": "30m"},
+                opts=child,
+            ).id
         self.origin_verify_value = pulumi.Output.secret(origin_verify.result)
         self.load_balancer_dns_name = load_balancer.dns_name
         ports = sorted({service.spec.container_port for service in routed})

@@ -116,6 +116,18 @@ def provider_tags(tags: dict[str, str]) -> Callable[[Plan], None]:
 
 
 WORLD = "0.0.0.0/0"
+
+
+def custom_origin(protocol_policy: str, ssl_protocols: list[str]) -> dict[str, Any]:
+    """The API origin reached over the internet instead of the VPC origin, with these settings."""
+    return {"httpPort": 80, "httpsPort": 443, "originProtocolPolicy": protocol_policy,
+            "originSslProtocols": ssl_protocols}  # fmt: skip
+
+
+def public_origin(config: dict[str, Any]) -> Callable[[Plan], None]:
+    return nested("api-edge-distribution", "origins.0.customOriginConfig", config)
+
+
 NAT = "network-nat-instance-0"
 
 MUTATIONS = [
@@ -174,9 +186,13 @@ MUTATIONS = [
     Mutation("viewer-default-certificate", "cloudfront-minimum-tls-version", "assets-edge-distribution",
              setting("assets-edge-distribution", "viewerCertificate", {"cloudfrontDefaultCertificate": True})),
     Mutation("origin-http", "cloudfront-origin-https-only", "api-edge-distribution",
-             nested("api-edge-distribution", "origins.0.customOriginConfig.originProtocolPolicy", "match-viewer")),
+             public_origin(custom_origin("match-viewer", ["TLSv1.2"]))),
     Mutation("origin-tls1", "cloudfront-origin-https-only", "api-edge-distribution",
-             nested("api-edge-distribution", "origins.0.customOriginConfig.originSslProtocols", ["TLSv1", "TLSv1.2"])),
+             public_origin(custom_origin("https-only", ["TLSv1", "TLSv1.2"]))),
+    Mutation("vpc-origin-http", "cloudfront-origin-https-only", "api-vpc-origin",
+             nested("api-vpc-origin", "vpcOriginEndpointConfig.originProtocolPolicy", "http-only")),
+    Mutation("vpc-origin-tls1", "cloudfront-origin-https-only", "api-vpc-origin",
+             nested("api-vpc-origin", "vpcOriginEndpointConfig.originSslProtocols.items", ["TLSv1", "TLSv1.2"])),
     Mutation("bucket-policy-without-tls-deny", "s3-bucket-denies-insecure-transport", "backups-bucket",
              json_input("backups-policy", "policy", lambda d: d["Statement"].pop(0))),
     # network exposure

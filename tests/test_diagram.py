@@ -32,7 +32,7 @@ def test_one_cluster_per_component(prod_dot):
     ):
         quoted = f'"{cluster}"' if "-" in cluster else cluster
         assert f"subgraph {quoted} {{" in prod_dot, cluster
-    assert 'label="FargateApi api (35 resources)"' in prod_dot
+    assert 'label="FargateApi api (36 resources)"' in prod_dot
 
 
 def test_nodes_carry_the_key_sizes(prod_dot):
@@ -46,7 +46,7 @@ def test_nodes_carry_the_key_sizes(prod_dot):
 def test_edges_cloudfront_to_origins_and_service_to_data(prod_dot):
     for edge in (
         '"website-edge-distribution" -> "website-bucket" [label=OAC]',
-        '"api-edge-distribution" -> "api-alb" [label="HTTPS + secret header"]',
+        '"api-edge-distribution" -> "api-alb" [label="VPC origin, HTTPS + secret header"]',
         '"api-alb" -> "api-service" [label="container port"]',
         '"api-service" -> "database-primary" [label="TLS :5432"]',
         '"api-service" -> "cache-group" [label="TLS :6379"]',

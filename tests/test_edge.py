@@ -101,7 +101,9 @@ def distribution_run(origin_kind="s3", **overrides):
         if origin_kind == "s3":
             origin = S3Origin("site.s3.me-south-1.amazonaws.com", granted.append)
         else:
-            origin = LoadBalancerOrigin("origin-api.example.com", "shh-secret")
+            origin = LoadBalancerOrigin(
+                "origin-api.example.com", "shh-secret", vpc_origin_id="vo-123" if origin_kind == "vpc" else None
+            )
         EdgeDistribution(
             "site-edge",
             EdgeDistributionArgs(
@@ -165,6 +167,15 @@ def test_api_origin_https_only_with_secret_header_and_no_cache():
     assert behavior["cachePolicyId"] == CACHING_DISABLED
     assert behavior["originRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST_HEADER
     assert "POST" in behavior["allowedMethods"]
+
+
+def test_internal_alb_is_reached_through_its_vpc_origin_with_the_secret_header():
+    run, _ = distribution_run("vpc")
+    (origin,) = one(run, DISTRIBUTION).inputs["origins"]
+    assert origin["vpcOriginConfig"] == {"vpcOriginId": "vo-123", "originReadTimeout": 60, "originKeepaliveTimeout": 5}
+    assert "customOriginConfig" not in origin
+    assert origin["domainName"] == "origin-api.example.com"  # the name the ALB's certificate covers
+    assert origin["customHeaders"] == [{"name": "X-Origin-Verify", "value": "shh-secret"}]
 
 
 def test_alias_records_a_and_aaaa_for_every_name():

@@ -194,6 +194,26 @@ def test_alb_public_subnets_drops_invalid_headers_logs_and_protection(run):
     assert api_run(load_balancer_deletion_protection=False).named("api-alb").inputs["enableDeletionProtection"] is False
 
 
+def test_internal_alb_sits_in_private_subnets_behind_a_https_only_vpc_origin(run):
+    assert run.of_type("aws:cloudfront/vpcOrigin:VpcOrigin") == []  # internet-facing by default
+    assert one(run, "aws:lb/loadBalancer:LoadBalancer").inputs["internal"] is False
+    internal = api_run(load_balancer_scheme="internal")
+    alb = one(internal, "aws:lb/loadBalancer:LoadBalancer")
+    assert alb.inputs["internal"] is True and alb.inputs["subnets"] == ["subnet-prv-a", "subnet-prv-b"]
+    origin = one(internal, "aws:cloudfront/vpcOrigin:VpcOrigin")
+    endpoint = origin.inputs["vpcOriginEndpointConfig"]
+    assert endpoint["originProtocolPolicy"] == "https-only" and endpoint["httpsPort"] == 443
+    assert endpoint["originSslProtocols"] == {"items": ["TLSv1.2"], "quantity": 1}
+    assert origin.property_dependencies["vpcOriginEndpointConfig"] == [alb.urn]  # the ALB's ARN
+    # CloudFront still arrives from its origin-facing prefix list, on 443 only.
+    ingress = [
+        r.inputs
+        for r in internal.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        if r.inputs["securityGroupId"] == internal.named("api-alb-sg").id
+    ]
+    assert [(r["fromPort"], r["toPort"], "prefixListId" in r) for r in ingress] == [(443, 443, True)]
+
+
 def test_target_group_health_check_from_seed_000(run):
     check = one(run, "aws:lb/targetGroup:TargetGroup").inputs["healthCheck"]
     assert (check["path"], check["interval"], check["timeout"]) == ("/health", 30, 5)

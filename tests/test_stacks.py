@@ -150,7 +150,9 @@ def test_every_seed_000_domain_is_served_by_its_origin(stack, domain):
     origins = {
         d.inputs["aliases"][0]: d.inputs["origins"][0] for d in run.of_type("aws:cloudfront/distribution:Distribution")
     }
-    assert "customOriginConfig" in origins[f"api.{domain}"]
+    (vpc_origin,) = run.of_type("aws:cloudfront/vpcOrigin:VpcOrigin")
+    assert origins[f"api.{domain}"]["vpcOriginConfig"]["vpcOriginId"] == vpc_origin.id
+    assert "customOriginConfig" not in origins[f"api.{domain}"]
     for host in ("app", "admin", "assets"):
         assert "originAccessControlId" in origins[f"{host}.{domain}"]
     assert "originAccessControlId" in origins[domain]
@@ -175,6 +177,9 @@ def test_nothing_is_public_but_cloudfront_and_the_albs_443_from_cloudfront(stack
     ingress = inputs_of(stack, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
     for rule in ingress:
         assert rule.get("cidrIpv4") not in ("0.0.0.0/0",) and "cidrIpv6" not in rule
+    (alb,) = run.of_type("aws:lb/loadBalancer:LoadBalancer")
+    private = {s.id for s in run.of_type("aws:ec2/subnet:Subnet") if s.inputs["tags"]["Tier"] == "private"}
+    assert alb.inputs["internal"] is True and set(alb.inputs["subnets"]) <= private  # no public ALB at all
     (alb_sg,) = [r for r in run.of_type("aws:ec2/securityGroup:SecurityGroup") if r.name == "api-alb-sg"]
     open_to_internet = [r for r in ingress if "prefixListId" in r]
     assert [(r["securityGroupId"], r["fromPort"], r["toPort"]) for r in open_to_internet] == [(alb_sg.id, 443, 443)]

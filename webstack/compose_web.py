@@ -205,6 +205,7 @@ def build_api(
             latency_alarm_seconds=lead.latency_alarm_seconds,
             origin_hostname=fqdn(f"origin-{domain.api_host}", domain.name),
             zone_id=edge.zone_id,
+            load_balancer_scheme=lead.load_balancer_scheme,
         ),
         pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[log_bucket])),
     )
@@ -291,6 +292,7 @@ def build_sites(
                         domain_name=fqdn(f"origin-{domain.api_host}", domain.name),
                         verify_header_value=api.origin_verify_value,
                         forward_host=forward_host,
+                        vpc_origin_id=api.vpc_origin_id,
                     ),
                     **common,  # type: ignore[arg-type]
                 ),

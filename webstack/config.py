@@ -178,6 +178,7 @@ class ApiConfig(Section):
     environment: dict[Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")], str] = {}
     bucket_access: tuple[BucketAccessConfig, ...] = ()
     load_balancer_deletion_protection: bool = True
+    load_balancer_scheme: Literal["internet-facing", "internal"] = "internet-facing"
     error_rate_alarm_percent: float = Field(default=5, gt=0, le=100)
     latency_alarm_seconds: float = Field(default=2, gt=0)
     cpu_alarm_percent: float = Field(default=80, gt=0, le=100)

@@ -129,7 +129,11 @@ LABELS = {
     ),
     "aws:rds/instance:Instance": _database,
     "aws:elasticache/replicationGroup:ReplicationGroup": _cache,
-    "aws:lb/loadBalancer:LoadBalancer": lambda i, s: "ALB\nHTTPS 443 from CloudFront only",
+    "aws:lb/loadBalancer:LoadBalancer": lambda i, s: (
+        "ALB (internal, private subnets)\nHTTPS 443 from CloudFront only"
+        if i.get("internal")
+        else "ALB\nHTTPS 443 from CloudFront only"
+    ),
     "aws:ecs/service:Service": _service,
     "aws:ecr/repository:Repository": lambda i, s: f"ECR {i.get('name', '')}",
     "aws:cloudfront/distribution:Distribution": lambda i, s: "CloudFront\n" + "\n".join(i.get("aliases") or []),
@@ -167,6 +171,11 @@ def _edge_edges(states: Mapping[str, State]) -> Iterator[tuple[str, str, str]]:
             if record["inputs"].get("name") in custom:
                 for target in _deps(record, "aliases"):
                     yield dist["urn"], target, "HTTPS + secret header"
+        # An internal ALB: through the VPC origin that names its ARN.
+        for vpc_origin_urn in _deps(dist, "origins"):
+            if states.get(vpc_origin_urn, {}).get("type") == "aws:cloudfront/vpcOrigin:VpcOrigin":
+                for target in _deps(states[vpc_origin_urn], "vpcOriginEndpointConfig"):
+                    yield dist["urn"], target, "VPC origin, HTTPS + secret header"
         if dist["inputs"].get("webAclId"):
             for acl in _of_type(states, "aws:wafv2/webAcl:WebAcl"):
                 yield acl["urn"], dist["urn"], "protects"

@@ -169,13 +169,23 @@ def viewer_tls(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[
     "cloudfront-origin-https-only",
     concern="encryption-in-transit",
     severity=Severity.HIGH,
-    types=[t.DISTRIBUTION],
-    description="CloudFront reaches custom origins over HTTPS with TLS 1.2 only.",
-    remediation="EdgeDistribution's load-balancer origin is https-only with origin_ssl_protocols ['TLSv1.2'].",
+    types=[t.DISTRIBUTION, t.VPC_ORIGIN],
+    description="CloudFront reaches custom origins and VPC origins over HTTPS with TLS 1.2 only.",
+    remediation=(
+        "EdgeDistribution's load-balancer origin and FargateApi's VPC origin are https-only with "
+        "origin_ssl_protocols ['TLSv1.2']."
+    ),
     fsbp="CloudFront.9, CloudFront.10",
     cdk_nag="AwsSolutions-CFR5",
 )
 def origin_https(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    endpoint = get(props, "vpcOriginEndpointConfig")
+    if endpoint:  # a VPC origin
+        if get(endpoint, "originProtocolPolicy") != "https-only":
+            yield "the VPC origin allows HTTP to the load balancer"
+        weak = WEAK_ORIGIN_PROTOCOLS & set(map(str, as_list(get(endpoint, "originSslProtocols", "items"))))
+        if weak:
+            yield f"the VPC origin allows {', '.join(sorted(weak))}"
     for origin in as_list(get(props, "origins")):
         custom = get(origin, "customOriginConfig")
         if not custom:

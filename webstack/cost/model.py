@@ -42,6 +42,7 @@ NO_CHARGE = {
     "aws:acm/certificateValidation:CertificateValidation": "free",
     "aws:route53/record:Record": "billed as hosted-zone queries",
     "aws:cloudfront/originAccessControl:OriginAccessControl": "free",
+    "aws:cloudfront/vpcOrigin:VpcOrigin": "no charge for VPC origins (the ALB and CloudFront bill as usual)",
     "aws:cloudfront/cachePolicy:CachePolicy": "free",
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": "free",
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": "free",
