@@ -18,10 +18,12 @@ from .postgres_settings import (
     PORT,
     estimated_max_connections,
     log_group_names,
+    maintenance_windows,
     parameter_family,
     postgres_alarm_specs,
     postgres_parameters,
     replica_identifier,
+    scheduler_alarm_specs,
 )
 from .restricted_security_group import AdmitsClients, restricted_security_group
 from .service_role import service_role
@@ -126,6 +128,8 @@ class ManagedPostgres(AdmitsClients):
                 parent=self,
             )
 
+        windows = maintenance_windows(args.schedule)
+
         def db_instance(resource_name: str, identifier: str, source: aws.rds.Instance | None) -> aws.rds.Instance:
             """The primary (source None) or a read replica of it; replicas inherit engine,
             storage, credentials and subnets from the primary."""
@@ -155,8 +159,8 @@ class ManagedPostgres(AdmitsClients):
                 iam_database_authentication_enabled=True,
                 multi_az=args.multi_az if primary else False,
                 backup_retention_period=args.backup_retention_days if primary else 0,
-                backup_window="02:00-03:00",
-                maintenance_window="sun:03:30-sun:04:30",
+                backup_window=windows.backup,
+                maintenance_window=windows.maintenance,
                 copy_tags_to_snapshot=True,
                 deletion_protection=args.deletion_protection,
                 # A replica's data lives in the primary's snapshots.
@@ -195,7 +199,7 @@ class ManagedPostgres(AdmitsClients):
             )
 
         if args.schedule is not None:
-            self._stop_out_of_hours(name, args.identifier, args.schedule, context)
+            self._stop_out_of_hours(name, args, args.schedule, context)
 
         self.address = primary.address
         self.port = PORT
@@ -217,14 +221,22 @@ class ManagedPostgres(AdmitsClients):
             }
         )
 
-    def _stop_out_of_hours(self, name: str, identifier: str, hours: WorkingHours, context: AwsContext) -> None:
-        """Two schedules that start the instance at the start hour and stop it at the stop hour."""
+    def _stop_out_of_hours(
+        self, name: str, args: ManagedPostgresArgs, hours: WorkingHours, context: AwsContext
+    ) -> None:
+        """A schedule group of two schedules that start the instance at the start hour and stop
+        it at the stop hour, and an alarm when one of them gives up."""
+        identifier = args.identifier
         days, start, stop = hours
+        group = aws.scheduler.ScheduleGroup(
+            f"{name}-schedules", name=identifier, opts=pulumi.ResourceOptions(parent=self)
+        )
         role = service_role(
             f"{name}-scheduler-role",
             service="scheduler.amazonaws.com",
             description=f"Stops {identifier} out of working hours and starts it again",
-            source_arn=lambda region, account: f"arn:aws:scheduler:{region}:{account}:schedule/default/{identifier}-*",
+            # Scheduler names the schedule group as the source, never the schedule.
+            source_arn=lambda region, account: f"arn:aws:scheduler:{region}:{account}:schedule-group/{identifier}",
             policy=lambda region, account: rds_start_stop_policy(region, account, identifier),
             context=context,
             parent=self,
@@ -233,6 +245,7 @@ class ManagedPostgres(AdmitsClients):
             aws.scheduler.Schedule(
                 f"{name}-{action}",
                 name=f"{identifier}-{action}",
+                group_name=group.name,
                 description=f"{action} {identifier} ({days} {start:02d}:00-{stop:02d}:00 UTC)",
                 schedule_expression=cron(days, start if action == "start" else stop),
                 schedule_expression_timezone="UTC",
@@ -245,3 +258,4 @@ class ManagedPostgres(AdmitsClients):
                 },
                 opts=pulumi.ResourceOptions(parent=self),
             )
+        create_alarms(f"{name}-schedules", scheduler_alarm_specs(identifier), args.alarm_actions, self)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
-from .nat_instance_settings import AMI, ROOT_VOLUME_GB, nat_user_data
+from .nat_instance_settings import AMI_PARAMETER, ROOT_VOLUME_GB, nat_user_data
 
 
 def nat_security_group(
@@ -61,13 +61,15 @@ def nat_instance(
     alarm_actions: Sequence[pulumi.Input[str]],
     tag_name: str,
     parent: pulumi.Resource,
+    depends_on: Sequence[pulumi.Resource] = (),
 ) -> aws.ec2.Instance:
     """The instance, and an alarm that reboots it when its instance status check fails
     (EC2's automatic recovery already moves it off failed hardware)."""
     child = pulumi.ResourceOptions(parent=parent)
+    image = aws.ssm.get_parameter_output(name=AMI_PARAMETER, opts=pulumi.InvokeOutputOptions(parent=parent))
     instance = aws.ec2.Instance(
         name,
-        ami=AMI,
+        ami=image.value,
         instance_type=instance_type,
         subnet_id=subnet_id,
         vpc_security_group_ids=[security_group_id],
@@ -89,7 +91,9 @@ def nat_instance(
         credit_specification=aws.ec2.InstanceCreditSpecificationArgs(cpu_credits="standard"),
         maintenance_options=aws.ec2.InstanceMaintenanceOptionsArgs(auto_recovery="default"),
         tags={"Name": tag_name},
-        opts=child,
+        # Boot only once the public subnet routes to the internet (the boot script installs
+        # packages); keep the instance, and its address, when AWS publishes a newer image.
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on), ignore_changes=["ami"]),
     )
     reboot = pulumi.Output.from_input(region).apply(lambda r: f"arn:aws:automate:{r}:ec2:reboot")
     aws.cloudwatch.MetricAlarm(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-# Amazon Linux 2023 for Graviton, resolved by EC2 at launch from AWS's public SSM parameter:
-# every replacement boots the latest patched image, and no AMI id is pinned in the program.
-AMI = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
+# Amazon Linux 2023 for Graviton: AWS's public SSM parameter names the latest image. The
+# program reads it when it creates the instance (and ignores later changes, so a new image
+# does not replace the NAT and its address on every deploy); `pulumi up --replace` moves it on.
+AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
 ROOT_VOLUME_GB = 8  # the size of the AL2023 image's snapshot; the instance stores nothing
 
 
@@ -17,7 +18,7 @@ def nat_user_data(source_cidrs: Sequence[str]) -> str:
     IP forwarding in sysctl.d, MASQUERADE on the primary interface, rules saved) and goes one
     step further: the FORWARD chain drops everything but the private subnets and the replies
     to them, so the isolated data subnets cannot use the instance to reach the internet.
-    Security updates are applied daily by dnf-automatic.
+    Security updates are applied daily by dnf-automatic from the latest AL2023 repository.
     """
     if not source_cidrs:
         raise ValueError("a NAT instance needs at least one private subnet to serve")
@@ -29,7 +30,11 @@ def nat_user_data(source_cidrs: Sequence[str]) -> str:
     return f"""#!/bin/bash
 # webstack NAT instance: masquerade traffic of the private subnets ({", ".join(source_cidrs)}).
 set -euo pipefail
-dnf install -y iptables-services dnf-automatic
+# The package mirrors are reached through the internet gateway; retry until the route is up.
+for attempt in $(seq 1 30); do
+  dnf install -y iptables-services dnf-automatic && break
+  [ "$attempt" -lt 30 ] && sleep 10 || exit 1
+done
 systemctl enable --now iptables
 cat > /etc/sysctl.d/90-webstack-nat.conf <<'SYSCTL'
 net.ipv4.ip_forward = 1
@@ -44,6 +49,9 @@ iptables -P FORWARD DROP
 iptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
 {rules}
 service iptables save
+# AL2023 pins each instance to its image's repository version; "latest" lets the daily
+# dnf-automatic run install the security updates published since.
+echo latest > /etc/dnf/vars/releasever
 sed -i -e 's/^upgrade_type.*/upgrade_type = security/' -e 's/^apply_updates.*/apply_updates = yes/' \\
   /etc/dnf/automatic.conf
 systemctl enable --now dnf-automatic.timer

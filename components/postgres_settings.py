@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .alarms import AlarmSpec
+from .working_hours import WorkingHours
 
 PORT = 5432
 LOG_EXPORTS = ("postgresql", "upgrade")
@@ -102,5 +103,33 @@ def postgres_alarm_specs(identifier: str, allocated_storage_gb: int, max_connect
             f"{identifier}: more than 80 % of about {max_connections} connections in use",
             "AWS/RDS", "DatabaseConnections", dims, "GreaterThanThreshold",
             int(max_connections * 0.8), statistic="Maximum",
+        ),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Windows:
+    backup: str
+    maintenance: str
+
+
+def maintenance_windows(schedule: WorkingHours | None) -> Windows:
+    """Backup and maintenance windows: at night for an instance that always runs; for one
+    stopped out of hours, early in its working day (RDS takes no backup of a stopped instance)."""
+    if schedule is None:
+        return Windows("02:00-03:00", "sun:03:30-sun:04:30")
+    _days, start, _stop = schedule
+    backup, maintenance = (start + 1) % 24, (start + 2) % 24
+    return Windows(f"{backup:02d}:00-{backup:02d}:30", f"wed:{maintenance:02d}:00-wed:{maintenance:02d}:30")
+
+
+def scheduler_alarm_specs(group: str) -> tuple[AlarmSpec, ...]:
+    """Tell someone when a stop or start was given up after its retries."""
+    return (
+        AlarmSpec(
+            "schedule-dropped",
+            f"{group}: a scheduled stop or start of the database failed after its retries",
+            "AWS/Scheduler", "InvocationDroppedCount", {"ScheduleGroup": group}, "GreaterThanThreshold", 0,
+            statistic="Sum", evaluation_periods=1, treat_missing_data="notBreaching",
         ),
     )  # fmt: skip

@@ -95,16 +95,19 @@ class SecureVpc(pulumi.ComponentResource):
         public_rt = aws.ec2.RouteTable(
             f"{name}-public-rt", vpc_id=vpc.id, tags={"Name": f"{args.name_prefix}-public"}, opts=child
         )
-        aws.ec2.Route(
+        public_default = aws.ec2.Route(
             f"{name}-public-default",
             route_table_id=public_rt.id,
             destination_cidr_block="0.0.0.0/0",
             gateway_id=igw.id,
             opts=child,
         )
+        public_routes: list[pulumi.Resource] = [public_default]
         for index, subnet in enumerate(subnets["public"]):
-            aws.ec2.RouteTableAssociation(
-                f"{name}-public-rta-{index}", subnet_id=subnet.id, route_table_id=public_rt.id, opts=child
+            public_routes.append(
+                aws.ec2.RouteTableAssociation(
+                    f"{name}-public-rta-{index}", subnet_id=subnet.id, route_table_id=public_rt.id, opts=child
+                )
             )
 
         flow_log_group_name = f"/{args.name_prefix}/vpc/flow-logs"
@@ -140,6 +143,7 @@ class SecureVpc(pulumi.ComponentResource):
                     alarm_actions=args.alarm_actions,
                     tag_name=f"{args.name_prefix}-nat-{az}",
                     parent=self,
+                    depends_on=public_routes,
                 )
                 exits[az] = {"network_interface_id": instance.primary_network_interface_id}
                 continue

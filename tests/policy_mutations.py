@@ -78,6 +78,26 @@ def json_input(name: str, key: str, edit: Callable[[Any], None]) -> Callable[[Pl
     return change
 
 
+def adding(name: str, resource_type: str, inputs: dict[str, Any], **depends_on: str) -> Callable[[Plan], None]:
+    """Add a resource whose inputs ``depends_on`` (input -> resource name) come from others."""
+
+    def change(plan: Plan) -> None:
+        template = plan["steps"][-1]["urn"].split("::")
+        urn = f"{template[0]}::{template[1]}::{resource_type}::{name}"
+        dependencies = {key: [urn_of(plan, other)] for key, other in depends_on.items()}
+        state = {
+            "urn": urn,
+            "type": resource_type,
+            "custom": True,
+            "inputs": inputs,
+            "dependencies": [u for us in dependencies.values() for u in us],
+            "propertyDependencies": dependencies,
+        }
+        plan["steps"].append({"op": "create", "urn": urn, "newState": state})  # fmt: skip
+
+    return change
+
+
 def dropping(name: str) -> Callable[[Plan], None]:
     return lambda plan: drop(plan, name)
 
@@ -142,6 +162,10 @@ MUTATIONS = [
              nested(NAT, "rootBlockDevice.kmsKeyId", ...), plan="dev"),
     Mutation("nat-volume-undeclared", "ec2-volumes-encrypted-with-cmk", NAT,
              setting(NAT, "rootBlockDevice", ...), plan="dev"),
+    Mutation("launch-template-without-volumes", "ec2-volumes-encrypted-with-cmk", "extra-template",
+             adding("extra-template", "aws:ec2/launchTemplate:LaunchTemplate", {"imageId": "ami-1"}), plan="dev"),
+    Mutation("volume-from-snapshot-unencrypted", "ec2-volumes-encrypted-with-cmk", "extra-volume",
+             adding("extra-volume", "aws:ebs/volume:Volume", {"snapshotId": "snap-1"}), plan="dev"),
     Mutation("insights-without-cmk", "rds-performance-insights-encrypted-with-cmk", "database-primary",
              setting("database-primary", "performanceInsightsKmsKeyId", ...)),
     Mutation("cache-at-rest-off", "elasticache-encrypted-at-rest-with-cmk", "cache-group",
@@ -221,6 +245,12 @@ MUTATIONS = [
              nested(NAT, "metadataOptions.httpPutResponseHopLimit", 2), plan="dev"),
     Mutation("public-instance-not-nat", "ec2-public-ip-only-on-nat-instances", NAT,
              setting(NAT, "sourceDestCheck", True), plan="dev"),
+    Mutation("elastic-ip-on-a-non-nat-instance", "ec2-public-ip-only-on-nat-instances", NAT,
+             both(setting(NAT, "associatePublicIpAddress", ...), setting(NAT, "sourceDestCheck", True),
+                  adding("extra-eip", "aws:ec2/eip:Eip", {"domain": "vpc"}, instance=NAT)), plan="dev"),
+    Mutation("public-subnet-maps-ip-to-a-non-nat-instance", "ec2-public-ip-only-on-nat-instances", NAT,
+             both(setting(NAT, "associatePublicIpAddress", ...), setting(NAT, "sourceDestCheck", True),
+                  setting("network-public-0", "mapPublicIpOnLaunch", True)), plan="dev"),
     Mutation("nat-ssh-key", "ec2-public-ip-only-on-nat-instances", NAT, setting(NAT, "keyName", "ops"), plan="dev"),
     Mutation("nat-instance-profile", "ec2-public-ip-only-on-nat-instances", NAT,
              setting(NAT, "iamInstanceProfile", "admin"), plan="dev"),

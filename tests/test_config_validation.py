@@ -78,6 +78,8 @@ BAD_CONFIGS = [
      "'gateway' or 'instance'"),
     ("nat-instance-type-not-graviton", with_change("webstack:network", "nat_instance_type", "t3.nano"),
      "webstack:network.nat_instance_type", "pattern"),
+    ("nat-instance-size-that-does-not-exist", with_change("webstack:network", "nat_instance_type", "c7g.nano"),
+     "webstack:network.nat_instance_type", "pattern"),
     ("nat-instance-without-nat", with_change("webstack:network", "nat", "none")
      | {"webstack:network": {**VALID["webstack:network"], "nat": "none", "nat_type": "instance"}},
      "webstack:network.nat_type", "needs nat: single or per_az"),
@@ -111,6 +113,19 @@ BAD_CONFIGS = [
     ("db-schedule-weekdays-api-daily", with_change("webstack:database", "schedule", {})
      | {"webstack:api": {**VALID["webstack:api"], "schedule": {"days": "daily"}}},
      "webstack:api.schedule", "inside webstack:database.schedule"),
+    ("db-schedule-api-overnight", with_change("webstack:database", "schedule", {})
+     | {"webstack:api": {**VALID["webstack:api"], "schedule": {"start_hour_utc": 20, "stop_hour_utc": 4}}},
+     "webstack:api.schedule", "inside webstack:database.schedule (MON-FRI 6-18 UTC)"),
+    ("db-schedule-misses-the-apis-weekend", with_change("webstack:database", "schedule",
+     {"days": "daily", "start_hour_utc": 18, "stop_hour_utc": 10})
+     | {"webstack:api": {**VALID["webstack:api"], "schedule": {"start_hour_utc": 20, "stop_hour_utc": 4}}},
+     "webstack:api.schedule", "inside webstack:database.schedule"),  # MON-FRI 20-4 runs Fri night to Mon
+    ("db-schedule-too-short", with_change("webstack:database", "schedule", {"start_hour_utc": 17})
+     | {"webstack:api": {**VALID["webstack:api"], "schedule": {"start_hour_utc": 17}}},
+     "webstack:database.schedule", "at least 3 hours a day"),
+    ("db-schedule-start-is-stop",
+     with_change("webstack:database", "schedule", {"start_hour_utc": 6, "stop_hour_utc": 6}),
+     "webstack:database.schedule", "at least 3 hours a day"),
     ("db-schedule-with-replicas", with_change("webstack:database", "schedule", {})
      | {"webstack:database": {**VALID["webstack:database"], "schedule": {}, "read_replicas": 1}},
      "webstack:database.schedule", "read replicas"),
@@ -265,3 +280,23 @@ def test_account_id_quoted_or_not_is_twelve_digits():
         assert len(parse_stack_config(raw, "prod", "Pulumi.prod.yaml").account_id or "") == 12
     with pytest.raises(ConfigError, match="webstack:account_id"):
         parse_stack_config(with_change("webstack:account_id", None, "12345"), "prod", "Pulumi.prod.yaml")
+
+
+@pytest.mark.parametrize(
+    ("database", "api"),
+    [
+        (
+            {"days": "daily", "start_hour_utc": 18, "stop_hour_utc": 10},
+            {"days": "daily", "start_hour_utc": 20, "stop_hour_utc": 4},
+        ),
+        ({"days": "daily"}, {"days": "MON-FRI"}),
+        ({"start_hour_utc": 5, "stop_hour_utc": 18}, {"start_hour_utc": 6, "stop_hour_utc": 18}),
+    ],
+)
+def test_a_database_schedule_that_covers_the_api_is_accepted(database, api):
+    raw = with_change("webstack:database", "schedule", database) | {
+        "webstack:api": {**VALID["webstack:api"], "schedule": api}
+    }
+    config = parse_stack_config(raw, "prod", "Pulumi.prod.yaml")
+    assert config.api is not None and config.api.schedule is not None and config.database.schedule is not None
+    assert config.database.schedule.covers(config.api.schedule)

@@ -9,6 +9,7 @@ import pytest
 
 from webstack.cli import main
 from webstack.cost.estimate import FREE_TIER, compare, estimate
+from webstack.cost.model import Context, scheduled_hours
 from webstack.cost.tables import Price, PriceTable, load_usage
 from webstack.offline.plan_json import plan_document
 
@@ -176,7 +177,7 @@ def test_shipped_dev_runs_its_api_12_hours_on_weekdays_on_spot():
     dev = estimate(plan_document(shipped_stack("dev")), PriceTable.load(), load_usage("dev"), "dev", "us-east-1")
     fargate = [item for _, item in dev.lines if item.description.startswith("Fargate arm vCPU")]
     (vcpu,) = fargate
-    assert "12 h a day, 5 days a week" in vcpu.description and "Fargate Spot" in vcpu.description
+    assert "60 h a week (weekdays 06:00-18:00 UTC)" in vcpu.description and "Fargate Spot" in vcpu.description
     assert vcpu.quantity == pytest.approx(0.5 * 1 * 12 * 5 * 52 / 12 * (1 - 0.6))
 
 
@@ -190,9 +191,11 @@ def test_readme_cost_figures_match_the_model(stack):
         assert readme_figure(figures) in row, (region, row)
     # The seed's bases: without public IPv4 and LCUs; and also without request charges.
     cells = [cell.strip() for cell in row.split("|")]
+    alone = estimate(plan, PriceTable.load(), load_usage(stack) | {"account_free_tier": False}, stack, "us-east-1")
+    assert cells[4] == readme_figure(alone) and alone.total > figures.total  # sharing an account costs more
     for cell, left_out in (
-        (cells[4], ("ipv4.hour", "alb.lcu")),
-        (cells[5], ("ipv4.hour", "alb.lcu", "cloudfront.https.", "free.cloudfront.https.", "waf.requests")),
+        (cells[5], ("ipv4.hour", "alb.lcu")),
+        (cells[6], ("ipv4.hour", "alb.lcu", "cloudfront.https.", "free.cloudfront.https.", "waf.requests")),
     ):
         kept = figures.total - sum(item.monthly or 0 for _, item in figures.lines if item.key.startswith(left_out))
         assert cell == f"${kept:,.2f}", (cell, left_out)
@@ -220,7 +223,10 @@ def edge_plan():
         step("site", "aws:cloudfront/distribution:Distribution", {"defaultCacheBehavior": redirect}),
         step("api", "aws:cloudfront/distribution:Distribution", {"defaultCacheBehavior": {}}),
         step("redirect", "aws:cloudfront/function:Function", {}),
+        step("unused", "aws:cloudfront/function:Function", {}),  # associated with no distribution
     ]
+    site, function = plan["steps"][-4]["newState"], plan["steps"][-2]["newState"]
+    site["propertyDependencies"] = {"defaultCacheBehavior": [function["urn"]]}
     return plan
 
 
@@ -272,6 +278,21 @@ def test_database_stopped_out_of_hours_bills_only_its_running_hours():
     result = estimate(plan, PRICES, USAGE, "scheduled")
     (instance,) = [item for _, item in result.lines if item.unit == "instance-hour"]
     assert instance.quantity == pytest.approx(13 * 5 * 52 / 12)
-    assert "13 h a day, 5 days a week" in instance.description
+    assert "65 h a week (weekdays 05:00-18:00 UTC)" in instance.description
     storage = [item for _, item in result.lines if item.description.startswith("gp3 storage")]
     assert storage[0].quantity == 20  # storage bills while stopped
+
+
+@pytest.mark.parametrize(
+    ("days", "start", "stop", "weekly"),
+    [
+        ("MON-FRI", 6, 18, 60),
+        ("*", 6, 18, 84),
+        ("*", 20, 4, 56),  # overnight, every night
+        ("MON-FRI", 20, 4, 5 * 8 + 48),  # Friday night runs until Monday's stop
+    ],
+)
+def test_scheduled_hours_follow_the_cron_events(days, start, stop, weekly):
+    ctx = Context("us-east-1", PRICES, USAGE, {})
+    hours, label = scheduled_hours(ctx, f"cron(0 {start} ? * {days} *)", f"cron(0 {stop} ? * {days} *)")
+    assert hours == pytest.approx(weekly * 52 / 12) and f"{weekly} h a week" in label

@@ -211,12 +211,30 @@ def test_schedule_stops_and_starts_the_instance_with_a_role_for_that_instance_on
     assert all(s.property_dependencies["target"] == [role.urn] for s in registered)
     (trust,) = statements(document(role, "assumeRolePolicy"))
     assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    # Scheduler presents the schedule group as the source (never the schedule).
+    group = one(run, "aws:scheduler/scheduleGroup:ScheduleGroup")
+    assert group.inputs["name"] == "acme-prod-db"
+    assert {s.inputs["groupName"] for s in registered} == {"acme-prod-db"}
     assert trust["Condition"]["ArnLike"]["aws:SourceArn"] == (
-        "arn:aws:scheduler:me-south-1:123456789012:schedule/default/acme-prod-db-*"
+        "arn:aws:scheduler:me-south-1:123456789012:schedule-group/acme-prod-db"
     )
     (grant,) = statements(document(run.named("database-scheduler-role-policy"), "policy"))
     assert sorted(grant["Action"]) == ["rds:StartDBInstance", "rds:StopDBInstance"]
     assert grant["Resource"] == "arn:aws:rds:me-south-1:123456789012:db:acme-prod-db"
+
+
+def test_a_scheduled_instance_backs_up_and_is_maintained_while_it_runs_and_reports_failed_schedules():
+    topic = "arn:aws:sns:me-south-1:123456789012:alerts"
+    run = postgres_run(schedule=("MON-FRI", 5, 18), alarm_actions=[topic])
+    db = primary(run).inputs
+    assert db["backupWindow"] == "06:00-06:30"
+    assert db["maintenanceWindow"] == "wed:07:00-wed:07:30"
+    alarms = {a.inputs["metricName"]: a.inputs for a in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    dropped = alarms["InvocationDroppedCount"]
+    assert dropped["namespace"] == "AWS/Scheduler" and dropped["dimensions"] == {"ScheduleGroup": "acme-prod-db"}
+    assert dropped["alarmActions"] == [topic] and dropped["comparisonOperator"] == "GreaterThanThreshold"
+    always_on = primary(postgres_run()).inputs
+    assert (always_on["backupWindow"], always_on["maintenanceWindow"]) == ("02:00-03:00", "sun:03:30-sun:04:30")
 
 
 def test_no_schedule_no_scheduler_resources():
@@ -228,5 +246,5 @@ def test_no_schedule_no_scheduler_resources():
 @pytest.mark.parametrize(("schedule", "missing"), [(None, "missing"), (("MON-FRI", 5, 18), "ignore")])
 def test_alarms_of_a_scheduled_instance_keep_their_state_while_it_is_stopped(schedule, missing):
     run = postgres_run(schedule=schedule)
-    alarms = run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    alarms = [a for a in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if a.inputs["namespace"] == "AWS/RDS"]
     assert alarms and {a.inputs["treatMissingData"] for a in alarms} == {missing}

@@ -73,7 +73,7 @@ def test_no_stack_config_relaxes_encryption_exposure_or_iam_rules():
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.id for m in MUTATIONS])
 def test_mutation_is_reported_with_resource_rule_and_fix(plans, prod_server, mutation):
     plan = mutated(plans[mutation.plan], mutation)
-    target = urn_of(plans[mutation.plan], mutation.target)
+    target = urn_of(plan, mutation.target)
     touched = [s["urn"] for s in plan["steps"] if s["newState"] != state_or_none(plans[mutation.plan], s["urn"])]
     violations = prod_server.analyze(plan, only=touched, include_stack=RULES[mutation.rule].stack)
     hits = [v for v in violations if v.policy == mutation.rule and v.urn == target]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components import SecureVpc, SecureVpcArgs
+from webstack.offline.aws_mocks import _hex
 
 from .helpers import ancestors, as_list, document, one, render, statements
 
@@ -204,8 +205,11 @@ def test_nat_instance_is_locked_down():
     key = one(run, "aws:kms/key:Key")
     inputs = instance.inputs
     assert inputs["instanceType"] == "t4g.micro"
-    assert inputs["ami"].startswith("resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-")
-    assert inputs["ami"].endswith("-arm64")
+    # An image id read from AWS's AL2023 arm64 parameter (a resolve:ssm alias would break the
+    # root volume settings and replace the instance on every deploy).
+    parameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
+    assert inputs["ami"] == f"ami-{_hex(parameter + 'eu-west-1', 17)}"  # what the mocked SSM parameter holds
+    assert instance.dependencies and any(d.endswith("::network-public-default") for d in instance.dependencies)
     assert inputs["sourceDestCheck"] is False and inputs["associatePublicIpAddress"] is True
     metadata = {"httpTokens": "required", "httpEndpoint": "enabled", "httpPutResponseHopLimit": 1}
     assert inputs["metadataOptions"] == metadata

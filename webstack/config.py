@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from .schedule_hours import weekly_hours
+
 # Regions where every service of the architecture (ECS Fargate, RDS, ElastiCache, ACM, CloudFront
 # origins) is offered. Opt-in regions are listed too; the account must have them enabled.
 AWS_REGIONS = (
@@ -74,7 +76,10 @@ class NetworkConfig(Section):
     # (a tenth of the price, burstable bandwidth, replaced rather than patched in place).
     nat_type: Literal["gateway", "instance"] = "gateway"
     nat_instance_type: Annotated[
-        str, StringConstraints(pattern=r"^(t4g|c6g|c6gn|c7g|c7gn|m6g|m7g)\.(nano|micro|small|medium|large|xlarge)$")
+        str,
+        StringConstraints(
+            pattern=r"^(t4g\.(nano|micro|small|medium|large|xlarge)|(c6g|c6gn|c7g|c7gn|m6g|m7g)\.(medium|large|xlarge))$"
+        ),
     ] = "t4g.nano"
     interface_endpoints: tuple[Literal[INTERFACE_ENDPOINTS], ...] = ()  # type: ignore[valid-type]
     subnet_prefixes: SubnetPrefixes = SubnetPrefixes()
@@ -110,10 +115,12 @@ class ScheduleConfig(Section):
         """(cron days, start hour, stop hour) for the components."""
         return ("MON-FRI" if self.days == "MON-FRI" else "*", self.start_hour_utc, self.stop_hour_utc)
 
+    def hours_of_week(self) -> frozenset[int]:
+        return weekly_hours(*self.working_hours())
+
     def covers(self, other: ScheduleConfig) -> bool:
-        """Whether ``other``'s hours lie inside these (both read as same-day windows)."""
-        days_ok = self.days == "daily" or other.days == "MON-FRI"
-        return days_ok and self.start_hour_utc <= other.start_hour_utc and other.stop_hour_utc <= self.stop_hour_utc
+        """Whether every hour ``other`` runs, these run too (overnight windows included)."""
+        return other.hours_of_week() <= self.hours_of_week()
 
 
 class DatabaseConfig(Section):

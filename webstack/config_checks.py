@@ -163,6 +163,13 @@ def _database_schedule_problems(database: Any, tasks: Mapping[str, ApiConfig]) -
     hours = database.schedule
     window = f"{hours.days} {hours.start_hour_utc}-{hours.stop_hour_utc} UTC"
     problems = []
+    if (hours.stop_hour_utc - hours.start_hour_utc) % 24 < 3:
+        return [
+            Problem(
+                "webstack:database.schedule",
+                f"runs {window}: give it at least 3 hours a day (backups and maintenance run in its first hours)",
+            )
+        ]
     if database.read_replicas:
         problems.append(
             Problem(
@@ -176,7 +183,7 @@ def _database_schedule_problems(database: Any, tasks: Mapping[str, ApiConfig]) -
                     "webstack:database.schedule", f"{key} runs around the clock; give it a schedule inside {window}"
                 )
             )
-        elif not hours.covers(task.schedule):
+        elif task.schedule.start_hour_utc != task.schedule.stop_hour_utc and not hours.covers(task.schedule):
             problems.append(Problem(f"{key}.schedule", f"must lie inside webstack:database.schedule ({window})"))
     return problems
 

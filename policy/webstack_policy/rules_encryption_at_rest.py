@@ -30,39 +30,46 @@ def rds_storage_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -
         yield "storage is encrypted with the AWS managed key, not a customer-managed kmsKeyId"
 
 
-def _instance_volumes(props: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """(name, settings) of every EBS volume an instance, launch template or volume declares."""
-    if get(props, "availabilityZone") and get(props, "size") is not None:  # an aws.ebs.Volume
-        yield "volume", props
-    root = get(props, "rootBlockDevice")
-    if isinstance(root, Mapping):
-        yield "root volume", root
-    for device in as_list(get(props, "ebsBlockDevices")):
-        yield f"volume {get(device, 'deviceName', default='?')}", device
-    for mapping in as_list(get(props, "blockDeviceMappings")):
-        ebs = get(mapping, "ebs")
-        if isinstance(ebs, Mapping):
-            yield f"volume {get(mapping, 'deviceName', default='?')}", ebs
+def _volume_problems(name: str, volume: Any) -> Iterator[str]:
+    if str(get(volume, "encrypted")).lower() != "true":
+        yield f"{name} is not encrypted"
+    elif not get(volume, "kmsKeyId"):
+        yield f"{name} is encrypted with the AWS managed key, not a customer-managed kmsKeyId"
 
 
-@resource_rule(
+@stack_rule(
     "ec2-volumes-encrypted-with-cmk",
     concern="encryption-at-rest",
     severity=Severity.HIGH,
-    types=[t.EC2_INSTANCE, t.LAUNCH_TEMPLATE, t.EBS_VOLUME],
-    description="EBS volumes of instances (the NAT instance's root volume) are encrypted with a customer-managed key.",
+    description=(
+        "EBS volumes (instance root and data volumes, launch templates, standalone volumes) are encrypted "
+        "with a customer-managed key."
+    ),
     remediation="SecureVpc encrypts the NAT instance's root volume with the network CMK; do not override it.",
     fsbp="EC2.3",
     cdk_nag="AwsSolutions-EC26",
 )
-def ec2_volumes_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    if get(props, "ami") and not isinstance(get(props, "rootBlockDevice"), Mapping):
-        yield "root volume not declared: it takes the image's (unencrypted) default"
-    for name, volume in _instance_volumes(props):
-        if str(get(volume, "encrypted")).lower() != "true":
-            yield f"{name} is not encrypted"
-        elif not get(volume, "kmsKeyId"):
-            yield f"{name} is encrypted with the AWS managed key, not a customer-managed kmsKeyId"
+def ec2_volumes_encrypted(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for volume in resources_of(resources, t.EBS_VOLUME):
+        for problem in _volume_problems("volume", volume.props):
+            yield problem, volume.urn
+    for template in resources_of(resources, t.LAUNCH_TEMPLATE):
+        mappings = [m for m in as_list(get(template.props, "blockDeviceMappings")) if get(m, "ebs")]
+        if not mappings:
+            yield "declares no volumes: instances get the image's unencrypted defaults", template.urn
+        for mapping in mappings:
+            for problem in _volume_problems(f"volume {get(mapping, 'deviceName', default='?')}", get(mapping, "ebs")):
+                yield problem, template.urn
+    for instance in resources_of(resources, t.EC2_INSTANCE):
+        root = get(instance.props, "rootBlockDevice")
+        from_template = bool(get(instance.props, "launchTemplate"))
+        if isinstance(root, Mapping):
+            yield from ((problem, instance.urn) for problem in _volume_problems("root volume", root))
+        elif not from_template:  # a template's own volumes are judged with the template
+            yield "root volume not declared: it takes the image's (unencrypted) default", instance.urn
+        for device in as_list(get(instance.props, "ebsBlockDevices")):
+            name = f"volume {get(device, 'deviceName', default='?')}"
+            yield from ((problem, instance.urn) for problem in _volume_problems(name, device))
 
 
 @resource_rule(

@@ -206,24 +206,50 @@ def imdsv2_required(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iter
         yield f"metadataOptions.httpPutResponseHopLimit is {float(hops):g}: tokens reach containers and forwarded hosts"
 
 
-@resource_rule(
+def _public_address_sources(instance: PolicyResource, resources: list[PolicyResource]) -> list[str]:
+    """How an instance gets a public IPv4 address, if it does."""
+    props = instance.props
+    sources = []
+    if get(props, "associatePublicIpAddress") is True:
+        sources.append("associatePublicIpAddress")
+    elif get(props, "associatePublicIpAddress") is None:
+        if any(get(s.props, "mapPublicIpOnLaunch") is True for s in joined(instance, "subnetId")):
+            sources.append("its subnet's mapPublicIpOnLaunch")
+        for template in joined(instance, "launchTemplate"):
+            if any(
+                str(get(i, "associatePublicIpAddress")).lower() == "true"
+                for i in as_list(get(template.props, "networkInterfaces"))
+            ):
+                sources.append("its launch template's network interface")
+    for eip in resources_of(resources, t.EIP, t.EIP_ASSOCIATION):
+        if instance in joined(eip, "instance") + joined(eip, "instanceId"):
+            sources.append("an Elastic IP")
+    return sources
+
+
+@stack_rule(
     "ec2-public-ip-only-on-nat-instances",
     concern="network-exposure",
     severity=Severity.CRITICAL,
-    types=[t.EC2_INSTANCE],
     description=(
-        "Only a NAT instance (source/destination check off) has a public IP, and it carries no SSH key "
-        "and no instance profile."
+        "Only a NAT instance (source/destination check off) has a public IP, however it gets one (at launch, "
+        "from its subnet or launch template, or an Elastic IP), and it carries no SSH key and no instance profile."
     ),
     remediation="Run workloads on Fargate in the private subnets; SecureVpc's NAT instance is the only exception.",
     fsbp="EC2.9",
 )
-def public_ip_only_on_nat(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    if get(props, "associatePublicIpAddress") is not True:
-        return
-    if get(props, "sourceDestCheck") is not False:
-        yield "has a public IP but is not a NAT instance (sourceDestCheck is on)"
-    if get(props, "keyName"):
-        yield f"has a public IP and the SSH key pair {get(props, 'keyName')}"
-    if get(props, "iamInstanceProfile"):
-        yield "has a public IP and an instance profile: its credentials would sit on an internet-facing host"
+def public_ip_only_on_nat(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for instance in resources_of(resources, t.EC2_INSTANCE):
+        sources = _public_address_sources(instance, resources)
+        if not sources:
+            continue
+        props, how = instance.props, " and ".join(sources)
+        if get(props, "sourceDestCheck") is not False:
+            yield f"has a public IP ({how}) but is not a NAT instance (sourceDestCheck is on)", instance.urn
+        if get(props, "keyName"):
+            yield f"has a public IP ({how}) and the SSH key pair {get(props, 'keyName')}", instance.urn
+        if get(props, "iamInstanceProfile"):
+            yield (
+                f"has a public IP ({how}) and an instance profile: its credentials sit on an internet-facing host",
+                (instance.urn),
+            )

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..schedule_hours import weekly_hours
 from .tables import PriceTable
 
 # Resources without a charge of their own (billed through another line, or free by nature).
@@ -38,6 +39,7 @@ NO_CHARGE = {
     "aws:appautoscaling/target:Target": "free",
     "aws:appautoscaling/policy:Policy": "free (its alarms are managed by AWS)",
     "aws:appautoscaling/scheduledAction:ScheduledAction": "free",
+    "aws:scheduler/scheduleGroup:ScheduleGroup": "free",
     "aws:scheduler/schedule:Schedule": "a few dozen invocations a month, inside Scheduler's 14 M free ones",
     "aws:acm/certificateValidation:CertificateValidation": "free",
     "aws:route53/record:Record": "billed as hosted-zone queries",
@@ -174,13 +176,13 @@ _CRON = re.compile(r"cron\((\d+) (\d+) \? \* (MON-FRI|\*) \*\)")
 
 
 def scheduled_hours(ctx: Context, start: object, stop: object) -> tuple[float, str]:
-    """Hours a month between a daily start and stop cron expression."""
+    """Hours a month between a daily start and stop cron expression (weeks of 52/12 a month)."""
     started, stopped = _CRON.match(str(start)), _CRON.match(str(stop))
-    if not started or not stopped:
+    if not started or not stopped or started[3] != stopped[3] or started[2] == stopped[2]:
         return ctx.hours, "always on (schedule not understood)"
-    daily = (int(stopped[2]) - int(started[2])) % 24
-    days_per_week = 5 if started[3] == "MON-FRI" else 7
-    return daily * days_per_week * 52 / 12, f"{daily} h a day, {days_per_week} days a week"
+    weekly = len(weekly_hours(started[3], int(started[2]), int(stopped[2])))
+    days = "weekdays" if started[3] == "MON-FRI" else "every day"
+    return weekly * 52 / 12, f"{weekly} h a week ({days} {int(started[2]):02d}:00-{int(stopped[2]):02d}:00 UTC)"
 
 
 def active_hours(ctx: Context, service_name: str) -> tuple[float, str]:
@@ -369,12 +371,12 @@ def distribution(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[
 
 @prices("aws:cloudfront/function:Function")
 def cloudfront_function(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
-    """Invoked on every request of the distributions that associate a function."""
+    """Invoked on every request of the distributions that associate this function."""
     users = sum(
         1
         for s in ctx.states.values()
         if s["type"] == "aws:cloudfront/distribution:Distribution"
-        and (s["inputs"].get("defaultCacheBehavior") or {}).get("functionAssociations")
+        and urn in (s.get("propertyDependencies") or {}).get("defaultCacheBehavior", [])
     )
     millions = float(ctx.usage["cloudfront_requests_10k"]) / 100 * users / _distributions(ctx)
     yield ctx.item(urn, f"CloudFront Function invocations ({users} distribution(s))", millions, "cloudfront.function")

@@ -124,6 +124,11 @@ class AwsMocks(pulumi.runtime.Mocks):
                 "nameServers": [f"ns-{i}.awsdns-{i}.net" for i in (1, 2)],
                 "privateZone": False,
             }, []
+        if args.token == "aws:ssm/getParameter:getParameter":
+            name = str(args.args.get("name", ""))
+            value = f"ami-{_hex(name + region, 17)}" if "/ami-" in name else f"value-of-{name}"
+            parameter = {"name": name, "value": value, "insecureValue": value, "type": "String", "id": name}
+            return parameter | {"arn": f"arn:aws:ssm:{region}::parameter{name}", "version": 1}, []
         if args.token == "aws:iam/getPolicyDocument:getPolicyDocument":
             return {"json": json.dumps(policy_document_json(args.args)), "id": "policy"}, []
         raise NotImplementedError(f"the offline mocks do not answer invoke {args.token}")
