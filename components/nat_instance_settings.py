@@ -30,18 +30,18 @@ def nat_user_data(source_cidrs: Sequence[str]) -> str:
     return f"""#!/bin/bash
 # webstack NAT instance: masquerade traffic of the private subnets ({", ".join(source_cidrs)}).
 set -euo pipefail
-# The package mirrors are reached through the internet gateway; retry until the route is up.
-for attempt in $(seq 1 30); do
-  dnf install -y iptables-services dnf-automatic && break
-  [ "$attempt" -lt 30 ] && sleep 10 || exit 1
-done
-systemctl enable --now iptables
 cat > /etc/sysctl.d/90-webstack-nat.conf <<'SYSCTL'
 net.ipv4.ip_forward = 1
 net.ipv4.conf.all.send_redirects = 0
 net.ipv4.conf.default.send_redirects = 0
 SYSCTL
 sysctl --system
+# The package mirrors are reached through the internet gateway; retry until the route is up.
+for attempt in $(seq 1 30); do
+  dnf install -y iptables-services dnf-automatic && break
+  [ "$attempt" -lt 30 ] && sleep 10 || exit 1
+done
+systemctl enable --now iptables
 IFACE="$(ip -4 route show default | awk '{{print $5; exit}}')"
 iptables -t nat -F POSTROUTING
 iptables -F FORWARD

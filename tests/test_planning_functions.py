@@ -124,6 +124,10 @@ def test_nat_user_data_forwards_only_the_private_subnets_and_is_valid_bash(tmp_p
         assert f'iptables -A FORWARD -i "$IFACE" -o "$IFACE" -s {cidr} -j ACCEPT' in script
         assert f'iptables -t nat -A POSTROUTING -o "$IFACE" -s {cidr} -j MASQUERADE' in script
     assert script.count("MASQUERADE") == 2 and "service iptables save" in script
+    # Forwarding is on before anything can fail; the package install is retried (the public route
+    # may come up after the instance); updates come from the latest AL2023 repository.
+    assert script.index("net.ipv4.ip_forward = 1") < script.index("dnf install")
+    assert "for attempt in $(seq 1 30)" in script and "echo latest > /etc/dnf/vars/releasever" in script
     assert "net.ipv4.ip_forward = 1" in script
     path = tmp_path / "user-data.sh"
     path.write_text(script)

@@ -239,6 +239,10 @@ def _public_address_sources(instance: PolicyResource, resources: list[PolicyReso
     fsbp="EC2.9",
 )
 def public_ip_only_on_nat(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for template in resources_of(resources, t.LAUNCH_TEMPLATE):
+        interfaces = as_list(get(template.props, "networkInterfaces"))
+        if any(str(get(i, "associatePublicIpAddress")).lower() == "true" for i in interfaces):
+            yield "gives its instances public IPs (an Auto Scaling group's instances are never the NAT)", template.urn
     for instance in resources_of(resources, t.EC2_INSTANCE):
         sources = _public_address_sources(instance, resources)
         if not sources:

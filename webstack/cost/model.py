@@ -376,7 +376,10 @@ def cloudfront_function(urn: str, inputs: Mapping[str, Any], ctx: Context) -> It
         1
         for s in ctx.states.values()
         if s["type"] == "aws:cloudfront/distribution:Distribution"
-        and urn in (s.get("propertyDependencies") or {}).get("defaultCacheBehavior", [])
+        and any(
+            urn in (s.get("propertyDependencies") or {}).get(key, [])
+            for key in ("defaultCacheBehavior", "orderedCacheBehaviors")
+        )
     )
     millions = float(ctx.usage["cloudfront_requests_10k"]) / 100 * users / _distributions(ctx)
     yield ctx.item(urn, f"CloudFront Function invocations ({users} distribution(s))", millions, "cloudfront.function")
