@@ -95,7 +95,9 @@ def parser() -> argparse.ArgumentParser:
         help="monthly cost estimate of a stack or plan JSON",
         description="Price every resource of a plan per month from cost/prices.csv and the usage "
         "assumptions in cost/usage.yaml (defaults, overridden per stack). A price missing from the "
-        "table is shown as unknown, never as 0, and the total says so.",
+        "table is shown as unknown, never as 0, and the total says so. The account's always-free "
+        "allowances (CloudFront, CloudWatch) come off as one component unless the usage sets "
+        "account_free_tier: false.",
     )
     cost.add_argument("target", metavar="STACK|PLAN.json", help="a stack (planned offline) or a plan JSON")
     cost.add_argument("--compare", metavar="OTHER", help="another stack or plan JSON: per-component difference")
