@@ -10,6 +10,7 @@ import pytest
 from webstack.cli import main
 from webstack.cost.estimate import FREE_TIER, compare, estimate
 from webstack.cost.model import Context, scheduled_hours
+from webstack.cost.report import difference, money
 from webstack.cost.tables import Price, PriceTable, load_usage
 from webstack.offline.plan_json import plan_document
 
@@ -296,3 +297,8 @@ def test_scheduled_hours_follow_the_cron_events(days, start, stop, weekly):
     ctx = Context("us-east-1", PRICES, USAGE, {})
     hours, label = scheduled_hours(ctx, f"cron(0 {start} ? * {days} *)", f"cron(0 {stop} ? * {days} *)")
     assert hours == pytest.approx(weekly * 52 / 12) and f"{weekly} h a week" in label
+
+
+def test_money_and_differences_carry_their_sign_before_the_dollar():
+    assert (money(-15.85), money(1234.5)) == ("-$15.85", "$1,234.50")
+    assert (difference(318.88), difference(-43.35), difference(0)) == ("+$318.88", "-$43.35", "+$0.00")

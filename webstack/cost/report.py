@@ -10,7 +10,11 @@ from .estimate import Estimate, compare
 
 
 def money(value: float) -> str:
-    return f"${value:,.2f}"
+    return f"{'-' if value < 0 else ''}${abs(value):,.2f}"
+
+
+def difference(value: float) -> str:
+    return ("+" if value >= 0 else "") + money(value)
 
 
 def total_line(estimate: Estimate) -> str:
@@ -50,8 +54,8 @@ def print_comparison(left: Estimate, right: Estimate, console: Console) -> None:
     table.add_column(right.label, justify="right")
     table.add_column("difference", justify="right")
     for name, a, b, diff in compare(left, right):
-        table.add_row(name, money(a), money(b), f"{'+' if diff >= 0 else '-'}{money(abs(diff))}")
-    table.add_row("total", money(left.total), money(right.total), f"{right.total - left.total:+,.2f}")
+        table.add_row(name, money(a), money(b), difference(diff))
+    table.add_row("total", money(left.total), money(right.total), difference(right.total - left.total))
     console.print(table)
     for estimate in (left, right):
         console.print(total_line(estimate))
