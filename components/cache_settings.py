@@ -11,6 +11,16 @@ LOG_TYPES = ("slow-log", "engine-log")
 AUTH_TOKEN_LENGTH = 64
 
 
+def default_parameter_group(engine: str, engine_version: str) -> str:
+    """AWS's default parameter group of the engine family (cluster mode disabled). Named
+    explicitly so that switching engine (redis -> valkey) or major version in place moves the
+    group to the new family instead of failing on the old one."""
+    major = engine_version.split(".", maxsplit=1)[0]
+    if engine == "redis" and major == "6":
+        return "default.redis6.x"
+    return f"default.{engine}{major}"
+
+
 def member_cluster_ids(replication_group_id: str, node_count: int) -> tuple[str, ...]:
     """ElastiCache names the clusters of a (cluster-mode disabled) group <id>-001, -002, ..."""
     return tuple(f"{replication_group_id}-{i:03d}" for i in range(1, node_count + 1))

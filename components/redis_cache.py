@@ -17,6 +17,7 @@ from .cache_settings import (
     LOG_TYPES,
     PORT,
     cache_alarm_specs,
+    default_parameter_group,
     log_group_name,
     member_cluster_ids,
 )
@@ -103,6 +104,7 @@ class RedisCache(AdmitsClients):
             description=f"{group_id} ({args.engine})",
             engine=args.engine,
             engine_version=args.engine_version,
+            parameter_group_name=default_parameter_group(args.engine, args.engine_version),
             node_type=args.node_type,
             port=PORT,
             num_cache_clusters=1 + args.replicas,

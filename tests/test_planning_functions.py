@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from components.cache_settings import cache_alarm_specs, log_group_name, member_cluster_ids
+from components.cache_settings import cache_alarm_specs, default_parameter_group, log_group_name, member_cluster_ids
 from components.iam_documents import (
     alarm_topic_policy,
     key_policy,
@@ -166,3 +166,12 @@ def test_nat_user_data_firewall_rules_apply_in_a_network_namespace(tmp_path):
         assert f"-A FORWARD -s {cidr} -i ens5 -o ens5 -j ACCEPT" in rules
         assert f"-A POSTROUTING -s {cidr} -o ens5 -j MASQUERADE" in rules
     assert sum("MASQUERADE" in rule for rule in rules) == 2  # nothing else is translated
+
+
+@pytest.mark.parametrize(
+    ("engine", "version", "group"),
+    [("redis", "6.2", "default.redis6.x"), ("redis", "7.1", "default.redis7"), ("valkey", "7.2", "default.valkey7"),
+     ("valkey", "8.0", "default.valkey8"), ("valkey", "8.1", "default.valkey8")],
+)  # fmt: skip
+def test_cache_parameter_group_follows_the_engine_family(engine, version, group):
+    assert default_parameter_group(engine, version) == group

@@ -103,6 +103,9 @@ def test_prod_replica_with_failover_and_multi_az_and_snapshots():
 def test_valkey_engine_option():
     group = one(cache_run(engine="valkey", engine_version="8.0"), GROUP).inputs
     assert (group["engine"], group["engineVersion"]) == ("valkey", "8.0")
+    # The parameter group follows the engine family, so redis -> valkey upgrades in place.
+    assert group["parameterGroupName"] == "default.valkey8"
+    assert one(cache_run(), GROUP).inputs["parameterGroupName"] == "default.redis7"
 
 
 def test_slow_and_engine_logs_go_to_encrypted_log_groups():
