@@ -328,7 +328,9 @@ class FargateApi(pulumi.ComponentResource):
                 },
                 # Creating and deleting a VPC origin can outlast the provider's 15-minute default.
                 timeouts={"create": "30m", "update": "30m", "delete": "30m"},
-                opts=child,
+                # CloudFront refuses to update a VPC origin a distribution uses (409): any change
+                # creates a new one, the distribution moves to it, then the old one goes.
+                opts=pulumi.ResourceOptions(parent=self, replace_on_changes=["*"]),
             ).id
         self.origin_verify_value = pulumi.Output.secret(origin_verify.result)
         self.load_balancer_dns_name = load_balancer.dns_name

@@ -24,7 +24,7 @@ from .api_settings import (
 from .aws_context import AwsContext
 from .iam_documents import service_trust_policy
 from .log_groups import encrypted_log_group
-from .working_hours import WorkingHours, cron
+from .working_hours import WorkingHours, start_cron, stop_cron
 
 
 @dataclass(frozen=True)
@@ -338,15 +338,17 @@ def autoscale(
     if spec.requests_per_target is not None and request_label is not None:
         metrics.append(("ALBRequestCountPerTarget", spec.requests_per_target, request_label))
     if spec.schedule is not None:
-        days, start, stop = spec.schedule
-        for action, hour, low, high in (("start", start, spec.min_count, spec.max_count), ("stop", stop, 0, 0)):
+        for action, schedule, low, high in (
+            ("start", start_cron(spec.schedule), spec.min_count, spec.max_count),
+            ("stop", stop_cron(spec.schedule), 0, 0),
+        ):
             aws.appautoscaling.ScheduledAction(
                 f"{base}-{action}",
                 name=f"{shared.prefix}-{spec.name}-{action}",
                 service_namespace=target.service_namespace,
                 scalable_dimension=target.scalable_dimension,
                 resource_id=target.resource_id,
-                schedule=cron(days, hour),
+                schedule=schedule,
                 timezone="UTC",
                 scalable_target_action={"min_capacity": low, "max_capacity": high},
                 opts=child,

@@ -27,7 +27,7 @@ from .postgres_settings import (
 )
 from .restricted_security_group import AdmitsClients, restricted_security_group
 from .service_role import service_role
-from .working_hours import WorkingHours, cron, rds_start_stop_targets
+from .working_hours import WorkingHours, rds_start_stop_targets, start_cron, stop_cron
 
 
 @dataclass(frozen=True)
@@ -247,7 +247,7 @@ class ManagedPostgres(AdmitsClients):
                 name=f"{identifier}-{action}",
                 group_name=group.name,
                 description=f"{action} {identifier} ({days} {start:02d}:00-{stop:02d}:00 UTC)",
-                schedule_expression=cron(days, start if action == "start" else stop),
+                schedule_expression=start_cron(hours) if action == "start" else stop_cron(hours),
                 schedule_expression_timezone="UTC",
                 flexible_time_window={"mode": "OFF"},
                 target={

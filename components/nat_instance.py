@@ -69,7 +69,7 @@ def nat_instance(
     image = aws.ssm.get_parameter_output(name=AMI_PARAMETER, opts=pulumi.InvokeOutputOptions(parent=parent))
     instance = aws.ec2.Instance(
         name,
-        ami=image.value,
+        ami=image.insecure_value,  # a public parameter: no reason to mask the image id in diffs
         instance_type=instance_type,
         subnet_id=subnet_id,
         vpc_security_group_ids=[security_group_id],

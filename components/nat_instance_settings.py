@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 # Amazon Linux 2023 for Graviton: AWS's public SSM parameter names the latest image. The
-# program reads it when it creates the instance (and ignores later changes, so a new image
-# does not replace the NAT and its address on every deploy); `pulumi up --replace` moves it on.
+# program reads it when it creates the instance and ignores later changes, so a new image never
+# replaces the NAT and its address during a deploy (a replacement keeps the old image too);
+# dnf-automatic keeps it patched, and destroying the instance lets the next `up` use the latest.
 AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
 ROOT_VOLUME_GB = 8  # the size of the AL2023 image's snapshot; the instance stores nothing
 

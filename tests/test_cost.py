@@ -290,12 +290,18 @@ def test_database_stopped_out_of_hours_bills_only_its_running_hours():
         ("MON-FRI", 6, 18, 60),
         ("*", 6, 18, 84),
         ("*", 20, 4, 56),  # overnight, every night
-        ("MON-FRI", 20, 4, 5 * 8 + 48),  # Friday night runs until Monday's stop
+        ("MON-FRI", 20, 4, 5 * 8),  # weekday nights: stops Tuesday to Saturday mornings
     ],
 )
 def test_scheduled_hours_follow_the_cron_events(days, start, stop, weekly):
+    # A Friday-night start with a MON-FRI stop would run until Monday: 88 h, not 40.
+    ctx0 = Context("us-east-1", PRICES, USAGE, {})
+    assert scheduled_hours(ctx0, "cron(0 20 ? * MON-FRI *)", "cron(0 4 ? * MON-FRI *)")[0] == pytest.approx(
+        88 * 52 / 12
+    )
     ctx = Context("us-east-1", PRICES, USAGE, {})
-    hours, label = scheduled_hours(ctx, f"cron(0 {start} ? * {days} *)", f"cron(0 {stop} ? * {days} *)")
+    stop_days = "TUE-SAT" if days == "MON-FRI" and stop < start else days  # as webstack writes them
+    hours, label = scheduled_hours(ctx, f"cron(0 {start} ? * {days} *)", f"cron(0 {stop} ? * {stop_days} *)")
     assert hours == pytest.approx(weekly * 52 / 12) and f"{weekly} h a week" in label
 
 

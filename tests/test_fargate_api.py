@@ -316,6 +316,13 @@ def test_scheduled_scale_to_zero_out_of_hours():
     assert stop["schedule"] == "cron(0 18 ? * MON-FRI *)"
     assert stop["scalableTargetAction"] == {"minCapacity": 0, "maxCapacity": 0}
     assert api_run().of_type("aws:appautoscaling/scheduledAction:ScheduledAction") == []
+    # Weekday nights: started Monday to Friday evenings, stopped the morning after (TUE-SAT).
+    night = api_run(schedule=("MON-FRI", 20, 4))
+    crons = {
+        a.inputs["name"]: a.inputs["schedule"]
+        for a in night.of_type("aws:appautoscaling/scheduledAction:ScheduledAction")
+    }
+    assert crons == {"acme-prod-api-start": "cron(0 20 ? * MON-FRI *)", "acme-prod-api-stop": "cron(0 4 ? * TUE-SAT *)"}
 
 
 def test_scheduled_service_alarms_keep_their_state_while_scaled_to_zero():

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-WEEKDAYS = {"MON-FRI": range(5), "*": range(7)}
+from collections.abc import Iterable
+
+# Day-of-week fields of the cron expressions webstack writes, as weekday numbers (0 = Monday).
+CRON_DAYS = {"MON-FRI": range(5), "TUE-SAT": range(1, 6), "*": range(7)}
 
 
-def weekly_hours(days: str, start: int, stop: int) -> frozenset[int]:
-    """Hours of the week (0 = Monday 00:00 UTC) in which a start/stop pair of cron schedules
-    leaves the resource running. Overnight windows (start after stop) run past midnight, and
-    with MON-FRI a Friday start runs until the next stop, on Monday."""
-    if start == stop:
-        raise ValueError("start and stop hour must differ")
-    events = {d * 24 + start: True for d in WEEKDAYS[days]} | {d * 24 + stop: False for d in WEEKDAYS[days]}
+def running_hours(start_days: Iterable[int], start: int, stop_days: Iterable[int], stop: int) -> frozenset[int]:
+    """Hours of the week (0 = Monday 00:00 UTC) in which starts at ``start`` on ``start_days``
+    and stops at ``stop`` on ``stop_days`` leave the resource running."""
+    events = {d * 24 + start: True for d in start_days} | {d * 24 + stop: False for d in stop_days}
     running, hours = events[max(events)], set()  # the state the previous week ended in
     for hour in range(168):
         running = events.get(hour, running)
         if running:
             hours.add(hour)
     return frozenset(hours)
+
+
+def weekly_hours(days: str, start: int, stop: int) -> frozenset[int]:
+    """The hours a working-hours schedule runs, as webstack writes its crons: an overnight
+    window (start after stop) stops the morning after each start day."""
+    if start == stop:
+        raise ValueError("start and stop hour must differ")
+    start_days = list(CRON_DAYS[days])
+    stop_days = [(d + 1) % 7 for d in start_days] if stop < start else start_days
+    return running_hours(start_days, start, stop_days, stop)

@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..schedule_hours import weekly_hours
+from ..schedule_hours import CRON_DAYS
+from ..schedule_hours import running_hours as hours_between
 from .tables import PriceTable
 
 # Resources without a charge of their own (billed through another line, or free by nature).
@@ -172,16 +173,16 @@ def _task_definition(inputs: Mapping[str, Any], ctx: Context) -> Mapping[str, An
     return None
 
 
-_CRON = re.compile(r"cron\((\d+) (\d+) \? \* (MON-FRI|\*) \*\)")
+_CRON = re.compile(r"cron\((\d+) (\d+) \? \* (MON-FRI|TUE-SAT|\*) \*\)")
 
 
 def scheduled_hours(ctx: Context, start: object, stop: object) -> tuple[float, str]:
     """Hours a month between a daily start and stop cron expression (weeks of 52/12 a month)."""
     started, stopped = _CRON.match(str(start)), _CRON.match(str(stop))
-    if not started or not stopped or started[3] != stopped[3] or started[2] == stopped[2]:
+    if not started or not stopped or started[2] == stopped[2]:
         return ctx.hours, "always on (schedule not understood)"
-    weekly = len(weekly_hours(started[3], int(started[2]), int(stopped[2])))
-    days = "weekdays" if started[3] == "MON-FRI" else "every day"
+    weekly = len(hours_between(CRON_DAYS[started[3]], int(started[2]), CRON_DAYS[stopped[3]], int(stopped[2])))
+    days = {"MON-FRI": "weekdays", "*": "every day"}.get(started[3], started[3])
     return weekly * 52 / 12, f"{weekly} h a week ({days} {int(started[2]):02d}:00-{int(stopped[2]):02d}:00 UTC)"
 
 
@@ -200,7 +201,7 @@ def active_hours(ctx: Context, service_name: str) -> tuple[float, str]:
     return scheduled_hours(ctx, starts[0].get("schedule"), stops[0].get("schedule"))
 
 
-def running_hours(ctx: Context, identifier: str) -> tuple[float, str]:
+def database_hours(ctx: Context, identifier: str) -> tuple[float, str]:
     """Hours a month a DB instance runs: all of them, unless schedules stop and start it."""
     by_action: dict[str, list[object]] = {"start": [], "stop": []}
     for state in ctx.states.values():
@@ -274,7 +275,7 @@ def ecs_cluster(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[L
 def rds_instance(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
     az = "multi" if inputs.get("multiAz") else "single"
     cls = inputs.get("instanceClass", "?")
-    hours, schedule = running_hours(ctx, str(inputs.get("identifier", "")))
+    hours, schedule = database_hours(ctx, str(inputs.get("identifier", "")))
     yield ctx.item(urn, f"{cls} ({az}-AZ), {schedule}", hours, f"rds.postgres.{cls}.{az}")
     storage = float(inputs.get("allocatedStorage") or 0)
     if storage:
