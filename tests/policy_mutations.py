@@ -98,6 +98,16 @@ def adding(name: str, resource_type: str, inputs: dict[str, Any], **depends_on: 
     return change
 
 
+def depending(name: str, key: str, other: str) -> Callable[[Plan], None]:
+    """Make input ``key`` of resource ``name`` come from resource ``other``."""
+
+    def change(plan: Plan) -> None:
+        state(plan, name).setdefault("propertyDependencies", {})[key] = [urn_of(plan, other)]
+        inputs(plan, name)[key] = {"id": f"from-{other}"}
+
+    return change
+
+
 def dropping(name: str) -> Callable[[Plan], None]:
     return lambda plan: drop(plan, name)
 
@@ -248,6 +258,17 @@ MUTATIONS = [
     Mutation("elastic-ip-on-a-non-nat-instance", "ec2-public-ip-only-on-nat-instances", NAT,
              both(setting(NAT, "associatePublicIpAddress", ...), setting(NAT, "sourceDestCheck", True),
                   adding("extra-eip", "aws:ec2/eip:Eip", {"domain": "vpc"}, instance=NAT)), plan="dev"),
+    Mutation("elastic-ip-on-the-interface-of-a-non-nat-instance", "ec2-public-ip-only-on-nat-instances", NAT,
+             both(setting(NAT, "associatePublicIpAddress", ...), setting(NAT, "sourceDestCheck", True),
+                  adding("extra-eip", "aws:ec2/eip:Eip", {"domain": "vpc"}, networkInterface=NAT)), plan="dev"),
+    Mutation("launch-template-in-a-public-subnet-for-a-non-nat-instance", "ec2-public-ip-only-on-nat-instances", NAT,
+             both(setting(NAT, "associatePublicIpAddress", ...), setting(NAT, "sourceDestCheck", True),
+                  setting("network-public-1", "mapPublicIpOnLaunch", True),  # not the instance's own subnet
+                  adding("extra-template", "aws:ec2/launchTemplate:LaunchTemplate",
+                         {"networkInterfaces": [{"deviceIndex": 0}],
+                          "blockDeviceMappings": [{"ebs": {"encrypted": "true", "kmsKeyId": "k"}}]},
+                         networkInterfaces="network-public-1"),
+                  depending(NAT, "launchTemplate", "extra-template")), plan="dev"),
     Mutation("public-subnet-maps-ip-to-a-non-nat-instance", "ec2-public-ip-only-on-nat-instances", NAT,
              both(setting(NAT, "associatePublicIpAddress", ...), setting(NAT, "sourceDestCheck", True),
                   setting("network-public-0", "mapPublicIpOnLaunch", True)), plan="dev"),

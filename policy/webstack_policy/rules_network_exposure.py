@@ -216,13 +216,19 @@ def _public_address_sources(instance: PolicyResource, resources: list[PolicyReso
         if any(get(s.props, "mapPublicIpOnLaunch") is True for s in joined(instance, "subnetId")):
             sources.append("its subnet's mapPublicIpOnLaunch")
         for template in joined(instance, "launchTemplate"):
-            if any(
-                str(get(i, "associatePublicIpAddress")).lower() == "true"
-                for i in as_list(get(template.props, "networkInterfaces"))
-            ):
+            interfaces = as_list(get(template.props, "networkInterfaces"))
+            if any(str(get(i, "associatePublicIpAddress")).lower() == "true" for i in interfaces):
                 sources.append("its launch template's network interface")
+            elif any(
+                s.resource_type == t.SUBNET and get(s.props, "mapPublicIpOnLaunch") is True
+                for s in joined(template, "networkInterfaces")
+            ) and not any(str(get(i, "associatePublicIpAddress")).lower() == "false" for i in interfaces):
+                sources.append("its launch template's subnet's mapPublicIpOnLaunch")
     for eip in resources_of(resources, t.EIP, t.EIP_ASSOCIATION):
-        if instance in joined(eip, "instance") + joined(eip, "instanceId"):
+        # By instance id, or by its network interface (the ENI id comes from the instance).
+        owners = [*joined(eip, "instance"), *joined(eip, "instanceId")]
+        owners += [*joined(eip, "networkInterface"), *joined(eip, "networkInterfaceId")]
+        if instance in owners:
             sources.append("an Elastic IP")
     return sources
 
