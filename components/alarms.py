@@ -48,8 +48,10 @@ def create_alarms(
     specs: Sequence[AlarmSpec],
     actions: Sequence[pulumi.Input[str]],
     parent: pulumi.Resource,
+    alarm_only_actions: Sequence[pulumi.Input[str]] = (),
 ) -> list[aws.cloudwatch.MetricAlarm]:
-    """Alarms notify ``actions`` (SNS topic ARNs) on ALARM and on OK."""
+    """Alarms notify ``actions`` (SNS topic ARNs) on ALARM and on OK; ``alarm_only_actions``
+    (an EC2 reboot, say) run on ALARM only."""
     return [
         aws.cloudwatch.MetricAlarm(
             f"{prefix}-{spec.key}",
@@ -58,7 +60,7 @@ def create_alarms(
             threshold=spec.threshold,
             evaluation_periods=spec.evaluation_periods,
             treat_missing_data=spec.treat_missing_data,
-            alarm_actions=list(actions),
+            alarm_actions=[*alarm_only_actions, *actions],
             ok_actions=list(actions),
             opts=pulumi.ResourceOptions(parent=parent),
             **_metric(spec),

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
-from .nat_instance_settings import AMI_PARAMETER, ROOT_VOLUME_GB, nat_user_data
+from .alarms import create_alarms
+from .nat_instance_settings import AMI_PARAMETER, ROOT_VOLUME_GB, nat_status_alarm_spec, nat_user_data
 
 
 def nat_security_group(
@@ -65,7 +66,6 @@ def nat_instance(
 ) -> aws.ec2.Instance:
     """The instance, and an alarm that reboots it when its instance status check fails
     (EC2's automatic recovery already moves it off failed hardware)."""
-    child = pulumi.ResourceOptions(parent=parent)
     image = aws.ssm.get_parameter_output(name=AMI_PARAMETER, opts=pulumi.InvokeOutputOptions(parent=parent))
     instance = aws.ec2.Instance(
         name,
@@ -96,20 +96,7 @@ def nat_instance(
         opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on), ignore_changes=["ami"]),
     )
     reboot = pulumi.Output.from_input(region).apply(lambda r: f"arn:aws:automate:{r}:ec2:reboot")
-    aws.cloudwatch.MetricAlarm(
-        f"{name}-status-check",
-        alarm_description=f"{tag_name}: instance status check failing; rebooting it",
-        namespace="AWS/EC2",
-        metric_name="StatusCheckFailed_Instance",
-        dimensions={"InstanceId": instance.id},
-        statistic="Maximum",
-        period=60,
-        evaluation_periods=3,
-        comparison_operator="GreaterThanOrEqualToThreshold",
-        threshold=1,
-        treat_missing_data="missing",
-        alarm_actions=[reboot, *alarm_actions],
-        ok_actions=list(alarm_actions),
-        opts=child,
+    create_alarms(
+        name, [nat_status_alarm_spec(tag_name, instance.id)], alarm_actions, parent, alarm_only_actions=[reboot]
     )
     return instance

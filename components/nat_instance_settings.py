@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pulumi
+
+from .alarms import AlarmSpec
+
 # Amazon Linux 2023 for Graviton: AWS's public SSM parameter names the latest image. The
 # program reads it when it creates the instance and ignores later changes, so a new image never
 # replaces the NAT and its address during a deploy (a replacement keeps the old image too);
@@ -57,3 +61,14 @@ sed -i -e 's/^upgrade_type.*/upgrade_type = security/' -e 's/^apply_updates.*/ap
   /etc/dnf/automatic.conf
 systemctl enable --now dnf-automatic.timer
 """
+
+
+def nat_status_alarm_spec(tag_name: str, instance_id: pulumi.Input[str]) -> AlarmSpec:
+    """The instance status check failing for three minutes (EC2 automatic recovery already
+    handles failed hardware, the system status check)."""
+    return AlarmSpec(
+        "status-check",
+        f"{tag_name}: instance status check failing; rebooting it",
+        "AWS/EC2", "StatusCheckFailed_Instance", {"InstanceId": instance_id}, "GreaterThanOrEqualToThreshold", 1,
+        statistic="Maximum", period_seconds=60, evaluation_periods=3,
+    )  # fmt: skip

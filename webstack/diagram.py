@@ -9,6 +9,8 @@ from typing import Any
 
 import graphviz
 
+from .schedule_hours import database_schedules
+
 State = Mapping[str, Any]
 
 # Resource types drawn as nodes (the rest of a component is summarised in its cluster label).
@@ -72,14 +74,8 @@ def _database(i: State, states: Mapping[str, State]) -> str:
     storage = ""
     if i.get("allocatedStorage"):
         storage = f"\n{i.get('allocatedStorage', 0):g}-{i.get('maxAllocatedStorage', 0):g} GB gp3"
-    stops = [
-        s["inputs"].get("scheduleExpression", "")
-        for s in states.values()
-        if s["type"] == "aws:scheduler/schedule:Schedule"
-        and str((s["inputs"].get("target") or {}).get("arn", "")).endswith("stopDBInstance")
-        and f'"{i.get("identifier")}"' in str((s["inputs"].get("target") or {}).get("input", ""))
-    ]
-    schedule = "\nstopped out of hours" if stops else ""
+    stopped = database_schedules(states.values(), str(i.get("identifier", "")))["stop"]
+    schedule = "\nstopped out of hours" if stopped else ""
     return f"RDS PostgreSQL {i.get('engineVersion', '')}\n{i.get('instanceClass', '')} {role}{storage}{schedule}"
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 # Day-of-week fields of the cron expressions webstack writes, as weekday numbers (0 = Monday).
 CRON_DAYS = {"MON-FRI": range(5), "TUE-SAT": range(1, 6), "*": range(7)}
@@ -28,3 +29,17 @@ def weekly_hours(days: str, start: int, stop: int) -> frozenset[int]:
     start_days = list(CRON_DAYS[days])
     stop_days = [(d + 1) % 7 for d in start_days] if stop < start else start_days
     return running_hours(start_days, start, stop_days, stop)
+
+
+def database_schedules(states: Iterable[Mapping[str, Any]], identifier: str) -> dict[str, list[str]]:
+    """ "start"/"stop" -> expressions of the EventBridge Scheduler schedules in a plan that start
+    or stop the DB instance ``identifier`` (ManagedPostgres's universal rds targets)."""
+    found: dict[str, list[str]] = {"start": [], "stop": []}
+    for state in states:
+        target = state["inputs"].get("target") or {}
+        if state["type"] != "aws:scheduler/schedule:Schedule" or f'"{identifier}"' not in str(target.get("input")):
+            continue
+        for action, expressions in found.items():
+            if str(target.get("arn", "")).endswith(f":rds:{action}DBInstance"):
+                expressions.append(str(state["inputs"].get("scheduleExpression", "")))
+    return found

@@ -62,14 +62,16 @@ def ec2_volumes_encrypted(resources: list[PolicyResource], config: Mapping[str, 
                 yield problem, template.urn
     for instance in resources_of(resources, t.EC2_INSTANCE):
         root = get(instance.props, "rootBlockDevice")
-        from_template = bool(get(instance.props, "launchTemplate"))
+        volumes = [
+            (f"volume {get(d, 'deviceName', default='?')}", d) for d in as_list(get(instance.props, "ebsBlockDevices"))
+        ]
         if isinstance(root, Mapping):
-            yield from ((problem, instance.urn) for problem in _volume_problems("root volume", root))
-        elif not from_template:  # a template's own volumes are judged with the template
+            volumes.insert(0, ("root volume", root))
+        elif not get(instance.props, "launchTemplate"):  # a template's own volumes are judged with the template
             yield "root volume not declared: it takes the image's (unencrypted) default", instance.urn
-        for device in as_list(get(instance.props, "ebsBlockDevices")):
-            name = f"volume {get(device, 'deviceName', default='?')}"
-            yield from ((problem, instance.urn) for problem in _volume_problems(name, device))
+        for name, volume in volumes:
+            for problem in _volume_problems(name, volume):
+                yield problem, instance.urn
 
 
 @resource_rule(

@@ -206,6 +206,12 @@ def imdsv2_required(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iter
         yield f"metadataOptions.httpPutResponseHopLimit is {float(hops):g}: tokens reach containers and forwarded hosts"
 
 
+def _interfaces_associate(template: PolicyResource, value: str) -> bool:
+    """Whether a launch template's network interfaces set associatePublicIpAddress to ``value``."""
+    interfaces = as_list(get(template.props, "networkInterfaces"))
+    return any(str(get(i, "associatePublicIpAddress")).lower() == value for i in interfaces)
+
+
 def _public_address_sources(instance: PolicyResource, resources: list[PolicyResource]) -> list[str]:
     """How an instance gets a public IPv4 address, if it does."""
     props = instance.props
@@ -216,13 +222,12 @@ def _public_address_sources(instance: PolicyResource, resources: list[PolicyReso
         if any(get(s.props, "mapPublicIpOnLaunch") is True for s in joined(instance, "subnetId")):
             sources.append("its subnet's mapPublicIpOnLaunch")
         for template in joined(instance, "launchTemplate"):
-            interfaces = as_list(get(template.props, "networkInterfaces"))
-            if any(str(get(i, "associatePublicIpAddress")).lower() == "true" for i in interfaces):
+            if _interfaces_associate(template, "true"):
                 sources.append("its launch template's network interface")
             elif any(
                 s.resource_type == t.SUBNET and get(s.props, "mapPublicIpOnLaunch") is True
                 for s in joined(template, "networkInterfaces")
-            ) and not any(str(get(i, "associatePublicIpAddress")).lower() == "false" for i in interfaces):
+            ) and not _interfaces_associate(template, "false"):
                 sources.append("its launch template's subnet's mapPublicIpOnLaunch")
     for eip in resources_of(resources, t.EIP, t.EIP_ASSOCIATION):
         # By instance id, or by its network interface (the ENI id comes from the instance).
@@ -246,8 +251,7 @@ def _public_address_sources(instance: PolicyResource, resources: list[PolicyReso
 )
 def public_ip_only_on_nat(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     for template in resources_of(resources, t.LAUNCH_TEMPLATE):
-        interfaces = as_list(get(template.props, "networkInterfaces"))
-        if any(str(get(i, "associatePublicIpAddress")).lower() == "true" for i in interfaces):
+        if _interfaces_associate(template, "true"):
             yield "gives its instances public IPs (an Auto Scaling group's instances are never the NAT)", template.urn
     for instance in resources_of(resources, t.EC2_INSTANCE):
         sources = _public_address_sources(instance, resources)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..schedule_hours import CRON_DAYS
+from ..schedule_hours import CRON_DAYS, database_schedules
 from ..schedule_hours import running_hours as hours_between
 from .tables import PriceTable
 
@@ -203,14 +203,7 @@ def active_hours(ctx: Context, service_name: str) -> tuple[float, str]:
 
 def database_hours(ctx: Context, identifier: str) -> tuple[float, str]:
     """Hours a month a DB instance runs: all of them, unless schedules stop and start it."""
-    by_action: dict[str, list[object]] = {"start": [], "stop": []}
-    for state in ctx.states.values():
-        target = state["inputs"].get("target") or {}
-        if state["type"] != "aws:scheduler/schedule:Schedule" or f'"{identifier}"' not in str(target.get("input")):
-            continue
-        for action, expressions in by_action.items():
-            if str(target.get("arn", "")).endswith(f":rds:{action}DBInstance"):
-                expressions.append(state["inputs"].get("scheduleExpression"))
+    by_action = database_schedules(ctx.states.values(), identifier)
     if len(by_action["start"]) != 1 or len(by_action["stop"]) != 1:
         return ctx.hours, "always on"
     return scheduled_hours(ctx, by_action["start"][0], by_action["stop"][0])
