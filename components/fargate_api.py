@@ -13,6 +13,7 @@ import pulumi_random as random
 from .alarms import create_alarms
 from .api_settings import TLS_POLICY, load_balancer_alarm_specs, target_alarm_specs
 from .aws_context import aws_context
+from .aws_text import ec2_description
 from .edge_settings import ORIGIN_VERIFY_HEADER
 from .encryption_key import customer_managed_key
 from .fargate_service import (
@@ -106,7 +107,7 @@ class FargateApi(pulumi.ComponentResource):
         task_sg = aws.ec2.SecurityGroup(
             f"{name}-task-sg",
             vpc_id=args.vpc_id,
-            description=f"{prefix} {name} tasks: from the ALB only",
+            description=ec2_description(f"{prefix} {name} tasks: from the ALB only"),
             opts=child,
         )
         shared = Shared(
@@ -204,7 +205,7 @@ class FargateApi(pulumi.ComponentResource):
         alb_sg = aws.ec2.SecurityGroup(
             f"{name}-alb-sg",
             vpc_id=args.vpc_id,
-            description=f"{prefix} {name} ALB: HTTPS from CloudFront only",
+            description=ec2_description(f"{prefix} {name} ALB: HTTPS from CloudFront only"),
             opts=child,
         )
         load_balancer = aws.lb.LoadBalancer(
@@ -345,7 +346,7 @@ class FargateApi(pulumi.ComponentResource):
                  "HTTPS from CloudFront origin-facing addresses"),
                 *(
                     (f"alb-to-tasks{suffix(port)}", "egress", alb_sg.id, port, Peer(group=task_group),
-                     "to the tasks' container port")
+                     "to the task container port")
                     for port in ports
                 ),
                 *(

@@ -9,6 +9,8 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
+from .aws_text import ec2_description
+
 
 def restricted_security_group(
     name: str,
@@ -28,7 +30,7 @@ def restricted_security_group(
     group = aws.ec2.SecurityGroup(
         name,
         vpc_id=vpc_id,
-        description=description,
+        description=ec2_description(description),
         opts=pulumi.ResourceOptions(parent=parent),
     )
     for index, source in enumerate(source_security_group_ids):
@@ -73,7 +75,7 @@ def tcp_rule(
         ip_protocol="tcp",
         from_port=port,
         to_port=port,
-        description=description,
+        description=ec2_description(description),
         opts=pulumi.ResourceOptions(parent=parent),
     )
 

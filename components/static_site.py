@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .aws_context import aws_context
+from .aws_text import tag_value
 from .bucket_policies import (
     alb_access_log_statement,
     cloudfront_read_statement,
@@ -114,7 +115,7 @@ class StaticSite(pulumi.ComponentResource):
             f"{name}-bucket",
             bucket_prefix=f"{args.bucket_prefix[:36]}-" if args.bucket_prefix else None,
             force_destroy=False,
-            tags={"Purpose": args.purpose, "DataClass": args.data_class},
+            tags={"Purpose": tag_value(args.purpose), "DataClass": args.data_class},
             opts=child,
         )
         self.bucket = bucket

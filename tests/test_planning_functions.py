@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from components.aws_text import ec2_description, tag_value
 from components.cache_settings import cache_alarm_specs, default_parameter_group, log_group_name, member_cluster_ids
 from components.iam_documents import (
     alarm_topic_policy,
@@ -175,3 +176,24 @@ def test_nat_user_data_firewall_rules_apply_in_a_network_namespace(tmp_path):
 )  # fmt: skip
 def test_cache_parameter_group_follows_the_engine_family(engine, version, group):
     assert default_parameter_group(engine, version) == group
+
+
+@pytest.mark.parametrize("text", ["to the tasks' container port", "caf\u00e9 port", "a" * 256, 'say "hi"'])
+def test_ec2_descriptions_aws_refuses_are_stopped_before_registration(text):
+    with pytest.raises(ValueError, match="EC2 refuses the description"):
+        ec2_description(text)
+
+
+def test_ec2_descriptions_in_its_character_set_pass():
+    text = "HTTPS to AWS APIs (ECR, logs, Secrets Manager) via NAT: 10.0.0.0/16 #1 [a]+b=c&d;{e}!$*@"
+    assert ec2_description(text) == text
+
+
+@pytest.mark.parametrize("text", ["logs of the ALB, buckets", "it's", "a" * 257, "50%"])
+def test_tag_values_s3_refuses_are_stopped(text):
+    with pytest.raises(ValueError, match="refuses the tag value"):
+        tag_value(text)
+
+
+def test_tag_values_in_every_services_character_set_pass():
+    assert tag_value("Ünïcode site: app.example.com/a_b+c=d-e@f") == "Ünïcode site: app.example.com/a_b+c=d-e@f"

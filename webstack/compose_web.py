@@ -43,7 +43,7 @@ def build_log_bucket(config: StackConfig, opts: pulumi.ResourceOptions) -> Stati
     return StaticSite(
         "logs",
         StaticSiteArgs(
-            purpose="access logs of the load balancer, buckets and distributions",
+            purpose="access logs of the load balancer and of buckets and distributions",
             bucket_prefix=f"{config.name_prefix}-logs",
             data_class="logs",
             encryption="s3",

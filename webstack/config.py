@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Annotated, Literal
 
+import regex
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from .schedule_hours import weekly_hours
@@ -52,6 +53,10 @@ FARGATE_MEMORY_MIB = {
     8192: (16384, 61440, 4096),
     16384: (32768, 122880, 8192),
 }
+
+# Tag keys and values: letters, digits, spaces and _ . : / = + - @ (S3 and most services refuse
+# anything else; botocore s3control S3Tag pattern).
+TAG_CHARACTERS = regex.compile(r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$")
 
 NamePrefix = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,22}[a-z0-9]$")]
 
@@ -254,6 +259,7 @@ class StackConfig(Section):
     account_id: Annotated[str, StringConstraints(pattern=r"^\d{12}$")] | None = None
     environment: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,15}$")]
     name_prefix: NamePrefix
+    # default_tags reach every resource, S3 included: only the characters every service accepts.
     tags: dict[
         Annotated[str, StringConstraints(min_length=1, max_length=128)],
         Annotated[str, StringConstraints(max_length=256)],
@@ -278,10 +284,17 @@ class StackConfig(Section):
 
     @field_validator("tags")
     @classmethod
-    def _no_reserved_tag_keys(cls, tags: dict[str, str]) -> dict[str, str]:
+    def _tags_every_service_accepts(cls, tags: dict[str, str]) -> dict[str, str]:
         reserved = sorted(k for k in tags if k.lower().startswith("aws:"))
         if reserved:
             raise ValueError(f"tag keys starting with 'aws:' are reserved by AWS: {', '.join(reserved)}")
+        refused = [text for pair in tags.items() for text in pair if not TAG_CHARACTERS.match(text)]
+        if refused:
+            shown = ", ".join(repr(text) for text in refused)
+            raise ValueError(
+                f"tags reach every resource, and S3 accepts only letters, digits, spaces and _ . : / = + - @ "
+                f"in tag keys and values (got {shown})"
+            )
         return tags
 
 
