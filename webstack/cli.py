@@ -18,6 +18,7 @@ from .diagram import build_diagram, write_diagram
 from .plan_command import PROJECT_ROOT, UserError, build_plan, plan_exit_code, print_plan
 from .policy_command import check_plan_file
 from .policy_engine import POLICY_DIR, PolicyPackError
+from .validate_command import run_validate
 
 DESCRIPTION = """\
 webstack: the AWS home of a containerised API, PostgreSQL, Redis and static sites.
@@ -29,6 +30,8 @@ Offline (no Pulumi CLI, no AWS credentials):
   policy check  judge a saved plan (ours or `pulumi preview --json`) with the policy pack
   cost          monthly cost of a stack or plan file by component, from cost/prices.csv
   diagram       architecture diagram (PNG and DOT) of a stack or plan file
+  validate      check every input of a stack or plan file against AWS's API models and
+                documented limits (what mocks let through and AWS would refuse)
 
 With the Pulumi CLI and AWS credentials (Automation API, policy pack always applied):
   preview       real preview of one stack (or --all), --json to save it
@@ -114,6 +117,17 @@ def parser() -> argparse.ArgumentParser:
     )
     diagram.add_argument("target", metavar="STACK|PLAN.json", help="a stack (planned offline) or a plan JSON")
     diagram.add_argument("--out", type=Path, metavar="FILE.png", help="default: .webstack/diagrams/<stack>.png")
+    validate = commands.add_parser(
+        "validate",
+        help="check a stack or plan JSON against AWS's API models and documented limits",
+        description="Check every input of every planned resource against the request shape of the "
+        "AWS API call that creates it (botocore's models: types, enums, lengths, ranges, patterns) "
+        "and the limits AWS documents but leaves out of them (description and tag characters, name "
+        "lengths, policy sizes, names the provider makes up). Values not known yet are skipped. "
+        "Exits 1 when AWS would refuse an input.",
+    )
+    validate.add_argument("target", metavar="STACK|PLAN.json", help="a stack (planned offline) or a plan JSON")
+    validate.add_argument("--verbose", action="store_true", help="also list the types left out on purpose, and why")
     add_commands(commands)
     return root
 
@@ -163,6 +177,8 @@ def main(argv: Sequence[str] | None = None, deployer_factory: DeployerFactory | 
             return run_deploy_command(args, console, deployer_factory or (lambda c: Deployer(console=c)))
         if args.command == "diagram":
             return run_diagram(args.target, args.out, console)
+        if args.command == "validate":
+            return run_validate(args.target, console, args.verbose)
         if args.command == "cost":
             return run_cost(
                 args.target,

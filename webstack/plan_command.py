@@ -28,6 +28,8 @@ from .stack_settings import (
     read_config_file,
     stack_file,
 )
+from .validate import ValidationReport, validate_plan
+from .validate.report import print_report
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PLAN_DIR = Path(".webstack") / "plans"
@@ -48,6 +50,7 @@ class PlanResult:
     violations: list[Violation]
     policy_config: Path | None
     policy_seconds: float
+    validation: ValidationReport
 
 
 def read_plan_file(path: Path) -> dict[str, Any]:
@@ -120,6 +123,7 @@ def build_plan(
         target = out or root / DEFAULT_PLAN_DIR / f"{stack}.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(plan, indent=2, sort_keys=False) + "\n")
+        validation = validate_plan(plan)
         planned = time.perf_counter()
         violations: list[Violation] = []
         policy_file = None
@@ -131,7 +135,9 @@ def build_plan(
         if server is not None:
             server.close()
     finished = time.perf_counter()
-    return PlanResult(stack, plan, target, run, planned - started, violations, policy_file, finished - planned)
+    return PlanResult(
+        stack, plan, target, run, planned - started, violations, policy_file, finished - planned, validation
+    )
 
 
 def print_plan(result: PlanResult, console: Console) -> None:
@@ -142,6 +148,7 @@ def print_plan(result: PlanResult, console: Console) -> None:
     console.print(
         f"\nPlan written to [bold]{result.path}[/] ({len(result.plan['steps'])} resources, {result.seconds:.1f} s)"
     )
+    print_report(result.validation, console)
     cost = estimate(result.plan, PriceTable.load(), load_usage(result.stack), result.stack)
     console.print(f"Estimated cost: {total_line(cost)} (details: python -m webstack cost {result.stack})")
     if result.policy_config is not None:
@@ -153,4 +160,5 @@ def print_plan(result: PlanResult, console: Console) -> None:
 
 
 def plan_exit_code(result: PlanResult) -> int:
-    return 1 if mandatory(result.violations) else 0
+    """1 when AWS would refuse an input or a mandatory policy is violated."""
+    return 1 if mandatory(result.violations) or not result.validation.ok else 0

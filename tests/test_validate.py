@@ -1,0 +1,175 @@
+"""`webstack validate`: plan inputs judged by AWS's API models and documented limits."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from webstack.cli import main
+from webstack.offline.plan_json import plan_document
+from webstack.validate import validate_plan
+from webstack.validate.autonames import AUTONAMED
+from webstack.validate.generate import extract, render
+from webstack.validate.mapping import RESOURCES, UNMAPPED, api_operations
+from webstack.validate.shapes import SHAPES_FILE, load_models
+from webstack.validate.walk import compiled
+
+from .helpers import shipped_stack
+
+URN = "urn:pulumi:prod::webstack::webstack:compute:FargateApi$"
+
+
+def plan_of(*resources: tuple[str, str, dict[str, Any]]) -> dict[str, Any]:
+    """A plan in the shape of `pulumi preview --json` with these (type, name, inputs)."""
+    return {
+        "steps": [
+            {
+                "op": "create",
+                "urn": f"{URN}{resource_type}::{name}",
+                "newState": {"type": resource_type, "urn": f"{URN}{resource_type}::{name}", "custom": True,
+                             "inputs": inputs},
+            }
+            for resource_type, name, inputs in resources
+        ]
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def prod_plan() -> dict[str, Any]:
+    return plan_document(shipped_stack("prod"))
+
+
+def rules_of(plan: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(f.path, f.rule) for f in validate_plan(plan).findings]
+
+
+def test_the_extracted_shapes_are_those_of_the_installed_botocore():
+    """aws_shapes.json is generated; regenerate it (python -m webstack.validate.generate) on upgrade."""
+    assert SHAPES_FILE.read_text() == render(extract(api_operations()))
+
+
+def test_every_member_path_of_the_table_exists_in_the_api_models():
+    models = load_models()
+    for resource_type, entry in RESOURCES.items():
+        for call in entry.calls:
+            root = models.input_shape(call.service, call.operation).at(call.root)
+            for member_path in [*call.members.values(), *call.documents.values()]:
+                if member_path is None:
+                    continue
+                path = member_path.split("{", 1)[0] if member_path.endswith("=Value}") else member_path
+                base = models.input_shape(call.service, call.operation) if path.startswith("/") else root
+                assert base.at(path.lstrip("/")) is not None, (resource_type, member_path)
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_shipped_stacks_hold_nothing_aws_would_refuse_and_no_unmapped_type(stack):
+    report = validate_plan(plan_document(shipped_stack(stack)))
+    assert [(f.resource_name, f.path, f.rule) for f in report.findings] == []
+    assert not report.unmapped
+    assert report.tally.mapping_errors == []
+    assert report.tally.unmatched == []
+    assert set(report.exempt) <= set(UNMAPPED)
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "path", "value", "rule"),
+    [
+        # The two first-deploy failures found by review: both reintroduced, both refused.
+        ("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", ["description"], "to the tasks' container port",
+         "EC2 security group descriptions"),
+        ("aws:s3/bucket:Bucket", ["tags", "Purpose"], "logs of the load balancer, buckets and distributions",
+         "tag values"),
+        ("aws:lb/targetGroup:TargetGroup", ["healthCheck", "interval"], 3.0, "must lie in 5..300"),
+        ("aws:cloudfront/distribution:Distribution", ["priceClass"], "PriceClass_300", "must be one of"),
+        ("aws:cloudfront/distribution:Distribution", ["defaultCacheBehavior", "allowedMethods", 0], "FETCH",
+         "must be one of"),
+        ("aws:cloudwatch/metricAlarm:MetricAlarm", ["comparisonOperator"], "Bigger", "must be one of"),
+        ("aws:ecs/taskDefinition:TaskDefinition", ["containerDefinitions"], '[{"name": "app", "imagee": "x"}]',
+         "not a member of ContainerDefinition"),
+        ("aws:ecs/taskDefinition:TaskDefinition", ["containerDefinitions"], '[{"name": "app",', "not valid JSON"),
+        ("aws:wafv2/webAcl:WebAcl", ["rules", 0, "name"], "rate limit", "must match"),
+        ("aws:cloudfront/function:Function", ["runtime"], "cloudfront-js-3.0", "must be one of"),
+        ("aws:route53/record:Record", ["type"], "CNAMEX", "must be one of"),
+        ("aws:rds/instance:Instance", ["identifier"], "exiuscart--db", "RDS DB instance identifiers"),
+        ("aws:rds/parameterGroup:ParameterGroup", ["parameters", 0, "applyMethod"], "now", "must be one of"),
+        ("aws:lb/listener:Listener", ["defaultActions", 0, "type"], "deny", "must be one of"),
+        ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", ["ipProtocol"], "tcpx", "IP protocols"),
+        ("aws:iam/role:Role", ["assumeRolePolicy"], "{", "not valid JSON"),
+        ("aws:kms/key:Key", ["deletionWindowInDays"], 3.0, "7-30 days"),
+        ("aws:cloudwatch/logGroup:LogGroup", ["retentionInDays"], 0.5, "whole number"),
+        ("aws:ecr/repository:Repository", ["encryptionConfigurations", 0, "encryptionType"], "XX", "must be one of"),
+        ("aws:lb/loadBalancer:LoadBalancer", ["name"], "exiuscart-prod-api-load-balancer-1", "load balancer"),
+        ("aws:iam/role:Role", ["assumeRolePolicy"], json.dumps({"Statement": ["x" * 3000]}), "trust policy"),
+        ("pulumi:providers:aws", ["defaultTags"], json.dumps({"tags": {"Owner": "a, b"}}), "tag values"),
+    ],
+)  # fmt: skip
+def test_a_value_aws_refuses_is_reported_by_input_path_and_rule(prod_plan, resource_type, path, value, rule):
+    plan = copy.deepcopy(prod_plan)
+    step = next(s for s in plan["steps"] if s["newState"]["type"] == resource_type)
+    target = step["newState"]["inputs"]
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    findings = validate_plan(plan).findings
+    assert [f.rule for f in findings if f.urn == step["urn"] and rule in f.rule], findings
+    (finding,) = [f for f in findings if rule in f.rule]
+    assert finding.path.startswith(str(path[0]))
+    assert finding.source
+
+
+def test_values_not_known_yet_are_counted_never_reported():
+    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's sentinel in `pulumi preview --json`
+    plan = plan_of(
+        ("aws:ec2/securityGroup:SecurityGroup", "tasks", {"description": unknown, "vpcId": "[unknown]"}),
+        ("aws:iam/role:Role", "role", {"name": "r", "assumeRolePolicy": unknown}),
+    )
+    report = validate_plan(plan)
+    assert report.findings == []
+    assert report.tally.unknown == 3
+
+
+def test_a_made_up_name_longer_than_its_field_is_refused_before_create():
+    """pulumi-aws names a target group <logical>-<7 hex> and refuses more than 32 characters."""
+    long_name = "api-payment-reconciliation-targets"
+    report = validate_plan(plan_of(("aws:lb/targetGroup:TargetGroup", long_name, {"port": 80.0})))
+    (finding,) = report.findings
+    assert finding.path == "name" and finding.value.startswith(f"{long_name}-")
+    assert "longer than 32" in finding.rule
+    assert validate_plan(plan_of(("aws:lb/targetGroup:TargetGroup", "api-targets", {"port": 80.0}))).ok
+    assert AUTONAMED["aws:iam/role:Role"].max_length == 64
+
+
+def test_a_made_up_security_group_name_may_not_look_like_a_group_id():
+    """Logical name "sg" would become sg-<7 hex>, which EC2 refuses as a group name."""
+    (finding,) = validate_plan(plan_of(("aws:ec2/securityGroup:SecurityGroup", "sg", {"description": "x"}))).findings
+    assert finding.path == "name" and "not starting with sg-" in finding.rule
+
+
+def test_unmapped_types_are_listed_not_passed():
+    report = validate_plan(plan_of(("aws:lambda/function:Function", "fn", {"runtime": "nodejs18.x"})))
+    assert report.unmapped == {"aws:lambda/function:Function": 1}
+
+
+def test_java_patterns_with_surrogate_pairs_and_unicode_classes_compile():
+    beyond_bmp = compiled(r"^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*$")
+    assert beyond_bmp.search("deploy \U0001f680") and not beyond_bmp.search("\x07")
+    assert compiled(r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$").search("Ünïcode 1") is not None
+
+
+def test_validate_command_judges_a_saved_plan(tmp_path: Path, prod_plan, capsys):
+    good = tmp_path / "prod.json"
+    good.write_text(json.dumps(prod_plan))
+    assert main(["validate", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "resources checked against the AWS API models" in out and "nothing AWS would refuse" in out
+    bad = copy.deepcopy(prod_plan)
+    rule = next(s for s in bad["steps"] if s["newState"]["type"].endswith("SecurityGroupEgressRule"))
+    rule["newState"]["inputs"]["description"] = "to the tasks' port [bold]"
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    assert main(["validate", str(tmp_path / "bad.json")]) == 1
+    out = capsys.readouterr().out
+    assert "to the tasks' port [bold]" in out and "1 input AWS would refuse" in out
