@@ -163,15 +163,17 @@ def task_role_policy(region: str, grants: Sequence[BucketGrant]) -> Document | N
                 "Resource": f"{grant.bucket_arn}/{grant.prefix}*",
             }
         )
-        statements.append(
-            {
-                "Sid": f"List{index}",
-                "Effect": "Allow",
-                "Action": "s3:ListBucket",
-                "Resource": grant.bucket_arn,
-                "Condition": {"StringLike": {"s3:prefix": [f"{grant.prefix}*"]}},
-            }
-        )
+        listing: Statement = {
+            "Sid": f"List{index}",
+            "Effect": "Allow",
+            "Action": "s3:ListBucket",
+            "Resource": grant.bucket_arn,
+        }
+        if grant.prefix:
+            # A listing without a prefix carries no s3:prefix key, so a whole-bucket grant has no
+            # condition at all (StringLike "*" would deny exactly those listings).
+            listing["Condition"] = {"StringLike": {"s3:prefix": [f"{grant.prefix}*"]}}
+        statements.append(listing)
         if grant.kms_key_arn:
             kms_actions = ["kms:Decrypt"] + (["kms:GenerateDataKey"] if grant.access == "read_write" else [])
             statements.append(

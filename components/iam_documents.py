@@ -51,11 +51,12 @@ def log_delivery_policy(region: str, account_id: str, log_group_names: Sequence[
                 "Resource": [*groups, *(f"{g}:log-stream:*" for g in groups)],
             },
             {
-                # DescribeLogGroups cannot name one group; scope it to this account and region.
+                # DescribeLogGroups has no resource-level permissions: AWS honours it only on "*"
+                # (Service Authorization Reference, CloudWatch Logs; a read of names, no data).
                 "Sid": "FindLogGroups",
                 "Effect": "Allow",
                 "Action": "logs:DescribeLogGroups",
-                "Resource": log_group_arn(region, account_id, "*"),
+                "Resource": "*",
             },
         ]
     )

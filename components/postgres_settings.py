@@ -25,10 +25,18 @@ def parameter_family(engine_version: str) -> str:
 
 
 def postgres_parameters() -> tuple[DbParameter, ...]:
-    """TLS only, and the logging an on-call engineer needs without drowning in it."""
+    """TLS only, and the logging an on-call engineer needs without drowning in it.
+
+    A new instance starts with every value whatever the apply method. For later changes,
+    ``immediate`` fails on a static parameter ("cannot use immediate apply method for static
+    parameter") while ``pending-reboot`` is accepted for static and dynamic ones alike (RDS API
+    reference, ModifyDBParameterGroup). rds.force_ssl was static in older PostgreSQL families,
+    and AWS's parameter table does not list ssl_min_protocol_version, so the TLS settings use
+    the method that cannot fail; the logging parameters are documented as dynamic.
+    """
     return (
-        DbParameter("rds.force_ssl", "1"),
-        DbParameter("ssl_min_protocol_version", "TLSv1.2"),
+        DbParameter("rds.force_ssl", "1", "pending-reboot"),
+        DbParameter("ssl_min_protocol_version", "TLSv1.2", "pending-reboot"),
         DbParameter("log_min_duration_statement", "1000"),  # statements slower than 1 s
         DbParameter("log_connections", "1"),
         DbParameter("log_disconnections", "1"),

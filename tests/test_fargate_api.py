@@ -141,6 +141,14 @@ def test_task_role_gets_only_the_configured_prefix(run):
     assert listing["Condition"] == {"StringLike": {"s3:prefix": ["invoices/*"]}}
 
 
+def test_a_whole_bucket_grant_lists_without_a_prefix_condition():
+    """ListObjects without a prefix has no s3:prefix key: a StringLike "*" condition would deny it."""
+    doc = task_role_policy("eu-west-1", [BucketGrant("arn:aws:s3:::b", access="read")])
+    assert doc is not None
+    listing = next(s for s in doc["Statement"] if s["Action"] == "s3:ListBucket")
+    assert "Condition" not in listing and listing["Resource"] == "arn:aws:s3:::b"
+
+
 def test_read_only_grant_and_no_grant():
     doc = task_role_policy("eu-west-1", [BucketGrant("arn:aws:s3:::b", access="read")])
     assert doc is not None and doc["Statement"][0]["Action"] == ["s3:GetObject"]

@@ -163,11 +163,14 @@ def test_flow_log_role_is_trusted_by_the_service_for_this_account_and_writes_one
     assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
     assert trust["Condition"]["ArnLike"]["aws:SourceArn"] == "arn:aws:ec2:eu-west-1:123456789012:vpc-flow-log/*"
     policy = one(run, "aws:iam/rolePolicy:RolePolicy")
-    for statement in statements(document(policy, "policy")):
+    by_sid = {s["Sid"]: s for s in statements(document(policy, "policy"))}
+    for statement in by_sid.values():
         for action in as_list(statement["Action"]):
             assert "*" not in action
-        for resource in as_list(statement["Resource"]):
-            assert resource.startswith("arn:aws:logs:eu-west-1:123456789012:log-group:")
+    for resource in as_list(by_sid["WriteOwnLogGroups"]["Resource"]):
+        assert resource.startswith("arn:aws:logs:eu-west-1:123456789012:log-group:/acme-dev/vpc/flow-logs")
+    # DescribeLogGroups has no resource-level permissions: only "*" lets the call succeed.
+    assert (by_sid["FindLogGroups"]["Action"], by_sid["FindLogGroups"]["Resource"]) == ("logs:DescribeLogGroups", "*")
 
 
 def test_every_child_is_parented_to_the_component():
