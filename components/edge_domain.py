@@ -48,13 +48,19 @@ class EdgeDomain(pulumi.ComponentResource):
                 name=args.domain, private_zone=False, opts=pulumi.InvokeOutputOptions(parent=self)
             ).zone_id
 
-        self.certificate_arn = validated_certificate(
+        edge_certificate = validated_certificate(
             f"{name}-edge-cert", domain=args.domain, zone_id=self.zone_id, region=EDGE_REGION, parent=self
         )
+        self.certificate_arn = edge_certificate.arn
         self.regional_certificate_arn = (
             validated_certificate(
-                f"{name}-regional-cert", domain=args.domain, zone_id=self.zone_id, region=None, parent=self
-            )
+                f"{name}-regional-cert",
+                domain=args.domain,
+                zone_id=self.zone_id,
+                region=None,
+                parent=self,
+                validated_by=edge_certificate,
+            ).arn
             if args.regional_certificate
             else None
         )

@@ -37,10 +37,21 @@ def test_certificates_in_us_east_1_and_the_stack_region_validated_by_dns():
         assert cert.inputs["domainName"] == "example.com"
         assert cert.inputs["subjectAlternativeNames"] == ["*.example.com"]
         assert cert.inputs["validationMethod"] == "DNS"
-    records = [r for r in run.of_type("aws:route53/record:Record") if r.inputs["type"] == "CNAME"]
-    assert records and all(r.inputs["name"].endswith(".example.com.") for r in records)
     validations = run.of_type("aws:acm/certificateValidation:CertificateValidation")
     assert {v.inputs.get("region", "me-south-1") for v in validations} == {"us-east-1", "me-south-1"}
+
+
+def test_one_validation_record_serves_both_certificates():
+    """ACM's validation record is the same for a domain in every region of one account: one
+    resource manages it, so dropping the regional certificate cannot delete what the edge one
+    renews with."""
+    run = domain_run()
+    (record,) = [r for r in run.of_type("aws:route53/record:Record") if r.inputs["type"] == "CNAME"]
+    assert record.inputs["name"].endswith(".example.com.")
+    for validation in run.of_type("aws:acm/certificateValidation:CertificateValidation"):
+        assert validation.inputs["validationRecordFqdns"] == [record.inputs["name"].rstrip(".")]
+        assert record.urn in validation.property_dependencies["validationRecordFqdns"]
+    assert len(domain_run(regional_certificate=False).of_type("aws:route53/record:Record")) == 1
 
 
 def test_existing_zone_is_looked_up_or_a_new_one_created():
