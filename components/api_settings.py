@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from .alarms import AlarmSpec
@@ -26,33 +28,66 @@ class BucketGrant:
     kms_key_arn: Any = None
 
 
-def ecr_lifecycle_policy(keep_tagged: int = 10, untagged_days: int = 7) -> Document:
-    return {
-        "rules": [
+def ecr_lifecycle_policy(keep_tagged: int = 10, untagged_days: int = 7, running_tag: str | None = None) -> Document:
+    """Untagged images go after ``untagged_days``, tagged ones beyond the last ``keep_tagged``;
+    the tag the service runs is never expired, however many releases follow it (a task that
+    starts later, or a rollback, must still find it). ECR: "An image that matches the tagging
+    requirements of a rule cannot be expired by a rule with a lower priority", so a first rule
+    selects that tag alone and, with one image per immutable tag, expires nothing."""
+    rules: list[dict[str, Any]] = []
+    if running_tag is not None:
+        rules.append(
             {
-                "rulePriority": 1,
-                "description": f"expire untagged images after {untagged_days} days",
-                "selection": {
-                    "tagStatus": "untagged",
-                    "countType": "sinceImagePushed",
-                    "countUnit": "days",
-                    "countNumber": untagged_days,
-                },
-                "action": {"type": "expire"},
-            },
-            {
-                "rulePriority": 2,
-                "description": f"keep the last {keep_tagged} tagged images",
+                "description": "keep the tag the service runs",
                 "selection": {
                     "tagStatus": "tagged",
-                    "tagPatternList": ["*"],
+                    "tagPatternList": [running_tag],
                     "countType": "imageCountMoreThan",
-                    "countNumber": keep_tagged,
+                    "countNumber": 1,
                 },
                 "action": {"type": "expire"},
+            }
+        )
+    rules += [
+        {
+            "description": f"expire untagged images after {untagged_days} days",
+            "selection": {
+                "tagStatus": "untagged",
+                "countType": "sinceImagePushed",
+                "countUnit": "days",
+                "countNumber": untagged_days,
             },
-        ]
-    }
+            "action": {"type": "expire"},
+        },
+        {
+            "description": f"keep the last {keep_tagged} tagged images",
+            "selection": {
+                "tagStatus": "tagged",
+                "tagPatternList": ["*"],
+                "countType": "imageCountMoreThan",
+                "countNumber": keep_tagged,
+            },
+            "action": {"type": "expire"},
+        },
+    ]
+    return {"rules": [{"rulePriority": index + 1, **rule} for index, rule in enumerate(rules)]}
+
+
+def running_tag(image: str) -> str | None:
+    """The tag a "{repository}:TAG" image runs from the service's own repository (None for an
+    image elsewhere, or one named by digest, which no lifecycle rule can select)."""
+    prefix = "{repository}:"
+    return image[len(prefix) :] if image.startswith(prefix) and "@" not in image else None
+
+
+def build_tag(context: Path, dockerfile: str) -> str:
+    """An image tag for a build that changes exactly when the build context does. The
+    repository's tags are immutable: a fixed tag would fail the push of every rebuild."""
+    digest = hashlib.sha256(dockerfile.encode())
+    if context.is_dir():
+        for path in sorted(p for p in context.rglob("*") if p.is_file() and ".git" not in p.parts):
+            digest.update(str(path.relative_to(context)).encode() + b"\0" + path.read_bytes())
+    return f"build-{digest.hexdigest()[:16]}"
 
 
 def container_definitions(

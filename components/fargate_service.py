@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Literal
 
 import pulumi
@@ -15,9 +16,11 @@ from .api_settings import (
     CONTAINER_NAME,
     SCRATCH_VOLUME,
     BucketGrant,
+    build_tag,
     container_definitions,
     ecr_lifecycle_policy,
     execution_role_policy,
+    running_tag,
     service_alarm_specs,
     task_role_policy,
 )
@@ -135,10 +138,17 @@ def prepare_service(spec: ServiceSpec, shared: Shared, parent: pulumi.Resource) 
     aws.ecr.LifecyclePolicy(
         f"{base}-repository-lifecycle",
         repository=repository.name,
-        policy=json.dumps(ecr_lifecycle_policy()),
+        policy=json.dumps(ecr_lifecycle_policy(running_tag=image_tag(spec))),
         opts=child,
     )
     return BuiltService(spec, base, repository)
+
+
+def image_tag(spec: ServiceSpec) -> str | None:
+    """The tag of the service's own repository that it runs (None: an image from elsewhere)."""
+    if isinstance(spec.image, ImageBuild):
+        return build_tag(Path(spec.image.context), spec.image.dockerfile)
+    return running_tag(spec.image)
 
 
 def _image(built: BuiltService, parent: pulumi.Resource) -> pulumi.Output[str]:
@@ -152,6 +162,7 @@ def _image(built: BuiltService, parent: pulumi.Resource) -> pulumi.Output[str]:
             repository_url=built.repository_url,
             context=spec.image.context,
             dockerfile=spec.image.dockerfile,
+            image_tag=image_tag(spec),
             platform="linux/arm64" if spec.architecture == "ARM64" else "linux/amd64",
             opts=pulumi.ResourceOptions(parent=parent),
         ).image_uri

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from dataclasses import fields, replace
 
@@ -9,7 +10,7 @@ import pulumi_aws as aws
 import pytest
 
 from components import BucketGrant, FargateApi, FargateApiArgs, ImageBuild, Route, ServiceSpec
-from components.api_settings import ecr_lifecycle_policy, secret_arn_of, task_role_policy
+from components.api_settings import build_tag, ecr_lifecycle_policy, running_tag, secret_arn_of, task_role_policy
 
 from .helpers import ancestors, as_list, document, one, render, statements
 
@@ -74,13 +75,54 @@ def test_repository_scans_immutable_kms_and_lifecycle(run):
     (encryption,) = repo["encryptionConfigurations"]
     assert encryption["encryptionType"] == "KMS" and encryption["kmsKey"].startswith("arn:aws:kms:me-south-1:")
     policy = json.loads(one(run, "aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs["policy"])
-    assert policy == ecr_lifecycle_policy(10, 7)
+    assert policy == ecr_lifecycle_policy(10, 7, running_tag="1.4.2")
 
 
 def test_lifecycle_policy_expires_untagged_after_7_days_and_keeps_10_tagged():
     untagged, tagged = ecr_lifecycle_policy()["rules"]
     assert untagged["selection"]["tagStatus"] == "untagged" and untagged["selection"]["countNumber"] == 7
     assert tagged["selection"]["countType"] == "imageCountMoreThan" and tagged["selection"]["countNumber"] == 10
+
+
+def expired_by(policy, tags_newest_first):
+    """ECR's documented evaluation: rules by priority; an image selected by a rule's tag
+    requirements is never expired by a lower-priority rule; imageCountMoreThan expires the
+    images of a rule beyond the newest N."""
+    remaining, expired = list(tags_newest_first), set()
+    for rule in sorted(policy["rules"], key=lambda r: r["rulePriority"]):
+        selection = rule["selection"]
+        if selection["tagStatus"] != "tagged":
+            continue
+        patterns = selection["tagPatternList"]
+        matched = [t for t in remaining if any(fnmatch.fnmatchcase(t, p) for p in patterns)]
+        expired |= set(matched[selection["countNumber"] :])
+        remaining = [t for t in remaining if t not in matched]
+    return expired
+
+
+def test_the_running_tag_never_expires_however_many_releases_follow():
+    releases = [f"1.{n}.0" for n in range(30, 0, -1)]  # 1.30.0 newest ... 1.1.0 oldest
+    policy = ecr_lifecycle_policy(running_tag="1.3.0")
+    expired = expired_by(policy, releases)
+    assert "1.3.0" not in expired
+    assert len(expired) == 19 and "1.1.0" in expired and "1.21.0" not in expired
+    # Without the pin, the same releases would expire it: the bug this rule closes.
+    assert "1.3.0" in expired_by(ecr_lifecycle_policy(), releases)
+
+
+def test_running_tag_of_an_image_reference():
+    assert running_tag("{repository}:1.0.0") == "1.0.0"
+    assert running_tag("public.ecr.aws/nginx/nginx:1.27") is None
+    assert running_tag("{repository}@sha256:" + "a" * 64) is None
+
+
+def test_a_build_is_tagged_by_its_context_so_an_immutable_repository_takes_each_rebuild(tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM scratch\n")
+    (tmp_path / "app.py").write_text("print(1)\n")
+    first = build_tag(tmp_path, "Dockerfile")
+    assert first == build_tag(tmp_path, "Dockerfile") and first.startswith("build-")
+    (tmp_path / "app.py").write_text("print(2)\n")
+    assert build_tag(tmp_path, "Dockerfile") != first
 
 
 def test_cluster_has_container_insights(run):
@@ -296,6 +338,10 @@ def test_dockerfile_build_uses_awsx_image_for_the_architecture():
     image = one(run, "awsx:ecr:Image")
     assert image.inputs["platform"] == "linux/amd64"
     assert image.inputs["context"] == "app"
+    tag = image.inputs["imageTag"]
+    assert tag.startswith("build-")
+    lifecycle = json.loads(one(run, "aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs["policy"])
+    assert lifecycle["rules"][0]["selection"]["tagPatternList"] == [tag]
     assert "@sha256:" in container(run)["image"]
 
 
