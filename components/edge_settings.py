@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -47,20 +48,26 @@ def spa_error_responses() -> list[dict[str, Any]]:
 
 
 def www_redirect_function_code(apex: str) -> str:
-    """CloudFront Function (viewer request): www.<apex> answers 301 to the same path on the apex."""
+    """CloudFront Function (cloudfront-js-2.0, viewer request): www.<apex> answers 301 to the same path on the apex.
+
+    The query string is copied from ``rawQueryString()`` byte for byte, so repeated keys, their order and any
+    percent-encoding reach the apex exactly as the viewer sent them. A bare ``?`` (raw query ``""``) is dropped:
+    it carries nothing, and ``https://<apex><uri>`` is the canonical form. Other hosts pass through unchanged.
+    """
+    # json.dumps makes the apex a valid JS string literal whatever it contains.
+    target = json.dumps(f"https://{apex}")
     return f"""function handler(event) {{
   var request = event.request;
   var host = request.headers.host ? request.headers.host.value : "";
-  if (host.indexOf("www.") === 0) {{
-    var query = Object.keys(request.querystring).map(function (k) {{
-      var v = request.querystring[k];
-      return v.value === "" ? k : k + "=" + v.value;
-    }}).join("&");
-    var location = "https://{apex}" + request.uri + (query ? "?" + query : "");
-    return {{ statusCode: 301, statusDescription: "Moved Permanently",
-              headers: {{ location: {{ value: location }} }} }};
+  if (host.indexOf("www.") !== 0) {{
+    return request;
   }}
-  return request;
+  var query = request.rawQueryString();
+  return {{
+    statusCode: 301,
+    statusDescription: "Moved Permanently",
+    headers: {{ location: {{ value: {target} + request.uri + (query ? "?" + query : "") }} }}
+  }};
 }}
 """
 
