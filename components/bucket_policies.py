@@ -77,20 +77,35 @@ def server_access_log_statement(bucket_arn: str, account_id: str, prefix: str) -
 
 
 def vended_log_statements(bucket_arn: str, account_id: str, prefix: str) -> list[Statement]:
-    """CloudWatch vended-log delivery (CloudFront standard logging v2) into ``prefix``."""
+    """CloudWatch vended-log delivery (CloudFront standard logging v2) into ``prefix``/<account>/.
+
+    The two statements the CloudWatch Logs User Guide documents for logs sent to Amazon S3, with
+    its Sids: log delivery checks the bucket ACL, then writes with bucket-owner-full-control.
+    When a statement is missing, the delivery adds it to the bucket policy itself, and the next
+    `pulumi up` removes it again; written here, the policy is whole and stays as planned.
+    """
+    conditions = {
+        "StringEquals": {"aws:SourceAccount": account_id},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:logs:*:{account_id}:delivery-source:*"},
+    }
     return [
         {
-            "Sid": "VendedLogDeliveryWrite",
+            "Sid": "AWSLogDeliveryAclCheck",
+            "Effect": "Allow",
+            "Principal": {"Service": "delivery.logs.amazonaws.com"},
+            "Action": "s3:GetBucketAcl",
+            "Resource": bucket_arn,
+            "Condition": conditions,
+        },
+        {
+            "Sid": "AWSLogDeliveryWrite",
             "Effect": "Allow",
             "Principal": {"Service": "delivery.logs.amazonaws.com"},
             "Action": "s3:PutObject",
-            "Resource": f"{bucket_arn}/{prefix}/*",
+            "Resource": f"{bucket_arn}/{prefix}/{account_id}/*",
             "Condition": {
-                "StringEquals": {
-                    "aws:SourceAccount": account_id,
-                    "s3:x-amz-acl": "bucket-owner-full-control",
-                },
-                "ArnLike": {"aws:SourceArn": f"arn:aws:logs:*:{account_id}:delivery-source:*"},
+                **conditions,
+                "StringEquals": {"aws:SourceAccount": account_id, "s3:x-amz-acl": "bucket-owner-full-control"},
             },
-        }
+        },
     ]

@@ -136,7 +136,16 @@ def test_log_bucket_grants_each_log_writer_its_prefix_only():
     assert by_sid["LoadBalancerAccessLogs"]["Principal"] == {"AWS": "arn:aws:iam::076674570225:root"}
     assert by_sid["LoadBalancerAccessLogs"]["Resource"] == f"{bucket_arn}/alb/AWSLogs/123456789012/*"
     assert by_sid["S3ServerAccessLogs"]["Principal"] == {"Service": "logging.s3.amazonaws.com"}
-    assert by_sid["VendedLogDeliveryWrite"]["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
+    # CloudFront standard logging v2: both statements of the CloudWatch Logs guide, so log
+    # delivery finds the policy whole and adds nothing a later `up` would strip again.
+    acl_check, write = by_sid["AWSLogDeliveryAclCheck"], by_sid["AWSLogDeliveryWrite"]
+    for statement in (acl_check, write):
+        assert statement["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
+        assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
+        assert statement["Condition"]["ArnLike"] == {"aws:SourceArn": "arn:aws:logs:*:123456789012:delivery-source:*"}
+    assert (acl_check["Action"], acl_check["Resource"]) == ("s3:GetBucketAcl", bucket_arn)
+    assert (write["Action"], write["Resource"]) == ("s3:PutObject", f"{bucket_arn}/AWSLogs/123456789012/*")
+    assert write["Condition"]["StringEquals"]["s3:x-amz-acl"] == "bucket-owner-full-control"
 
 
 def test_newer_region_uses_the_elb_log_delivery_principal():
