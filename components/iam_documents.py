@@ -62,8 +62,9 @@ def log_delivery_policy(region: str, account_id: str, log_group_names: Sequence[
     )
 
 
-def rds_start_stop_policy(region: str, account_id: str, identifier: str) -> Document:
-    """EventBridge Scheduler may stop and start one DB instance, nothing else."""
+def rds_start_stop_policy(region: str, account_id: str, identifier: str, schedule_key_arn: str) -> Document:
+    """EventBridge Scheduler may stop and start one DB instance, nothing else; it decrypts the
+    schedules (encrypted with the database's key) as this role."""
     return policy_document(
         [
             {
@@ -71,7 +72,13 @@ def rds_start_stop_policy(region: str, account_id: str, identifier: str) -> Docu
                 "Effect": "Allow",
                 "Action": ["rds:StopDBInstance", "rds:StartDBInstance"],
                 "Resource": f"arn:aws:rds:{region}:{account_id}:db:{identifier}",
-            }
+            },
+            {
+                "Sid": "DecryptTheSchedules",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": schedule_key_arn,
+            },
         ]
     )
 

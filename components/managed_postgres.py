@@ -199,7 +199,7 @@ class ManagedPostgres(AdmitsClients):
             )
 
         if args.schedule is not None:
-            self._stop_out_of_hours(name, args, args.schedule, context)
+            self._stop_out_of_hours(name, args, args.schedule, context, key)
 
         self.address = primary.address
         self.port = PORT
@@ -222,7 +222,7 @@ class ManagedPostgres(AdmitsClients):
         )
 
     def _stop_out_of_hours(
-        self, name: str, args: ManagedPostgresArgs, hours: WorkingHours, context: AwsContext
+        self, name: str, args: ManagedPostgresArgs, hours: WorkingHours, context: AwsContext, key: aws.kms.Key
     ) -> None:
         """A schedule group of two schedules that start the instance at the start hour and stop
         it at the stop hour, and an alarm when one of them gives up."""
@@ -237,7 +237,8 @@ class ManagedPostgres(AdmitsClients):
             description=f"Stops {identifier} out of working hours and starts it again",
             # Scheduler names the schedule group as the source, never the schedule.
             source_arn=lambda region, account: f"arn:aws:scheduler:{region}:{account}:schedule-group/{identifier}",
-            policy=lambda region, account: rds_start_stop_policy(region, account, identifier),
+            policy=lambda region, account, key_arn: rds_start_stop_policy(region, account, identifier, key_arn),
+            policy_inputs=[key.arn],
             context=context,
             parent=self,
         )
@@ -250,6 +251,8 @@ class ManagedPostgres(AdmitsClients):
                 schedule_expression=start_cron(hours) if action == "start" else stop_cron(hours),
                 schedule_expression_timezone="UTC",
                 flexible_time_window={"mode": "OFF"},
+                # Encrypted with the database's key rather than an AWS owned one.
+                kms_key_arn=key.arn,
                 target={
                     "arn": target,
                     "role_arn": role.arn,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -11,9 +11,10 @@ import pulumi_aws as aws
 from .aws_context import AwsContext
 from .iam_documents import Document, service_trust_policy
 
-# (region, account) -> value: documents are pure functions of where the stack deploys.
+# (region, account) -> value: documents are pure functions of where the stack deploys (and,
+# for a policy, of the resolved ``policy_inputs``, passed after the account).
 ForAccount = Callable[[str, str], str]
-PolicyForAccount = Callable[[str, str], Document]
+PolicyForAccount = Callable[..., Document]
 
 
 def service_role(
@@ -25,6 +26,7 @@ def service_role(
     policy: PolicyForAccount,
     context: AwsContext,
     parent: pulumi.Resource,
+    policy_inputs: Sequence[pulumi.Input[str]] = (),
 ) -> aws.iam.Role:
     """A role trusted by ``service`` for this account and ``source_arn`` only (confused deputy),
     holding only ``policy`` inline: no AWS managed policy (cdk-nag IAM4)."""
@@ -40,7 +42,9 @@ def service_role(
     aws.iam.RolePolicy(
         f"{name}-policy",
         role=role.id,
-        policy=where.apply(lambda ra: json.dumps(policy(ra[0], ra[1]))),
+        policy=pulumi.Output.all(context.region, context.account_id, *policy_inputs).apply(
+            lambda values: json.dumps(policy(*values))
+        ),
         opts=pulumi.ResourceOptions(parent=parent),
     )
     return role

@@ -218,9 +218,14 @@ def test_schedule_stops_and_starts_the_instance_with_a_role_for_that_instance_on
     assert trust["Condition"]["ArnLike"]["aws:SourceArn"] == (
         "arn:aws:scheduler:me-south-1:123456789012:schedule-group/acme-prod-db"
     )
-    (grant,) = statements(document(run.named("database-scheduler-role-policy"), "policy"))
+    grant, decrypt = statements(document(run.named("database-scheduler-role-policy"), "policy"))
     assert sorted(grant["Action"]) == ["rds:StartDBInstance", "rds:StopDBInstance"]
     assert grant["Resource"] == "arn:aws:rds:me-south-1:123456789012:db:acme-prod-db"
+    # The schedules are encrypted with the database's own key, which only this role decrypts.
+    key = one(run, "aws:kms/key:Key")
+    key_arn = run.states[key.urn]["arn"]
+    assert {s.inputs["kmsKeyArn"] for s in registered} == {key_arn}
+    assert (decrypt["Action"], decrypt["Resource"]) == ("kms:Decrypt", key_arn)
 
 
 def test_a_scheduled_instance_backs_up_and_is_maintained_while_it_runs_and_reports_failed_schedules():
