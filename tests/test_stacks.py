@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+from webstack.config import price_class_for_region
 from webstack.offline.plan_json import plan_document
 
 from .helpers import ROOT, ancestors, render_stack_file, shipped_stack
@@ -253,3 +254,21 @@ def test_account_id_pins_the_provider(tmp_path):
     (provider,) = run.of_type("pulumi:providers:aws")
     assert json.loads(provider.inputs["allowedAccountIds"]) == ["111122223333"]
     assert "allowedAccountIds" not in shipped_stack("dev").of_type("pulumi:providers:aws")[0].inputs
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_gulf_users_are_served_from_middle_east_edge_locations(stack):
+    """PriceClass_100 has no Middle East edge: Gulf viewers would cross to Europe."""
+    classes = {d["priceClass"] for d in inputs_of(stack, "aws:cloudfront/distribution:Distribution")}
+    assert classes == {"PriceClass_200"}
+
+
+@pytest.mark.parametrize(
+    ("region", "price_class"),
+    [("me-south-1", "PriceClass_200"), ("me-central-1", "PriceClass_200"), ("ap-south-1", "PriceClass_200"),
+     ("ap-northeast-1", "PriceClass_200"), ("af-south-1", "PriceClass_200"), ("us-east-1", "PriceClass_100"),
+     ("eu-west-1", "PriceClass_100"), ("il-central-1", "PriceClass_100"), ("sa-east-1", "PriceClass_All"),
+     ("ap-southeast-2", "PriceClass_All")],
+)  # fmt: skip
+def test_the_default_price_class_includes_the_stack_regions_users(region, price_class):
+    assert price_class_for_region(region) == price_class

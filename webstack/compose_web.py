@@ -27,7 +27,7 @@ from components import (
     StaticSiteArgs,
 )
 
-from .config import ApiConfig, DomainConfig, StackConfig
+from .config import ApiConfig, DomainConfig, StackConfig, price_class_for_region
 
 ALB_LOG_PREFIX = "alb"
 S3_LOG_PREFIX = "s3/"
@@ -233,7 +233,7 @@ def build_sites(
         response_headers_policy_id=edge.response_headers_policy_id,
         web_acl_arn=edge.web_acl_arn,
         log_bucket_arn=log_bucket.bucket_arn,
-        price_class=domain.price_class,
+        price_class=domain.price_class or price_class_for_region(config.region),
     )
     for name, site in config.sites.items():
         bucket = StaticSite(

@@ -206,7 +206,8 @@ class DomainConfig(Section):
     api_host: DnsLabel = "api"
     waf: bool = True
     rate_limit_per_5_minutes: int = Field(default=2000, ge=10, le=2000000000)
-    price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = "PriceClass_100"
+    # None: the edge locations nearest the stack's region (price_class_for_region).
+    price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] | None = None
 
 
 class SiteConfig(Section):
@@ -296,6 +297,26 @@ class StackConfig(Section):
                 f"in tag keys and values (got {shown})"
             )
         return tags
+
+
+PriceClass = Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"]
+
+# CloudFront price classes by where the users are (CloudFront Developer Guide, "Price classes"):
+# 100 covers North America, Europe and Israel; 200 adds the Middle East, Africa, India, Japan
+# and the rest of Asia; only All reaches South America and Australia/New Zealand.
+_PRICE_CLASS_200 = ("me-", "af-", "ap-south-", "ap-east-", "ap-northeast-", "ap-southeast-1", "ap-southeast-3",
+                    "ap-southeast-5", "ap-southeast-7")  # fmt: skip
+_PRICE_CLASS_ALL = ("sa-", "ap-southeast-2", "ap-southeast-4", "ap-southeast-6")
+
+
+def price_class_for_region(region: str) -> PriceClass:
+    """The cheapest price class whose edge locations include the users of a stack in ``region``
+    (a stack serves the users near where it runs; set domain.price_class when they are elsewhere)."""
+    if region.startswith(_PRICE_CLASS_ALL):
+        return "PriceClass_All"
+    if region.startswith(_PRICE_CLASS_200):
+        return "PriceClass_200"
+    return "PriceClass_100"
 
 
 def fargate_memory_choices(cpu: int) -> list[int]:
