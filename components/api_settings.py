@@ -134,32 +134,38 @@ def execution_role_policy(
     *,
     region: str,
     account_id: str,
-    repository_arn: str,
+    repository_arn: str | None,
     log_group: str,
     secret_value_froms: Sequence[str],
     kms_key_arns: Sequence[str],
 ) -> Document:
-    statements: list[Statement] = [
-        {
-            # GetAuthorizationToken has no resource type: AWS accepts only "*" for it.
-            "Sid": "EcrLogin",
-            "Effect": "Allow",
-            "Action": "ecr:GetAuthorizationToken",
-            "Resource": "*",
-        },
-        {
-            "Sid": "PullOwnImages",
-            "Effect": "Allow",
-            "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-            "Resource": repository_arn,
-        },
+    """Pull from the task's own repository (None: a public image, nothing to pull with IAM),
+    write its own log group, read the secrets it injects."""
+    statements: list[Statement] = []
+    if repository_arn is not None:
+        statements += [
+            {
+                # GetAuthorizationToken has no resource type: AWS accepts only "*" for it.
+                "Sid": "EcrLogin",
+                "Effect": "Allow",
+                "Action": "ecr:GetAuthorizationToken",
+                "Resource": "*",
+            },
+            {
+                "Sid": "PullOwnImages",
+                "Effect": "Allow",
+                "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                "Resource": repository_arn,
+            },
+        ]
+    statements.append(
         {
             "Sid": "WriteOwnLogs",
             "Effect": "Allow",
             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
             "Resource": f"{log_group_arn(region, account_id, log_group)}:log-stream:*",
-        },
-    ]
+        }
+    )
     secret_arns = sorted({secret_arn_of(v) for v in secret_value_froms})
     if secret_arns:
         statements.append(
@@ -183,9 +189,20 @@ def execution_role_policy(
     return policy_document(statements)
 
 
-def task_role_policy(region: str, grants: Sequence[BucketGrant]) -> Document | None:
-    """Only what config grants: objects under one prefix per bucket. None when nothing is granted."""
+def task_role_policy(region: str, grants: Sequence[BucketGrant], database_users: Sequence[str] = ()) -> Document | None:
+    """Only what config grants: objects under one prefix per bucket, and IAM authentication as
+    the named database users (``rds-db:connect`` on arn:aws:rds-db:...:dbuser:<resource id>/<user>).
+    None when nothing is granted."""
     statements: list[Statement] = []
+    if database_users:
+        statements.append(
+            {
+                "Sid": "ConnectToTheDatabase",
+                "Effect": "Allow",
+                "Action": "rds-db:connect",
+                "Resource": sorted(database_users),
+            }
+        )
     for index, grant in enumerate(grants):
         actions = ["s3:GetObject"]
         if grant.access == "read_write":

@@ -73,6 +73,9 @@ class ServiceSpec:
     # secret under <prefix>/<service>/, whose value is set out of band and injected at start.
     app_secrets: Sequence[str] = ()
     bucket_grants: Sequence[BucketGrant] = ()
+    # Database users the task may log in as with IAM authentication: their rds-db:connect ARNs
+    # (ManagedPostgres.connect_arn). A token outlives no rotation problem: there is no password.
+    database_users: Sequence[pulumi.Input[str]] = ()
     # Fargate Spot: ~70 % cheaper, tasks may be stopped with two minutes' notice (non-prod).
     spot: bool = False
     # Scale to zero outside working hours: (days, start hour UTC, stop hour UTC), days as in
@@ -237,7 +240,7 @@ def run_service(
         assume_role_policy=trust,
         opts=child,
     )
-    if spec.bucket_grants:
+    if spec.bucket_grants or spec.database_users:
         grants = spec.bucket_grants
         resolved = pulumi.Output.all(*[pulumi.Output.all(g.bucket_arn, g.kms_key_arn or "") for g in grants]).apply(
             lambda values: [
@@ -248,8 +251,8 @@ def run_service(
         aws.iam.RolePolicy(
             f"{base}-task-policy",
             role=task_role.id,
-            policy=pulumi.Output.all(context.region, resolved).apply(
-                lambda v: json.dumps(task_role_policy(v[0], v[1]))
+            policy=pulumi.Output.all(context.region, resolved, pulumi.Output.all(*spec.database_users)).apply(
+                lambda v: json.dumps(task_role_policy(v[0], v[1], v[2]))
             ),
             opts=child,
         )

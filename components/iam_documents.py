@@ -129,8 +129,10 @@ def key_admin_statement(account_id: str) -> Statement:
     }
 
 
-def logs_key_statement(region: str, account_id: str, log_group_pattern: str) -> Statement:
-    """Let CloudWatch Logs encrypt the log groups whose names match the pattern with this key."""
+def logs_key_statement(region: str, account_id: str, log_group_pattern: str | Sequence[str]) -> Statement:
+    """Let CloudWatch Logs encrypt the log groups whose names match the pattern(s) with this key."""
+    patterns = [log_group_pattern] if isinstance(log_group_pattern, str) else list(log_group_pattern)
+    arns = [log_group_arn(region, account_id, p) for p in patterns]
     return {
         "Sid": "CloudWatchLogsEncryption",
         "Effect": "Allow",
@@ -145,9 +147,7 @@ def logs_key_statement(region: str, account_id: str, log_group_pattern: str) -> 
             "kms:DescribeKey",
         ],
         "Resource": "*",
-        "Condition": {
-            "ArnLike": {"kms:EncryptionContext:aws:logs:arn": log_group_arn(region, account_id, log_group_pattern)}
-        },
+        "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": arns[0] if len(arns) == 1 else arns}},
     }
 
 

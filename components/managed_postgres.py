@@ -10,6 +10,7 @@ import pulumi_aws as aws
 
 from .alarms import create_alarms, quiet_while_stopped
 from .aws_context import AwsContext, aws_context
+from .database_users import UsersTask, bootstrap_log_group, users_task
 from .encryption_key import customer_managed_key
 from .iam_documents import logs_key_statement, rds_enhanced_monitoring_policy, rds_start_stop_policy
 from .log_groups import encrypted_log_group
@@ -54,17 +55,24 @@ class ManagedPostgresArgs:
     max_connections_alarm: int | None = None
     # Stop the instance out of these hours (EventBridge Scheduler); storage and backups still bill.
     schedule: WorkingHours | None = None
+    # Users that log in with IAM authentication (no password): a one-off ECS task creates them
+    # (users_task); run it once the database exists, in a group the database admits.
+    iam_users: Sequence[str] = ()
+    # The psql image of that task; None: postgres:<major>-alpine from ECR Public.
+    users_task_image: str | None = None
 
 
 class ManagedPostgres(AdmitsClients):
     """RDS PostgreSQL that only the given security groups can reach, over TLS only."""
 
     address: pulumi.Output[str]
+    resource_id: pulumi.Output[str]
     port: int
     master_secret_arn: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
     kms_key_arn: pulumi.Output[str]
     replica_addresses: list[pulumi.Output[str]]
+    users_task: UsersTask | None
 
     def __init__(self, name: str, args: ManagedPostgresArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("webstack:data:ManagedPostgres", name, None, opts)
@@ -79,7 +87,9 @@ class ManagedPostgres(AdmitsClients):
             context=context,
             parent=self,
             service_statements=lambda region, account: [
-                logs_key_statement(region, account, f"/aws/rds/instance/{args.identifier}*")
+                logs_key_statement(
+                    region, account, [f"/aws/rds/instance/{args.identifier}*", bootstrap_log_group(args.identifier)]
+                )
             ],
         )
         log_groups = [
@@ -202,10 +212,31 @@ class ManagedPostgres(AdmitsClients):
             self._stop_out_of_hours(name, args, args.schedule, context, key)
 
         self.address = primary.address
-        self.port = PORT
+        self.resource_id = primary.resource_id
         self.master_secret_arn = primary.master_user_secrets.apply(
             lambda secrets: (secrets[0].secret_arn or "") if secrets else ""
         )
+        self.users_task = (
+            users_task(
+                f"{name}-users",
+                identifier=args.identifier,
+                engine_version=args.engine_version,
+                image=args.users_task_image,
+                host=primary.address,
+                port=PORT,
+                database=args.database_name,
+                users=args.iam_users,
+                master_secret_arn=self.master_secret_arn,
+                key=key,
+                log_retention_days=args.log_retention_days,
+                context=context,
+                parent=self,
+            )
+            if args.iam_users
+            else None
+        )
+        self._context = context
+        self.port = PORT
         self.security_group_id = security_group.id
         self._security_group = security_group
         self.kms_key_arn = key.arn
@@ -220,6 +251,14 @@ class ManagedPostgres(AdmitsClients):
                 "securityGroupId": self.security_group_id,
             }
         )
+
+    def connect_arn(self, username: str) -> pulumi.Output[str]:
+        """What ``rds-db:connect`` names to let a role log in to the primary as ``username`` with
+        IAM authentication (a 15-minute token instead of a password that rotates)."""
+        return pulumi.Output.concat(
+            "arn:aws:rds-db:", self._context.region, ":", self._context.account_id, ":dbuser:",
+            self.resource_id, "/", username,
+        )  # fmt: skip
 
     def _stop_out_of_hours(
         self, name: str, args: ManagedPostgresArgs, hours: WorkingHours, context: AwsContext, key: aws.kms.Key

@@ -221,11 +221,13 @@ def test_preflight_is_checked_before_opening_the_stack():
 class FakeAws:
     """boto3 stand-in: records CloudFront and ECS calls."""
 
-    def __init__(self) -> None:
+    def __init__(self, users_task_exit_code: int = 0) -> None:
         self.calls: list[tuple[str, str, dict[str, Any]]] = []
+        self.users_task_exit_code = users_task_exit_code
 
     def __call__(self, service: str, region: str) -> Any:
         calls = self.calls
+        exit_code = self.users_task_exit_code
 
         class Client:
             def create_invalidation(self, **kwargs: Any) -> Any:
@@ -239,6 +241,14 @@ class FakeAws:
                 calls.append((service, "describe_services", kwargs))
                 deployment = {"status": "PRIMARY", "rolloutState": "COMPLETED", "taskDefinition": "arn:td/app:7"}
                 return {"services": [{"runningCount": 2, "desiredCount": 2, "deployments": [deployment]}]}
+
+            def run_task(self, **kwargs: Any) -> Any:
+                calls.append((service, "run_task", kwargs))
+                return {"tasks": [{"taskArn": "arn:aws:ecs:me-south-1:123456789012:task/acme/abc"}], "failures": []}
+
+            def describe_tasks(self, **kwargs: Any) -> Any:
+                calls.append((service, "describe_tasks", kwargs))
+                return {"tasks": [{"containers": [{"exitCode": exit_code}], "stoppedReason": "Essential container"}]}
 
         return Client()
 
@@ -367,3 +377,53 @@ def test_right_account_opens_the_stack(tmp_path: Path):
     )
     assert deployer.outputs("dev", as_json=True, show_secrets=False) == 0
     assert opened == ["dev"]
+
+
+class DatabaseStack(FakeStack):
+    def up(self, **kwargs: Any) -> Any:
+        self.calls.append(("up", kwargs))
+        outputs = {
+            "region": OutputValue("me-south-1", False),
+            "apiClusterName": OutputValue("acme-prod-api", False),
+            "apiServiceName": OutputValue("acme-prod-api", False),
+            "apiTaskSecurityGroupId": OutputValue("sg-0123", False),
+            "privateSubnetIds": OutputValue(["subnet-a", "subnet-b"], False),
+            "databaseUsersTaskDefinition": OutputValue(
+                "arn:aws:ecs:me-south-1:123456789012:task-definition/acme-prod-db-users:3", False
+            ),
+        }
+        return SimpleNamespace(summary=SimpleNamespace(resource_changes={"update": 1}), outputs=outputs)
+
+
+def database_deployer(aws: FakeAws) -> Deployer:
+    return Deployer(
+        console=Console(),
+        opener=lambda stack, _root: DatabaseStack(stack),
+        which=lambda _n: "/bin/pulumi",
+        env={"AWS_PROFILE": "p"},
+        aws_clients=aws,
+    )
+
+
+def test_up_creates_the_database_users_before_it_waits_for_the_rollout(capsys):
+    """The services log in with IAM authentication as a user only the master can create: up runs
+    the database's one-off task in the API's subnets and group, and waits for it."""
+    aws = FakeAws()
+    assert database_deployer(aws).up("prod", yes=True) == 0
+    names = [name for _, name, _ in aws.calls]
+    assert names.index("run_task") < names.index("wait:tasks_stopped") < names.index("wait:services_stable")
+    (run,) = [kwargs for _, name, kwargs in aws.calls if name == "run_task"]
+    assert run["taskDefinition"].endswith("task-definition/acme-prod-db-users:3")
+    assert run["cluster"] == "acme-prod-api" and run["launchType"] == "FARGATE"
+    assert run["networkConfiguration"]["awsvpcConfiguration"] == {
+        "subnets": ["subnet-a", "subnet-b"], "securityGroups": ["sg-0123"], "assignPublicIp": "DISABLED"
+    }  # fmt: skip
+    assert "acme-prod-db-users: database users ready" in capsys.readouterr().out
+
+
+def test_a_failed_users_task_fails_up_and_names_its_log_group(capsys):
+    aws = FakeAws(users_task_exit_code=2)
+    assert database_deployer(aws).up("prod", yes=True) == 1
+    out = capsys.readouterr().out
+    assert "exit code [2]" in out and "/ecs/acme-prod-db-users" in out
+    assert "wait:services_stable" not in [name for _, name, _ in aws.calls]

@@ -253,3 +253,38 @@ def test_alarms_of_a_scheduled_instance_keep_their_state_while_it_is_stopped(sch
     run = postgres_run(schedule=schedule)
     alarms = [a for a in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm") if a.inputs["namespace"] == "AWS/RDS"]
     assert alarms and {a.inputs["treatMissingData"] for a in alarms} == {missing}
+
+
+def test_iam_users_get_a_one_off_task_that_reads_only_the_master_secret():
+    run = postgres_run(iam_users=["app"])
+    (definition,) = run.of_type("aws:ecs/taskDefinition:TaskDefinition")
+    assert definition.inputs["family"] == "acme-prod-db-users"
+    assert "taskRoleArn" not in definition.inputs  # psql calls no AWS API
+    (container,) = json.loads(definition.inputs["containerDefinitions"])
+    assert container["image"] == "public.ecr.aws/docker/library/postgres:15-alpine"
+    assert container["user"] == "70:70" and container["readonlyRootFilesystem"] is True
+    master = run.states[primary(run).urn]["masterUserSecrets"][0]["secretArn"]
+    assert container["secrets"] == [
+        {"name": "PGUSER", "valueFrom": f"{master}:username::"},
+        {"name": "PGPASSWORD", "valueFrom": f"{master}:password::"},
+    ]
+    environment = {e["name"]: e["value"] for e in container["environment"]}
+    assert environment["PGSSLMODE"] == "require" and environment["PGDATABASE"] == "app"
+    assert 'GRANT rds_iam TO "app"' in container["command"][-1]
+    assert container["logConfiguration"]["options"]["awslogs-group"] == "/ecs/acme-prod-db-users"
+    policy = {s["Sid"]: s for s in statements(document(run.named("database-users-execution-policy"), "policy"))}
+    assert set(policy) == {"WriteOwnLogs", "ReadInjectedSecrets", "DecryptInjectedSecrets"}
+    assert policy["ReadInjectedSecrets"]["Resource"] == [master]
+    key_arn = run.states[one(run, "aws:kms/key:Key").urn]["arn"]
+    assert policy["DecryptInjectedSecrets"]["Resource"] == [key_arn]
+    # Its log group is encrypted with the database key, whose policy lets CloudWatch Logs use it.
+    logs = run.named("database-users-logs").inputs
+    assert logs["name"] == "/ecs/acme-prod-db-users" and logs["kmsKeyId"] == key_arn
+    logs_grant = next(s for s in statements(document(one(run, "aws:kms/key:Key"), "policy")) if "Service" in str(s))
+    assert any(a.endswith(":log-group:/ecs/acme-prod-db-users") for a in as_list(
+        logs_grant["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"]
+    ))  # fmt: skip
+
+
+def test_no_iam_users_no_task():
+    assert postgres_run().of_type("aws:ecs/taskDefinition:TaskDefinition") == []

@@ -102,6 +102,8 @@ def test_no_secret_value_in_plan_or_outputs(stack):
         "apiRepositoryUrl",
         "apiServiceName",
         "apiClusterName",
+        "apiTaskSecurityGroupId",
+        "databaseUsersTaskDefinition",
         "hosts",
         "region",
         "siteDistributions",
@@ -212,16 +214,31 @@ def test_api_reaches_its_data_stores_and_they_admit_only_the_api(stack):
     assert [(r["referencedSecurityGroupId"], r["fromPort"]) for r in ingress if r["securityGroupId"] == cache_sg] == [
         (task_sg, 6379)
     ]
-    (task,) = inputs_of(stack, "aws:ecs/taskDefinition:TaskDefinition")
+    (task,) = [t for t in inputs_of(stack, "aws:ecs/taskDefinition:TaskDefinition") if t["family"].endswith("-api")]
     (container,) = json.loads(task["containerDefinitions"])
-    assert {s["name"] for s in container["secrets"]} == {"DB_USERNAME", "DB_PASSWORD", "REDIS_URL"}
-    assert {e["name"] for e in container["environment"]} == {
-        "DB_HOST",
-        "DB_PORT",
-        "DB_NAME",
-        "UPLOADS_BUCKET",
-        "BACKUPS_BUCKET",
-    }
+    assert {s["name"] for s in container["secrets"]} == {"REDIS_URL"}
+    environment = {e["name"]: e["value"] for e in container["environment"]}
+    assert set(environment) == {
+        "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_IAM_AUTH", "UPLOADS_BUCKET", "BACKUPS_BUCKET"
+    }  # fmt: skip
+    assert (environment["DB_USER"], environment["DB_IAM_AUTH"]) == ("app", "true")
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_the_api_logs_in_to_the_database_with_iam_authentication_not_the_rotating_master_password(stack):
+    """RDS rotates the master secret every 7 days and ECS reads secrets only when a task starts:
+    a password injected at start stops working under running tasks. A 15-minute IAM token is made
+    per connection instead, as the app user, which is all the task role may log in as."""
+    run = stack_run(stack)
+    (db,) = [r for r in run.of_type("aws:rds/instance:Instance") if r.name == "database-primary"]
+    assert db.inputs["iamDatabaseAuthenticationEnabled"] is True
+    resource_id = run.states[db.urn]["resourceId"]
+    (task_policy,) = [r for r in run.of_type("aws:iam/rolePolicy:RolePolicy") if r.name == "api-task-policy"]
+    connect = next(s for s in json.loads(task_policy.inputs["policy"])["Statement"] if s["Action"] == "rds-db:connect")
+    assert connect["Resource"] == [f"arn:aws:rds-db:me-south-1:123456789012:dbuser:{resource_id}/app"]
+    (execution,) = [r for r in run.of_type("aws:iam/rolePolicy:RolePolicy") if r.name == "api-execution-policy"]
+    readable = json.dumps(json.loads(execution.inputs["policy"]))
+    assert "rds!db-" not in readable  # the master secret is for administrators only
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

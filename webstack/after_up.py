@@ -73,3 +73,52 @@ def wait_for_service(cluster: str, service: str, region: str, clients: ClientFac
         f"tasks running, task definition {str(primary.get('taskDefinition', '?')).rsplit('/', 1)[-1]}"
     )
     return state
+
+
+class UsersTaskFailed(Exception):
+    """The one-off task that creates the database's IAM users did not finish with exit code 0."""
+
+
+def run_users_task(
+    *,
+    cluster: str,
+    task_definition: str,
+    subnets: list[str],
+    security_group: str,
+    region: str,
+    clients: ClientFactory,
+    console: Console,
+) -> None:
+    """Run the database's users task (idempotent SQL as the master user) and wait for it: the
+    services log in as those users with IAM authentication, so they must exist."""
+    ecs = clients("ecs", region)
+    family = task_definition.rsplit("/", 1)[-1].split(":", 1)[0]
+    console.print(f"Creating the database's IAM users ({family}) ...")
+    started = ecs.run_task(
+        cluster=cluster,
+        taskDefinition=task_definition,
+        launchType="FARGATE",
+        count=1,
+        networkConfiguration={
+            "awsvpcConfiguration": {
+                "subnets": subnets,
+                "securityGroups": [security_group],
+                "assignPublicIp": "DISABLED",
+            }
+        },
+        startedBy="webstack-up",
+    )
+    if started.get("failures") or not started.get("tasks"):
+        raise UsersTaskFailed(f"{family} did not start: {started.get('failures')}")
+    task_arn = started["tasks"][0]["taskArn"]
+    ecs.get_waiter("tasks_stopped").wait(
+        cluster=cluster, tasks=[task_arn], WaiterConfig={"Delay": 6, "MaxAttempts": 100}
+    )
+    task = ecs.describe_tasks(cluster=cluster, tasks=[task_arn])["tasks"][0]
+    exit_codes = [c.get("exitCode") for c in task.get("containers", [])]
+    if exit_codes != [0]:
+        raise UsersTaskFailed(
+            f"{family} stopped with exit code {exit_codes} ({task.get('stoppedReason', 'no reason given')}); "
+            f"its output is in the log group /ecs/{family}"
+        )
+    console.print(f"{family}: database users ready")

@@ -86,6 +86,9 @@ def build_data_tier(config: StackConfig, opts: pulumi.ResourceOptions) -> DataTi
             alarm_actions=[alerts.topic_arn],
             max_connections_alarm=db.max_connections_alarm,
             schedule=db.schedule.working_hours() if db.schedule else None,
+            # Services log in as the app user with IAM authentication (compose_web.build_api).
+            iam_users=[db.app_username] if config.api is not None or config.services else [],
+            users_task_image=db.users_task_image,
         ),
         opts,
     )
@@ -156,5 +159,8 @@ def build_stack(config: StackConfig) -> None:
         pulumi.export("apiRepositoryUrl", api.repository_url)
         pulumi.export("apiServiceName", api.service_name)
         pulumi.export("apiClusterName", api.cluster_name)
+        pulumi.export("apiTaskSecurityGroupId", api.task_security_group_id)
+        if data.database.users_task is not None:
+            pulumi.export("databaseUsersTaskDefinition", data.database.users_task.task_definition_arn)
     served = build_sites(config, domain=config.domain, edge=edge, api=api, log_bucket=log_bucket, opts=opts)
     pulumi.export("hosts", served)

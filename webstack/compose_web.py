@@ -28,6 +28,7 @@ from components import (
 )
 
 from .config import ApiConfig, DomainConfig, StackConfig, price_class_for_region
+from .service_environment import bucket_variable
 
 ALB_LOG_PREFIX = "alb"
 S3_LOG_PREFIX = "s3/"
@@ -118,6 +119,7 @@ def service_spec(
     environment: dict[str, pulumi.Input[str]],
     secrets: dict[str, pulumi.Input[str]],
     buckets: dict[str, StaticSite],
+    database_users: list[pulumi.Output[str]],
 ) -> ServiceSpec:
     """One service of the stack's FargateApi from its config section."""
     return ServiceSpec(
@@ -144,6 +146,7 @@ def service_spec(
             BucketGrant(buckets[a.bucket].bucket_arn, a.prefix, a.access, buckets[a.bucket].kms_key_arn)
             for a in task.bucket_access
         ],
+        database_users=database_users,
         spot=task.capacity == "spot",
         schedule=task.schedule.working_hours() if task.schedule else None,
         route=route,
@@ -165,24 +168,27 @@ def build_api(
 ) -> FargateApi:
     """The stack's services (webstack:api and webstack:services) on one cluster and one ALB."""
     assert edge.regional_certificate_arn is not None
+    # The services log in with IAM authentication as the app user: a token made when a
+    # connection opens, never a password that RDS rotates under running tasks.
     environment: dict[str, pulumi.Input[str]] = {
         "DB_HOST": database.address,
         "DB_PORT": str(database.port),
         "DB_NAME": config.database.database_name,
-        **{f"{name.upper().replace('-', '_')}_BUCKET": site.bucket_name for name, site in buckets.items()},
+        "DB_USER": config.database.app_username,
+        "DB_IAM_AUTH": "true",
+        **{bucket_variable(name): site.bucket_name for name, site in buckets.items()},
     }
     secrets: dict[str, pulumi.Input[str]] = {
-        "DB_USERNAME": pulumi.Output.concat(database.master_secret_arn, ":username::"),
-        "DB_PASSWORD": pulumi.Output.concat(database.master_secret_arn, ":password::"),
         "REDIS_URL": pulumi.Output.concat(cache.auth_secret_arn, ":url::"),
     }
+    database_users = [database.connect_arn(config.database.app_username)]
     tasks: list[tuple[str, ApiConfig, Route | None]] = []
     if config.api is not None:
         tasks.append(("api", config.api, Route()))
     for name, service in config.services.items():
         route = None if service.worker else Route(tuple(fqdn(h, domain.name) for h in service.hosts), service.paths)
         tasks.append((name, service, route))
-    lead = tasks[0][1]
+    alb = config.load_balancer
     api = FargateApi(
         "api",
         FargateApiArgs(
@@ -193,19 +199,27 @@ def build_api(
             certificate_arn=edge.regional_certificate_arn,
             log_bucket_name=log_bucket.bucket_name,
             services=[
-                service_spec(name, task, route, environment=environment, secrets=secrets, buckets=buckets)
+                service_spec(
+                    name,
+                    task,
+                    route,
+                    environment=environment,
+                    secrets=secrets,
+                    buckets=buckets,
+                    database_users=database_users,
+                )
                 for name, task, route in tasks
             ],
-            secret_kms_key_arns=[database.kms_key_arn, cache.kms_key_arn],
+            secret_kms_key_arns=[cache.kms_key_arn],
             egress_to=[(database.port, database.security_group_id), (cache.port, cache.security_group_id)],
-            load_balancer_deletion_protection=lead.load_balancer_deletion_protection,
+            load_balancer_deletion_protection=alb.deletion_protection,
             log_retention_days=config.log_retention_days,
             alarm_actions=[alert_topic_arn],
-            error_rate_alarm_percent=lead.error_rate_alarm_percent,
-            latency_alarm_seconds=lead.latency_alarm_seconds,
+            error_rate_alarm_percent=alb.error_rate_alarm_percent,
+            latency_alarm_seconds=alb.latency_alarm_seconds,
             origin_hostname=fqdn(f"origin-{domain.api_host}", domain.name),
             zone_id=edge.zone_id,
-            load_balancer_scheme=lead.load_balancer_scheme,
+            load_balancer_scheme=alb.scheme,
         ),
         pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[log_bucket])),
     )

@@ -142,6 +142,10 @@ class DatabaseConfig(Section):
     read_replicas: int = Field(default=0, ge=0, le=5)
     database_name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")] = "app"
     master_username: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,15}$")] = "app_admin"
+    # The user the services log in as, with IAM authentication (no password to rotate).
+    app_username: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")] = "app"
+    # psql image of the one-off task that creates app_username (default: ECR Public's postgres).
+    users_task_image: Annotated[str, StringConstraints(pattern=r"^\S+$")] | None = None
     max_connections_alarm: int | None = Field(default=None, ge=1)
     # Stopped out of these hours; every service's schedule must lie inside them.
     schedule: ScheduleConfig | None = None
@@ -189,15 +193,31 @@ class ApiConfig(Section):
     requests_per_target: int | None = Field(default=None, ge=1)
     environment: dict[Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")], str] = {}
     bucket_access: tuple[BucketAccessConfig, ...] = ()
-    load_balancer_deletion_protection: bool = True
-    load_balancer_scheme: Literal["internet-facing", "internal"] = "internet-facing"
-    error_rate_alarm_percent: float = Field(default=5, gt=0, le=100)
-    latency_alarm_seconds: float = Field(default=2, gt=0)
     cpu_alarm_percent: float = Field(default=80, gt=0, le=100)
     memory_alarm_percent: float = Field(default=80, gt=0, le=100)
     app_secrets: tuple[Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")], ...] = ()
     capacity: Literal["on_demand", "spot"] = "on_demand"
     schedule: ScheduleConfig | None = None
+
+
+class LoadBalancerConfig(Section):
+    """The one ALB that every routed service of the stack shares."""
+
+    # internal: in the private subnets, reached by CloudFront through a VPC origin.
+    scheme: Literal["internet-facing", "internal"] = "internet-facing"
+    deletion_protection: bool = True
+    error_rate_alarm_percent: float = Field(default=5, gt=0, le=100)
+    latency_alarm_seconds: float = Field(default=2, gt=0)
+
+
+# Keys of webstack:api (and webstack:services.<name>) that belong to the shared ALB: set on one
+# service they were honoured only from the first; they now live in webstack:load_balancer.
+MOVED_TO_LOAD_BALANCER = {
+    "load_balancer_scheme": "scheme",
+    "load_balancer_deletion_protection": "deletion_protection",
+    "error_rate_alarm_percent": "error_rate_alarm_percent",
+    "latency_alarm_seconds": "latency_alarm_seconds",
+}
 
 
 class DomainConfig(Section):
@@ -271,6 +291,7 @@ class StackConfig(Section):
     database: DatabaseConfig = DatabaseConfig()
     cache: CacheConfig = CacheConfig()
     api: ApiConfig | None = None
+    load_balancer: LoadBalancerConfig = LoadBalancerConfig()
     services: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,20}$")], ServiceConfig] = {}
     domain: DomainConfig | None = None
     sites: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")], SiteConfig] = {}

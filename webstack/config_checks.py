@@ -21,9 +21,7 @@ from .config import (
     fargate_memory_choices,
 )
 from .config_problems import Problem
-
-# Variables compose gives every API container (see compose_web.build_api).
-INJECTED_VARIABLES = ("DB_HOST", "DB_PORT", "DB_NAME", "DB_USERNAME", "DB_PASSWORD", "REDIS_URL")
+from .service_environment import injected_variables
 
 
 def network_problems(network: NetworkConfig) -> list[Problem]:
@@ -53,6 +51,14 @@ def database_problems(database: DatabaseConfig) -> list[Problem]:
                 "webstack:database.max_connections_alarm",
                 f"required for {database.instance_class}: webstack knows the memory of db.t*, "
                 "db.m* and db.r* classes only, so set the connection count to alarm at",
+            )
+        )
+    if database.app_username == database.master_username:
+        problems.append(
+            Problem(
+                "webstack:database.app_username",
+                f"must differ from master_username ({database.master_username}): services log in as their "
+                "own user with IAM authentication; the master user is for administrators",
             )
         )
     if database.read_replicas and database.backup_retention_days < 1:
@@ -111,13 +117,9 @@ def api_problems(api: ApiConfig, key: str = "webstack:api") -> list[Problem]:
     if api.schedule is not None and api.schedule.start_hour_utc == api.schedule.stop_hour_utc:
         problems.append(Problem(f"{key}.schedule.stop_hour_utc", "must differ from start_hour_utc (got the same hour)"))
     for index, variable in enumerate(api.app_secrets):
-        if variable in INJECTED_VARIABLES or variable in api.environment:
+        if variable in api.environment:
             problems.append(
-                Problem(
-                    f"{key}.app_secrets[{index}]",
-                    f"{variable} is already set (webstack injects {', '.join(INJECTED_VARIABLES)}; "
-                    "environment sets the rest)",
-                )
+                Problem(f"{key}.app_secrets[{index}]", f"{variable} is also set in {key}.environment: pick one")
             )
     if not api.min_count <= api.desired_count <= api.max_count:
         problems.append(
@@ -232,6 +234,7 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
     if sites is not None:
         problems += _site_problems(sites, domain if isinstance(domain, DomainConfig) else None, api, services)
     tasks = tasks_of(api, services)
+    problems += _collision_problems(tasks, buckets)
     for key, task in tasks.items():
         if buckets is None:
             break
@@ -242,6 +245,25 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
                     Problem(
                         f"{key}.bucket_access[{index}].bucket",
                         f"must name a bucket of webstack:buckets ({known}); got {grant.bucket!r}",
+                    )
+                )
+    return problems
+
+
+def _collision_problems(tasks: Mapping[str, ApiConfig], buckets: Mapping[str, Any] | None) -> list[Problem]:
+    """A user variable or secret named like one webstack sets would be overwritten (or overwrite
+    it) without a word: refuse it."""
+    injected = injected_variables(buckets or ())
+    problems = []
+    for key, task in tasks.items():
+        named = [(f"{key}.environment.{v}", v) for v in task.environment]
+        named += [(f"{key}.app_secrets[{i}]", v) for i, v in enumerate(task.app_secrets)]
+        for where, variable in named:
+            if variable in injected:
+                problems.append(
+                    Problem(
+                        where,
+                        f"{variable} is set by webstack (it sets {', '.join(injected)}): choose another name",
                     )
                 )
     return problems

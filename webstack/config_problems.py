@@ -9,6 +9,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from .config import MOVED_TO_LOAD_BALANCER
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -72,6 +74,12 @@ def _describe(error: ErrorDetails, root: type[BaseModel]) -> Problem:
     kind = error["type"]
     got = error.get("input")
     if kind == "extra_forbidden":
+        moved = MOVED_TO_LOAD_BALANCER.get(str(loc[-1])) if loc and loc[0] in ("api", "services") else None
+        if moved is not None:
+            return Problem(
+                config_key(loc),
+                f"the ALB is shared by every service: set webstack:load_balancer.{moved} instead",
+            )
         return Problem(config_key(loc), "unknown key" + _allowed_keys(root, loc[:-1]))
     if kind == "missing":
         return Problem(config_key(loc), "required, but not set")

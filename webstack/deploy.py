@@ -18,7 +18,15 @@ from typing import Any
 
 from rich.console import Console
 
-from .after_up import ClientFactory, boto3_client, changed_buckets, invalidate, wait_for_service
+from .after_up import (
+    ClientFactory,
+    UsersTaskFailed,
+    boto3_client,
+    changed_buckets,
+    invalidate,
+    run_users_task,
+    wait_for_service,
+)
 from .config import StackConfig
 from .plan_command import PROJECT_ROOT, UserError, default_policy_config
 from .policy_engine import POLICY_DIR
@@ -175,15 +183,31 @@ class Deployer:
         )
         self._summary("up", result.summary.resource_changes or {}, started)
         self._print_outputs(result.outputs, show_secrets=False)
-        self._after_up(result.outputs, changed_buckets(events))
-        return 0
+        return self._after_up(result.outputs, changed_buckets(events))
 
-    def _after_up(self, outputs: Mapping[str, Any], buckets: set[str]) -> None:
+    def _after_up(self, outputs: Mapping[str, Any], buckets: set[str]) -> int:
+        """CloudFront invalidations, the database users the services log in as, then the rollout."""
         values = self._output_values(outputs, show_secrets=True)
         invalidate(buckets, values.get("siteDistributions") or {}, self.aws_clients, self.console)
         cluster, service, region = values.get("apiClusterName"), values.get("apiServiceName"), values.get("region")
+        users_task = values.get("databaseUsersTaskDefinition")
+        if cluster and region and users_task:
+            try:
+                run_users_task(
+                    cluster=str(cluster),
+                    task_definition=str(users_task),
+                    subnets=[str(s) for s in values.get("privateSubnetIds") or []],
+                    security_group=str(values.get("apiTaskSecurityGroupId")),
+                    region=str(region),
+                    clients=self.aws_clients,
+                    console=self.console,
+                )
+            except UsersTaskFailed as error:
+                self.console.print(f"[red]error:[/] {error}", highlight=False)
+                return 1
         if cluster and service and region:
             wait_for_service(str(cluster), str(service), str(region), self.aws_clients, self.console)
+        return 0
 
     def refresh(self, stack: str, *, yes: bool) -> int:
         if not yes:
@@ -202,7 +226,7 @@ class Deployer:
             self.console.print(
                 f"{stack}: the database is protected (Pulumi `protect` and RDS deletion protection) and the "
                 "load balancer has deletion protection; destroy stops at them. To really delete prod, set "
-                "webstack:database.deletion_protection and webstack:api.load_balancer_deletion_protection to "
+                "webstack:database.deletion_protection and webstack:load_balancer.deletion_protection to "
                 "false, run `webstack up`, then `pulumi state unprotect` the database, and destroy again."
             )
         handle = self._open(stack)

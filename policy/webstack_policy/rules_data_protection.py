@@ -177,7 +177,7 @@ def classes_allowed(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iter
     severity=Severity.MEDIUM,
     types=[t.LOAD_BALANCER],
     description="Load balancers have deletion protection.",
-    remediation="Set webstack:api.load_balancer_deletion_protection: true.",
+    remediation="Set webstack:load_balancer.deletion_protection: true.",
     relaxable=True,
     fsbp="ELB.6",
     awsguard="elb-deletion-protection-enabled",
