@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -16,11 +17,14 @@ from .iam_documents import alarm_topic_policy, service_publish_key_statement
 @dataclass(frozen=True)
 class AlertTopicArgs:
     name_prefix: str
-    email: str | None = None
+    # Subscribed to the topic: e-mail addresses (each confirms by mail) and HTTPS endpoints that
+    # take SNS notifications (PagerDuty and the like). A topic nobody subscribes to tells nobody.
+    emails: Sequence[str] = ()
+    https_endpoints: Sequence[str] = ()
 
 
 class AlertTopic(pulumi.ComponentResource):
-    """Where every alarm of the stack goes; an optional e-mail subscription (confirmed by mail)."""
+    """Where every alarm of the stack goes, and who it tells."""
 
     topic_arn: pulumi.Output[str]
 
@@ -52,9 +56,12 @@ class AlertTopic(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        if args.email:
-            aws.sns.TopicSubscription(
-                f"{name}-email", topic=topic.arn, protocol="email", endpoint=args.email, opts=child
-            )
+        # SNS keeps an e-mail subscription pending until the mail is confirmed; Pulumi cannot
+        # delete a pending one (it lapses after three days), but deleting the topic removes all.
+        for protocol, endpoints in (("email", args.emails), ("https", args.https_endpoints)):
+            for index, endpoint in enumerate(endpoints):
+                aws.sns.TopicSubscription(
+                    f"{name}-{protocol}-{index}", topic=topic.arn, protocol=protocol, endpoint=endpoint, opts=child
+                )
         self.topic_arn = topic.arn
         self.register_outputs({"topicArn": self.topic_arn})

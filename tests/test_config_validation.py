@@ -13,7 +13,13 @@ import yaml
 from webstack.cli import main
 from webstack.config_problems import ConfigError
 from webstack.offline.program import ProgramError, main_program, run_program
-from webstack.stack_settings import as_pulumi_config, parse_config_value, parse_stack_config, read_config_file
+from webstack.stack_settings import (
+    as_pulumi_config,
+    config_warnings,
+    parse_config_value,
+    parse_stack_config,
+    read_config_file,
+)
 
 from .helpers import ROOT
 
@@ -152,8 +158,8 @@ BAD_CONFIGS = [
      "webstack:api.desired_count", "between min_count and max_count (2..10)"),
     ("api-architecture", with_change("webstack:api", "architecture", "arm"), "webstack:api.architecture",
      "'ARM64' or 'X86_64'"),
-    ("alerts-email", with_change("webstack:alerts", "email", "not-an-address"), "webstack:alerts.email",
-     "pattern"),
+    ("alerts-email-is-now-emails", with_change("webstack:alerts", "email", "ops@example.com"),
+     "webstack:alerts.email", "allowed keys: emails, https_endpoints"),
     ("api-image-and-build", with_change("webstack:api", "build", {"context": "app"}), "webstack:api.image",
      "exactly one of image"),
     ("api-neither-image-nor-build", with_change("webstack:api", "image", ...), "webstack:api.image",
@@ -197,6 +203,11 @@ BAD_CONFIGS = [
      "webstack:api.error_rate_alarm_percent", "webstack:load_balancer.error_rate_alarm_percent"),
     ("load-balancer-scheme-unknown", with_change("webstack:load_balancer", "scheme", "private"),
      "webstack:load_balancer.scheme", "'internal'"),
+    ("prod-alerts-nobody", with_change("webstack:alerts", None, ...), "webstack:alerts", "must tell someone"),
+    ("alerts-email-not-an-address", with_change("webstack:alerts", "emails", ["ops"]), "webstack:alerts.emails[0]",
+     "pattern"),
+    ("alerts-endpoint-not-https", with_change("webstack:alerts", "https_endpoints", ["http://x"]),
+     "webstack:alerts.https_endpoints[0]", "pattern"),
     ("app-user-is-the-master", with_change("webstack:database", "app_username", "app_admin"),
      "webstack:database.app_username", "must differ from master_username"),
     ("service-worker-with-hosts", with_change("webstack:services", "jobs", {"worker": True, "hosts": ["jobs"],
@@ -320,3 +331,14 @@ def test_a_database_schedule_that_covers_the_api_is_accepted(database, api):
     config = parse_stack_config(raw, "prod", "Pulumi.prod.yaml")
     assert config.api is not None and config.api.schedule is not None and config.database.schedule is not None
     assert config.database.schedule.covers(config.api.schedule)
+
+
+def test_a_stack_judged_by_a_relaxed_policy_config_without_subscribers_is_warned_not_refused(tmp_path, capsys):
+    raw = read_config_file(ROOT / "Pulumi.dev.yaml")[0]
+    raw.pop("webstack:alerts")
+    config = parse_stack_config(raw, "dev", "Pulumi.dev.yaml")
+    assert config_warnings(config) and "nobody hears them" in config_warnings(config)[0]
+    copy_ = tmp_path / "dev.yaml"
+    copy_.write_text(yaml.safe_dump({"config": raw}))
+    assert main(["plan", "--config", str(copy_), "--out", str(tmp_path / "plan.json"), "--no-policy"]) == 0
+    assert "warning: webstack:alerts names no subscriber" in " ".join(capsys.readouterr().out.split())

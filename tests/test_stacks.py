@@ -289,3 +289,13 @@ def test_gulf_users_are_served_from_middle_east_edge_locations(stack):
 )  # fmt: skip
 def test_the_default_price_class_includes_the_stack_regions_users(region, price_class):
     assert price_class_for_region(region) == price_class
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_someone_hears_the_alarms(stack):
+    run = stack_run(stack)
+    topic = run.named("alerts-topic")
+    (subscription,) = inputs_of(stack, "aws:sns/topicSubscription:TopicSubscription")
+    assert subscription["protocol"] == "email" and subscription["endpoint"] == "platform-alerts@exiuscart.com"
+    (sub,) = run.of_type("aws:sns/topicSubscription:TopicSubscription")
+    assert sub.property_dependencies["topic"] == [topic.urn]

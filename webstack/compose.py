@@ -43,7 +43,11 @@ def stack_tags(config: StackConfig, project: str) -> dict[str, str]:
 
 def build_data_tier(config: StackConfig, opts: pulumi.ResourceOptions) -> DataTier:
     prefix = config.name_prefix
-    alerts = AlertTopic("alerts", AlertTopicArgs(name_prefix=prefix, email=config.alerts.email), opts)
+    alerts = AlertTopic(
+        "alerts",
+        AlertTopicArgs(name_prefix=prefix, emails=config.alerts.emails, https_endpoints=config.alerts.https_endpoints),
+        opts,
+    )
     net = config.network
     vpc = SecureVpc(
         "network",

@@ -269,7 +269,15 @@ class ServiceConfig(ApiConfig):
 
 
 class AlertsConfig(Section):
-    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    """Who hears the alarms: each address or endpoint is subscribed to the stack's alert topic."""
+
+    # E-mail addresses; each confirms its subscription from the mail SNS sends.
+    emails: tuple[Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")], ...] = ()
+    # HTTPS endpoints that accept SNS notifications (PagerDuty, Opsgenie, an incident webhook).
+    https_endpoints: tuple[Annotated[str, StringConstraints(pattern=r"^https://\S+$")], ...] = ()
+
+    def subscribers(self) -> int:
+        return len(self.emails) + len(self.https_endpoints)
 
 
 class StackConfig(Section):

@@ -10,6 +10,7 @@ from typing import Any
 
 import pulumi
 from rich.console import Console
+from rich.text import Text
 
 from .config_problems import ConfigError, Problem
 from .cost.estimate import estimate
@@ -24,6 +25,8 @@ from .stack_settings import (
     PROJECT,
     as_pulumi_config,
     available_stacks,
+    config_warnings,
+    default_policy_config,
     parse_stack_config,
     read_config_file,
     stack_file,
@@ -51,6 +54,7 @@ class PlanResult:
     policy_config: Path | None
     policy_seconds: float
     validation: ValidationReport
+    warnings: list[str]
 
 
 def read_plan_file(path: Path) -> dict[str, Any]:
@@ -62,17 +66,6 @@ def read_plan_file(path: Path) -> dict[str, Any]:
     if not isinstance(plan, dict) or not isinstance(plan.get("steps"), list):
         raise UserError(f"{path}: no 'steps' list (expected `webstack plan` or `pulumi preview --json` output)")
     return plan
-
-
-def default_policy_config(stack: str, environment: str | None = None) -> Path:
-    """policy/config/<stack>.json, else the one of the stack's environment (webstack:environment),
-    else the strictest: prod.json."""
-    for name in (stack, environment):
-        if name:
-            own = POLICY_DIR / "config" / f"{name}.json"
-            if own.is_file():
-                return own
-    return POLICY_DIR / "config" / "prod.json"
 
 
 def resolve_config_file(stack: str | None, config: Path | None, root: Path) -> tuple[str, Path]:
@@ -136,7 +129,16 @@ def build_plan(
             server.close()
     finished = time.perf_counter()
     return PlanResult(
-        stack, plan, target, run, planned - started, violations, policy_file, finished - planned, validation
+        stack,
+        plan,
+        target,
+        run,
+        planned - started,
+        violations,
+        policy_file,
+        finished - planned,
+        validation,
+        config_warnings(settings),
     )
 
 
@@ -148,6 +150,8 @@ def print_plan(result: PlanResult, console: Console) -> None:
     console.print(
         f"\nPlan written to [bold]{result.path}[/] ({len(result.plan['steps'])} resources, {result.seconds:.1f} s)"
     )
+    for warning in result.warnings:
+        console.print(Text.assemble(("warning: ", "yellow"), warning))
     print_report(result.validation, console)
     cost = estimate(result.plan, PriceTable.load(), load_usage(result.stack), result.stack)
     console.print(f"Estimated cost: {total_line(cost)} (details: python -m webstack cost {result.stack})")

@@ -19,8 +19,8 @@ from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from .offline.capture import UNKNOWN
+from .stack_settings import POLICY_DIR
 
-POLICY_DIR = Path(__file__).resolve().parent.parent / "policy"
 LEVELS = {
     "advisory": analyzer_pb2.ADVISORY,
     "mandatory": analyzer_pb2.MANDATORY,

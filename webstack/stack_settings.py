@@ -14,12 +14,25 @@ import yaml
 from pulumi.runtime.config import CONFIG, get_config_env
 from pydantic import TypeAdapter, ValidationError
 
-from .config import StackConfig
+from .config import AlertsConfig, StackConfig
 from .config_checks import SECTION_CHECKS, cross_section_problems
 from .config_problems import ConfigError, Problem, problems_from_validation, raise_if_any
 
 PROJECT = "webstack"
 SECRET_PLACEHOLDER = "[secret]"
+POLICY_DIR = Path(__file__).resolve().parent.parent / "policy"
+STRICTEST_POLICY_CONFIG = POLICY_DIR / "config" / "prod.json"
+
+
+def default_policy_config(stack: str, environment: str | None = None) -> Path:
+    """policy/config/<stack>.json, else the one of the stack's environment (webstack:environment),
+    else the strictest: prod.json. `plan`, `preview` and `up` judge a stack by this file."""
+    for name in (stack, environment):
+        if name:
+            own = POLICY_DIR / "config" / f"{name}.json"
+            if own.is_file():
+                return own
+    return STRICTEST_POLICY_CONFIG
 
 
 _NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?")
@@ -84,9 +97,35 @@ def parse_stack_config(raw: Mapping[str, Any], stack: str, source: str) -> Stack
         if section is not None and section is not INVALID and name in SECTION_CHECKS:
             problems += SECTION_CHECKS[name](section)
     problems += cross_section_problems({k: v for k, v in sections.items() if v is not INVALID})
+    alerts = sections.get("alerts")
+    if isinstance(alerts, AlertsConfig) and not alerts.subscribers() and judged_as_production(stack, data):
+        problems.append(
+            Problem(
+                "webstack:alerts",
+                f"a stack judged by {STRICTEST_POLICY_CONFIG.relative_to(POLICY_DIR.parent)} must tell someone "
+                "when an alarm fires: set emails or https_endpoints (none are subscribed to the alert topic)",
+            )
+        )
     raise_if_any(source, problems)
     assert config is not None
     return config
+
+
+def judged_as_production(stack: str, data: Mapping[str, Any]) -> bool:
+    environment = data.get("environment")
+    return default_policy_config(stack, environment if isinstance(environment, str) else None) == (
+        STRICTEST_POLICY_CONFIG
+    )
+
+
+def config_warnings(config: StackConfig) -> list[str]:
+    """What a stack may leave out, but should not (printed by `plan`, logged by the program)."""
+    if config.alerts.subscribers():
+        return []
+    return [
+        "webstack:alerts names no subscriber: alarms go to the alert topic and nobody hears them "
+        "(set alerts.emails or alerts.https_endpoints)"
+    ]
 
 
 def stack_file(root: Path, stack: str) -> Path:
@@ -127,7 +166,10 @@ def from_pulumi_runtime() -> StackConfig:
     values = {**get_config_env(), **CONFIG.get()}
     raw = {k: parse_config_value(v) if isinstance(v, str) else v for k, v in values.items()}
     stack = pulumi.get_stack()
-    return parse_stack_config(raw, stack, f"Pulumi.{stack}.yaml")
+    config = parse_stack_config(raw, stack, f"Pulumi.{stack}.yaml")
+    for warning in config_warnings(config):
+        pulumi.log.warn(warning)
+    return config
 
 
 __all__ = [

@@ -124,3 +124,22 @@ def container_logging(props: Mapping[str, Any], config: Mapping[str, Any]) -> It
     for container in as_list(json_document(get(props, "containerDefinitions"))):
         if not get(container, "logConfiguration", "logDriver"):
             yield f"container {get(container, 'name', default='?')} has no logConfiguration"
+
+
+@stack_rule(
+    "alarm-topics-have-subscribers",
+    concern="logging",
+    severity=Severity.HIGH,
+    description="Every SNS topic that alarms notify has a subscriber: an alarm nobody receives is no alarm.",
+    remediation="Set webstack:alerts.emails or webstack:alerts.https_endpoints; AlertTopic subscribes each.",
+    relaxable=True,
+)
+def alarm_topics_have_subscribers(
+    resources: list[PolicyResource], config: Mapping[str, Any]
+) -> Iterator[tuple[str, str]]:
+    alarms = list(resources_of(resources, t.METRIC_ALARM))
+    subscriptions = list(resources_of(resources, t.SNS_SUBSCRIPTION))
+    for topic in resources_of(resources, t.SNS_TOPIC):
+        notifying = [a for a in alarms if topic in joined(a, "alarmActions") + joined(a, "okActions")]
+        if notifying and not any(topic in joined(s, "topic") for s in subscriptions):
+            yield f"{len(notifying)} alarms notify this topic and nobody is subscribed to it", topic.urn
