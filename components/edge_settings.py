@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -72,12 +73,17 @@ def www_redirect_function_code(apex: str) -> str:
 """
 
 
-def managed_rule(name: str, priority: int) -> dict[str, Any]:
+def managed_rule(name: str, priority: int, counted_rules: Sequence[str] = ()) -> dict[str, Any]:
+    """An AWS managed rule group; ``counted_rules`` of it only count and label (a later rule
+    decides on the label)."""
+    statement: dict[str, Any] = {"vendor_name": "AWS", "name": name}
+    if counted_rules:
+        statement["rule_action_overrides"] = [{"name": r, "action_to_use": {"count": {}}} for r in counted_rules]
     return {
         "name": name,
         "priority": priority,
         "override_action": {"none": {}},
-        "statement": {"managed_rule_group_statement": {"vendor_name": "AWS", "name": name}},
+        "statement": {"managed_rule_group_statement": statement},
         "visibility_config": _visibility(name),
     }
 
@@ -97,13 +103,100 @@ MANAGED_RULE_GROUPS = (
     "AWSManagedRulesCommonRuleSet",
     "AWSManagedRulesKnownBadInputsRuleSet",
 )
+COMMON_RULE_SET = "AWSManagedRulesCommonRuleSet"
+# The Common Rule Set blocks request bodies over 8 KB (its rule SizeRestrictions_BODY, which
+# labels what it matches with this label).
+BODY_SIZE_RULE = "SizeRestrictions_BODY"
+BODY_SIZE_LABEL = "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body"
+# CloudFront sends WAF the first 16 KB of a body unless the web ACL asks for more (in 16 KB
+# steps up to 64 KB, billed for the requests whose bodies are larger than 16 KB).
+BODY_INSPECTION_STEPS_KB = (16, 32, 48, 64)
 
 
-def web_acl_rules(limit_per_5_minutes: int) -> list[dict[str, Any]]:
-    """Rate limit first (cheapest to evaluate), then the AWS managed groups."""
-    return [rate_limit_rule(limit_per_5_minutes, 0)] + [
-        managed_rule(name, index + 1) for index, name in enumerate(MANAGED_RULE_GROUPS)
+def body_inspection_limit_kb(api_max_body_kb: int | None) -> int:
+    """The smallest inspection limit that sees a whole body of the API's largest allowed size."""
+    if api_max_body_kb is None:
+        return BODY_INSPECTION_STEPS_KB[0]
+    for step in BODY_INSPECTION_STEPS_KB:
+        if api_max_body_kb <= step:
+            return step
+    raise ValueError(f"WAF inspects at most {BODY_INSPECTION_STEPS_KB[-1]} KB of a body (got {api_max_body_kb} KB)")
+
+
+def _host_is(hosts: Sequence[str]) -> dict[str, Any]:
+    """A statement that matches requests for any of ``hosts`` (the viewer's Host header)."""
+    matches = [
+        {
+            "byte_match_statement": {
+                "search_string": host,
+                "positional_constraint": "EXACTLY",
+                "field_to_match": {"single_header": {"name": "host"}},
+                "text_transformations": [{"priority": 0, "type": "LOWERCASE"}],
+            }
+        }
+        for host in hosts
     ]
+    return matches[0] if len(matches) == 1 else {"or_statement": {"statements": matches}}
+
+
+def _block(name: str, priority: int, statement: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "priority": priority,
+        "action": {"block": {}},
+        "statement": statement,
+        "visibility_config": _visibility(name),
+    }
+
+
+def web_acl_rules(
+    limit_per_5_minutes: int, api_hosts: Sequence[str] = (), api_max_body_kb: int | None = 16
+) -> list[dict[str, Any]]:
+    """Rate limit first (cheapest to evaluate), then the AWS managed groups.
+
+    With API hosts behind the same web ACL, the Common Rule Set's 8 KB body limit would refuse
+    API requests the application needs. That rule then only counts and labels; the sites keep
+    it (a later rule blocks the label on every other host), and the API gets its own limit,
+    ``api_max_body_kb`` (None: WAF does not limit API bodies; the application does).
+    """
+    rules = [rate_limit_rule(limit_per_5_minutes, 0)]
+    counted = (BODY_SIZE_RULE,) if api_hosts else ()
+    rules += [
+        managed_rule(name, index + 1, counted if name == COMMON_RULE_SET else ())
+        for index, name in enumerate(MANAGED_RULE_GROUPS)
+    ]
+    if not api_hosts:
+        return rules
+    api = _host_is(api_hosts)
+    priority = len(rules)
+    label = {"label_match_statement": {"scope": "LABEL", "key": BODY_SIZE_LABEL}}
+    rules.append(
+        _block(
+            "body-size-sites",
+            priority,
+            {"and_statement": {"statements": [label, {"not_statement": {"statement": api}}]}},
+        )
+    )
+    if api_max_body_kb is not None:
+        too_large = {
+            "size_constraint_statement": {
+                "comparison_operator": "GT",
+                "size": api_max_body_kb * 1024,
+                # A body longer than WAF's inspection limit is over the API's limit as well.
+                "field_to_match": {"body": {"oversize_handling": "MATCH"}},
+                "text_transformations": [{"priority": 0, "type": "NONE"}],
+            }
+        }
+        rules.append(_block("body-size-api", priority + 1, {"and_statement": {"statements": [api, too_large]}}))
+    return rules
+
+
+def web_acl_association_config(api_max_body_kb: int | None) -> dict[str, Any] | None:
+    """Ask CloudFront for more of each body than 16 KB when the API's limit needs it."""
+    limit = body_inspection_limit_kb(api_max_body_kb)
+    if limit == BODY_INSPECTION_STEPS_KB[0]:
+        return None
+    return {"request_bodies": [{"cloudfront": {"default_size_inspection_limit": f"KB_{limit}"}}]}
 
 
 def _visibility(metric: str) -> dict[str, Any]:

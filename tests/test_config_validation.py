@@ -208,6 +208,8 @@ BAD_CONFIGS = [
      "pattern"),
     ("alerts-endpoint-not-https", with_change("webstack:alerts", "https_endpoints", ["http://x"]),
      "webstack:alerts.https_endpoints[0]", "pattern"),
+    ("api-body-limit-beyond-waf", with_change("webstack:domain", "api_max_body_kb", 65),
+     "webstack:domain.api_max_body_kb", "less than or equal to 64"),
     ("app-user-is-the-master", with_change("webstack:database", "app_username", "app_admin"),
      "webstack:database.app_username", "must differ from master_username"),
     ("service-worker-with-hosts", with_change("webstack:services", "jobs", {"worker": True, "hosts": ["jobs"],

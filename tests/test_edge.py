@@ -16,6 +16,7 @@ from components.edge_settings import (
     ALL_VIEWER_EXCEPT_HOST_HEADER,
     CACHING_DISABLED,
     MANAGED_RULE_GROUPS,
+    body_inspection_limit_kb,
     www_redirect_function_code,
 )
 
@@ -93,6 +94,96 @@ def test_waf_in_us_east_1_with_managed_groups_and_rate_limit():
     (rate,) = [r for r in acl["rules"] if "rateBasedStatement" in r["statement"]]
     assert rate["statement"]["rateBasedStatement"] == {"limit": 1000, "aggregateKeyType": "IP"}
     assert rate["action"] == {"block": {}}
+
+
+# A small interpreter of the statements webstack's web ACL uses, after the WAF Developer Guide:
+# rules run by priority; a managed rule overridden to Count only adds its label; a later rule
+# sees the labels; the body WAF inspects is cut at the web ACL's inspection limit.
+CRS_BODY_LIMIT = 8 * 1024
+
+
+def matches(statement, request, labels, inspection_limit):
+    if "andStatement" in statement:
+        return all(matches(s, request, labels, inspection_limit) for s in statement["andStatement"]["statements"])
+    if "orStatement" in statement:
+        return any(matches(s, request, labels, inspection_limit) for s in statement["orStatement"]["statements"])
+    if "notStatement" in statement:
+        return not matches(statement["notStatement"]["statement"], request, labels, inspection_limit)
+    if "labelMatchStatement" in statement:
+        return statement["labelMatchStatement"]["key"] in labels
+    if "byteMatchStatement" in statement:
+        byte_match = statement["byteMatchStatement"]
+        assert byte_match["fieldToMatch"] == {"singleHeader": {"name": "host"}}
+        assert byte_match["positionalConstraint"] == "EXACTLY"
+        return request["host"].lower() == byte_match["searchString"]
+    size = statement["sizeConstraintStatement"]
+    if request["body"] > inspection_limit:
+        return {"MATCH": True, "NO_MATCH": False}.get(size["fieldToMatch"]["body"]["oversizeHandling"], False)
+    assert size["comparisonOperator"] == "GT"
+    return request["body"] > size["size"]
+
+
+def verdict(acl, host, body_bytes):
+    """'block' or 'allow' for a request with this Host and body size (no bad inputs otherwise)."""
+    config = (acl.get("associationConfig") or {}).get("requestBodies", [{}])[0]
+    limit_name = config.get("cloudfront", {}).get("defaultSizeInspectionLimit", "KB_16")
+    inspection_limit = int(limit_name.removeprefix("KB_")) * 1024
+    request, labels = {"host": host, "body": body_bytes}, set()
+    for rule in sorted(acl["rules"], key=lambda r: r["priority"]):
+        statement = rule["statement"]
+        group = statement.get("managedRuleGroupStatement")
+        if group is not None:
+            if group["name"] == "AWSManagedRulesCommonRuleSet" and body_bytes > CRS_BODY_LIMIT:
+                counted = {o["name"] for o in group.get("ruleActionOverrides", []) if "count" in o["actionToUse"]}
+                if "SizeRestrictions_BODY" not in counted:
+                    return "block"
+                labels.add("awswaf:managed:aws:core-rule-set:SizeRestrictions_Body")
+            continue
+        if "rateBasedStatement" in statement:
+            continue
+        if matches(statement, request, labels, inspection_limit):
+            return "block"
+    return "allow"
+
+
+def test_the_api_takes_the_bodies_it_needs_while_the_sites_keep_the_8_kb_limit():
+    acl = one(domain_run(api_hosts=["api.example.com"]), "aws:wafv2/webAcl:WebAcl").inputs
+    assert verdict(acl, "api.example.com", 12 * 1024) == "allow"  # the Common Rule Set alone: 403
+    assert verdict(acl, "api.example.com", 16 * 1024) == "allow"
+    assert verdict(acl, "API.example.com", 16 * 1024 + 1) == "block"
+    assert verdict(acl, "api.example.com", 200 * 1024) == "block"  # past what WAF inspects
+    for site in ("example.com", "app.example.com"):
+        assert verdict(acl, site, 8 * 1024) == "allow"
+        assert verdict(acl, site, 8 * 1024 + 1) == "block"
+    assert "associationConfig" not in acl  # 16 KB is CloudFront's default inspection limit
+
+
+def test_a_larger_api_limit_asks_cloudfront_for_more_of_each_body():
+    acl = one(
+        domain_run(api_hosts=["api.example.com", "pay.example.com"], api_max_body_kb=40), "aws:wafv2/webAcl:WebAcl"
+    ).inputs
+    assert acl["associationConfig"] == {"requestBodies": [{"cloudfront": {"defaultSizeInspectionLimit": "KB_48"}}]}
+    assert verdict(acl, "pay.example.com", 40 * 1024) == "allow"
+    assert verdict(acl, "api.example.com", 40 * 1024 + 1) == "block"
+    assert verdict(acl, "admin.example.com", 9 * 1024) == "block"
+
+
+def test_no_waf_body_limit_for_the_api_when_the_application_sets_its_own():
+    acl = one(domain_run(api_hosts=["api.example.com"], api_max_body_kb=None), "aws:wafv2/webAcl:WebAcl").inputs
+    assert verdict(acl, "api.example.com", 10 * 1024 * 1024) == "allow"
+    assert verdict(acl, "example.com", 9 * 1024) == "block"
+
+
+def test_without_an_api_the_common_rule_set_is_untouched():
+    acl = one(domain_run(), "aws:wafv2/webAcl:WebAcl").inputs
+    assert all("ruleActionOverrides" not in str(r) for r in acl["rules"])
+    assert verdict(acl, "example.com", 9 * 1024) == "block"
+
+
+def test_inspection_limits_are_aws_steps():
+    assert [body_inspection_limit_kb(kb) for kb in (None, 1, 16, 17, 48, 64)] == [16, 16, 16, 32, 48, 64]
+    with pytest.raises(ValueError, match="at most 64 KB"):
+        body_inspection_limit_kb(65)
 
 
 def test_waf_is_optional():

@@ -38,6 +38,20 @@ def fqdn(host: str, domain: str) -> str:
     return f"{host}.{domain}" if host else domain
 
 
+def api_distributions(config: StackConfig, domain: DomainConfig) -> list[tuple[str, str, str]]:
+    """(host label, resource name, what serves it) of every distribution in front of the ALB: the
+    API's host, and each host the routed services answer."""
+    hosts = [(domain.api_host, "api-edge", "ALB -> ECS Fargate (no cache)")] if config.api else []
+    by_host: dict[str, list[str]] = {}
+    for name, service in config.services.items():
+        for host in () if service.worker else service.hosts:
+            by_host.setdefault(host, []).append(name)
+    return hosts + [
+        (host, f"{host}-host-edge", f"ALB -> ECS Fargate {' and '.join(names)} (no cache)")
+        for host, names in by_host.items()
+    ]
+
+
 def build_log_bucket(config: StackConfig, opts: pulumi.ResourceOptions) -> StaticSite:
     """One bucket for ALB, S3 server access and CloudFront logs (SSE-S3: ELB and S3 logging
     cannot write SSE-KMS objects)."""
@@ -106,6 +120,8 @@ def build_edge_domain(config: StackConfig, opts: pulumi.ResourceOptions) -> Edge
             regional_certificate=config.api is not None or any(not s.worker for s in config.services.values()),
             waf=domain.waf,
             rate_limit_per_5_minutes=domain.rate_limit_per_5_minutes,
+            api_hosts=[fqdn(host, domain.name) for host, _, _ in api_distributions(config, domain)],
+            api_max_body_kb=domain.api_max_body_kb,
         ),
         opts,
     )
@@ -287,16 +303,7 @@ def build_sites(
     if api is not None:
         # Host-routed services need the viewer's Host at the ALB; the catch-all API does not.
         forward_host = any(service.hosts for service in config.services.values() if not service.worker)
-        api_hosts = [(domain.api_host, "api-edge", "ALB -> ECS Fargate (no cache)")] if config.api else []
-        by_host: dict[str, list[str]] = {}
-        for name, service in config.services.items():
-            for host in () if service.worker else service.hosts:
-                by_host.setdefault(host, []).append(name)
-        api_hosts += [
-            (host, f"{host}-host-edge", f"ALB -> ECS Fargate {' and '.join(names)} (no cache)")
-            for host, names in by_host.items()
-        ]
-        for host, resource_name, description in api_hosts:
+        for host, resource_name, description in api_distributions(config, domain):
             hostname = fqdn(host, domain.name)
             EdgeDistribution(
                 resource_name,

@@ -226,6 +226,10 @@ class DomainConfig(Section):
     api_host: DnsLabel = "api"
     waf: bool = True
     rate_limit_per_5_minutes: int = Field(default=2000, ge=10, le=2000000000)
+    # Largest request body (KB) the WAF lets through to the API and its services (the sites keep
+    # the Common Rule Set's 8 KB). Above 16 KB, CloudFront sends WAF more of each body, billed
+    # per request larger than 16 KB. null: no WAF body limit on the API (the application's own).
+    api_max_body_kb: int | None = Field(default=16, ge=1, le=64)
     # None: the edge locations nearest the stack's region (price_class_for_region).
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] | None = None
 

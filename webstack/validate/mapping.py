@@ -438,7 +438,7 @@ RESOURCES: dict[str, Mapped] = {
             "wafv2",
             "CreateWebACL",
             members={
-                "associationConfig.requestBodies[].cloudfronts[].defaultSizeInspectionLimit": (
+                "associationConfig.requestBodies[].cloudfront.defaultSizeInspectionLimit": (
                     "AssociationConfig.RequestBody{}.DefaultSizeInspectionLimit"
                 ),
             },
