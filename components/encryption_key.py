@@ -16,6 +16,12 @@ from .iam_documents import Statement, key_policy
 DELETION_WINDOW_DAYS = 7
 
 
+def secret_recovery_window_days(keep_data_on_destroy: bool) -> int:
+    """Seven days to undo a deleted secret, or none: 0 deletes it at once, so a stack destroyed
+    and created again can take the same secret names straight away."""
+    return DELETION_WINDOW_DAYS if keep_data_on_destroy else 0
+
+
 def customer_managed_key(
     name: str,
     *,

@@ -56,6 +56,8 @@ class FargateApiArgs:
     # internal: the ALB sits in the private subnets without public addresses and CloudFront
     # reaches it through a VPC origin; internet-facing: public subnets, CloudFront's prefix list.
     load_balancer_scheme: Literal["internet-facing", "internal"] = "internet-facing"
+    # False: `destroy` deletes repositories with their images and application secrets at once.
+    keep_data_on_destroy: bool = True
 
 
 def rule_order(spec: ServiceSpec) -> tuple[int, str]:
@@ -121,6 +123,7 @@ class FargateApi(pulumi.ComponentResource):
             secret_kms_key_arns=args.secret_kms_key_arns,
             log_retention_days=args.log_retention_days,
             alarm_actions=args.alarm_actions,
+            keep_data_on_destroy=args.keep_data_on_destroy,
         )
         built = [prepare_service(spec, shared, self) for spec in args.services]
         routed = sorted((b for b in built if b.spec.route is not None), key=lambda b: rule_order(b.spec))

@@ -25,6 +25,7 @@ from .api_settings import (
     task_role_policy,
 )
 from .aws_context import AwsContext
+from .encryption_key import secret_recovery_window_days
 from .iam_documents import service_trust_policy
 from .log_groups import encrypted_log_group
 from .working_hours import WorkingHours, start_cron, stop_cron
@@ -99,6 +100,7 @@ class Shared:
     secret_kms_key_arns: Sequence[pulumi.Input[str]]
     log_retention_days: int
     alarm_actions: Sequence[pulumi.Input[str]]
+    keep_data_on_destroy: bool
 
 
 @dataclass
@@ -135,7 +137,8 @@ def prepare_service(spec: ServiceSpec, shared: Shared, parent: pulumi.Resource) 
         image_tag_mutability="IMMUTABLE",
         image_scanning_configuration={"scan_on_push": True},
         encryption_configurations=[{"encryption_type": "KMS", "kms_key": shared.key.arn}],
-        force_delete=False,
+        # False keeps a repository that holds images from being deleted by `destroy`.
+        force_delete=not shared.keep_data_on_destroy,
         opts=child,
     )
     aws.ecr.LifecyclePolicy(
@@ -193,7 +196,7 @@ def run_service(
                 "aws secretsmanager put-secret-value --secret-id <arn> --secret-string ..."
             ),
             kms_key_id=shared.key.arn,
-            recovery_window_in_days=7,
+            recovery_window_in_days=secret_recovery_window_days(shared.keep_data_on_destroy),
             opts=child,
         ).arn
         for variable in spec.app_secrets

@@ -21,7 +21,7 @@ from .cache_settings import (
     log_group_name,
     member_cluster_ids,
 )
-from .encryption_key import customer_managed_key
+from .encryption_key import customer_managed_key, secret_recovery_window_days
 from .iam_documents import logs_key_statement
 from .log_groups import encrypted_log_group
 from .restricted_security_group import AdmitsClients, restricted_security_group
@@ -42,6 +42,9 @@ class RedisCacheArgs:
     snapshot_retention_days: int = 1
     log_retention_days: int = 30
     alarm_actions: Sequence[pulumi.Input[str]] = ()
+    # False: `destroy` deletes the AUTH secret at once (no recovery window), so the same name can
+    # be created again straight away.
+    keep_data_on_destroy: bool = True
 
 
 class RedisCache(AdmitsClients):
@@ -138,7 +141,7 @@ class RedisCache(AdmitsClients):
             name=args.secret_name,
             description=f"AUTH token and TLS endpoint of {group_id}",
             kms_key_id=key.arn,
-            recovery_window_in_days=7,
+            recovery_window_in_days=secret_recovery_window_days(args.keep_data_on_destroy),
             opts=child,
         )
         aws.secretsmanager.SecretVersion(

@@ -77,6 +77,9 @@ class StaticSiteArgs:
     default_cache_control: str = "public, max-age=86400"
     multipart_abort_days: int = 7
     extra_statements: Sequence[Statement] = field(default_factory=tuple)
+    # False: `destroy` empties the bucket (every object version) and deletes it; True: a bucket
+    # that still holds objects stops `destroy` (production data).
+    keep_data_on_destroy: bool = True
 
 
 class StaticSite(pulumi.ComponentResource):
@@ -114,7 +117,7 @@ class StaticSite(pulumi.ComponentResource):
         bucket = aws.s3.Bucket(
             f"{name}-bucket",
             bucket_prefix=f"{args.bucket_prefix[:36]}-" if args.bucket_prefix else None,
-            force_destroy=False,
+            force_destroy=not args.keep_data_on_destroy,
             tags={"Purpose": tag_value(args.purpose), "DataClass": args.data_class},
             opts=child,
         )

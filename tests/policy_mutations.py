@@ -374,6 +374,8 @@ MUTATIONS = [
     Mutation("bucket-logging-removed", "s3-bucket-access-logging", "uploads-bucket", dropping("uploads-access-logs")),
     Mutation("container-insights-off", "ecs-container-insights", "api-cluster",
              setting("api-cluster", "settings", [{"name": "containerInsights", "value": "disabled"}])),
+    Mutation("uploads-emptied-on-destroy", "data-kept-on-destroy", "uploads-bucket",
+             setting("uploads-bucket", "forceDestroy", True)),
     Mutation("nobody-hears-the-alarms", "alarm-topics-have-subscribers", "alerts-topic",
              dropping("alerts-email-0")),
     Mutation("container-logs-off", "ecs-container-logging", "api-task",

@@ -156,9 +156,11 @@ def test_destroy_refuses_without_confirmation_and_prod_explains_protection(capsy
     assert harness.run("destroy", "prod", "--confirm", "dev") == 2
     assert harness.stacks == {}
     assert harness.run("destroy", "prod", "--confirm", "prod") == 0
-    assert "pulumi state unprotect" in capsys.readouterr().out
+    out = " ".join(capsys.readouterr().out.split())
+    assert "pulumi state unprotect" in out and "webstack:keep_data_on_destroy: false" in out
     assert [name for name, _ in harness.stacks["prod"].calls] == ["destroy"]
     assert harness.run("destroy", "dev", "--confirm", "dev") == 0
+    assert "stop destroy" not in capsys.readouterr().out  # dev is disposable
 
 
 def test_outputs_mask_secrets_unless_asked(capsys):

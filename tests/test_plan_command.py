@@ -123,7 +123,7 @@ def test_policy_check_judges_a_saved_plan(tmp_path: Path, capsys):
     assert main(["plan", "dev", "--out", str(out), "--no-policy"]) == 0
     dev_policy = str(ROOT / "policy" / "config" / "dev.json")
     assert main(["policy", "check", str(out), "--config", dev_policy]) == 0
-    assert "0 mandatory violations, 10 advisories" in capsys.readouterr().out
+    assert "0 mandatory violations, 11 advisories" in capsys.readouterr().out
     assert main(["policy", "check", str(out)]) == 1  # prod rules: dev is single-AZ
 
 

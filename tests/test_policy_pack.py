@@ -46,6 +46,7 @@ def test_dev_plan_has_no_mandatory_violation_and_only_relaxed_advisories(plans):
         "elasticache-automatic-failover",
         "alb-deletion-protection",
         "cloudfront-waf-attached",
+        "data-kept-on-destroy",
     }
     assert {name for name, level in levels.items() if level != "mandatory"} <= {
         name for name, rule in RULES.items() if rule.relaxable

@@ -9,6 +9,7 @@ import pytest
 
 from webstack.config import price_class_for_region
 from webstack.offline.plan_json import plan_document
+from webstack.stack_settings import parse_stack_config, read_config_file
 
 from .helpers import ROOT, ancestors, render_stack_file, shipped_stack
 
@@ -299,3 +300,29 @@ def test_someone_hears_the_alarms(stack):
     assert subscription["protocol"] == "email" and subscription["endpoint"] == "platform-alerts@exiuscart.com"
     (sub,) = run.of_type("aws:sns/topicSubscription:TopicSubscription")
     assert sub.property_dependencies["topic"] == [topic.urn]
+
+
+def test_dev_destroys_cleanly_and_can_be_created_again_at_once():
+    """Secrets go without a recovery window (their names are free at once), buckets and image
+    repositories are emptied instead of stopping destroy."""
+    assert all(b["forceDestroy"] for b in inputs_of("dev", "aws:s3/bucket:Bucket"))
+    assert all(r["forceDelete"] for r in inputs_of("dev", "aws:ecr/repository:Repository"))
+    assert {s["recoveryWindowInDays"] for s in inputs_of("dev", "aws:secretsmanager/secret:Secret")} == {0}
+
+
+def test_prod_keeps_its_data_on_destroy():
+    assert not any(b.get("forceDestroy") for b in inputs_of("prod", "aws:s3/bucket:Bucket"))
+    assert not any(r.get("forceDelete") for r in inputs_of("prod", "aws:ecr/repository:Repository"))
+    assert {s["recoveryWindowInDays"] for s in inputs_of("prod", "aws:secretsmanager/secret:Secret")} == {7}
+    (database,) = [r for r in stack_run("prod").of_type("aws:rds/instance:Instance")]
+    assert database.protect and database.inputs["deletionProtection"]
+
+
+def test_keep_data_on_destroy_follows_the_policy_config_unless_set():
+    raw = read_config_file(ROOT / "Pulumi.dev.yaml")[0]
+    assert parse_stack_config(raw, "dev", "dev").keep_data_on_destroy is False
+    assert parse_stack_config(raw | {"webstack:keep_data_on_destroy": True}, "dev", "dev").keep_data_on_destroy
+    prod = read_config_file(ROOT / "Pulumi.prod.yaml")[0]
+    assert parse_stack_config(prod, "prod", "prod").keep_data_on_destroy is True
+    # A copy of dev under another stack name is judged like prod, and keeps its data too.
+    assert parse_stack_config(raw, "sandbox", "sandbox").keep_data_on_destroy is True

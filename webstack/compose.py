@@ -19,7 +19,7 @@ from components import (
     TierPrefixes,
 )
 
-from .compose_web import build_api, build_buckets, build_edge_domain, build_log_bucket, build_sites
+from .compose_web import build_api, build_buckets, build_edge_domain, build_log_bucket, build_sites, keeps_data
 from .config import StackConfig
 
 
@@ -100,6 +100,7 @@ def build_data_tier(config: StackConfig, opts: pulumi.ResourceOptions) -> DataTi
     cache = RedisCache(
         "cache",
         RedisCacheArgs(
+            keep_data_on_destroy=keeps_data(config),
             replication_group_id=f"{prefix}-cache",
             secret_name=f"{prefix}/cache/auth",
             vpc_id=vpc.vpc_id,

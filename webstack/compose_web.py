@@ -34,6 +34,11 @@ ALB_LOG_PREFIX = "alb"
 S3_LOG_PREFIX = "s3/"
 
 
+def keeps_data(config: StackConfig) -> bool:
+    """Whether `destroy` must leave data alone (resolved by parse_stack_config; True if unset)."""
+    return config.keep_data_on_destroy is not False
+
+
 def fqdn(host: str, domain: str) -> str:
     return f"{host}.{domain}" if host else domain
 
@@ -58,6 +63,7 @@ def build_log_bucket(config: StackConfig, opts: pulumi.ResourceOptions) -> Stati
     return StaticSite(
         "logs",
         StaticSiteArgs(
+            keep_data_on_destroy=keeps_data(config),
             purpose="access logs of the load balancer and of buckets and distributions",
             bucket_prefix=f"{config.name_prefix}-logs",
             data_class="logs",
@@ -82,6 +88,7 @@ def build_buckets(config: StackConfig, log_bucket: StaticSite, opts: pulumi.Reso
         buckets[name] = StaticSite(
             name,
             StaticSiteArgs(
+                keep_data_on_destroy=keeps_data(config),
                 purpose=f"private data: {name}",
                 bucket_prefix=f"{config.name_prefix}-{name}",
                 data_class="private",
@@ -208,6 +215,7 @@ def build_api(
     api = FargateApi(
         "api",
         FargateApiArgs(
+            keep_data_on_destroy=keeps_data(config),
             name_prefix=config.name_prefix,
             vpc_id=vpc.vpc_id,
             public_subnet_ids=vpc.public_subnet_ids,
@@ -269,6 +277,7 @@ def build_sites(
         bucket = StaticSite(
             name,
             StaticSiteArgs(
+                keep_data_on_destroy=keeps_data(config),
                 purpose=f"static site {fqdn(site.host, domain.name)}",
                 bucket_prefix=f"{config.name_prefix}-{name}",
                 data_class="public-content",

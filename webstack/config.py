@@ -309,6 +309,10 @@ class StackConfig(Section):
     sites: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")], SiteConfig] = {}
     buckets: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")], BucketConfig] = {}
     access_log_expiration_days: int = Field(default=365, ge=1)
+    # true: secrets keep a 7-day recovery window and buckets or repositories that hold objects
+    # stop `destroy`; false: `destroy` deletes them with their data, and the stack can be created
+    # again at once. Unset: true for a stack judged by policy/config/prod.json, else false.
+    keep_data_on_destroy: bool | None = None
 
     @field_validator("account_id", mode="before")
     @classmethod

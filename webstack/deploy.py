@@ -40,10 +40,28 @@ CREDENTIAL_VARIABLES = (
     "AWS_CONTAINER_CREDENTIALS_FULL_URI",
     "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
 )
-PROTECTED_STACKS = ("prod",)
 
 StackOpener = Callable[[str, Path], Any]
 Confirm = Callable[[str], bool]
+
+
+def destroy_guards(config: StackConfig) -> list[str]:
+    """What stops `destroy` of this stack, and how to lift it (nothing for a disposable stack)."""
+    guards = []
+    if config.database.deletion_protection or config.load_balancer.deletion_protection:
+        guards.append(
+            "the database is protected (Pulumi `protect` and RDS deletion protection) and the load balancer has "
+            "deletion protection; destroy stops at them. To really delete it, set "
+            "webstack:database.deletion_protection and webstack:load_balancer.deletion_protection to false, run "
+            "`webstack up`, then `pulumi state unprotect` the database, and destroy again."
+        )
+    if config.keep_data_on_destroy:
+        guards.append(
+            "buckets and image repositories that hold objects stop destroy, and secrets wait 7 days before "
+            "they are deleted (their names stay taken); set webstack:keep_data_on_destroy: false and run "
+            "`webstack up` first to delete them with their data."
+        )
+    return guards
 
 
 def ask(question: str) -> bool:
@@ -222,13 +240,8 @@ class Deployer:
         if confirm != stack:
             guard = f"--confirm {stack}"
             raise UserError(f"destroy deletes every resource of {stack!r}: pass {guard} to go ahead")
-        if stack in PROTECTED_STACKS:
-            self.console.print(
-                f"{stack}: the database is protected (Pulumi `protect` and RDS deletion protection) and the "
-                "load balancer has deletion protection; destroy stops at them. To really delete prod, set "
-                "webstack:database.deletion_protection and webstack:load_balancer.deletion_protection to "
-                "false, run `webstack up`, then `pulumi state unprotect` the database, and destroy again."
-            )
+        for line in destroy_guards(self.stack_config(stack)):
+            self.console.print(f"{stack}: {line}", highlight=False)
         handle = self._open(stack)
         started = time.monotonic()
         result = handle.destroy(on_output=self._stream, color="always")

@@ -108,6 +108,8 @@ def parse_stack_config(raw: Mapping[str, Any], stack: str, source: str) -> Stack
         )
     raise_if_any(source, problems)
     assert config is not None
+    if config.keep_data_on_destroy is None:
+        config = config.model_copy(update={"keep_data_on_destroy": judged_as_production(stack, data)})
     return config
 
 

@@ -281,3 +281,21 @@ def ecr_lifecycle(resources: list[PolicyResource], config: Mapping[str, Any]) ->
 def cloudfront_waf(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
     if not get(props, "webAclId"):
         yield "no webAclId"
+
+
+@stack_rule(
+    "data-kept-on-destroy",
+    concern="data-protection",
+    severity=Severity.HIGH,
+    description="A destroy keeps the data: buckets and repositories that hold objects are not emptied, "
+    "secrets keep a recovery window.",
+    remediation="Set webstack:keep_data_on_destroy: true (the default of a stack judged by prod.json).",
+    relaxable=True,
+)
+def data_kept_on_destroy(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    doomed = [r for r in resources_of(resources, t.BUCKET) if get(r.props, "forceDestroy") is True]
+    doomed += [r for r in resources_of(resources, t.ECR_REPOSITORY) if get(r.props, "forceDelete") is True]
+    doomed += [r for r in resources_of(resources, t.SECRET) if get(r.props, "recoveryWindowInDays") == 0]
+    if doomed:
+        kinds = sorted({r.resource_type.rsplit(":", 1)[-1] for r in doomed})
+        yield f"destroy deletes {len(doomed)} resources with their data ({', '.join(kinds)})", doomed[0].urn
