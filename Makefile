@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 STACK ?= dev
+# Keep compiled bytecode, outside the working tree: pulumi_aws is large, and every process of
+# the suite (pytest workers, the policy pack's server) would otherwise compile it again.
+unexport PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 
 .PHONY: plan test lint types setup clean
 
@@ -32,8 +36,13 @@ lint: $(DEV)
 types: $(DEV)
 	$(BIN)/pyright
 
-test: lint types
-	$(BIN)/pytest
+# pyright and pytest run side by side (pyright mostly waits on one core while the tests
+# render); the pyright report is printed after the tests, and either failing fails the target.
+test: lint $(DEV)
+	@report=$$(mktemp); $(BIN)/pyright > $$report 2>&1 & checker=$$!; \
+	$(BIN)/pytest; tests=$$?; \
+	wait $$checker; types=$$?; echo "pyright:"; cat $$report; rm -f $$report; \
+	exit $$(( tests || types ))
 
 clean:
 	rm -rf $(VENV) .webstack .pytest_cache .ruff_cache

@@ -1,26 +1,90 @@
-"""Session hooks: the mutation kill rate, gathered from every pytest-xdist worker, in the summary."""
+"""Session set-up shared by every pytest-xdist worker: one temporary directory for what the tests
+write (plans, diagrams, logs, renders, mutation verdicts), never the working tree; renders made
+once per session; the mutation kill rate in the summary."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from .helpers import ROOT
+from webstack import plan_command, policy_command
+from webstack.policy_engine import PolicyServer
 
-MUTATION_RESULTS = ROOT / ".webstack" / "mutations"
+from .helpers import rendered_once
+
+SHARED = "WEBSTACK_TEST_SHARED_DIR"
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
-    if "PYTEST_XDIST_WORKER" not in os.environ:
-        shutil.rmtree(MUTATION_RESULTS, ignore_errors=True)
+def shared_dir() -> Path:
+    """The session's temporary directory (made by the controller, inherited by the workers)."""
+    return Path(os.environ[SHARED])
+
+
+def mutation_results() -> Path:
+    return shared_dir() / "mutations"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        return
+    shared = Path(tempfile.mkdtemp(prefix="webstack-tests-"))
+    os.environ[SHARED] = str(shared)
+    # `plan`, `diagram` and `up --all` write under here instead of the project's .webstack/.
+    os.environ["WEBSTACK_WORK_DIR"] = str(shared / "work")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if "PYTEST_XDIST_WORKER" not in os.environ and SHARED in os.environ:
+        shutil.rmtree(os.environ.pop(SHARED), ignore_errors=True)
+
+
+class SharedPolicyServer:
+    """What `plan` and `policy check` start for each run, started once per test process: every
+    run configures it before it analyzes, so one server serves them all."""
+
+    server: PolicyServer | None = None
+
+    def __init__(self, *_: Any, **__: Any) -> None:
+        if SharedPolicyServer.server is None:
+            SharedPolicyServer.server = PolicyServer()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(SharedPolicyServer.server, name)
+
+    def __enter__(self) -> SharedPolicyServer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _renders_and_policy_server_once_per_session() -> Iterator[None]:
+    """The CLI tests plan the same stacks as the others: each config is rendered once, and one
+    policy server judges them all."""
+    real = plan_command.render_stack, plan_command.PolicyServer, policy_command.PolicyServer
+    plan_command.render_stack = rendered_once
+    plan_command.PolicyServer = policy_command.PolicyServer = SharedPolicyServer  # type: ignore[misc]
+    yield
+    plan_command.render_stack, plan_command.PolicyServer, policy_command.PolicyServer = real
+    if SharedPolicyServer.server is not None:
+        SharedPolicyServer.server.close()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not MUTATION_RESULTS.is_dir():
+    results_dir = mutation_results()
+    if not results_dir.is_dir():
         return
-    results = {path.name: path.read_text().strip() for path in MUTATION_RESULTS.iterdir()}
+    results = {path.name: path.read_text().strip() for path in results_dir.iterdir()}
     killed = sum(1 for verdict in results.values() if verdict == "killed")
     survivors = sorted(name for name, verdict in results.items() if verdict != "killed")
     terminalreporter.write_line(

@@ -335,12 +335,10 @@ def test_a_database_schedule_that_covers_the_api_is_accepted(database, api):
     assert config.database.schedule.covers(config.api.schedule)
 
 
-def test_a_stack_judged_by_a_relaxed_policy_config_without_subscribers_is_warned_not_refused(tmp_path, capsys):
+def test_a_stack_judged_by_a_relaxed_policy_config_without_subscribers_is_warned_not_refused():
     raw = read_config_file(ROOT / "Pulumi.dev.yaml")[0]
     raw.pop("webstack:alerts")
     config = parse_stack_config(raw, "dev", "Pulumi.dev.yaml")
-    assert config_warnings(config) and "nobody hears them" in config_warnings(config)[0]
-    copy_ = tmp_path / "dev.yaml"
-    copy_.write_text(yaml.safe_dump({"config": raw}))
-    assert main(["plan", "--config", str(copy_), "--out", str(tmp_path / "plan.json"), "--no-policy"]) == 0
-    assert "warning: webstack:alerts names no subscriber" in " ".join(capsys.readouterr().out.split())
+    (warning,) = config_warnings(config)
+    assert "webstack:alerts names no subscriber" in warning and "nobody hears them" in warning
+    assert config_warnings(parse_stack_config(read_config_file(ROOT / "Pulumi.dev.yaml")[0], "dev", "dev")) == []

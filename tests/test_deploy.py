@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -204,7 +205,7 @@ def test_up_all_runs_every_stack_with_logs_and_a_summary(capsys):
     assert sorted(harness.stacks) == ["dev", "prod"]
     out = capsys.readouterr().out
     assert "up summary" in out and "dev" in out and "prod" in out
-    log = ROOT / ".webstack" / "logs" / "prod-up.log"
+    log = Path(os.environ["WEBSTACK_WORK_DIR"]) / "logs" / "prod-up.log"
     assert "up finished" in log.read_text()
 
 

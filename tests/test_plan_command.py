@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from webstack.cli import main
+from webstack.plan_command import work_dir
 
 from .helpers import ROOT
 
@@ -66,33 +68,16 @@ def test_secrets_are_masked(dev_plan):
     assert version["inputs"]["secretString"] == "[secret]"
 
 
-def test_default_output_goes_to_the_ignored_plan_folder_and_the_tree_is_printed():
-    result = subprocess.run(
-        [sys.executable, "-m", "webstack", "plan", "prod"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "ManagedPostgres database" in result.stdout
-    assert "SecureVpc network" in result.stdout
-    assert "rds.Instance" in result.stdout
-    assert str(ROOT / ".webstack" / "plans" / "prod.json") in result.stdout.replace("\n", "")
+def test_default_output_goes_to_the_work_folder_and_the_tree_is_printed(capsys, monkeypatch, tmp_path):
+    assert main(["plan", "prod", "--no-policy"]) == 0
+    out = capsys.readouterr().out.replace("\n", "")
+    assert "ManagedPostgres database" in out and "SecureVpc network" in out and "rds.Instance" in out
+    # The suite sets WEBSTACK_WORK_DIR (tests write nothing into the working tree); unset, it is
+    # the project's git-ignored .webstack/.
+    assert str(Path(os.environ["WEBSTACK_WORK_DIR"]) / "plans" / "prod.json") in out
+    monkeypatch.delenv("WEBSTACK_WORK_DIR")
+    assert work_dir() == ROOT / ".webstack"
     assert ".webstack/" in (ROOT / ".gitignore").read_text()
-
-
-def test_config_file_renders_in_place_of_the_stack_file(tmp_path: Path):
-    config = tmp_path / "staging.yaml"
-    text = (ROOT / "Pulumi.dev.yaml").read_text().replace("exiuscart-dev", "exiuscart-staging")
-    config.write_text(text)
-    out = tmp_path / "plan.json"
-    dev_policy = str(ROOT / "policy" / "config" / "dev.json")
-    assert main(["plan", "--config", str(config), "--out", str(out), "--policy-config", dev_policy]) == 0
-    plan = json.loads(out.read_text())
-    assert plan["steps"][0]["urn"].startswith("urn:pulumi:staging::webstack::")
-    identifiers = [s["newState"]["inputs"].get("identifier") for s in plan["steps"]]
-    assert "exiuscart-staging-db" in identifiers
 
 
 def test_unknown_stack_lists_the_stacks_that_exist(capsys):
@@ -108,10 +93,13 @@ def test_help_lists_plan():
     assert "plan" in result.stdout
 
 
-def test_a_stack_without_its_own_policy_config_is_judged_like_prod(tmp_path: Path, capsys):
+def test_a_config_file_renders_as_its_own_stack_judged_like_prod_without_a_policy_config(tmp_path: Path, capsys):
     config = tmp_path / "qa.yaml"
     config.write_text((ROOT / "Pulumi.dev.yaml").read_text().replace("exiuscart-dev", "exiuscart-qa"))
     assert main(["plan", "--config", str(config), "--out", str(tmp_path / "plan.json")]) == 1
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    assert plan["steps"][0]["urn"].startswith("urn:pulumi:qa::webstack::")
+    assert "exiuscart-qa-db" in [s["newState"]["inputs"].get("identifier") for s in plan["steps"]]
     out = " ".join(capsys.readouterr().out.split())
     assert "policy/config/prod.json" in out
     assert "rds-multi-az" in out and "Fix: Set webstack:database.multi_az: true." in out

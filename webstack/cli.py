@@ -15,7 +15,7 @@ from .cost_command import load_plan, run_cost
 from .deploy import Deployer
 from .deploy_cli import DeployerFactory, add_commands, run_deploy_command
 from .diagram import build_diagram, write_diagram
-from .plan_command import PROJECT_ROOT, UserError, build_plan, plan_exit_code, print_plan
+from .plan_command import UserError, build_plan, plan_exit_code, print_plan, work_dir
 from .policy_command import check_plan_file
 from .policy_engine import POLICY_DIR, PolicyPackError
 from .validate_command import run_validate
@@ -142,7 +142,7 @@ def subcommands(root: argparse.ArgumentParser) -> dict[str, argparse.ArgumentPar
 
 def run_diagram(target: str, out: Path | None, console: Console) -> int:
     label, plan = load_plan(target)
-    destination = out or PROJECT_ROOT / ".webstack" / "diagrams" / f"{label}.png"
+    destination = out or work_dir() / "diagrams" / f"{label}.png"
     try:
         png, dot = write_diagram(build_diagram(plan, f"webstack {label}"), destination)
     except graphviz.ExecutableNotFound:

@@ -15,10 +15,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .deploy import Deployer
-from .plan_command import PROJECT_ROOT, UserError, build_plan
+from .plan_command import PROJECT_ROOT, UserError, build_plan, work_dir
 from .stack_settings import available_stacks
 
-LOG_DIR = PROJECT_ROOT / ".webstack" / "logs"
 DeployerFactory = Callable[[Console], Deployer]
 
 
@@ -111,10 +110,11 @@ def run_deploy_command(args: argparse.Namespace, console: Console, factory: Depl
 
 def run_many(args: argparse.Namespace, stacks: Sequence[str], console: Console, factory: DeployerFactory) -> int:
     """Several stacks at once, each logging to .webstack/logs/<stack>-<command>.log; then a table."""
-    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log_dir = work_dir() / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
 
     def one(stack: str) -> StackRun:
-        log = LOG_DIR / f"{stack}-{args.command}.log"
+        log = log_dir / f"{stack}-{args.command}.log"
         started = time.monotonic()
         with log.open("w") as handle:
             stack_console = Console(file=handle, width=160, force_terminal=False)
@@ -125,7 +125,7 @@ def run_many(args: argparse.Namespace, stacks: Sequence[str], console: Console, 
                 stack_console.print(str(error))
                 return StackRun(stack, 1, time.monotonic() - started, log, str(error).splitlines()[0][:120])
 
-    console.print(f"{args.command}: {', '.join(stacks)} (logs in {LOG_DIR})")
+    console.print(f"{args.command}: {', '.join(stacks)} (logs in {log_dir})")
     with ThreadPoolExecutor(max_workers=len(stacks)) as pool:
         results = list(pool.map(one, stacks))
     table = Table(title=f"{args.command} summary", title_justify="left")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,6 @@ from .stack_settings import (
     PROJECT,
     as_pulumi_config,
     available_stacks,
-    config_warnings,
     default_policy_config,
     parse_stack_config,
     read_config_file,
@@ -35,7 +35,14 @@ from .validate import ValidationReport, validate_plan
 from .validate.report import print_report
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PLAN_DIR = Path(".webstack") / "plans"
+
+
+def work_dir() -> Path:
+    """Where plans, diagrams and deployment logs go: $WEBSTACK_WORK_DIR, else .webstack/ in the
+    project (git-ignored)."""
+    return Path(os.environ.get("WEBSTACK_WORK_DIR") or PROJECT_ROOT / ".webstack")
+
+
 PROVIDER_VERSIONS = {"aws": "7_51_1", "random": "4_21_4"}
 
 
@@ -82,6 +89,13 @@ def resolve_config_file(stack: str | None, config: Path | None, root: Path) -> t
     return stack, path
 
 
+def render_stack(root: Path, stack: str, config: dict[str, str], secret_keys: list[str], region: str) -> ProgramRun:
+    """The project's __main__.py evaluated for one stack config under the AWS-like mocks."""
+    return run_program(
+        main_program(root), project=PROJECT, stack=stack, config=config, secret_keys=secret_keys, region=region
+    )
+
+
 def build_plan(
     stack: str | None,
     config: Path | None = None,
@@ -100,20 +114,13 @@ def build_plan(
     server = PolicyServer() if run_policies else None
     try:
         try:
-            run = run_program(
-                main_program(root),
-                project=PROJECT,
-                stack=stack,
-                config=as_pulumi_config(raw),
-                secret_keys=secret_keys,
-                region=settings.region,
-            )
+            run = render_stack(root, stack, as_pulumi_config(raw), secret_keys, settings.region)
         except ProgramError as error:
             if isinstance(error.cause, pulumi.RunError):
                 raise ConfigError(path.name, [Problem("(program)", str(error.cause))]) from None
             raise
         plan = plan_document(run, PROVIDER_VERSIONS)
-        target = out or root / DEFAULT_PLAN_DIR / f"{stack}.json"
+        target = out or work_dir() / "plans" / f"{stack}.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(plan, indent=2, sort_keys=False) + "\n")
         validation = validate_plan(plan)
@@ -138,7 +145,7 @@ def build_plan(
         policy_file,
         finished - planned,
         validation,
-        config_warnings(settings),
+        run.warnings(),
     )
 
 

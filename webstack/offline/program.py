@@ -27,6 +27,11 @@ class ProgramRun:
     # What the mocks answered for each resource (its outputs), by URN: for tests that look for
     # generated values, never written into a plan.
     states: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # What the program logged through pulumi.log, as (severity, message): "warning", "error", ...
+    logs: list[tuple[str, str]] = field(default_factory=list)
+
+    def warnings(self) -> list[str]:
+        return [message for severity, message in self.logs if severity == "warning"]
 
     def custom(self) -> list[Registration]:
         return [r for r in self.registrations if r.custom]
@@ -48,6 +53,19 @@ class ProgramRun:
 
 
 _NO_STACK_YET: Any = object()
+
+_SEVERITIES = {0: "debug", 1: "info", 2: "warning", 3: "error"}
+
+
+class LogCollector:
+    """Stands in for the engine's Log service: pulumi.log messages are kept for the plan to show
+    (the engine would show them), instead of going to stderr as they do without an engine."""
+
+    def __init__(self) -> None:
+        self.logs: list[tuple[str, str]] = []
+
+    def Log(self, request: Any) -> None:
+        self.logs.append((_SEVERITIES.get(request.severity, "info"), request.message))
 
 
 class ProgramError(Exception):
@@ -77,15 +95,18 @@ def run_program(
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
     settings.ROOT.set(None)
     pulumi.runtime.set_all_config(dict(config), list(secret_keys))
+    engine = LogCollector()
+    settings.SETTINGS.engine = engine  # pyright: ignore[reportAttributeAccessIssue]
     try:
         _sync_await(run_in_stack(program))
     except BaseException as error:
         raise ProgramError(error, list(monitor.registrations)) from error
     finally:
         settings.ROOT.set(None)
+        settings.SETTINGS.engine = None  # pyright: ignore[reportAttributeAccessIssue]
     outputs = {k: engine_value(v) for k, v in monitor.stack_outputs.items()}
     states = {urn: dict(r.state) for urn, r in monitor.resources.items()}
-    return ProgramRun(project, stack, stable_order(monitor.registrations), outputs, states)
+    return ProgramRun(project, stack, stable_order(monitor.registrations), outputs, states, engine.logs)
 
 
 def stable_order(registrations: Sequence[Registration]) -> list[Registration]:
