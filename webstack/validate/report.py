@@ -13,12 +13,17 @@ from .walk import short
 
 def summary_line(report: ValidationReport) -> Text:
     """ "N resources checked against the AWS API models, M unmapped" and what was skipped."""
-    unmapped = sum(report.unmapped.values()) + sum(report.exempt.values())
+    unknown_types, exempt = sum(report.unmapped.values()), sum(report.exempt.values())
     findings = len(report.findings)
     line = Text(
         f"{report.checked_resources} resources checked against the AWS API models "
-        f"(botocore {load_models().botocore_version}), {unmapped} unmapped: "
+        f"(botocore {load_models().botocore_version}), {unknown_types + exempt} unmapped "
     )
+    line.append(
+        f"({unknown_types} of a type the table lacks)" if unknown_types else "(nothing to send; validate --verbose)",
+        style="yellow" if unknown_types else "",
+    )
+    line.append(": ")
     line.append(
         f"{findings} input{'s' if findings != 1 else ''} AWS would refuse" if findings else "nothing AWS would refuse",
         style="red bold" if findings else "green",
