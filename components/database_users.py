@@ -10,6 +10,7 @@ tasks. An IAM authentication token is made per connection instead (valid 15 minu
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,8 +20,8 @@ import pulumi_aws as aws
 
 from .api_settings import execution_role_policy
 from .aws_context import AwsContext
-from .iam_documents import service_trust_policy
 from .log_groups import encrypted_log_group
+from .service_role import ecs_task_trust_policy
 
 CONTAINER = "psql"
 # The postgres image's own postgres user (uid 70 in the Alpine images): psql needs no root.
@@ -33,9 +34,16 @@ def bootstrap_image(engine_version: str) -> str:
     return f"public.ecr.aws/docker/library/postgres:{engine_version.split('.', maxsplit=1)[0]}-alpine"
 
 
+# PostgreSQL identifiers the SQL below may quote as they are (no quotes, no case folding).
+SAFE_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
 def iam_user_sql(database: str, users: Sequence[str]) -> str:
     """Idempotent SQL that lets each user log in with IAM authentication (membership of rds_iam)
     and own what it creates in ``database``: safe to run after every deploy."""
+    for identifier in (database, *users):
+        if not SAFE_IDENTIFIER.fullmatch(identifier):
+            raise ValueError(f"{identifier!r} is not a plain PostgreSQL name ({SAFE_IDENTIFIER.pattern})")
     statements = []
     for user in users:
         statements += [
@@ -116,15 +124,10 @@ def users_task(
     log_group = encrypted_log_group(
         f"{name}-logs", log_group_name=logs, key=key, retention_days=log_retention_days, parent=parent
     )
-    where = pulumi.Output.all(context.region, context.account_id)
     role = aws.iam.Role(
         f"{name}-execution-role",
         description=f"{identifier}: create the IAM-authenticated users with the master secret",
-        assume_role_policy=where.apply(
-            lambda ra: json.dumps(
-                service_trust_policy("ecs-tasks.amazonaws.com", ra[1], source_arn=f"arn:aws:ecs:{ra[0]}:{ra[1]}:*")
-            )
-        ),
+        assume_role_policy=ecs_task_trust_policy(context),
         opts=child,
     )
     aws.iam.RolePolicy(

@@ -26,8 +26,8 @@ from .api_settings import (
 )
 from .aws_context import AwsContext
 from .encryption_key import secret_recovery_window_days
-from .iam_documents import service_trust_policy
 from .log_groups import encrypted_log_group
+from .service_role import ecs_task_trust_policy
 from .working_hours import WorkingHours, start_cron, stop_cron
 
 
@@ -115,14 +115,6 @@ class BuiltService:
         return self.repository.repository_url
 
 
-def trust_policy(context: AwsContext) -> pulumi.Output[str]:
-    return pulumi.Output.all(context.region, context.account_id).apply(
-        lambda ra: json.dumps(
-            service_trust_policy("ecs-tasks.amazonaws.com", ra[1], source_arn=f"arn:aws:ecs:{ra[0]}:{ra[1]}:*")
-        )
-    )
-
-
 def log_group_name(prefix: str, service: str) -> str:
     return f"/ecs/{prefix}-{service}"
 
@@ -206,7 +198,7 @@ def run_service(
     log_group = encrypted_log_group(
         f"{base}-logs", log_group_name=logs, key=shared.key, retention_days=shared.log_retention_days, parent=parent
     )
-    trust = trust_policy(context)
+    trust = ecs_task_trust_policy(context)
     execution_role = aws.iam.Role(
         f"{base}-execution-role",
         description=f"{prefix} {spec.name}: pull the image, write logs, read injected secrets",

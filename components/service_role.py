@@ -17,6 +17,15 @@ ForAccount = Callable[[str, str], str]
 PolicyForAccount = Callable[..., Document]
 
 
+def ecs_task_trust_policy(context: AwsContext) -> pulumi.Output[str]:
+    """Roles ECS tasks of this account and region assume (task and execution roles)."""
+    return pulumi.Output.all(context.region, context.account_id).apply(
+        lambda ra: json.dumps(
+            service_trust_policy("ecs-tasks.amazonaws.com", ra[1], source_arn=f"arn:aws:ecs:{ra[0]}:{ra[1]}:*")
+        )
+    )
+
+
 def service_role(
     name: str,
     *,

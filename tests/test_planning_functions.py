@@ -9,6 +9,7 @@ import pytest
 
 from components.aws_text import ec2_description, tag_value
 from components.cache_settings import cache_alarm_specs, default_parameter_group, log_group_name, member_cluster_ids
+from components.database_users import iam_user_sql
 from components.iam_documents import (
     alarm_topic_policy,
     key_policy,
@@ -200,3 +201,9 @@ def test_tag_values_s3_refuses_are_stopped(text):
 
 def test_tag_values_in_every_services_character_set_pass():
     assert tag_value("Ünïcode site: app.example.com/a_b+c=d-e@f") == "Ünïcode site: app.example.com/a_b+c=d-e@f"
+
+
+@pytest.mark.parametrize("name", ['app"; DROP TABLE x; --', "App", "1app", "a" * 64])
+def test_database_user_sql_takes_plain_names_only(name):
+    with pytest.raises(ValueError, match="not a plain PostgreSQL name"):
+        iam_user_sql("app", [name])
