@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .props import as_list, json_document
+from .props import UNKNOWN, UNKNOWN_SENTINELS, as_list, json_document, peek
 
 # Actions that have no resource-level permissions: AWS accepts only "Resource": "*" for them.
 # Each is read-only or an authentication token; nothing here writes or manages permissions.
@@ -41,12 +41,25 @@ def allows(statement: Mapping[str, Any]) -> bool:
     return statement.get("Effect") == "Allow"
 
 
+# What a Resource or Principal not known yet stands for: the ARN of one of the stack's resources
+# (a first preview knows a policy's structure, not the ARNs in it), never "*".
+UNKNOWN_ARN = "<an ARN not known yet>"
+
+
+def _known(value: Any) -> str:
+    return UNKNOWN_ARN if value is UNKNOWN or value in UNKNOWN_SENTINELS else str(value)
+
+
 def actions(statement: Mapping[str, Any]) -> list[str]:
     return [str(a) for a in as_list(statement.get("Action"))]
 
 
 def resources(statement: Mapping[str, Any]) -> list[str]:
-    return [str(r) for r in as_list(statement.get("Resource"))]
+    return [_known(r) for r in _values(peek(statement, "Resource"))]
+
+
+def _values(value: Any) -> list[Any]:
+    return [value] if value is UNKNOWN else as_list(value)
 
 
 def is_wildcard_action(action: str) -> bool:
@@ -63,9 +76,9 @@ def may_use_any_resource(action: str) -> bool:
 
 def principals(statement: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(kind, value) pairs; "*" alone is ("*", "*")."""
-    principal = statement.get("Principal")
+    principal = peek(statement, "Principal")
     if principal == "*":
         return [("*", "*")]
     if isinstance(principal, Mapping):
-        return [(str(kind), str(value)) for kind, values in principal.items() for value in as_list(values)]
+        return [(str(kind), _known(value)) for kind in principal for value in _values(peek(principal, str(kind)))]
     return []

@@ -10,7 +10,7 @@ from pulumi_policy import PolicyResource, Severity
 
 from . import types as t
 from .catalog import joined, resource_rule, resources_of, stack_rule
-from .props import as_list, get, json_document
+from .props import as_list, get, is_set, json_document
 
 BACKUP_SCHEMA = {"minimumDays": {"type": "integer", "minimum": 1, "maximum": 35, "default": 7}}
 CLASSES_SCHEMA = {
@@ -279,7 +279,7 @@ def ecr_lifecycle(resources: list[PolicyResource], config: Mapping[str, Any]) ->
     cdk_nag="AwsSolutions-CFR2",
 )
 def cloudfront_waf(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    if not get(props, "webAclId"):
+    if not is_set(props, "webAclId"):
         yield "no webAclId"
 
 

@@ -9,7 +9,7 @@ from pulumi_policy import PolicyResource, Severity
 
 from . import types as t
 from .catalog import joined, resource_rule, resources_of, stack_rule
-from .props import as_list, get
+from .props import as_list, customer_managed_key, get, is_set
 
 
 @resource_rule(
@@ -26,14 +26,14 @@ from .props import as_list, get
 def rds_storage_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
     if get(props, "storageEncrypted") is not True:
         yield "storageEncrypted is not true"
-    elif not get(props, "kmsKeyId"):
+    elif not customer_managed_key(props, "kmsKeyId"):
         yield "storage is encrypted with the AWS managed key, not a customer-managed kmsKeyId"
 
 
 def _volume_problems(name: str, volume: Any) -> Iterator[str]:
     if str(get(volume, "encrypted")).lower() != "true":
         yield f"{name} is not encrypted"
-    elif not get(volume, "kmsKeyId"):
+    elif not customer_managed_key(volume, "kmsKeyId"):
         yield f"{name} is encrypted with the AWS managed key, not a customer-managed kmsKeyId"
 
 
@@ -83,7 +83,9 @@ def ec2_volumes_encrypted(resources: list[PolicyResource], config: Mapping[str, 
     remediation="ManagedPostgres passes its CMK as performance_insights_kms_key_id when insights are on.",
 )
 def performance_insights_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    if get(props, "performanceInsightsEnabled") is True and not get(props, "performanceInsightsKmsKeyId"):
+    if get(props, "performanceInsightsEnabled") is True and not customer_managed_key(
+        props, "performanceInsightsKmsKeyId"
+    ):
         yield "Performance Insights is on without performanceInsightsKmsKeyId"
 
 
@@ -100,7 +102,7 @@ def performance_insights_encrypted(props: Mapping[str, Any], config: Mapping[str
 def elasticache_at_rest(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
     if get(props, "atRestEncryptionEnabled") is not True:
         yield "atRestEncryptionEnabled is not true"
-    elif not get(props, "kmsKeyId"):
+    elif not customer_managed_key(props, "kmsKeyId"):
         yield "at-rest encryption uses the AWS owned key, not a customer-managed kmsKeyId"
 
 
@@ -114,7 +116,7 @@ def elasticache_at_rest(props: Mapping[str, Any], config: Mapping[str, Any]) -> 
     cdk_nag="HIPAA/NIST CloudWatchLogGroupEncrypted",
 )
 def log_group_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    if not get(props, "kmsKeyId"):
+    if not is_set(props, "kmsKeyId"):
         yield f"log group {get(props, 'name', default='?')} has no kmsKeyId"
 
 
@@ -129,10 +131,9 @@ def log_group_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> 
     cdk_nag="AwsSolutions-SNS2",
 )
 def sns_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    key = get(props, "kmsMasterKeyId", default="")
-    if not key:
+    if not is_set(props, "kmsMasterKeyId"):
         yield "kmsMasterKeyId is not set"
-    elif str(key).endswith("alias/aws/sns"):
+    elif not customer_managed_key(props, "kmsMasterKeyId"):
         yield "the AWS managed key alias/aws/sns cannot be used by CloudWatch alarms or scoped by policy"
 
 
@@ -159,7 +160,7 @@ def ecr_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterat
     cdk_nag="HIPAA/NIST SecretsManagerUsingKMSKey",
 )
 def secret_cmk(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    if not get(props, "kmsKeyId"):
+    if not customer_managed_key(props, "kmsKeyId"):
         yield "kmsKeyId is not set: the secret uses the AWS managed key aws/secretsmanager"
 
 
@@ -219,5 +220,5 @@ def s3_private_cmk(resources: list[PolicyResource], config: Mapping[str, Any]) -
         if get(bucket.props, "tags", "DataClass") != "private":
             continue
         defaults = [get(r, "applyServerSideEncryptionByDefault") for r in _bucket_encryption(bucket, resources)]
-        if not any(get(d, "sseAlgorithm") == "aws:kms" and get(d, "kmsMasterKeyId") for d in defaults):
+        if not any(get(d, "sseAlgorithm") == "aws:kms" and customer_managed_key(d, "kmsMasterKeyId") for d in defaults):
             yield "private-data bucket is not encrypted with a customer-managed KMS key", bucket.urn

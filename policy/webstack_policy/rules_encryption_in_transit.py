@@ -10,7 +10,7 @@ from pulumi_policy import PolicyResource, Severity
 from . import types as t
 from .catalog import joined, resource_rule, resources_of, stack_rule
 from .iam import actions, principals, statements
-from .props import as_list, get
+from .props import as_list, get, is_set
 
 TLS_POLICIES_SCHEMA = {
     "allowedPolicies": {
@@ -102,7 +102,7 @@ def https_listener_tls(props: Mapping[str, Any], config: Mapping[str, Any]) -> I
     policy = get(props, "sslPolicy")
     if policy not in config["allowedPolicies"]:
         yield f"sslPolicy {policy!r} is not one of {', '.join(config['allowedPolicies'])}"
-    if not get(props, "certificateArn"):
+    if not is_set(props, "certificateArn"):
         yield "an HTTPS listener needs a certificateArn"
 
 

@@ -9,7 +9,7 @@ from pulumi_policy import PolicyResource, Severity
 
 from . import types as t
 from .catalog import joined, resource_rule, resources_of, stack_rule
-from .props import as_list, get, json_document
+from .props import as_list, get, is_set, json_document
 
 
 @stack_rule(
@@ -53,7 +53,7 @@ def log_retention(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterat
     cdk_nag="AwsSolutions-ELB2",
 )
 def alb_access_logs(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    if get(props, "accessLogs", "enabled") is not True or not get(props, "accessLogs", "bucket"):
+    if get(props, "accessLogs", "enabled") is not True or not is_set(props, "accessLogs", "bucket"):
         yield "access logs are off"
 
 

@@ -10,7 +10,7 @@ from pulumi_policy import PolicyResource, Severity
 from . import types as t
 from .catalog import joined, resource_rule, resources_of, stack_rule
 from .iam import allows, principals, statements
-from .props import as_list, get
+from .props import UNKNOWN, as_list, get, is_set, peek
 
 WORLD = ("0.0.0.0/0", "::/0")
 LOAD_BALANCER_PORTS = {80, 443}
@@ -81,7 +81,7 @@ def rds_private(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator
     cdk_nag="AwsSolutions-AEC1",
 )
 def cache_in_vpc(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    if not get(props, "subnetGroupName") or not as_list(get(props, "securityGroupIds")):
+    if not is_set(props, "subnetGroupName") or not is_set(props, "securityGroupIds"):
         yield "no subnet group or no security group: the cache is not confined to the VPC's subnets"
 
 
@@ -175,7 +175,16 @@ def policy_not_public(props: Mapping[str, Any], config: Mapping[str, Any]) -> It
 )
 def s3_origin_oac(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
     for origin in as_list(get(props, "origins")):
-        domain = str(get(origin, "domainName", default=""))
+        domain = peek(origin, "domainName", default="")
+        if domain is UNKNOWN:
+            # Not known yet (a bucket of the stack, say): an origin with OAC, or with a custom or
+            # VPC origin config, is fine whatever it is; anything else may be a bare bucket.
+            if is_set(origin, "originAccessControlId") or is_set(origin, "customOriginConfig"):
+                continue
+            if is_set(origin, "vpcOriginConfig"):
+                continue
+            domain = str(get(origin, "domainName"))  # raises: the engine reports it undecided
+        domain = str(domain)
         if ".s3." not in domain and not domain.endswith(".s3.amazonaws.com"):
             continue
         if get(origin, "s3OriginConfig", "originAccessIdentity"):
