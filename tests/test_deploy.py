@@ -15,10 +15,12 @@ from pulumi.automation.errors import CommandError
 from rich.console import Console
 
 from webstack.cli import main
-from webstack.deploy import CLI_INSTALL, Deployer, has_aws_credentials
+from webstack.deploy import CLI_INSTALL, Deployer, has_aws_credentials, judge_offline
+from webstack.offline.first_preview import as_first_preview
 from webstack.plan_command import UserError
+from webstack.policy_engine import PolicyServer, Violation, read_policy_config
 
-from .helpers import ROOT
+from .helpers import ROOT, shipped_stack
 
 
 class FakeStack:
@@ -68,6 +70,8 @@ class Harness:
             "which": lambda _name: "/usr/local/bin/pulumi",
             "env": {"AWS_PROFILE": "dev"},
             "confirm": lambda _question: False,
+            # The offline plan's verdicts (tested below on their own).
+            "offline_judge": lambda _stack, _root: [],
             **overrides,
         }
 
@@ -430,3 +434,42 @@ def test_a_failed_users_task_fails_up_and_names_its_log_group(capsys):
     out = capsys.readouterr().out
     assert "exit code [2]" in out and "/ecs/acme-prod-db-users" in out
     assert "wait:services_stable" not in [name for _, name, _ in aws.calls]
+
+
+class FirstPreviewStack(FakeStack):
+    """A first real preview of prod, played by the pack on the offline plan with every output
+    unknown: its policy events are those the engine would emit."""
+
+    def preview(self, **kwargs: Any) -> Any:
+        self.calls.append(("preview", kwargs))
+        with PolicyServer() as server:
+            server.configure(read_policy_config(ROOT / "policy" / "config" / "prod.json"), "prod")
+            for violation in server.analyze(as_first_preview(shipped_stack("prod"))):
+                event = SimpleNamespace(
+                    policy_name=violation.policy,
+                    resource_urn=violation.urn,
+                    enforcement_level=violation.level,
+                    message=violation.message,
+                )
+                kwargs["on_event"](SimpleNamespace(policy_event=event))
+        return SimpleNamespace(stdout="{}", change_summary={"create": 229})
+
+
+def test_a_first_preview_gets_what_it_could_not_decide_decided_offline(capsys):
+    harness = Harness(offline_judge=judge_offline)
+    harness.stacks["prod"] = FirstPreviewStack("prod")
+    assert harness.run("preview", "prod") == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "decided offline: 23 evaluations the preview could not run" in out
+    assert "passes s3-bucket-policy-grants-no-public-access on uploads-policy" in out
+    assert "passes ecs-container-hardening on api-task" in out
+
+
+def test_a_mandatory_violation_found_offline_fails_the_preview(capsys):
+    violation = Violation(
+        "iam-no-wildcard-actions", "mandatory", "critical", "urn:pulumi:prod::webstack::x::api-task-policy",
+        "statement Objects0 allows s3:*\nFix: ...", "Name each action",
+    )  # fmt: skip
+    harness = Harness(offline_judge=lambda _stack, _root: [violation])
+    assert harness.run("preview", "prod") == 1
+    assert "1 mandatory violation in the offline plan" in capsys.readouterr().out

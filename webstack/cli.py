@@ -76,6 +76,12 @@ def parser() -> argparse.ArgumentParser:
         help="policy pack config (default: policy/config/<stack>.json, else prod.json)",
     )
     plan.add_argument("--no-policy", action="store_true", help="skip the policy pack")
+    plan.add_argument(
+        "--as-first-preview",
+        action="store_true",
+        help="make every value that comes from another resource unknown, as on the first real preview, "
+        "and print which rules can still decide",
+    )
     policy = commands.add_parser("policy", help="the CrossGuard policy pack", description="The policy pack.")
     policy_commands = policy.add_subparsers(dest="policy_command", metavar="SUBCOMMAND", required=True)
     check = policy_commands.add_parser(
@@ -168,6 +174,7 @@ def main(argv: Sequence[str] | None = None, deployer_factory: DeployerFactory | 
                 out=args.out,
                 policy_config=args.policy_config,
                 run_policies=not args.no_policy,
+                first_preview=args.as_first_preview,
             )
             print_plan(result, console)
             return plan_exit_code(result)

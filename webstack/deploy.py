@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -28,8 +29,9 @@ from .after_up import (
     wait_for_service,
 )
 from .config import StackConfig
-from .plan_command import PROJECT_ROOT, UserError, default_policy_config
-from .policy_engine import POLICY_DIR
+from .offline_verdicts import engine_verdicts, report, settle
+from .plan_command import PROJECT_ROOT, UserError, build_plan, default_policy_config
+from .policy_engine import POLICY_DIR, Violation
 from .stack_settings import available_stacks, parse_stack_config, read_config_file, stack_file
 
 CLI_INSTALL = "install the Pulumi CLI: curl -fsSL https://get.pulumi.com | sh (see pulumi.com/docs/install)"
@@ -62,6 +64,17 @@ def destroy_guards(config: StackConfig) -> list[str]:
             "`webstack up` first to delete them with their data."
         )
     return guards
+
+
+# The offline plan runs the program in this process under Pulumi's global runtime settings: one
+# at a time, even when `--all` previews several stacks at once.
+_OFFLINE = threading.Lock()
+
+
+def judge_offline(stack: str, root: Path) -> list[Violation]:
+    """The policy pack's verdicts on the offline plan of the stack (every value known)."""
+    with _OFFLINE:
+        return build_plan(stack, root=root).violations
 
 
 def ask(question: str) -> bool:
@@ -100,6 +113,8 @@ class Deployer:
     # Progress callback: (resources done, resources expected) while `up` runs.
     progress: Callable[[int, int], None] | None = None
     aws_clients: ClientFactory = boto3_client
+    # What the pack says of the offline plan (every value known): settles what a preview cannot.
+    offline_judge: Callable[[str, Path], list[Violation]] = judge_offline
 
     # -- checks -------------------------------------------------------------------------------
 
@@ -157,7 +172,13 @@ class Deployer:
     ) -> int:
         handle = self._open(stack)
         started = time.monotonic()
-        kwargs: dict[str, Any] = {**self.policy_arguments(stack), "target": target or None, "refresh": refresh or None}
+        events: list[Any] = []
+        kwargs: dict[str, Any] = {
+            **self.policy_arguments(stack),
+            "target": target or None,
+            "refresh": refresh or None,
+            "on_event": events.append,
+        }
         if json_out is not None:
             result = handle.preview(json=True, **kwargs)
             json_out.parent.mkdir(parents=True, exist_ok=True)
@@ -166,7 +187,8 @@ class Deployer:
         else:
             result = handle.preview(on_output=self._stream, color="always", **kwargs)
         self._summary("preview", result.change_summary, started)
-        return 0
+        offline = self.offline_judge(stack, self.root)
+        return report(settle(engine_verdicts(events), offline), offline, self.console)
 
     def up(
         self, stack: str, *, yes: bool, target: list[str] | None = None, refresh: bool = False, expected: int = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +17,12 @@ from .config_problems import ConfigError, Problem
 from .cost.estimate import estimate
 from .cost.report import total_line
 from .cost.tables import PriceTable, load_usage
+from .offline.first_preview import as_first_preview
 from .offline.plan_json import plan_document
 from .offline.program import ProgramError, ProgramRun, main_program, run_program
 from .plan_tree import hosts_table, plan_tree
 from .policy_engine import POLICY_DIR, PolicyServer, Violation, read_policy_config
-from .policy_report import mandatory, print_violations
+from .policy_report import mandatory, print_preview_coverage, print_violations, undecided
 from .stack_settings import (
     PROJECT,
     as_pulumi_config,
@@ -62,6 +63,9 @@ class PlanResult:
     policy_seconds: float
     validation: ValidationReport
     warnings: list[str]
+    # Planned as a first real preview sees it (--as-first-preview), with each rule's level.
+    first_preview: bool = False
+    policy_levels: dict[str, str] = field(default_factory=dict)
 
 
 def read_plan_file(path: Path) -> dict[str, Any]:
@@ -104,6 +108,7 @@ def build_plan(
     root: Path = PROJECT_ROOT,
     policy_config: Path | None = None,
     run_policies: bool = True,
+    first_preview: bool = False,
 ) -> PlanResult:
     """Validate the stack config, run the program under mocks, write the plan JSON, and judge
     it with the real policy pack (started at once, so it boots while the program runs)."""
@@ -119,17 +124,18 @@ def build_plan(
             if isinstance(error.cause, pulumi.RunError):
                 raise ConfigError(path.name, [Problem("(program)", str(error.cause))]) from None
             raise
-        plan = plan_document(run, PROVIDER_VERSIONS)
+        plan = as_first_preview(run, PROVIDER_VERSIONS) if first_preview else plan_document(run, PROVIDER_VERSIONS)
         target = out or work_dir() / "plans" / f"{stack}.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(plan, indent=2, sort_keys=False) + "\n")
         validation = validate_plan(plan)
         planned = time.perf_counter()
         violations: list[Violation] = []
+        levels: dict[str, str] = {}
         policy_file = None
         if server is not None:
             policy_file = policy_config or default_policy_config(stack, settings.environment)
-            server.configure(read_policy_config(policy_file), stack)
+            levels = server.configure(read_policy_config(policy_file), stack)
             violations = server.analyze(plan)
     finally:
         if server is not None:
@@ -146,6 +152,8 @@ def build_plan(
         finished - planned,
         validation,
         run.warnings(),
+        first_preview,
+        levels,
     )
 
 
@@ -160,14 +168,20 @@ def print_plan(result: PlanResult, console: Console) -> None:
     for warning in result.warnings:
         console.print(Text.assemble(("warning: ", "yellow"), warning))
     print_report(result.validation, console)
-    cost = estimate(result.plan, PriceTable.load(), load_usage(result.stack), result.stack)
-    console.print(f"Estimated cost: {total_line(cost)} (details: python -m webstack cost {result.stack})")
+    if not result.first_preview:  # unknown sizes price nothing useful
+        cost = estimate(result.plan, PriceTable.load(), load_usage(result.stack), result.stack)
+        console.print(f"Estimated cost: {total_line(cost)} (details: python -m webstack cost {result.stack})")
     if result.policy_config is not None:
         console.print(
             f"Policy pack {POLICY_DIR.name}/ with {result.policy_config.relative_to(POLICY_DIR.parent)} "
             f"({result.policy_seconds:.1f} s):"
         )
-        print_violations(result.violations, console)
+        if result.first_preview:
+            print_preview_coverage(result.violations, result.policy_levels, console)
+            decided = [v for v in result.violations if not undecided(v)]
+            print_violations(decided, console)
+        else:
+            print_violations(result.violations, console)
 
 
 def plan_exit_code(result: PlanResult) -> int:

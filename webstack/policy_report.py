@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 
 from rich.console import Console
+from rich.text import Text
 
 from .policy_engine import Violation
 
@@ -34,3 +36,24 @@ def print_violations(violations: Sequence[Violation], console: Console, verbose_
         f"\n[bold]{len(blocking)} mandatory violation{'s' if len(blocking) != 1 else ''}[/], "
         f"{len(advisories)} advisor{'ies' if len(advisories) != 1 else 'y'}"
     )
+
+
+def undecided(violation: Violation) -> bool:
+    """The engine's "can't run policy ... during preview": the rule read a value not known yet."""
+    return "during preview" in violation.message
+
+
+def print_preview_coverage(violations: Sequence[Violation], levels: Mapping[str, str], console: Console) -> None:
+    """Which rules decide on a first preview, and which read values it cannot know yet."""
+    enabled = [name for name, level in levels.items() if level != "disabled"]
+    blind = Counter(v.policy for v in violations if undecided(v))
+    console.print(
+        Text(
+            f"\nFirst-preview coverage: {len(enabled) - len(blind)} of {len(enabled)} rules decide; "
+            f"{len(blind)} cannot ({sum(blind.values())} evaluations read values not known yet, decided "
+            "offline by `webstack preview`):",
+            style="bold",
+        )
+    )
+    for policy, count in sorted(blind.items()):
+        console.print(Text(f"  {policy}: {count} resource{'s' if count != 1 else ''}"))

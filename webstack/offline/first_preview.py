@@ -62,11 +62,11 @@ def _unknown_leaves(value: Any, computed: set[str], long_computed: list[str]) ->
     return value
 
 
-def as_first_preview(run: ProgramRun) -> dict[str, Any]:
+def as_first_preview(run: ProgramRun, provider_versions: dict[str, str] | None = None) -> dict[str, Any]:
     """The plan of ``run`` with every value that comes from another resource's outputs unknown."""
     by_urn = run.by_urn()
     computed_by_urn = {r.urn: computed_values(r, run.states.get(r.urn, {})) for r in run.registrations if r.custom}
-    plan = plan_document(run)
+    plan = plan_document(run, provider_versions)
     for step in plan["steps"]:
         state = step["newState"]
         inputs = dict(state["inputs"])
