@@ -19,6 +19,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from .types import canonical
+
 PACK_NAME = "webstack-guard"
 Concern = Literal[
     "encryption-at-rest",
@@ -104,7 +106,7 @@ def _resource_validator(rule: Rule) -> Callable[[ResourceValidationArgs, ReportV
     check: Any = rule.check
 
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        if args.resource_type not in rule.resource_types:
+        if canonical(args.resource_type) not in rule.resource_types:
             return
         config = config_with_defaults(rule, args.get_config())
         for message in check(args.props, config):
@@ -163,7 +165,7 @@ def build_policies() -> list[Any]:
 
 
 def resources_of(resources: Iterable[PolicyResource], *types: str) -> Iterator[PolicyResource]:
-    return (r for r in resources if r.resource_type in types)
+    return (r for r in resources if canonical(r.resource_type) in types)
 
 
 def joined(resource: PolicyResource, key: str) -> list[PolicyResource]:

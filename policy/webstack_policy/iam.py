@@ -82,3 +82,62 @@ def principals(statement: Mapping[str, Any]) -> list[tuple[str, str]]:
     if isinstance(principal, Mapping):
         return [(str(kind), _known(value)) for kind in principal for value in _values(peek(principal, str(kind)))]
     return []
+
+
+AWS_MANAGED_PREFIX = "arn:aws:iam::aws:policy/"
+# The service each common AWS managed "full access" or "power user" policy opens entirely, with
+# "*" actions on "*" resources (IAM User Guide, AWS managed policies; AWS Managed Policy
+# reference). Names not listed are judged by their name alone.
+MANAGED_POLICY_SERVICES = {
+    "AmazonS3FullAccess": "s3",
+    "AmazonDynamoDBFullAccess": "dynamodb",
+    "AmazonSQSFullAccess": "sqs",
+    "AmazonSNSFullAccess": "sns",
+    "AWSLambda_FullAccess": "lambda",
+    "AWSLambdaFullAccess": "lambda",
+    "CloudWatchFullAccess": "cloudwatch",
+    "CloudWatchFullAccessV2": "cloudwatch",
+    "CloudWatchLogsFullAccess": "logs",
+    "AmazonCognitoPowerUser": "cognito-idp",
+    "AmazonEC2FullAccess": "ec2",
+    "AmazonRDSFullAccess": "rds",
+    "AmazonECS_FullAccess": "ecs",
+    "AmazonEC2ContainerRegistryFullAccess": "ecr",
+    "AmazonEC2ContainerRegistryPowerUser": "ecr",
+    "AmazonKinesisFullAccess": "kinesis",
+    "AmazonSESFullAccess": "ses",
+    "AmazonRoute53FullAccess": "route53",
+    "CloudFrontFullAccess": "cloudfront",
+    "AWSStepFunctionsFullAccess": "states",
+    "AmazonEventBridgeFullAccess": "events",
+    "AmazonElastiCacheFullAccess": "elasticache",
+    "AWSKeyManagementServicePowerUser": "kms",
+    "SecretsManagerReadWrite": "secretsmanager",
+    "IAMFullAccess": "iam",
+    "AmazonAPIGatewayAdministrator": "apigateway",
+}
+
+
+def managed_policy_name(arn: str) -> str | None:
+    """The name of an AWS managed policy (arn:aws:iam::aws:policy/[path/]Name), else None."""
+    return arn.rsplit("/", 1)[-1] if arn.startswith(AWS_MANAGED_PREFIX) else None
+
+
+def managed_policy_document(arn: str) -> dict[str, Any] | None:
+    """What an attached AWS managed policy grants, as far as the rules need it: AdministratorAccess
+    everything, PowerUserAccess everything but IAM, a "full access" or "power user" policy its
+    service's "*" actions on every resource. None for the rest (read-only and service-role
+    policies), which the wildcard rules leave to iam-no-aws-managed-policies."""
+    name = managed_policy_name(arn)
+    if name is None:
+        return None
+    if name == "AdministratorAccess":
+        statement: dict[str, Any] = {"Sid": name, "Effect": "Allow", "Action": "*", "Resource": "*"}
+    elif name == "PowerUserAccess":
+        statement = {"Sid": name, "Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"}
+    elif name in MANAGED_POLICY_SERVICES or "FullAccess" in name or "PowerUser" in name:
+        service = MANAGED_POLICY_SERVICES.get(name, f"(the service of {name})")
+        statement = {"Sid": name, "Effect": "Allow", "Action": f"{service}:*", "Resource": "*"}
+    else:
+        return None
+    return {"Version": "2012-10-17", "Statement": [statement]}

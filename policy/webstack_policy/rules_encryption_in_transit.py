@@ -117,7 +117,12 @@ def https_listener_tls(props: Mapping[str, Any], config: Mapping[str, Any]) -> I
     awsguard="alb-http-to-https-redirection",
 )
 def http_listener_redirects(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    if get(props, "protocol") != "HTTP":
+    # An ALB listener without a protocol is HTTP (the provider's default), unless it names a
+    # certificate or TLS policy, which only HTTPS takes.
+    protocol = get(props, "protocol")
+    if protocol is None:
+        protocol = "HTTPS" if is_set(props, "certificateArn") or is_set(props, "sslPolicy") else "HTTP"
+    if protocol != "HTTP":
         return
     default_actions = as_list(get(props, "defaultActions"))
     only_redirect = len(default_actions) == 1 and get(default_actions[0], "type") == "redirect"

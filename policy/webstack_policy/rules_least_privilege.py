@@ -10,30 +10,59 @@ from pulumi_policy import PolicyResource, Severity
 
 from . import types as t
 from .catalog import joined, resource_rule, resources_of, stack_rule
-from .iam import actions, allows, is_wildcard_action, may_use_any_resource, principals, resources, statements
-from .props import as_list, get, json_document
+from .iam import (
+    actions,
+    allows,
+    is_wildcard_action,
+    managed_policy_document,
+    managed_policy_name,
+    may_use_any_resource,
+    principals,
+    resources,
+    statements,
+)
+from .props import UNKNOWN, UNKNOWN_SENTINELS, as_list, get, json_document, peek
 
 POLICY_TYPES = (t.IAM_ROLE_POLICY, t.IAM_POLICY, t.IAM_USER_POLICY, t.IAM_GROUP_POLICY)
+ATTACHMENT_TYPES = (
+    t.IAM_ROLE_POLICY_ATTACHMENT,
+    t.IAM_USER_POLICY_ATTACHMENT,
+    t.IAM_GROUP_POLICY_ATTACHMENT,
+    t.IAM_POLICY_ATTACHMENT,
+)
 ADMIN_POLICIES = ("AdministratorAccess", "PowerUserAccess", "IAMFullAccess")
 SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL)", re.I)
 CREDENTIALS_IN_URL = re.compile(r"://[^/@\s:]*:[^/@\s]+@")
 
 
 def _documents(props: Mapping[str, Any]) -> Iterator[Any]:
-    """Permission documents of a policy resource, or of a role's inline policies (a role's
-    trust policy is not a permission document)."""
+    """Permission documents of a policy resource, of a role's inline policies (a role's trust
+    policy is not a permission document), and of the AWS managed policies a role or attachment
+    names, by what they grant."""
     if "policy" in props:
         yield get(props, "policy")
     for inline in as_list(get(props, "inlinePolicies")):
         yield get(inline, "policy")
+    for arn in _managed_arns(props):
+        granted = managed_policy_document(arn)
+        if granted is not None:
+            yield granted
+
+
+def _managed_arns(props: Mapping[str, Any]) -> list[str]:
+    """Attached policy ARNs that are known (an AWS managed policy's ARN is a literal; one not known
+    yet is a policy of the stack, judged through its own document)."""
+    listed = peek(props, "managedPolicyArns")
+    arns = [*(as_list(listed) if listed is not UNKNOWN else []), peek(props, "policyArn")]
+    return [a for a in arns if isinstance(a, str) and a not in UNKNOWN_SENTINELS]
 
 
 @resource_rule(
     "iam-no-wildcard-actions",
     concern="least-privilege",
     severity=Severity.CRITICAL,
-    types=[*POLICY_TYPES, t.IAM_ROLE],
-    description="No IAM statement allows '*' or 'service:*' actions.",
+    types=[*POLICY_TYPES, t.IAM_ROLE, *ATTACHMENT_TYPES],
+    description="No IAM statement (inline, or of an attached AWS managed policy) allows '*' or 'service:*' actions.",
     remediation="Name each action; the documents in components/iam_documents.py and api_settings.py do.",
     fsbp="IAM.1, IAM.21",
     cdk_nag="AwsSolutions-IAM5",
@@ -53,7 +82,7 @@ def no_wildcard_actions(props: Mapping[str, Any], config: Mapping[str, Any]) -> 
     "iam-no-star-resource-for-writes",
     concern="least-privilege",
     severity=Severity.HIGH,
-    types=[*POLICY_TYPES, t.IAM_ROLE],
+    types=[*POLICY_TYPES, t.IAM_ROLE, *ATTACHMENT_TYPES],
     description="'Resource: *' only for actions AWS grants on '*' alone (documented allow-list) and Describe/List.",
     remediation="Scope the statement to ARNs; see RESOURCE_STAR_ACTIONS in policy/webstack_policy/iam.py.",
     cdk_nag="AwsSolutions-IAM5",
@@ -113,17 +142,32 @@ def trust_service_principals(props: Mapping[str, Any], config: Mapping[str, Any]
     "iam-no-aws-managed-admin-policies",
     concern="least-privilege",
     severity=Severity.CRITICAL,
-    types=[t.IAM_ROLE, t.IAM_ROLE_POLICY_ATTACHMENT],
-    description="No AWS managed administrator policy is attached (and AWS managed policies are avoided).",
+    types=[t.IAM_ROLE, *ATTACHMENT_TYPES],
+    description="No AWS managed administrator policy (AdministratorAccess, PowerUserAccess, IAMFullAccess).",
     remediation="Write an inline policy with the actions the role needs (see service_role in components).",
     fsbp="IAM.1",
-    cdk_nag="AwsSolutions-IAM4",
 )
 def no_admin_policies(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    arns = [str(a) for a in as_list(get(props, "managedPolicyArns"))] + [str(get(props, "policyArn", default=""))]
-    for arn in arns:
-        if arn.startswith("arn:aws:iam::aws:policy/") and arn.rsplit("/", 1)[-1] in ADMIN_POLICIES:
+    for arn in _managed_arns(props):
+        if managed_policy_name(arn) in ADMIN_POLICIES:
             yield f"attaches {arn}"
+
+
+@resource_rule(
+    "iam-no-aws-managed-policies",
+    concern="least-privilege",
+    severity=Severity.MEDIUM,
+    types=[t.IAM_ROLE, *ATTACHMENT_TYPES],
+    description="No AWS managed policy is attached: AWS widens them when it sees fit, and they rarely fit one role.",
+    remediation="Write an inline policy with the actions the role needs, or list the policy in allowedPolicies.",
+    cdk_nag="AwsSolutions-IAM4",
+    config_schema={"allowedPolicies": {"type": "array", "items": {"type": "string"}, "default": []}},
+)
+def no_managed_policies(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    for arn in _managed_arns(props):
+        name = managed_policy_name(arn)
+        if name is not None and name not in config["allowedPolicies"]:
+            yield f"attaches the AWS managed policy {name}"
 
 
 @stack_rule(

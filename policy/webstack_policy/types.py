@@ -42,6 +42,21 @@ IAM_ROLE = "aws:iam/role:Role"
 IAM_ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 IAM_POLICY = "aws:iam/policy:Policy"
 IAM_ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+IAM_USER_POLICY_ATTACHMENT = "aws:iam/userPolicyAttachment:UserPolicyAttachment"
+IAM_GROUP_POLICY_ATTACHMENT = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"
+IAM_POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
 IAM_USER_POLICY = "aws:iam/userPolicy:UserPolicy"
 IAM_GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy"
 AWS_PROVIDER = "pulumi:providers:aws"
+
+# Deprecated names pulumi-aws v7 still accepts for the same resources (programs written for v6):
+# a rule about buckets judges a BucketV2 as a bucket.
+LEGACY_NAMES = {
+    "aws:s3/bucketV2:BucketV2": BUCKET,
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": BUCKET_ENCRYPTION,
+    "aws:s3/bucketLoggingV2:BucketLoggingV2": BUCKET_LOGGING,
+}
+
+
+def canonical(resource_type: str) -> str:
+    return LEGACY_NAMES.get(resource_type, resource_type)

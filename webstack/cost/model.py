@@ -11,6 +11,9 @@ from ..schedule_hours import CRON_DAYS, database_schedules
 from ..schedule_hours import running_hours as hours_between
 from .tables import PriceTable
 
+# Deprecated pulumi-aws names of resources the model prices under their current names.
+LEGACY_NAMES = {"aws:s3/bucketV2:BucketV2": "aws:s3/bucket:Bucket"}
+
 # Resources without a charge of their own (billed through another line, or free by nature).
 NO_CHARGE = {
     "aws:ec2/vpc:Vpc": "VPCs are free",
@@ -26,6 +29,13 @@ NO_CHARGE = {
     "aws:ec2/flowLog:FlowLog": "billed as log ingestion of its log group",
     "aws:iam/role:Role": "IAM is free",
     "aws:iam/rolePolicy:RolePolicy": "IAM is free",
+    "aws:iam/policy:Policy": "IAM is free",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "IAM is free",
+    "aws:iam/policyAttachment:PolicyAttachment": "IAM is free",
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment": "IAM is free",
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": "IAM is free",
+    "aws:lambda/permission:Permission": "free (the invocations it allows are billed with the function)",
+    "aws:s3/bucketNotification:BucketNotification": "free (the notified function or queue bills)",
     "aws:kms/alias:Alias": "free",
     "aws:rds/subnetGroup:SubnetGroup": "free",
     "aws:rds/parameterGroup:ParameterGroup": "free",
@@ -440,7 +450,7 @@ def line_items(state: Mapping[str, Any], ctx: Context) -> list[LineItem]:
     resource_type = state["type"]
     if not state.get("custom") or resource_type.startswith("pulumi:") or resource_type in NO_CHARGE:
         return []
-    pricer = PRICERS.get(resource_type)
+    pricer = PRICERS.get(LEGACY_NAMES.get(resource_type) or resource_type)
     if pricer is None:
         return [LineItem(state["urn"], f"{resource_type} [not priced by the cost model]", 1, "resource", None)]
     return list(pricer(state["urn"], state.get("inputs", {}), ctx))
