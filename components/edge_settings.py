@@ -15,7 +15,7 @@ ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 ALL_VIEWER = "216adef6-5c7f-47e4-b989-5492eafa07d3"
 CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"  # the hosted zone of every *.cloudfront.net alias target
 ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
-MIN_VIEWER_TLS = "TLSv1.2_2021"
+MIN_VIEWER_TLS = "TLSv1.2_2025"
 
 
 @dataclass(frozen=True)

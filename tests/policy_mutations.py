@@ -194,7 +194,8 @@ MUTATIONS = [
              setting("cache-auth-secret", "kmsKeyId", ...)),
     Mutation("key-rotation-off", "kms-key-rotation-enabled", "network-key",
              setting("network-key", "enableKeyRotation", False)),
-    Mutation("bucket-encryption-removed", "s3-bucket-default-encryption", "uploads-bucket",
+    # No configuration is AWS's default, SSE-S3: fine for a site, not for private data.
+    Mutation("bucket-encryption-removed", "s3-private-data-encrypted-with-cmk", "uploads-bucket",
              dropping("uploads-encryption")),
     Mutation("private-bucket-sse-s3", "s3-private-data-encrypted-with-cmk", "uploads-bucket",
              setting("uploads-encryption", "rules",
@@ -207,8 +208,10 @@ MUTATIONS = [
     Mutation("cache-auth-removed", "elasticache-auth-required", "cache-group",
              setting("cache-group", "authToken", ...)),
     Mutation("rds-force-ssl-off", "rds-requires-tls", "database-primary", set_parameter("0")),
+    # Without its own group, PostgreSQL 14 and older fall back to force_ssl=0 (1 from 15).
     Mutation("rds-parameter-group-detached", "rds-requires-tls", "database-primary",
-             lambda plan: state(plan, "database-primary")["propertyDependencies"].pop("parameterGroupName")),
+             both(lambda plan: state(plan, "database-primary")["propertyDependencies"].pop("parameterGroupName"),
+                  setting("database-primary", "engineVersion", "14"))),
     Mutation("alb-old-tls-policy", "alb-https-listener-uses-allowed-tls-policy", "api-https",
              setting("api-https", "sslPolicy", "ELBSecurityPolicy-2016-08")),
     Mutation("http-listener-forwards", "alb-http-listener-only-redirects", "api-http",
@@ -280,6 +283,8 @@ MUTATIONS = [
              setting(NAT, "iamInstanceProfile", "admin"), plan="dev"),
     Mutation("default-sg-allows", "default-security-group-has-no-rules", "network-default-sg",
              setting("network-default-sg", "ingress", [{"protocol": "-1", "fromPort": 0, "toPort": 0, "self": True}])),
+    Mutation("default-sg-not-adopted", "default-security-group-has-no-rules", "network-vpc",
+             dropping("network-default-sg")),
     Mutation("private-subnet-public-ips", "subnets-without-public-ip-on-launch", "network-private-0",
              setting("network-private-0", "mapPublicIpOnLaunch", True)),
     Mutation("public-access-block-removed", "s3-bucket-public-access-blocked", "website-bucket",
@@ -289,6 +294,10 @@ MUTATIONS = [
     Mutation("bucket-policy-public-read", "s3-bucket-policy-grants-no-public-access", "website-policy",
              json_input("website-policy", "policy", add_statement(
                  {"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}))),
+    Mutation("bucket-policy-public-over-tls", "s3-bucket-policy-grants-no-public-access", "website-policy",
+             json_input("website-policy", "policy", add_statement(
+                 {"Sid": "PublicOverTls", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject",
+                  "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}))),
     Mutation("origin-access-identity", "cloudfront-s3-origins-use-oac", "website-edge-distribution",
              both(nested("website-edge-distribution", "origins.0.originAccessControlId", ...),
                   nested("website-edge-distribution", "origins.0.s3OriginConfig",

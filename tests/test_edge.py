@@ -226,7 +226,7 @@ def distribution_run(origin_kind="s3", **overrides):
 def test_viewer_tls_http3_ipv6_compression_and_redirect_to_https():
     run, _ = distribution_run()
     dist = one(run, DISTRIBUTION).inputs
-    assert dist["viewerCertificate"]["minimumProtocolVersion"] == "TLSv1.2_2021"
+    assert dist["viewerCertificate"]["minimumProtocolVersion"] == "TLSv1.2_2025"
     assert dist["viewerCertificate"]["sslSupportMethod"] == "sni-only"
     assert dist["httpVersion"] == "http2and3"
     assert dist["isIpv6Enabled"] is True

@@ -51,8 +51,7 @@ def test_aws_managed_full_access_policies_fail_least_privilege(violations):
 
 
 def test_the_bucket_is_failed_under_its_deprecated_type_name(violations):
-    for policy in ("s3-bucket-public-access-blocked", "s3-bucket-default-encryption",
-                   "s3-bucket-denies-insecure-transport"):  # fmt: skip
+    for policy in ("s3-bucket-public-access-blocked", "s3-bucket-denies-insecure-transport"):
         assert on(violations, policy) == ["uploads"], policy
 
 

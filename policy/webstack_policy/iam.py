@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
+from fnmatch import fnmatchcase
 from typing import Any
 
 from .props import UNKNOWN, UNKNOWN_SENTINELS, as_list, json_document, peek
@@ -55,7 +57,36 @@ def actions(statement: Mapping[str, Any]) -> list[str]:
 
 
 def resources(statement: Mapping[str, Any]) -> list[str]:
+    """The statement's resources; NotResource ("every resource but these") counts as "*"."""
+    keys = peek(statement)  # the plain mapping: `in` on the engine's proxy would read the values
+    if "Resource" not in keys and "NotResource" in keys:
+        return ["*"]
     return [_known(r) for r in _values(peek(statement, "Resource"))]
+
+
+def grants_action(statement: Mapping[str, Any], action: str) -> bool:
+    """Whether an Allow statement grants ``action``: named by an Action pattern (``*`` and ``?``
+    match, case-insensitive, as IAM matches them), or not excluded by a NotAction."""
+    if not allows(statement):
+        return False
+    wanted, keys = action.lower(), peek(statement)
+    if "NotAction" in keys and "Action" not in keys:
+        return not any(fnmatchcase(wanted, str(a).lower()) for a in as_list(statement.get("NotAction")))
+    return any(fnmatchcase(wanted, a.lower()) for a in actions(statement))
+
+
+def condition_values(statement: Mapping[str, Any], operators: tuple[str, ...], key: str) -> list[Any]:
+    """The values a Condition gives ``key`` under any of ``operators`` (keys are case-insensitive
+    in IAM; an ``...IfExists`` operator does not restrict and is not read)."""
+    found: list[Any] = []
+    condition = statement.get("Condition")
+    if not isinstance(condition, Mapping):
+        return found
+    for operator in operators:
+        block = condition.get(operator)
+        if isinstance(block, Mapping):
+            found += [v for k in block if str(k).lower() == key.lower() for v in _values(peek(block, str(k)))]
+    return found
 
 
 def _values(value: Any) -> list[Any]:
@@ -84,7 +115,8 @@ def principals(statement: Mapping[str, Any]) -> list[tuple[str, str]]:
     return []
 
 
-AWS_MANAGED_PREFIX = "arn:aws:iam::aws:policy/"
+# arn:aws:iam::aws:policy/..., and the same in the China and GovCloud partitions.
+AWS_MANAGED_ARN = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::aws:policy/")
 # The service each common AWS managed "full access" or "power user" policy opens entirely, with
 # "*" actions on "*" resources (IAM User Guide, AWS managed policies; AWS Managed Policy
 # reference). Names not listed are judged by their name alone.
@@ -120,7 +152,7 @@ MANAGED_POLICY_SERVICES = {
 
 def managed_policy_name(arn: str) -> str | None:
     """The name of an AWS managed policy (arn:aws:iam::aws:policy/[path/]Name), else None."""
-    return arn.rsplit("/", 1)[-1] if arn.startswith(AWS_MANAGED_PREFIX) else None
+    return arn.rsplit("/", 1)[-1] if AWS_MANAGED_ARN.match(arn) else None
 
 
 def managed_policy_document(arn: str) -> dict[str, Any] | None:

@@ -44,7 +44,7 @@ def _primary(props: Mapping[str, Any]) -> bool:
     config_schema=BACKUP_SCHEMA,
 )
 def rds_backups(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    days = get(props, "backupRetentionPeriod", default=0)
+    days = get(props, "backupRetentionPeriod", default=1)  # CreateDBInstance's default is 1 day
     if _primary(props) and days < config["minimumDays"]:
         yield f"backupRetentionPeriod is {int(days)} days; the minimum is {config['minimumDays']}"
 

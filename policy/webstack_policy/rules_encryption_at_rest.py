@@ -24,6 +24,9 @@ from .props import as_list, customer_managed_key, get, is_set
     cdk_nag="AwsSolutions-RDS2",
 )
 def rds_storage_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    copied = get(props, "replicateSourceDb") or get(props, "snapshotIdentifier")
+    if copied and not is_set(props, "kmsKeyId") and get(props, "storageEncrypted") is not False:
+        return  # a replica or a restore keeps its source's encryption and key (judged on the source)
     if get(props, "storageEncrypted") is not True:
         yield "storageEncrypted is not true"
     elif not customer_managed_key(props, "kmsKeyId"):
@@ -100,7 +103,9 @@ def performance_insights_encrypted(props: Mapping[str, Any], config: Mapping[str
     cdk_nag="AwsSolutions-AEC3",
 )
 def elasticache_at_rest(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    if get(props, "atRestEncryptionEnabled") is not True:
+    # Left out, at-rest encryption is on for Valkey (always) and off for Redis OSS.
+    enabled = get(props, "atRestEncryptionEnabled", default=get(props, "engine") == "valkey")
+    if enabled is not True:
         yield "atRestEncryptionEnabled is not true"
     elif not customer_managed_key(props, "kmsKeyId"):
         yield "at-rest encryption uses the AWS owned key, not a customer-managed kmsKeyId"
@@ -182,29 +187,15 @@ def kms_rotation(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterato
 
 
 def _bucket_encryption(bucket: PolicyResource, resources: list[PolicyResource]) -> list[Mapping[str, Any]]:
-    rules: list[Mapping[str, Any]] = []
+    """The bucket's default-encryption rules, from BucketServerSideEncryptionConfiguration resources
+    or the Bucket's own (deprecated) inline block. None means AWS's default: SSE-S3 since January
+    2023, which is why there is no rule requiring default encryption (Security Hub retired S3.4)."""
+    inline = as_list(get(bucket.props, "serverSideEncryptionConfiguration", "rules"))
+    rules = [r for r in inline if isinstance(r, Mapping)]
     for config in resources_of(resources, t.BUCKET_ENCRYPTION):
         if bucket in joined(config, "bucket"):
             rules += [r for r in as_list(get(config.props, "rules")) if isinstance(r, Mapping)]
     return rules
-
-
-@stack_rule(
-    "s3-bucket-default-encryption",
-    concern="encryption-at-rest",
-    severity=Severity.HIGH,
-    description="Every S3 bucket has default encryption (SSE-KMS or SSE-S3).",
-    remediation="Create buckets with the StaticSite component, which always adds the encryption configuration.",
-    fsbp="S3.17 (KMS) / S3 default encryption",
-)
-def s3_default_encryption(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    for bucket in resources_of(resources, t.BUCKET):
-        algorithms = {
-            get(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm")
-            for rule in _bucket_encryption(bucket, resources)
-        }
-        if not algorithms & {"aws:kms", "aws:kms:dsse", "AES256"}:
-            yield "bucket has no BucketServerSideEncryptionConfiguration with a default algorithm", bucket.urn
 
 
 @stack_rule(

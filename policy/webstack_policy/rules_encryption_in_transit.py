@@ -23,7 +23,8 @@ VIEWER_TLS_SCHEMA = {
     "allowedMinimumProtocolVersions": {
         "type": "array",
         "items": {"type": "string"},
-        "default": ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"],
+        # AWS's recommended policies (Security Hub CloudFront.15 passes only these two).
+        "default": ["TLSv1.2_2025", "TLSv1.3_2025"],
     }
 }
 WEAK_ORIGIN_PROTOCOLS = {"SSLv3", "TLSv1", "TLSv1.1"}
@@ -67,23 +68,63 @@ def elasticache_auth(props: Mapping[str, Any], config: Mapping[str, Any]) -> Ite
     "rds-requires-tls",
     concern="encryption-in-transit",
     severity=Severity.HIGH,
-    description="PostgreSQL instances use a parameter group with rds.force_ssl=1.",
+    description=(
+        "PostgreSQL instances require TLS: rds.force_ssl is 1, set in their parameter group or left at "
+        "the engine's default (1 from PostgreSQL 15; 0 before)."
+    ),
     remediation="ManagedPostgres attaches a parameter group with rds.force_ssl=1 to the primary and replicas.",
     fsbp="RDS (TLS in transit)",
 )
 def rds_force_ssl(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     for instance in resources_of(resources, t.RDS_INSTANCE):
-        engine = get(instance.props, "engine", default="postgres")
-        if "postgres" not in str(engine):
+        props = instance.props
+        engine = get(props, "engine")
+        if engine is None and get(props, "replicateSourceDb"):
+            engine = "postgres" if _force_ssl(instance) is not None else None  # a replica takes its source's
+        if engine is None or "postgres" not in str(engine):
             continue
-        groups = [g for g in joined(instance, "parameterGroupName") if g.resource_type == t.RDS_PARAMETER_GROUP]
-        forced = any(
-            get(p, "name") == "rds.force_ssl" and str(get(p, "value")) == "1"
-            for group in groups
-            for p in as_list(get(group.props, "parameters"))
-        )
-        if not forced:
-            yield "the instance's parameter group does not set rds.force_ssl=1", instance.urn
+        value = _force_ssl(instance)
+        if value == "1":
+            continue
+        if value is None:
+            major = _major_version(instance)
+            if major is None or major >= FORCE_SSL_DEFAULT_FROM:
+                continue  # no version given: RDS picks the current default, which is 15 or later
+            message = f"PostgreSQL {major} defaults to rds.force_ssl=0 and the parameter group does not set it"
+            yield message, instance.urn
+        else:
+            yield f"the instance's parameter group sets rds.force_ssl={value}", instance.urn
+
+
+# rds.force_ssl defaults to 1 in the default parameter groups from PostgreSQL 15 (Amazon RDS User
+# Guide, "Requiring an SSL/TLS connection to a PostgreSQL DB instance").
+FORCE_SSL_DEFAULT_FROM = 15
+
+
+def _force_ssl(instance: PolicyResource) -> str | None:
+    """rds.force_ssl as the instance's own parameter group sets it, else None."""
+    for group in joined(instance, "parameterGroupName"):
+        if group.resource_type == t.RDS_PARAMETER_GROUP:
+            for parameter in as_list(get(group.props, "parameters")):
+                if get(parameter, "name") == "rds.force_ssl":
+                    return str(get(parameter, "value"))
+    return None
+
+
+def _major_version(instance: PolicyResource) -> int | None:
+    """PostgreSQL's major version, from engineVersion ("16.4") or the parameter group family
+    ("postgres16"); None when neither says."""
+    candidates = [str(get(instance.props, "engineVersion", default=""))]
+    candidates += [
+        str(get(group.props, "family", default="")).removeprefix("postgres")
+        for group in joined(instance, "parameterGroupName")
+        if group.resource_type == t.RDS_PARAMETER_GROUP
+    ]
+    for text in candidates:
+        head = text.split(".", 1)[0]
+        if head.isdigit():
+            return int(head)
+    return None
 
 
 @resource_rule(
@@ -106,28 +147,37 @@ def https_listener_tls(props: Mapping[str, Any], config: Mapping[str, Any]) -> I
         yield "an HTTPS listener needs a certificateArn"
 
 
-@resource_rule(
+@stack_rule(
     "alb-http-listener-only-redirects",
     concern="encryption-in-transit",
     severity=Severity.HIGH,
-    types=[t.LISTENER],
     description="HTTP listeners do nothing but redirect to HTTPS.",
     remediation="FargateApi's port-80 listener has one default action: redirect to HTTPS 443.",
     fsbp="ELB.1",
     awsguard="alb-http-to-https-redirection",
 )
-def http_listener_redirects(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    # An ALB listener without a protocol is HTTP (the provider's default), unless it names a
-    # certificate or TLS policy, which only HTTPS takes.
+def http_listener_redirects(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for listener in resources_of(resources, t.LISTENER):
+        if _listener_protocol(listener) != "HTTP":
+            continue
+        default_actions = as_list(get(listener.props, "defaultActions"))
+        only_redirect = len(default_actions) == 1 and get(default_actions[0], "type") == "redirect"
+        if not only_redirect or get(default_actions[0], "redirect", "protocol") != "HTTPS":
+            yield "the HTTP listener serves traffic instead of redirecting it to HTTPS", listener.urn
+
+
+def _listener_protocol(listener: PolicyResource) -> str | None:
+    """The listener's protocol, with the provider's default when it is left out: HTTP on an
+    application load balancer (HTTPS if it names a certificate or TLS policy, which only HTTPS
+    takes), none on a gateway load balancer (GENEVE, no protocol to set)."""
+    props = listener.props
     protocol = get(props, "protocol")
-    if protocol is None:
-        protocol = "HTTPS" if is_set(props, "certificateArn") or is_set(props, "sslPolicy") else "HTTP"
-    if protocol != "HTTP":
-        return
-    default_actions = as_list(get(props, "defaultActions"))
-    only_redirect = len(default_actions) == 1 and get(default_actions[0], "type") == "redirect"
-    if not only_redirect or get(default_actions[0], "redirect", "protocol") != "HTTPS":
-        yield "the HTTP listener serves traffic instead of redirecting it to HTTPS"
+    if protocol is not None:
+        return str(protocol)
+    balancers = joined(listener, "loadBalancerArn")
+    if any(get(b.props, "loadBalancerType", default="application") == "gateway" for b in balancers):
+        return None
+    return "HTTPS" if is_set(props, "certificateArn") or is_set(props, "sslPolicy") else "HTTP"
 
 
 @resource_rule(
@@ -155,7 +205,7 @@ def viewer_https(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterato
     severity=Severity.HIGH,
     types=[t.DISTRIBUTION],
     description="Viewers connect with TLS 1.2 or newer, on the distribution's own certificate.",
-    remediation="EdgeDistribution uses the ACM certificate with minimum_protocol_version TLSv1.2_2021.",
+    remediation="EdgeDistribution uses the ACM certificate with minimum_protocol_version TLSv1.2_2025.",
     fsbp="CloudFront.15",
     cdk_nag="AwsSolutions-CFR4",
     config_schema=VIEWER_TLS_SCHEMA,

@@ -13,6 +13,8 @@ from .catalog import joined, resource_rule, resources_of, stack_rule
 from .iam import (
     actions,
     allows,
+    condition_values,
+    grants_action,
     is_wildcard_action,
     managed_policy_document,
     managed_policy_name,
@@ -30,7 +32,17 @@ ATTACHMENT_TYPES = (
     t.IAM_GROUP_POLICY_ATTACHMENT,
     t.IAM_POLICY_ATTACHMENT,
 )
-ADMIN_POLICIES = ("AdministratorAccess", "PowerUserAccess", "IAMFullAccess")
+# AWS managed policies that grant administration of the account, or of IAM, networking or whole
+# services with it (job-function policies live under the job-function/ path; the name is read).
+ADMIN_POLICIES = (
+    "AdministratorAccess",
+    "PowerUserAccess",
+    "IAMFullAccess",
+    "SystemAdministrator",
+    "NetworkAdministrator",
+    "AdministratorAccess-Amplify",
+    "AdministratorAccess-AWSElasticBeanstalk",
+)
 SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL)", re.I)
 CREDENTIALS_IN_URL = re.compile(r"://[^/@\s:]*:[^/@\s]+@")
 
@@ -107,13 +119,12 @@ def no_star_resource(props: Mapping[str, Any], config: Mapping[str, Any]) -> Ite
 def pass_role_scoped(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
     for document in _documents(props):
         for statement in statements(document):
-            if not allows(statement) or not any(
-                a.lower() in ("iam:passrole", "iam:*", "*") for a in actions(statement)
-            ):
+            if not grants_action(statement, "iam:PassRole"):  # iam:Pass*, iam:*, NotAction too
                 continue
             if any(r == "*" or r.endswith(":role/*") for r in resources(statement)):
                 yield "iam:PassRole on any role"
-            if not get(statement, "Condition", "StringEquals", "iam:PassedToService"):
+            services = condition_values(statement, ("StringEquals", "StringLike"), "iam:PassedToService")
+            if not services or any(str(s) == "*" for s in services):
                 yield "iam:PassRole without an iam:PassedToService condition"
 
 
@@ -132,9 +143,9 @@ def trust_service_principals(props: Mapping[str, Any], config: Mapping[str, Any]
         for kind, value in principals(statement):
             if kind != "Service":
                 yield f"the trust policy admits {kind} principal {value}"
-        if not get(statement, "Condition", "StringEquals", "aws:SourceAccount") and not get(
-            statement, "Condition", "ArnLike", "aws:SourceArn"
-        ):
+        account = condition_values(statement, ("StringEquals", "StringLike"), "aws:SourceAccount")
+        source = condition_values(statement, ("ArnEquals", "ArnLike", "StringEquals", "StringLike"), "aws:SourceArn")
+        if not [v for v in account + source if str(v) != "*"]:
             yield "the trust policy has no aws:SourceAccount or aws:SourceArn condition (confused deputy)"
 
 
@@ -143,9 +154,11 @@ def trust_service_principals(props: Mapping[str, Any], config: Mapping[str, Any]
     concern="least-privilege",
     severity=Severity.CRITICAL,
     types=[t.IAM_ROLE, *ATTACHMENT_TYPES],
-    description="No AWS managed administrator policy (AdministratorAccess, PowerUserAccess, IAMFullAccess).",
+    description=(
+        "No AWS managed administrator policy (AdministratorAccess, PowerUserAccess, IAMFullAccess, the "
+        "SystemAdministrator and NetworkAdministrator job functions, Amplify and Elastic Beanstalk administrator)."
+    ),
     remediation="Write an inline policy with the actions the role needs (see service_role in components).",
-    fsbp="IAM.1",
 )
 def no_admin_policies(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
     for arn in _managed_arns(props):

@@ -24,7 +24,8 @@ def _world_rules(
         if get(rule.props, "cidrIpv4") in WORLD or get(rule.props, "cidrIpv6") in WORLD:
             yield rule, rule.props, joined(rule, "securityGroupId")
     for rule in resources_of(resources, t.LEGACY_SG_RULE):
-        if get(rule.props, "type") == "ingress" and set(map(str, as_list(get(rule.props, "cidrBlocks")))) & set(WORLD):
+        cidrs = as_list(get(rule.props, "cidrBlocks")) + as_list(get(rule.props, "ipv6CidrBlocks"))
+        if get(rule.props, "type") == "ingress" and set(map(str, cidrs)) & set(WORLD):
             yield rule, rule.props, joined(rule, "securityGroupId")
     for group in resources_of(resources, t.SECURITY_GROUP):
         for inline in as_list(get(group.props, "ingress")):
@@ -99,18 +100,29 @@ def ecs_no_public_ip(props: Mapping[str, Any], config: Mapping[str, Any]) -> Ite
         yield "assignPublicIp is true"
 
 
-@resource_rule(
+@stack_rule(
     "default-security-group-has-no-rules",
     concern="network-exposure",
     severity=Severity.HIGH,
-    types=[t.DEFAULT_SECURITY_GROUP],
-    description="The VPC's default security group allows no traffic.",
+    description=(
+        "Every VPC's default security group allows no traffic: it is adopted with no rules (left alone, "
+        "AWS's default group admits all traffic from its members and lets everything out)."
+    ),
     remediation="SecureVpc adopts the default security group with no ingress and no egress rules.",
     fsbp="EC2.2",
 )
-def default_sg_empty(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    if as_list(get(props, "ingress")) or as_list(get(props, "egress")):
-        yield "the default security group has rules"
+def default_sg_empty(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    adopted = list(resources_of(resources, t.DEFAULT_SECURITY_GROUP))
+    for group in adopted:
+        if as_list(get(group.props, "ingress")) or as_list(get(group.props, "egress")):
+            yield "the default security group has rules", group.urn
+    for vpc in resources_of(resources, t.VPC):
+        if not any(vpc in joined(group, "vpcId") for group in adopted):
+            yield (
+                "the VPC's default security group is not adopted (aws.ec2.DefaultSecurityGroup with no rules): "
+                "it keeps AWS's allow-all rules",
+                vpc.urn,
+            )
 
 
 @resource_rule(
@@ -150,17 +162,73 @@ def s3_public_access_blocked(resources: list[PolicyResource], config: Mapping[st
     "s3-bucket-policy-grants-no-public-access",
     concern="network-exposure",
     severity=Severity.CRITICAL,
-    types=[t.BUCKET_POLICY, t.ECR_REPOSITORY_POLICY],
-    description="Bucket and repository policies allow no anonymous principal.",
+    types=[t.BUCKET_POLICY, t.ECR_REPOSITORY_POLICY, t.BUCKET, t.BUCKET_ACL],
+    description=(
+        "Bucket and repository policies allow no anonymous principal unless a condition pins the caller "
+        "(S3's own test of 'public'), and no canned ACL or grant opens a bucket to all or authenticated users."
+    ),
     remediation="Grant a service principal with an aws:SourceArn condition (StaticSite's OAC statement does).",
     fsbp="S3.2, S3.3",
     cdk_nag="AwsSolutions-S5, AwsSolutions-ECR1",
 )
 def policy_not_public(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    for statement in statements(get(props, "policy")):
+    for statement in statements(get(props, "policy")):  # a BucketPolicy's, or a Bucket's inline one
         anyone = {("*", "*"), ("AWS", "*")} & set(principals(statement))
-        if allows(statement) and anyone and not statement.get("Condition"):
+        if allows(statement) and anyone and not _pins_the_caller(statement):
             yield f"statement {statement.get('Sid', '?')} allows anyone"
+    acl = get(props, "acl")
+    if acl in PUBLIC_ACLS:
+        yield f"the canned ACL {acl} opens the bucket"
+    for grant in as_list(get(props, "accessControlPolicy", "grants")):
+        if get(grant, "grantee", "uri") in PUBLIC_GRANTEES:
+            yield f"an ACL grant gives {get(grant, 'permission')} to {get(grant, 'grantee', 'uri')}"
+
+
+PUBLIC_ACLS = ("public-read", "public-read-write", "authenticated-read")
+PUBLIC_GRANTEES = (
+    "http://acs.amazonaws.com/groups/global/AllUsers",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+)
+# Condition keys that S3 Block Public Access accepts as making a grant to "*" non-public, when
+# they are given fixed values (Amazon S3 User Guide, "The meaning of 'public'").
+PINNING_KEYS = frozenset(
+    {
+        "aws:sourcearn",
+        "aws:sourceaccount",
+        "aws:sourceowner",
+        "aws:sourcevpc",
+        "aws:sourcevpce",
+        "aws:sourceip",
+        "aws:principalaccount",
+        "aws:principalarn",
+        "aws:principalorgid",
+        "aws:principalorgpaths",
+        "aws:principalservicename",
+        "aws:userid",
+        "s3:dataaccesspointarn",
+        "s3:dataaccesspointaccount",
+    }
+)
+OPEN_VALUES = ("*", "0.0.0.0/0", "::/0")
+
+
+def _pins_the_caller(statement: Mapping[str, Any]) -> bool:
+    """Whether a condition restricts who may call to fixed values: a pinning key under a positive
+    operator (StringEquals, ArnLike, IpAddress...; not a Not... or ...IfExists one), with no value
+    that admits anyone. Any other condition (aws:SecureTransport, s3:prefix) leaves it public."""
+    condition = statement.get("Condition")
+    if not isinstance(condition, Mapping):
+        return False
+    for operator, block in condition.items():
+        name = str(operator)
+        if "Not" in name or name.endswith("IfExists") or name == "Null" or not isinstance(block, Mapping):
+            continue
+        for key in block:
+            values = as_list(peek(block, str(key)))
+            fixed = values and not any(v is not UNKNOWN and str(v) in OPEN_VALUES for v in values)
+            if str(key).lower() in PINNING_KEYS and fixed:
+                return True
+    return False
 
 
 @resource_rule(
@@ -185,14 +253,15 @@ def s3_origin_oac(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterat
                 continue
             domain = str(get(origin, "domainName"))  # raises: the engine reports it undecided
         domain = str(domain)
+        if ".s3-website" in domain:  # bucket.s3-website-<region>... or bucket.s3-website.<region>...
+            yield f"origin {get(origin, 'originId')} is a public S3 website endpoint (no OAC can protect it)"
+            continue
         if ".s3." not in domain and not domain.endswith(".s3.amazonaws.com"):
             continue
         if get(origin, "s3OriginConfig", "originAccessIdentity"):
             yield f"origin {get(origin, 'originId')} uses a legacy origin access identity"
         elif not get(origin, "originAccessControlId"):
             yield f"origin {get(origin, 'originId')} reads the bucket without Origin Access Control"
-        if ".s3-website" in domain:
-            yield f"origin {get(origin, 'originId')} is a public S3 website endpoint"
 
 
 @resource_rule(
@@ -205,13 +274,20 @@ def s3_origin_oac(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterat
     fsbp="EC2.8",
 )
 def imdsv2_required(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    options = get(props, "metadataOptions") or {}
+    options = get(props, "metadataOptions")
+    if options is None and is_set(props, "launchTemplate"):
+        return  # an instance launched from a template takes its metadata options (the template is judged)
+    options = options or {}
     if get(options, "httpEndpoint") == "disabled":
         return
     if get(options, "httpTokens") != "required":
         yield "metadataOptions.httpTokens is not required: IMDSv1 answers unauthenticated requests"
     hops = get(options, "httpPutResponseHopLimit")
-    if hops is not None and float(hops) > 1:
+    if hops is None:
+        # Left out, the limit comes from the AMI or the account's defaults: 2 for AMIs marked
+        # ImdsSupport v2.0 (Amazon Linux 2023), which lets containers on the host reach the tokens.
+        yield "metadataOptions.httpPutResponseHopLimit is not set: the AMI's default may be 2"
+    elif float(hops) > 1:
         yield f"metadataOptions.httpPutResponseHopLimit is {float(hops):g}: tokens reach containers and forwarded hosts"
 
 
@@ -228,6 +304,9 @@ def _public_address_sources(instance: PolicyResource, resources: list[PolicyReso
     if get(props, "associatePublicIpAddress") is True:
         sources.append("associatePublicIpAddress")
     elif get(props, "associatePublicIpAddress") is None:
+        placed = ("subnetId", "launchTemplate", "networkInterfaces", "primaryNetworkInterface")
+        if not any(is_set(props, key) for key in placed):
+            sources.append("the default VPC's subnet (no subnetId), which maps public IPs on launch")
         if any(get(s.props, "mapPublicIpOnLaunch") is True for s in joined(instance, "subnetId")):
             sources.append("its subnet's mapPublicIpOnLaunch")
         for template in joined(instance, "launchTemplate"):

@@ -7,6 +7,7 @@ BUCKET = "aws:s3/bucket:Bucket"
 BUCKET_ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 BUCKET_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+BUCKET_ACL = "aws:s3/bucketAcl:BucketAcl"
 BUCKET_LOGGING = "aws:s3/bucketLogging:BucketLogging"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 LOG_DELIVERY_SOURCE = "aws:cloudwatch/logDeliverySource:LogDeliverySource"
@@ -55,6 +56,7 @@ LEGACY_NAMES = {
     "aws:s3/bucketV2:BucketV2": BUCKET,
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": BUCKET_ENCRYPTION,
     "aws:s3/bucketLoggingV2:BucketLoggingV2": BUCKET_LOGGING,
+    "aws:s3/bucketAclV2:BucketAclV2": BUCKET_ACL,
 }
 
 
