@@ -295,7 +295,9 @@ class FargateApi(pulumi.ComponentResource):
                     opts=child,
                 )
             )
-        if args.origin_hostname is not None and args.zone_id is not None:
+        if args.origin_hostname is not None and args.zone_id is not None and not internal:
+            # An internal ALB has no public DNS record: CloudFront reaches it through the VPC
+            # origin (by ARN) and presents the origin host name only for TLS (SNI, certificate).
             aws.route53.Record(
                 f"{name}-origin-record",
                 zone_id=args.zone_id,

@@ -32,7 +32,7 @@ def test_one_cluster_per_component(prod_dot):
     ):
         quoted = f'"{cluster}"' if "-" in cluster else cluster
         assert f"subgraph {quoted} {{" in prod_dot, cluster
-    assert 'label="FargateApi api (36 resources)"' in prod_dot
+    assert 'label="FargateApi api (35 resources)"' in prod_dot
 
 
 def test_nodes_carry_the_key_sizes(prod_dot):

@@ -11,6 +11,7 @@ from webstack.cli import main
 from webstack.cost.estimate import estimate
 from webstack.cost.tables import PriceTable, load_usage
 from webstack.offline.plan_json import plan_document
+from webstack.plan_tree import resource_count
 
 from .helpers import ROOT, readme_figure, render_stack_file
 
@@ -46,7 +47,7 @@ def test_readme_lists_every_example_with_its_estimate(example: Path):
     assert row is not None, example.name
     plan = plan_document(example_run(example.stem))
     cost = estimate(plan, PriceTable.load(), load_usage(example.stem), example.stem, "us-east-1")
-    assert f"{len(plan['steps'])} resources" in row
+    assert f"{resource_count(plan)} resources" in row
     assert readme_figure(cost) in row
 
 

@@ -93,26 +93,38 @@ def test_help_lists_plan():
     assert "plan" in result.stdout
 
 
-def test_a_config_file_renders_as_its_own_stack_judged_like_prod_without_a_policy_config(tmp_path: Path, capsys):
+def test_a_config_file_renders_as_its_own_stack_judged_by_the_environment_it_states(tmp_path: Path, capsys):
+    """A copy of Pulumi.dev.yaml under another name is the stack of its file name, and judged
+    like dev because it says webstack:environment: dev; without that key, the name (qa) is the
+    environment, which has no policy config of its own: prod.json, the strictest."""
     config = tmp_path / "qa.yaml"
-    config.write_text((ROOT / "Pulumi.dev.yaml").read_text().replace("exiuscart-dev", "exiuscart-qa"))
-    assert main(["plan", "--config", str(config), "--out", str(tmp_path / "plan.json")]) == 1
+    copied = (ROOT / "Pulumi.dev.yaml").read_text().replace("exiuscart-dev", "exiuscart-qa")
+    config.write_text(copied)
+    assert main(["plan", "--config", str(config), "--out", str(tmp_path / "plan.json")]) == 0
     plan = json.loads((tmp_path / "plan.json").read_text())
     assert plan["steps"][0]["urn"].startswith("urn:pulumi:qa::webstack::")
     assert "exiuscart-qa-db" in [s["newState"]["inputs"].get("identifier") for s in plan["steps"]]
     out = " ".join(capsys.readouterr().out.split())
-    assert "policy/config/prod.json" in out
+    assert "Planned stack qa (from the file name)" in out and "environment dev (webstack:environment)" in out
+    assert "policy/config/dev.json" in out
+    config.write_text("\n".join(line for line in copied.splitlines() if "webstack:environment" not in line))
+    assert main(["plan", "--config", str(config), "--out", str(tmp_path / "plan.json")]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    assert "environment qa (the stack name)" in out and "policy/config/prod.json" in out
     assert "rds-multi-az" in out and "Fix: Set webstack:database.multi_az: true." in out
-    assert "mandatory violations" in out
 
 
-def test_policy_check_judges_a_saved_plan(tmp_path: Path, capsys):
+def test_policy_check_judges_a_saved_plan_by_the_environment_it_names(tmp_path: Path, capsys):
     out = tmp_path / "dev.json"
     assert main(["plan", "dev", "--out", str(out), "--no-policy"]) == 0
-    dev_policy = str(ROOT / "policy" / "config" / "dev.json")
-    assert main(["policy", "check", str(out), "--config", dev_policy]) == 0
-    assert "0 mandatory violations, 11 advisories" in capsys.readouterr().out
-    assert main(["policy", "check", str(out)]) == 1  # prod rules: dev is single-AZ
+    capsys.readouterr()
+    assert main(["policy", "check", str(out)]) == 0  # the plan's Environment tag: dev.json
+    printed = " ".join(capsys.readouterr().out.split())
+    assert "0 mandatory violations, 11 advisories" in printed
+    chosen = "policy config policy/config/dev.json (chosen for environment dev, from the plan's Environment tag"
+    assert chosen in printed
+    prod_policy = str(ROOT / "policy" / "config" / "prod.json")
+    assert main(["policy", "check", str(out), "--config", prod_policy]) == 1  # prod rules: dev is single-AZ
 
 
 def test_policy_check_refuses_a_file_that_is_not_a_plan(tmp_path: Path, capsys):

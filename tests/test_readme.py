@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import typing
+from collections import Counter
 from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from webstack.cli import parser, subcommands
+from webstack.cli import main, parser, subcommands
 from webstack.config import ApiConfig, ServiceConfig, StackConfig, SubnetPrefixes
+from webstack.deploy import Deployer
+from webstack_policy.catalog import all_rules  # type: ignore[import-not-found]
 
 from .helpers import ROOT
+from .policy_mutations import MUTATIONS
 
 README = (ROOT / "README.md").read_text()
 LEAF_MODELS = {SubnetPrefixes}  # documented as one row
@@ -71,3 +75,34 @@ def test_readme_commands_exist():
     assert ci.rstrip().endswith("make test")
     for command in subcommands(parser()):
         assert f"python -m webstack {command}" in README
+
+
+def test_readme_counts_are_the_codes():
+    """Counts a reader checks the code against: rules, concerns, mutations, the README's command
+    lines run with the virtualenv's Python (the system one lacks the dependencies)."""
+    rules = all_rules()
+    assert f"`webstack-guard`, {len(rules)} rules" in README
+    by_concern = Counter(rule.concern for rule in rules)
+    concerns = ", ".join(f"{name} {count}" for name, count in sorted(by_concern.items()))
+    policy_readme = (ROOT / "policy" / "README.md").read_text()
+    assert f"{len(rules)} rules in {len(by_concern)} concerns ({concerns})" in policy_readme
+    assert f"and {len(MUTATIONS)} mutations of the prod and dev plans" in README
+    bare = [line for line in README.splitlines() if line.startswith("python -m webstack")]
+    assert bare == []
+
+
+def test_readme_exit_codes_are_the_clis(tmp_path, capsys):
+    """Each exit code the README promises, produced by the CLI."""
+    text = " ".join(README.split())
+    assert "2 invalid config or unknown stack" in text
+    assert main(["plan", "no-such-stack"]) == 2
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("config:\n  webstack:name_prefix: X\n")
+    assert main(["plan", "--config", str(bad)]) == 2
+    assert "2 something to fix first — no Pulumi CLI on PATH" in text
+    without_cli = lambda console: Deployer(console=console, which=lambda _name: None)  # noqa: E731
+    for argv in (["preview", "--all"], ["up", "dev", "prod"], ["preview", "dev"]):
+        assert main(argv, deployer_factory=without_cli) == 2, argv
+    err = capsys.readouterr().err
+    assert "the Pulumi CLI is not on PATH: install the Pulumi CLI: curl -fsSL https://get.pulumi.com | sh" in err
+    assert err.count("not on PATH") == 3  # once per command, not once per stack

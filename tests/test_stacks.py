@@ -324,5 +324,8 @@ def test_keep_data_on_destroy_follows_the_policy_config_unless_set():
     assert parse_stack_config(raw | {"webstack:keep_data_on_destroy": True}, "dev", "dev").keep_data_on_destroy
     prod = read_config_file(ROOT / "Pulumi.prod.yaml")[0]
     assert parse_stack_config(prod, "prod", "prod").keep_data_on_destroy is True
-    # A copy of dev under another stack name is judged like prod, and keeps its data too.
-    assert parse_stack_config(raw, "sandbox", "sandbox").keep_data_on_destroy is True
+    # A copy of dev under another stack name says environment dev: judged like dev. Without
+    # that key, the name is the environment, judged like prod, and it keeps its data too.
+    assert parse_stack_config(raw, "sandbox", "sandbox").keep_data_on_destroy is False
+    unnamed = {k: v for k, v in raw.items() if k != "webstack:environment"}
+    assert parse_stack_config(unnamed, "sandbox", "sandbox").keep_data_on_destroy is True

@@ -17,7 +17,8 @@ from .deploy_cli import DeployerFactory, add_commands, run_deploy_command
 from .diagram import build_diagram, write_diagram
 from .plan_command import UserError, build_plan, plan_exit_code, print_plan, work_dir
 from .policy_command import check_plan_file
-from .policy_engine import POLICY_DIR, PolicyPackError
+from .policy_engine import PolicyPackError
+from .terminal import command_prefix, error_line, make_console, styled
 from .validate_command import run_validate
 
 DESCRIPTION = """\
@@ -44,7 +45,7 @@ With the Pulumi CLI and AWS credentials (Automation API, policy pack always appl
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
-        prog="python -m webstack",
+        prog=command_prefix(),
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -95,10 +96,10 @@ def parser() -> argparse.ArgumentParser:
         "--config",
         type=Path,
         metavar="FILE",
-        default=POLICY_DIR / "config" / "prod.json",
-        help="policy pack config (default: policy/config/prod.json)",
+        help="policy pack config (default: the one of the environment the plan's Environment tag names, "
+        "as `plan` chooses it; else policy/config/prod.json)",
     )
-    check.add_argument("--stack", default="stack", help="stack name reported to the pack")
+    check.add_argument("--stack", help="stack name reported to the pack (default: the one in the plan's URNs)")
     cost = commands.add_parser(
         "cost",
         help="monthly cost estimate of a stack or plan JSON",
@@ -155,7 +156,7 @@ def run_diagram(target: str, out: Path | None, console: Console) -> int:
         raise UserError(
             "Graphviz's `dot` is not installed: apt-get install graphviz (or brew install graphviz)"
         ) from None
-    console.print(f"Diagram written to [bold]{png}[/] and {dot}")
+    console.print(styled("Diagram written to ", (str(png), "bold"), f" and {dot}"))
     return 0
 
 
@@ -164,8 +165,8 @@ DEPLOY_COMMANDS = ("preview", "up", "refresh", "destroy", "outputs")
 
 def main(argv: Sequence[str] | None = None, deployer_factory: DeployerFactory | None = None) -> int:
     args = parser().parse_args(argv)
-    console = Console()
-    errors = Console(stderr=True, soft_wrap=True)
+    console = make_console()
+    errors = make_console(stderr=True)
     try:
         if args.command == "plan":
             result = build_plan(
@@ -197,7 +198,7 @@ def main(argv: Sequence[str] | None = None, deployer_factory: DeployerFactory | 
                 console=console,
             )
     except (ConfigError, UserError, PolicyPackError) as error:
-        errors.print(f"[red]error:[/] {error}", markup=True, highlight=False)
+        errors.print(error_line(error))
         return 2
     return 0
 

@@ -29,7 +29,15 @@ def network_problems(network: NetworkConfig) -> list[Problem]:
     try:
         plan_subnets(str(network.cidr), network.az_count, prefixes)
     except SubnetLayoutError as error:
-        return [Problem("webstack:network.cidr", str(error))]
+        prefixes_now = network.subnet_prefixes
+        return [
+            Problem(
+                "webstack:network.cidr",
+                f"{str(error).replace('longer subnet prefixes', 'longer webstack:network.subnet_prefixes')} "
+                f"(subnet_prefixes now: public /{prefixes_now.public}, private /{prefixes_now.private}, "
+                f"isolated /{prefixes_now.isolated})",
+            )
+        ]
     if network.nat_type == "instance" and network.nat == "none":
         return [Problem("webstack:network.nat_type", "'instance' needs nat: single or per_az (nat is 'none')")]
     return []

@@ -9,7 +9,21 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .config import MOVED_TO_LOAD_BALANCER
+from .config import CACHE_ENGINE_VERSIONS, MOVED_TO_LOAD_BALANCER
+
+# Values worth listing where a key's type alone does not say them (a plain string, say).
+ALLOWED_VALUES = {
+    "webstack:cache.engine_version": "; ".join(
+        f"{', '.join(versions)} for {engine}" for engine, versions in CACHE_ENGINE_VERSIONS.items()
+    ),
+}
+
+
+def _quote_hint(got: Any) -> str:
+    """YAML reads an unquoted 8.0 or 15 as a number; the key wants the text."""
+    if isinstance(got, (int, float)) and not isinstance(got, bool):
+        return f'; YAML reads the unquoted {got!r} as a number: write it in quotes ("{got}")'
+    return ""
 
 
 @dataclass(frozen=True, order=True)
@@ -85,7 +99,11 @@ def _describe(error: ErrorDetails, root: type[BaseModel]) -> Problem:
         return Problem(config_key(loc), "required, but not set")
     if kind in ("literal_error", "enum"):
         expected = error.get("ctx", {}).get("expected", "")
-        return Problem(config_key(loc), f"must be one of: {expected} (got {got!r})")
+        return Problem(config_key(loc), f"must be one of: {expected} (got {got!r}){_quote_hint(got)}")
+    if kind == "string_type" and _quote_hint(got):
+        allowed = ALLOWED_VALUES.get(config_key(loc))
+        listed = f"; allowed: {allowed}" if allowed else ""
+        return Problem(config_key(loc), f"must be text (got the number {got!r}){_quote_hint(got)}{listed}")
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]

@@ -33,6 +33,7 @@ from .offline_verdicts import engine_verdicts, report, settle
 from .plan_command import PROJECT_ROOT, UserError, build_plan, default_policy_config
 from .policy_engine import POLICY_DIR, Violation
 from .stack_settings import available_stacks, parse_stack_config, read_config_file, stack_file
+from .terminal import error_line, styled
 
 CLI_INSTALL = "install the Pulumi CLI: curl -fsSL https://get.pulumi.com | sh (see pulumi.com/docs/install)"
 CREDENTIAL_VARIABLES = (
@@ -122,6 +123,11 @@ class Deployer:
         if not stack_file(self.root, stack).is_file():
             stacks = ", ".join(available_stacks(self.root)) or "none"
             raise UserError(f"no stack {stack!r}: Pulumi.{stack}.yaml does not exist (stacks here: {stacks})")
+        self.check_tools()
+        self.check_account(stack)
+
+    def check_tools(self) -> None:
+        """What every stack needs: the Pulumi CLI and AWS credentials (checked once for --all)."""
         if self.which("pulumi") is None:
             raise UserError(f"the Pulumi CLI is not on PATH: {CLI_INSTALL}")
         if not has_aws_credentials(self.env, self.home):
@@ -129,7 +135,6 @@ class Deployer:
                 "no AWS credentials: set AWS_PROFILE (aws sso login), AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
                 "or use the OIDC role in CI (aws-actions/configure-aws-credentials)"
             )
-        self.check_account(stack)
 
     def stack_config(self, stack: str) -> StackConfig:
         raw, _ = read_config_file(stack_file(self.root, stack))
@@ -243,7 +248,7 @@ class Deployer:
                     console=self.console,
                 )
             except UsersTaskFailed as error:
-                self.console.print(f"[red]error:[/] {error}", highlight=False)
+                self.console.print(error_line(error))
                 return 1
         if cluster and service and region:
             wait_for_service(str(cluster), str(service), str(region), self.aws_clients, self.console)
@@ -299,4 +304,4 @@ class Deployer:
 
     def _summary(self, action: str, changes: Mapping[str, int], started: float) -> None:
         counts = ", ".join(f"{count} {op}" for op, count in sorted(changes.items()) if count) or "no changes"
-        self.console.print(f"[bold]{action}[/] finished in {time.monotonic() - started:.0f} s: {counts}")
+        self.console.print(styled((action, "bold"), f" finished in {time.monotonic() - started:.0f} s: {counts}"))

@@ -17,6 +17,7 @@ from rich.table import Table
 from .deploy import Deployer
 from .plan_command import PROJECT_ROOT, UserError, build_plan, work_dir
 from .stack_settings import available_stacks
+from .terminal import make_console, styled
 
 DeployerFactory = Callable[[Console], Deployer]
 
@@ -33,7 +34,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 
     engine = (
         " Runs the real engine through the Pulumi Automation API (needs the Pulumi CLI and AWS "
-        "credentials); every preview and up applies the policy pack with policy/config/<stack>.json."
+        "credentials); every preview and up applies the policy pack with the stack's policy config "
+        "(policy/config/<environment>.json, else prod.json)."
     )
     preview = stack_command("preview", "real preview with the policy pack", "Preview the changes." + engine, True)
     preview.add_argument("--json", type=Path, metavar="FILE", help="save the preview JSON (pulumi preview --json)")
@@ -76,7 +78,11 @@ def run_one(args: argparse.Namespace, stack: str, deployer: Deployer, console: C
         if not progress:
             return deployer.up(stack, yes=args.yes, target=args.target, refresh=args.refresh)
         with Progress(
-            TextColumn(f"[bold]up {stack}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+            TextColumn(f"up {stack}", style="bold", markup=False),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
         ) as bar:
             task = bar.add_task("resources", total=expected_resources(stack))
             deployer.progress = lambda done, _total: bar.update(task, completed=done)
@@ -99,11 +105,12 @@ class StackRun:
 
 def run_deploy_command(args: argparse.Namespace, console: Console, factory: DeployerFactory) -> int:
     stacks = chosen_stacks(args) if args.command in ("preview", "up") else [args.stack]
+    factory(console).check_tools()  # once, before any stack: no CLI is one message, exit 2
     if len(stacks) == 1:
         try:
             return run_one(args, stacks[0], factory(console), console, progress=console.is_terminal)
         except CommandError as error:
-            console.print(f"[red]{args.command} {stacks[0]} failed[/]\n{error}", highlight=False)
+            console.print(styled((f"{args.command} {stacks[0]} failed", "red"), "\n", str(error)))
             return 1
     return run_many(args, stacks, console, factory)
 
@@ -117,13 +124,13 @@ def run_many(args: argparse.Namespace, stacks: Sequence[str], console: Console, 
         log = log_dir / f"{stack}-{args.command}.log"
         started = time.monotonic()
         with log.open("w") as handle:
-            stack_console = Console(file=handle, width=160, force_terminal=False)
+            stack_console = make_console(file=handle, width=160)
             try:
                 code = run_one(args, stack, factory(stack_console), stack_console, progress=False)
                 return StackRun(stack, code, time.monotonic() - started, log)
             except (CommandError, UserError) as error:
                 stack_console.print(str(error))
-                return StackRun(stack, 1, time.monotonic() - started, log, str(error).splitlines()[0][:120])
+                return StackRun(stack, 1, time.monotonic() - started, log, str(error).splitlines()[0])
 
     console.print(f"{args.command}: {', '.join(stacks)} (logs in {log_dir})")
     with ThreadPoolExecutor(max_workers=len(stacks)) as pool:
@@ -132,7 +139,7 @@ def run_many(args: argparse.Namespace, stacks: Sequence[str], console: Console, 
     for column in ("stack", "result", "seconds", "log"):
         table.add_column(column)
     for run in results:
-        verdict = "[green]ok[/]" if run.code == 0 else f"[red]failed[/] {run.error}"
+        verdict = styled(("ok", "green")) if run.code == 0 else styled(("failed", "red"), f" {run.error}")
         table.add_row(run.stack, verdict, f"{run.seconds:.0f}", str(run.log))
     console.print(table)
     return 0 if all(run.code == 0 for run in results) else 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -20,7 +21,7 @@ from .cost.tables import PriceTable, load_usage
 from .offline.first_preview import as_first_preview
 from .offline.plan_json import plan_document
 from .offline.program import ProgramError, ProgramRun, main_program, run_program
-from .plan_tree import hosts_table, plan_tree
+from .plan_tree import hosts_table, plan_tree, resource_count
 from .policy_engine import POLICY_DIR, PolicyServer, Violation, read_policy_config
 from .policy_report import mandatory, print_preview_coverage, print_violations, undecided
 from .stack_settings import (
@@ -32,6 +33,7 @@ from .stack_settings import (
     read_config_file,
     stack_file,
 )
+from .terminal import command_prefix, styled
 from .validate import ValidationReport, validate_plan
 from .validate.report import print_report
 
@@ -66,6 +68,11 @@ class PlanResult:
     # Planned as a first real preview sees it (--as-first-preview), with each rule's level.
     first_preview: bool = False
     policy_levels: dict[str, str] = field(default_factory=dict)
+    # How the stack name and environment were decided ("stack dev from Pulumi.dev.yaml, ...").
+    how: str = ""
+    # What `webstack cost` takes to price this plan: the stack's name when it is the project's own
+    # stack, else the plan file.
+    cost_target: str = ""
 
 
 def read_plan_file(path: Path) -> dict[str, Any]:
@@ -79,18 +86,41 @@ def read_plan_file(path: Path) -> dict[str, Any]:
     return plan
 
 
-def resolve_config_file(stack: str | None, config: Path | None, root: Path) -> tuple[str, Path]:
-    if config is not None:
-        if not config.is_file():
-            raise UserError(f"--config {config}: no such file")
-        return stack or config.stem.removeprefix("Pulumi."), config
-    if stack is None:
-        raise UserError("name a stack (e.g. `webstack plan dev`) or give --config FILE")
-    path = stack_file(root, stack)
-    if not path.is_file():
-        stacks = ", ".join(available_stacks(root)) or "none"
-        raise UserError(f"no stack {stack!r}: {path.name} does not exist (stacks here: {stacks})")
-    return stack, path
+@dataclass(frozen=True)
+class Target:
+    """What `plan` renders: the stack name the program sees, its config file, where the plan
+    goes by default, and how the name was decided (printed, so nobody has to guess)."""
+
+    stack: str
+    path: Path
+    default_out: Path
+    how: str
+
+
+def resolve_config_file(stack: str | None, config: Path | None, root: Path) -> Target:
+    """A stack's own Pulumi.<stack>.yaml, or --config FILE. The stack name of a file is the one
+    given on the command line, else the file's name (Pulumi.<name>.yaml or <name>.yaml); the
+    environment is the file's webstack:environment, else that name. A file that is not the
+    project's own file of that stack never writes over that stack's plan."""
+    plans = work_dir() / "plans"
+    if config is None:
+        if stack is None:
+            raise UserError("name a stack (e.g. `webstack plan dev`) or give --config FILE")
+        path = stack_file(root, stack)
+        if not path.is_file():
+            stacks = ", ".join(available_stacks(root)) or "none"
+            raise UserError(f"no stack {stack!r}: {path.name} does not exist (stacks here: {stacks})")
+        return Target(stack, path, plans / f"{stack}.json", f"stack {stack} from {path.name}")
+    if not config.is_file():
+        raise UserError(f"--config {config}: no such file")
+    name = stack or config.name.removeprefix("Pulumi.").removesuffix(".yaml").removesuffix(".yml")
+    how = f"stack {name} ({'given' if stack else 'from the file name'}) from {config}"
+    own = stack_file(root, name)
+    if own.is_file() and not own.samefile(config):
+        # Another file under a project stack's name: its plan goes beside that stack's, not over it.
+        digest = hashlib.sha256(str(config.resolve()).encode()).hexdigest()[:8]
+        return Target(name, config, plans / f"{name}-{digest}.json", how)
+    return Target(name, config, plans / f"{name}.json", how)
 
 
 def render_stack(root: Path, stack: str, config: dict[str, str], secret_keys: list[str], region: str) -> ProgramRun:
@@ -113,9 +143,12 @@ def build_plan(
     """Validate the stack config, run the program under mocks, write the plan JSON, and judge
     it with the real policy pack (started at once, so it boots while the program runs)."""
     started = time.perf_counter()
-    stack, path = resolve_config_file(stack, config, root)
+    chosen = resolve_config_file(stack, config, root)
+    stack, path = chosen.stack, chosen.path
     raw, secret_keys = read_config_file(path)
     settings = parse_stack_config(raw, stack, path.name)
+    told = "webstack:environment" in raw
+    how = f"{chosen.how}, environment {settings.environment} ({'webstack:environment' if told else 'the stack name'})"
     server = PolicyServer() if run_policies else None
     try:
         try:
@@ -125,7 +158,7 @@ def build_plan(
                 raise ConfigError(path.name, [Problem("(program)", str(error.cause))]) from None
             raise
         plan = as_first_preview(run, PROVIDER_VERSIONS) if first_preview else plan_document(run, PROVIDER_VERSIONS)
-        target = out or work_dir() / "plans" / f"{stack}.json"
+        target = out or chosen.default_out
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(plan, indent=2, sort_keys=False) + "\n")
         validation = validate_plan(plan)
@@ -154,6 +187,8 @@ def build_plan(
         run.warnings(),
         first_preview,
         levels,
+        how,
+        stack if config is None else str(target),
     )
 
 
@@ -163,14 +198,19 @@ def print_plan(result: PlanResult, console: Console) -> None:
     if hosts is not None:
         console.print(hosts)
     console.print(
-        f"\nPlan written to [bold]{result.path}[/] ({len(result.plan['steps'])} resources, {result.seconds:.1f} s)"
+        styled(
+            "\nPlan written to ",
+            (str(result.path), "bold"),
+            f" ({resource_count(result.plan)} resources, {result.seconds:.1f} s)",
+        )
     )
+    console.print(Text(f"Planned {result.how}."))
     for warning in result.warnings:
         console.print(Text.assemble(("warning: ", "yellow"), warning))
     print_report(result.validation, console)
     if not result.first_preview:  # unknown sizes price nothing useful
         cost = estimate(result.plan, PriceTable.load(), load_usage(result.stack), result.stack)
-        console.print(f"Estimated cost: {total_line(cost)} (details: python -m webstack cost {result.stack})")
+        console.print(f"Estimated cost: {total_line(cost)} (details: {command_prefix()} cost {result.cost_target})")
     if result.policy_config is not None:
         console.print(
             f"Policy pack {POLICY_DIR.name}/ with {result.policy_config.relative_to(POLICY_DIR.parent)} "

@@ -6,7 +6,18 @@ from collections import Counter
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
+
+
+def is_resource(state: dict[str, Any]) -> bool:
+    """A cloud resource: not a component, not the stack, not a provider."""
+    return bool(state.get("custom")) and not str(state.get("type", "")).startswith("pulumi:providers:")
+
+
+def resource_count(plan: dict[str, Any]) -> int:
+    """The resources a plan creates, as the header and the README count them."""
+    return sum(1 for step in plan["steps"] if is_resource(step.get("newState") or {}))
 
 
 def _short_type(resource_type: str) -> str:
@@ -59,7 +70,7 @@ def plan_tree(plan: dict[str, Any], title: str) -> Tree:
         children.setdefault(state.get("parent", ""), []).append(state)
 
     def count_below(urn: str) -> int:
-        return sum(1 + count_below(s["urn"]) for s in children.get(urn, []))
+        return sum(is_resource(s) + count_below(s["urn"]) for s in children.get(urn, []))
 
     def add(node: Tree, urn: str) -> None:
         below = children.get(urn, [])
@@ -67,16 +78,21 @@ def plan_tree(plan: dict[str, Any], title: str) -> Tree:
         for component in components:
             name = component["urn"].rsplit("::", 1)[-1]
             branch = node.add(
-                f"[bold cyan]{_short_type(component['type'])}[/] {name} "
-                f"[dim]({count_below(component['urn'])} resources)[/]"
+                Text.assemble(
+                    (_short_type(component["type"]), "bold cyan"),
+                    f" {name} ",
+                    (f"({count_below(component['urn'])} resources)", "dim"),
+                )
             )
             add(branch, component["urn"])
         counts = Counter(_short_type(s["type"]) for s in below if s["custom"])
         for short, count in sorted(counts.items()):
-            node.add(f"{short} [dim]x{count}[/]" if count > 1 else short)
+            node.add(Text.assemble(short, (f" x{count}", "dim")) if count > 1 else Text(short))
 
     roots = children.get("", [])
-    tree = Tree(f"[bold]{title}[/] [dim]({len(states)} resources)[/]")
+    components = sum(1 for s in states if not s.get("custom") and s.get("parent"))
+    header = f"({resource_count(plan)} resources in {components} components)"
+    tree = Tree(Text.assemble((title, "bold"), " ", (header, "dim")))
     for root in roots:
         add(tree, root["urn"])
     return tree

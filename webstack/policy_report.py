@@ -18,23 +18,32 @@ def mandatory(violations: Sequence[Violation]) -> list[Violation]:
 
 
 def print_violations(violations: Sequence[Violation], console: Console, verbose_advisories: bool = True) -> None:
+    """Mandatory first, then advisories, by severity. One rule saying the same thing of several
+    resources (no WAF on each distribution, say) is printed once, with every resource under it."""
     blocking = mandatory(violations)
     advisories = [v for v in violations if v.level == "advisory"]
     for title, group, style in (("mandatory", blocking, "red"), ("advisory", advisories, "yellow")):
         if not group or (title == "advisory" and not verbose_advisories):
             continue
-        console.print(f"\n[bold {style}]{len(group)} {title} violation{'s' if len(group) != 1 else ''}[/]")
+        console.print(Text(f"\n{len(group)} {title} violation{'s' if len(group) != 1 else ''}", style=f"bold {style}"))
         for severity in SEVERITY_ORDER:
+            alike: dict[tuple[str, str], list[str]] = {}
             for violation in (v for v in group if v.severity == severity):
-                description, _, detail = violation.message.partition("\n")
-                console.print(f"  [{style}]{severity:>8}[/] [bold]{violation.policy}[/]")
-                console.print(f"           {violation.urn}", soft_wrap=True, highlight=False)
-                console.print(f"           {description}", highlight=False)
+                alike.setdefault((violation.policy, violation.message), []).append(violation.urn)
+            for (policy, message), urns in alike.items():
+                description, _, detail = message.partition("\n")
+                count = f" ({len(urns)} resources)" if len(urns) > 1 else ""
+                console.print(Text.assemble("  ", (f"{severity:>8}", style), " ", (policy, "bold"), count))
+                for urn in urns:
+                    console.print(Text(f"           {urn}"), soft_wrap=True)
+                console.print(Text(f"           {description}"))
                 for line in detail.splitlines():
-                    console.print(f"           {line}", highlight=False)
+                    console.print(Text(f"           {line}"))
     console.print(
-        f"\n[bold]{len(blocking)} mandatory violation{'s' if len(blocking) != 1 else ''}[/], "
-        f"{len(advisories)} advisor{'ies' if len(advisories) != 1 else 'y'}"
+        Text.assemble(
+            ("\n" + f"{len(blocking)} mandatory violation{'s' if len(blocking) != 1 else ''}", "bold"),
+            f", {len(advisories)} advisor{'ies' if len(advisories) != 1 else 'y'}",
+        )
     )
 
 

@@ -25,9 +25,10 @@ STRICTEST_POLICY_CONFIG = POLICY_DIR / "config" / "prod.json"
 
 
 def default_policy_config(stack: str, environment: str | None = None) -> Path:
-    """policy/config/<stack>.json, else the one of the stack's environment (webstack:environment),
-    else the strictest: prod.json. `plan`, `preview` and `up` judge a stack by this file."""
-    for name in (stack, environment):
+    """policy/config/<environment>.json (webstack:environment), else the stack's own
+    policy/config/<stack>.json, else the strictest: prod.json. `plan`, `preview`, `up` and
+    `policy check` judge a stack by this file."""
+    for name in (environment, stack):
         if name:
             own = POLICY_DIR / "config" / f"{name}.json"
             if own.is_file():
@@ -51,9 +52,13 @@ def parse_config_value(text: str) -> Any:
     return text
 
 
+ENVIRONMENT_NAME = re.compile(r"^[a-z][a-z0-9-]{0,15}$")
+
+
 def model_input(raw: Mapping[str, Any], stack: str) -> dict[str, Any]:
-    """``aws:region`` and ``webstack:*`` keys, with the stack name as the default environment."""
-    data: dict[str, Any] = {"environment": stack}
+    """``aws:region`` and ``webstack:*`` keys, with the stack name as the default environment
+    when it can be one (a stack named my_copy leaves webstack:environment to the file)."""
+    data: dict[str, Any] = {"environment": stack} if ENVIRONMENT_NAME.match(stack) else {}
     for key, value in raw.items():
         namespace, _, name = key.partition(":")
         if key == "aws:region":
@@ -87,6 +92,16 @@ def parse_stack_config(raw: Mapping[str, Any], stack: str, source: str) -> Stack
     """Validate everything at once; raise ConfigError naming each bad key."""
     data = model_input(raw, stack)
     problems: list[Problem] = []
+    if "environment" not in data:
+        problems.append(
+            Problem(
+                "webstack:environment",
+                f"is not set, and the stack name {stack!r} cannot stand in for it (lowercase letters, digits "
+                "and '-', at most 16): set it in the file (dev, staging or prod select "
+                "policy/config/<environment>.json; any other name is judged by prod.json)",
+            )
+        )
+        data["environment"] = "unset"
     config: StackConfig | None = None
     try:
         config = StackConfig.model_validate(data)

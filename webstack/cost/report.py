@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from .estimate import Estimate, compare
 
@@ -38,13 +38,18 @@ def print_estimate(estimate: Estimate, console: Console, details: bool = False) 
         for component, item in estimate.lines:
             price = "unknown" if item.unit_price is None else f"{item.unit_price:g}/{item.unit}"
             monthly = "unknown" if item.monthly is None else money(item.monthly)
-            items.add_row(component, escape(item.description), f"{item.quantity:,.2f}", price, monthly)
+            items.add_row(component, Text(item.description), f"{item.quantity:,.2f}", price, monthly)
         console.print(items)
     elif estimate.unknown:
         console.print("Unknown prices:")
         for item in estimate.unknown:
-            console.print(f"  - {escape(item.description)} ({item.resource.rsplit('::', 1)[-1]})", highlight=False)
-    console.print(f"[bold]{total_line(estimate)}[/]")
+            console.print(Text(f"  - {item.description} ({item.resource.rsplit('::', 1)[-1]})"))
+    console.print(Text(total_line(estimate), style="bold"))
+
+
+def _with_unknown(value: float, unknown_lines: int) -> str:
+    """A known amount, and how many lines it leaves out (never a silent 0)."""
+    return money(value) + (f" + {unknown_lines} unknown" if unknown_lines else "")
 
 
 def print_comparison(left: Estimate, right: Estimate, console: Console) -> None:
@@ -53,9 +58,27 @@ def print_comparison(left: Estimate, right: Estimate, console: Console) -> None:
     table.add_column(left.label, justify="right")
     table.add_column(right.label, justify="right")
     table.add_column("difference", justify="right")
-    for name, a, b, diff in compare(left, right):
-        table.add_row(name, money(a), money(b), difference(diff))
-    table.add_row("total", money(left.total), money(right.total), difference(right.total - left.total))
+    a, b = left.components(), right.components()
+    for name, x, y, diff in compare(left, right):
+        unknown_a = a[name].unknown_lines if name in a else 0
+        unknown_b = b[name].unknown_lines if name in b else 0
+        shown = difference(diff) + (" (partial)" if unknown_a or unknown_b else "")
+        table.add_row(name, _with_unknown(x, unknown_a), _with_unknown(y, unknown_b), shown)
+    total_diff = difference(right.total - left.total) + (" (partial)" if left.unknown or right.unknown else "")
+    table.add_row(
+        "total",
+        _with_unknown(left.total, len(left.unknown)),
+        _with_unknown(right.total, len(right.unknown)),
+        total_diff,
+    )
     console.print(table)
     for estimate in (left, right):
-        console.print(total_line(estimate))
+        console.print(Text(total_line(estimate)))
+    if left.region != right.region:
+        console.print(
+            Text.assemble(
+                ("warning: ", "yellow"),
+                f"{left.label} is priced in {left.region} and {right.label} in {right.region}: the difference "
+                "mixes regional prices (--price-region REGION prices both alike)",
+            )
+        )

@@ -1,0 +1,203 @@
+"""A newcomer's first hour (issue 19): config errors that never crash, paths that agree, output
+that reads in CI. Each test reproduces what tripped someone up."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pulumi.automation._cmd import CommandResult
+from pulumi.automation.errors import CommandError
+
+from webstack.cli import main
+from webstack.deploy import Deployer
+from webstack.plan_command import work_dir
+
+from .helpers import ROOT
+
+DEV = (ROOT / "Pulumi.dev.yaml").read_text()
+FOREIGN = ROOT / "tests" / "fixtures" / "foreign_preview.json"
+MARKUP = "[bold]up[/x]loads"
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- 1. nothing a user types is read as markup ---
+
+
+def test_config_errors_print_patterns_and_values_as_written(tmp_path: Path, capsys):
+    config = tmp_path / "dev.yaml"
+    config.write_text(
+        DEV.replace("name_prefix: exiuscart-dev", 'name_prefix: "[/x]"')
+        .replace("instance_class: db.t4g.micro", 'instance_class: "[bold]health"')
+        .replace("webstack:environment: dev", 'webstack:environment: "[red]x"')
+    )
+    assert main(["plan", "dev", "--config", str(config)]) == 2  # a MarkupError was exit 1
+    err = capsys.readouterr().err
+    assert "does not match the pattern ^[a-z][a-z0-9-]{0,15}$ (got '[red]x')" in err
+    assert "(got '[bold]health')" in err and "(got '[/x]')" in err
+    assert r"^db\.[a-z0-9]+\.[a-z0-9]+$" in err
+
+
+def test_names_in_a_plan_print_as_written_in_policy_check_cost_and_validate(tmp_path: Path, capsys):
+    plan = tmp_path / "preview.json"
+    plan.write_text(FOREIGN.read_text().replace("::uploads", f"::{MARKUP}").replace("::handler", f"::[red]{MARKUP}"))
+    assert main(["policy", "check", str(plan)]) == 1
+    assert main(["cost", str(plan)]) == 0
+    assert main(["validate", str(plan)]) == 0
+    out = capsys.readouterr().out
+    assert out.count(f"aws:s3/bucketV2:BucketV2::{MARKUP}") >= 3  # one per bucket rule
+    assert f"[red]{MARKUP}" in out  # the Lambda's unknown price names it
+
+
+def test_a_failed_deploy_prints_the_engines_message_as_written(capsys):
+    class Failing(Deployer):
+        def preview(self, stack: str, **_: object) -> int:
+            raise CommandError(CommandResult("", "error: [bold]oops[/x] in resource [red]db", 255))
+
+    factory = lambda console: Failing(console=console, which=lambda _: "/bin/pulumi", env={"AWS_PROFILE": "x"})  # noqa: E731
+    assert main(["preview", "dev"], deployer_factory=factory) == 1
+    assert "[bold]oops[/x] in resource [red]db" in capsys.readouterr().out
+
+
+# --- 2. stack name and environment from the file and the arguments ---
+
+
+def test_a_file_whose_name_is_no_environment_gets_no_error_about_a_key_it_never_set(tmp_path: Path, capsys):
+    for name in ("a_misspell.yaml", "my-dev-copy-of-the-stack.yaml"):
+        config = tmp_path / name
+        config.write_text(DEV)  # says webstack:environment: dev
+        assert main(["plan", "--config", str(config), "--no-policy", "--out", str(tmp_path / "p.json")]) == 0
+        assert "environment dev (webstack:environment)" in one_line(capsys.readouterr().out)
+
+
+def test_a_file_without_an_environment_and_an_unusable_name_is_told_what_to_set(tmp_path: Path, capsys):
+    config = tmp_path / "a_misspell.yaml"
+    config.write_text("\n".join(line for line in DEV.splitlines() if "webstack:environment" not in line))
+    assert main(["plan", "--config", str(config)]) == 2
+    err = one_line(capsys.readouterr().err)
+    assert "webstack:environment: is not set, and the stack name 'a_misspell' cannot stand in for it" in err
+    assert "1 config problem" in err
+
+
+def test_another_file_named_like_a_stack_never_writes_over_that_stacks_plan(tmp_path: Path, capsys):
+    assert main(["plan", "dev", "--no-policy"]) == 0
+    own = work_dir() / "plans" / "dev.json"
+    before = own.read_text()
+    other = tmp_path / "some" / "other" / "dev.yaml"
+    other.parent.mkdir(parents=True)
+    other.write_text(DEV.replace("exiuscart-dev", "exiuscart-tmp"))
+    capsys.readouterr()
+    assert main(["plan", "--config", str(other), "--no-policy"]) == 0
+    out = one_line(capsys.readouterr().out)
+    assert own.read_text() == before
+    written = next(work_dir().glob("plans/dev-*.json"))
+    assert "exiuscart-tmp" in written.read_text()
+    # 3. The cost hint names what `cost` can open: the plan file, not a stack that does not exist.
+    assert f"cost {written}" in out
+
+
+def test_the_cost_hint_of_an_example_names_its_plan_file(tmp_path: Path, capsys):
+    out_file = tmp_path / "payments.json"
+    assert main(["plan", "--config", str(ROOT / "examples" / "payments.yaml"), "--out", str(out_file)]) == 0
+    out = one_line(capsys.readouterr().out)
+    assert f"-m webstack cost {out_file})" in out and "cost payments)" not in out
+    assert main(["cost", str(out_file)]) == 0
+
+
+# --- 5. preview --all without the CLI ---
+
+
+def test_preview_all_without_the_cli_checks_once_and_exits_2(capsys):
+    opened: list[str] = []
+
+    def factory(console):
+        deployer = Deployer(console=console, which=lambda _: None)
+        deployer.opener = lambda stack, _root: opened.append(stack)  # type: ignore[assignment, return-value]
+        return deployer
+
+    assert main(["preview", "--all"], deployer_factory=factory) == 2
+    err = capsys.readouterr().err
+    assert opened == [] and err.count("not on PATH") == 1
+    assert "https://get.pulumi.com | sh (see pulumi.com/docs/install)" in err  # not cut at 120 characters
+
+
+# --- 7. output in CI and pipes ---
+
+
+def test_piped_output_is_not_wrapped_at_80_columns(capsys, monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert main(["cost", "prod", "--details"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) > 80
+    assert not any("…" in line for line in lines)  # no cell cut short
+
+
+def test_cost_compare_shows_unknown_prices_and_warns_about_mixed_regions(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)  # the test workers run with COLUMNS=80 set
+    assert (
+        main(["plan", "--config", str(ROOT / "examples" / "payments.yaml"), "--out", str(tmp_path / "pay.json")]) == 0
+    )
+    capsys.readouterr()
+    assert main(["cost", "dev", "--compare", str(tmp_path / "pay.json")]) == 0
+    out = one_line(capsys.readouterr().out)
+    assert "+ 2 unknown" in out and "+ 22 unknown" in out and "(partial)" in out
+    assert "warning: pay is priced in us-east-1 and dev in me-south-1" in out
+    assert main(["cost", "dev", "--compare", "prod"]) == 0
+    assert "warning" not in capsys.readouterr().out  # both in me-south-1
+    assert main(["cost", "dev", "--compare", "prod", "--json"]) == 0
+    compared = json.loads(capsys.readouterr().out)
+    assert compared["base"]["unknown_lines"] == 22
+
+
+# --- 8. smaller things ---
+
+
+@pytest.mark.parametrize(
+    ("section", "value", "words"),
+    [
+        ("cache", "engine_version: 8.0",
+         'YAML reads the unquoted 8.0 as a number: write it in quotes ("8.0"); allowed: 6.2, 7.0, 7.1 for redis'),
+        ("database", "engine_version: 16", 'YAML reads the unquoted 16 as a number: write it in quotes ("16")'),
+    ],
+)  # fmt: skip
+def test_an_unquoted_version_says_to_quote_it_and_lists_the_versions(tmp_path: Path, capsys, section, value, words):
+    config = tmp_path / "dev.yaml"
+    key, _, _ = value.partition(":")
+    lines = DEV.splitlines()
+    start = lines.index(f"  webstack:{section}:")
+    at = next(i for i in range(start, len(lines)) if lines[i].strip().startswith(f"{key}:"))
+    lines[at] = f"    {value}"
+    config.write_text("\n".join(lines))
+    assert main(["plan", "dev", "--config", str(config)]) == 2
+    assert words in one_line(capsys.readouterr().err)
+
+
+def test_a_vpc_too_small_names_the_subnet_prefixes_too(tmp_path: Path, capsys):
+    config = tmp_path / "dev.yaml"
+    config.write_text(DEV.replace("cidr: 10.0.0.0/16", "cidr: 10.0.0.0/22").replace("az_count: 2", "az_count: 3"))
+    assert main(["plan", "dev", "--config", str(config)]) == 2
+    err = one_line(capsys.readouterr().err)
+    assert "webstack:network.cidr:" in err and "subnet_prefixes now: public /24, private /20, isolated /24" in err
+
+
+def test_one_advisory_said_of_several_resources_is_printed_once(capsys):
+    assert main(["plan", "dev"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("cloudfront-waf-attached") == 1
+    assert "cloudfront-waf-attached (5 resources)" in out
+    assert "0 mandatory violations, 11 advisories" in out
+
+
+def test_the_tree_header_counts_resources_not_components_stack_and_provider(capsys):
+    assert main(["plan", "prod", "--no-policy"]) == 0
+    out = capsys.readouterr().out
+    plan = json.loads((work_dir() / "plans" / "prod.json").read_text())
+    states = [s["newState"] for s in plan["steps"]]
+    resources = sum(1 for s in states if s["custom"] and not s["type"].startswith("pulumi:providers:"))
+    components = sum(1 for s in states if not s["custom"] and s["parent"])
+    assert f"webstack-prod ({resources} resources in {components} components)" in out
+    assert f"({resources} resources, " in out  # "Plan written to ..." agrees
