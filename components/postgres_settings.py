@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .alarms import AlarmSpec
+from .instance_classes import offered
 from .working_hours import WorkingHours
 
 PORT = 5432
@@ -62,7 +63,11 @@ _PER_XLARGE_GIB = {"m": 16, "r": 32}
 
 
 def instance_memory_gib(instance_class: str) -> float | None:
-    """Memory of the common RDS classes (t, m and r families); None when unknown."""
+    """Memory of an RDS class: from the table of offered classes, else worked out for the t, m
+    and r families (a class newer than the table); None when unknown."""
+    listed = offered("rds-postgres").get(instance_class)
+    if listed is not None:
+        return listed.memory_gib
     match = _CLASS.match(instance_class)
     if not match:
         return None

@@ -112,8 +112,8 @@ BAD_CONFIGS = [
      "webstack:database.multi_az", "boolean"),
     ("db-monitoring-interval", with_change("webstack:database", "monitoring_interval_seconds", 45),
      "webstack:database.monitoring_interval_seconds", "60"),
-    ("db-unknown-class-needs-connections", with_change("webstack:database", "instance_class", "db.x2g.large"),
-     "webstack:database.max_connections_alarm", "db.x2g.large"),
+    ("db-class-not-offered", with_change("webstack:database", "instance_class", "db.q9.large"),
+     "webstack:database.instance_class", "'db.q9.large' is not a class RDS for PostgreSQL offers"),
     ("db-schedule-strands-always-on-api", with_change("webstack:database", "schedule", {"start_hour_utc": 5}),
      "webstack:database.schedule", "webstack:api runs around the clock"),
     ("db-schedule-shorter-than-api", with_change("webstack:database", "schedule", {"start_hour_utc": 7})

@@ -174,8 +174,8 @@ def test_alarms_cpu_storage_connections_to_the_given_topic():
 
 
 def test_unknown_instance_class_without_connection_threshold_is_refused():
-    with pytest.raises(Exception, match=r"max_connections_alarm is required for db\.x2g\.large"):
-        postgres_run(instance_class="db.x2g.large")
+    with pytest.raises(Exception, match=r"max_connections_alarm is required for db\.q9\.large"):
+        postgres_run(instance_class="db.q9.large")
 
 
 def test_every_child_is_parented_to_the_component():

@@ -10,6 +10,7 @@ import pytest
 from pulumi.automation._cmd import CommandResult
 from pulumi.automation.errors import CommandError
 
+from components.instance_classes import offered
 from webstack.cli import main
 from webstack.deploy import Deployer
 from webstack.plan_command import work_dir
@@ -201,3 +202,36 @@ def test_the_tree_header_counts_resources_not_components_stack_and_provider(caps
     components = sum(1 for s in states if not s["custom"] and s["parent"])
     assert f"webstack-prod ({resources} resources in {components} components)" in out
     assert f"({resources} resources, " in out  # "Plan written to ..." agrees
+
+
+# --- 4. sizes AWS does not offer ---
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("instance_class: db.t4g.micro", "instance_class: db.t4g.mirco", "webstack:database.instance_class",
+         "'db.t4g.mirco' is not a class RDS for PostgreSQL offers; did you mean db.t4g.micro"),
+        ("node_type: cache.t4g.micro", "node_type: cache.t4g.mirco", "webstack:cache.node_type",
+         "'cache.t4g.mirco' is not a class ElastiCache offers; did you mean cache.t4g.micro"),
+    ],
+)  # fmt: skip
+def test_a_typo_in_a_size_is_refused_with_a_suggestion(tmp_path: Path, capsys, case):
+    old, new, key, words = case
+    config = tmp_path / "dev.yaml"
+    assert old in DEV
+    config.write_text(DEV.replace(old, new, 1))
+    assert main(["plan", "dev", "--config", str(config)]) == 2  # planned silently before
+    err = one_line(capsys.readouterr().err)
+    assert f"{key}: {words}" in err
+    assert "max_connections_alarm" not in err  # the old, confusing symptom
+    assert "components/instance_classes.csv" in err
+
+
+def test_every_priced_class_is_one_aws_offers():
+    keys = [line.split(",")[0] for line in (ROOT / "cost" / "prices.csv").read_text().splitlines()]
+    rds = {key.removeprefix("rds.postgres.").rsplit(".", 1)[0] for key in keys if key.startswith("rds.postgres.db.")}
+    cache = {key.removeprefix("elasticache.") for key in keys if key.startswith("elasticache.cache.")}
+    assert rds and rds <= set(offered("rds-postgres")), rds - set(offered("rds-postgres"))
+    assert cache and cache <= set(offered("elasticache")), cache - set(offered("elasticache"))
+    assert all(row.source.startswith("https://docs.aws.amazon.com/") for row in offered("rds-postgres").values())

@@ -39,7 +39,9 @@ from components.postgres_settings import (
         ("db.m6i.2xlarge", 32),
         ("db.r6g.large", 16),
         ("db.r7g.4xlarge", 128),
-        ("db.x2g.large", None),
+        ("db.x2g.large", 32),  # from the table of offered classes
+        ("db.r8g.48xlarge", 1536),
+        ("db.m9z.2xlarge", 32),  # newer than the table: worked out for the m family
         ("db.t4g.nano", None),
     ],
 )

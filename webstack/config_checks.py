@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from components.instance_classes import unknown_class_message
 from components.postgres_settings import estimated_max_connections
 from components.subnet_layout import SubnetLayoutError, TierPrefixes, plan_subnets
 
@@ -53,7 +54,10 @@ def database_problems(database: DatabaseConfig) -> list[Problem]:
                 f"got {database.max_allocated_storage_gb}",
             )
         )
-    if database.max_connections_alarm is None and estimated_max_connections(database.instance_class) is None:
+    unknown = unknown_class_message("rds-postgres", database.instance_class)
+    if unknown is not None:
+        problems.append(Problem("webstack:database.instance_class", unknown))
+    elif database.max_connections_alarm is None and estimated_max_connections(database.instance_class) is None:
         problems.append(
             Problem(
                 "webstack:database.max_connections_alarm",
@@ -78,6 +82,9 @@ def database_problems(database: DatabaseConfig) -> list[Problem]:
 
 def cache_problems(cache: CacheConfig) -> list[Problem]:
     problems = []
+    unknown = unknown_class_message("elasticache", cache.node_type)
+    if unknown is not None:
+        problems.append(Problem("webstack:cache.node_type", unknown))
     versions = CACHE_ENGINE_VERSIONS[cache.engine]
     if cache.engine_version not in versions:
         problems.append(
