@@ -10,7 +10,7 @@ STACK ?= dev
 unexport PYTHONDONTWRITEBYTECODE
 export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 
-.PHONY: plan test lint types setup clean
+.PHONY: plan test lint types setup clean system-tools
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,12 @@ types: $(DEV)
 
 # pyright and pytest run side by side (pyright mostly waits on one core while the tests
 # render); the pyright report is printed after the tests, and either failing fails the target.
-test: lint $(DEV)
+# Graphviz's `dot` draws the diagrams the tests check: installed here as root with apt-get (as
+# .ci/run does), else the target stops at once with the command to run, before any test starts.
+system-tools:
+	@command -v dot >/dev/null 2>&1 || { 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then 	    apt-get update -qq && apt-get install -y -qq graphviz; 	  else 	    echo "make test needs Graphviz's dot: run  sudo apt-get install graphviz  (macOS: brew install graphviz)" >&2; 	    exit 1; 	  fi; }
+
+test: system-tools lint $(DEV)
 	@report=$$(mktemp); $(BIN)/pyright > $$report 2>&1 & checker=$$!; \
 	$(BIN)/pytest; tests=$$?; \
 	wait $$checker; types=$$?; echo "pyright:"; cat $$report; rm -f $$report; \

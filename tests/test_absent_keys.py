@@ -7,10 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pulumi_policy import PolicyResource, PolicyResourceOptions
+from pulumi_policy import PolicyResource, PolicyResourceOptions, Severity
 from pulumi_policy.proxy import unknown_checking_proxy
 
-from webstack_policy.catalog import all_rules, config_with_defaults  # type: ignore[import-not-found]
+from webstack_policy.catalog import (  # type: ignore[import-not-found]
+    all_rules,
+    config_with_defaults,
+    resource_rule,
+)
 
 RULES = {rule.name: rule for rule in all_rules()}
 OPTIONS = PolicyResourceOptions(False, [], None, [], None, [])  # type: ignore[arg-type]
@@ -294,3 +298,10 @@ def test_a_bucket_without_an_encryption_configuration_is_sse_s3_which_private_da
         {"tags": {"DataClass": "private"}, "serverSideEncryptionConfiguration": {"rules": [kms]}},
     )
     assert judge_stack("s3-private-data-encrypted-with-cmk", inline) == {}
+
+
+def test_a_rule_name_cannot_be_declared_twice():
+    metadata = {"concern": "data-protection", "severity": Severity.HIGH, "description": "x.", "remediation": "x"}
+    declare = resource_rule("rds-multi-az", types=["aws:rds/instance:Instance"], **metadata)
+    with pytest.raises(ValueError, match="'rds-multi-az' is declared twice"):
+        declare(lambda props, config: iter(()))

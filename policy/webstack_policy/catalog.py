@@ -60,6 +60,14 @@ class Rule:
 RULES: list[Rule] = []
 
 
+def _register(rule: Rule) -> None:
+    """Add a rule; a second rule under a name already taken is a programming error (the engine
+    would report both under one name)."""
+    if any(existing.name == rule.name for existing in RULES):
+        raise ValueError(f"policy rule {rule.name!r} is declared twice")
+    RULES.append(rule)
+
+
 def resource_rule(
     name: str,
     *,
@@ -69,7 +77,7 @@ def resource_rule(
     """Declare a rule that judges one resource of the given types at a time."""
 
     def register(check: ResourceCheck) -> ResourceCheck:
-        RULES.append(Rule(name, resource_types=tuple(types), check=check, stack=False, **metadata))
+        _register(Rule(name, resource_types=tuple(types), check=check, stack=False, **metadata))
         return check
 
     return register
@@ -79,7 +87,7 @@ def stack_rule(name: str, **metadata: Any) -> Callable[[StackCheck], StackCheck]
     """Declare a rule that judges the whole stack (joins through property dependencies)."""
 
     def register(check: StackCheck) -> StackCheck:
-        RULES.append(Rule(name, check=check, stack=True, **metadata))
+        _register(Rule(name, check=check, stack=True, **metadata))
         return check
 
     return register
