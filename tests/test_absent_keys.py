@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from pulumi_policy import PolicyResource, PolicyResourceOptions, Severity
-from pulumi_policy.proxy import unknown_checking_proxy
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 
 from webstack_policy.catalog import (  # type: ignore[import-not-found]
     all_rules,
@@ -110,7 +110,14 @@ ANYONE = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resour
         ({"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}, True),
         ({"StringEqualsIfExists": {"aws:SourceArn": "arn:aws:cloudfront::1:distribution/E1"}}, True),
         ({"StringEquals": {"AWS:SourceArn": "arn:aws:cloudfront::1:distribution/E1"}}, False),
-        ({"ArnLike": {"aws:SourceArn": "arn:aws:cloudfront::1:distribution/*"}}, False),
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:cloudfront::1:distribution/*"}}, True),  # a pattern
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:cloudfront::1:distribution/E?"}}, True),
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:cloudfront::1:distribution/E1"}}, False),
+        ({"StringEquals": {"aws:userid": "${aws:userid}"}}, True),  # a policy variable
+        ({"ForAllValues:StringEquals": {"aws:PrincipalOrgPaths": ["o-a/r-b/"]}}, True),  # empty passes
+        ({"IpAddress": {"aws:SourceIp": "0.0.0.0/1"}}, True),  # wider than /8
+        ({"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "2001:db8::/16"]}}, True),
+        ({"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "2001:db8::/32"]}}, False),
         ({"StringEquals": {"aws:PrincipalOrgID": "o-abc"}}, False),
         ({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, False),
         ({"StringEquals": {"aws:SourceVpce": "vpce-1"}}, False),
@@ -254,18 +261,38 @@ def listener(props: dict[str, Any], balancer_type: str | None) -> list[PolicyRes
     return [resource("aws:lb/listener:Listener", "l", props, loadBalancerArn=balancer), balancer]
 
 
-def test_a_gateway_listener_has_no_protocol_and_is_not_plain_http():
+def test_a_listener_left_without_protocol_is_http_only_on_an_application_load_balancer():
+    rule = "alb-http-listener-only-redirects"
     forward = {"defaultActions": [{"type": "forward", "targetGroupArn": "tg"}]}
-    assert judge_stack("alb-http-listener-only-redirects", *listener(forward, "gateway")) == {}
-    application = judge_stack("alb-http-listener-only-redirects", *listener({"port": 80, **forward}, None))
-    assert application == {"l": ["the HTTP listener serves traffic instead of redirecting it to HTTPS"]}
+    serves = {"l": ["the HTTP listener serves traffic instead of redirecting it to HTTPS"]}
+    assert judge_stack(rule, *listener(forward, "gateway")) == {}  # GENEVE
+    assert judge_stack(rule, *listener({"port": 443, **forward}, "network")) == {}  # TCP
+    assert judge_stack(rule, *listener({"port": 80, **forward}, None)) == serves
+    assert judge_stack(rule, *listener({"port": 80, **forward}, "application")) == serves
+    # With a certificate and no protocol the provider sends HTTPS (and so both rules read it):
+    with_certificate = {"port": 443, "certificateArn": "arn:aws:acm:r:1:certificate/c", **forward}
+    assert judge_stack(rule, *listener(with_certificate, None)) == {}
+    [message] = judge("alb-https-listener-uses-allowed-tls-policy", with_certificate)
+    assert message.startswith("sslPolicy None is not one of ELBSecurityPolicy-TLS13-1-2-2021-06")
 
 
-def test_replicas_and_restores_keep_their_sources_encryption():
-    for copied in ({"replicateSourceDb": "db-1"}, {"snapshotIdentifier": "snap-1"}):
-        assert judge("rds-storage-encrypted-with-cmk", copied) == []
-        assert judge("rds-storage-encrypted-with-cmk", {**copied, "storageEncrypted": False})
-        assert judge("rds-storage-encrypted-with-cmk", {**copied, "kmsKeyId": "alias/aws/rds"})
+def test_replicas_keep_their_sources_encryption_restores_are_judged_as_written():
+    rule = "rds-storage-encrypted-with-cmk"
+    replica = {"replicateSourceDb": "db-1"}
+    assert judge(rule, replica) == []
+    assert judge(rule, {**replica, "storageEncrypted": False})
+    assert judge(rule, {**replica, "kmsKeyId": "alias/aws/rds"})
+    # The snapshot is not in the stack: a restore must say it is encrypted with a CMK itself.
+    restore = {"snapshotIdentifier": "snap-1"}
+    assert judge(rule, restore) == ["storageEncrypted is not true"]
+    assert judge(rule, {**restore, "storageEncrypted": True, "kmsKeyId": "arn:aws:kms:r:1:key/k"}) == []
+
+
+def test_a_replica_and_version_not_known_on_a_first_preview_are_decided_not_raised():
+    unknown = UNKNOWN_STRING_VALUE  # what the engine sends for an output of the stack
+    assert judge("rds-storage-encrypted-with-cmk", {"replicateSourceDb": unknown}) == []
+    found = judge_stack("rds-requires-tls", *postgres({"engine": "postgres", "engineVersion": unknown}, None))
+    assert found == {}
 
 
 def test_backup_retention_left_out_is_the_apis_one_day():

@@ -342,3 +342,11 @@ def test_a_stack_judged_by_a_relaxed_policy_config_without_subscribers_is_warned
     (warning,) = config_warnings(config)
     assert "webstack:alerts names no subscriber" in warning and "nobody hears them" in warning
     assert config_warnings(parse_stack_config(read_config_file(ROOT / "Pulumi.dev.yaml")[0], "dev", "dev")) == []
+
+
+def test_a_number_where_numbers_are_wanted_gets_no_advice_to_quote_it():
+    raw = with_change("webstack:database", "monitoring_interval_seconds", 45)
+    with pytest.raises(ConfigError) as caught:
+        parse_stack_config(raw, "prod", "Pulumi.prod.yaml")
+    assert "must be one of: 0, 1, 5, 10, 15, 30 or 60 (got 45)" in str(caught.value)
+    assert "quotes" not in str(caught.value)

@@ -230,6 +230,13 @@ def test_a_typo_in_a_size_is_refused_with_a_suggestion(tmp_path: Path, capsys, c
     assert "components/instance_classes.csv" in err
 
 
+def test_the_local_storage_and_block_storage_families_are_offered_and_ec2_only_sizes_are_not():
+    rds = offered("rds-postgres")
+    for name, memory in (("db.r6gd.xlarge", 32), ("db.m6id.large", 8), ("db.r5b.2xlarge", 64), ("db.m5d.large", 8)):
+        assert rds[name].memory_gib == memory, name
+    assert "db.x2g.medium" not in rds and "db.x2g.large" in rds  # x2g starts at large on RDS
+
+
 def test_every_priced_class_is_one_aws_offers():
     keys = [line.split(",")[0] for line in (ROOT / "cost" / "prices.csv").read_text().splitlines()]
     rds = {key.removeprefix("rds.postgres.").rsplit(".", 1)[0] for key in keys if key.startswith("rds.postgres.db.")}

@@ -111,6 +111,8 @@ def test_a_config_file_renders_as_its_own_stack_judged_by_the_environment_it_sta
     unnamed = {k: v for k, v in read_config_file(config)[0].items() if k != "webstack:environment"}
     assert parse_stack_config(unnamed, "qa", "qa.yaml").environment == "qa"
     assert default_policy_config("qa", "qa").name == "prod.json"  # no qa.json: the strictest
+    assert default_policy_config("dev", "preprod").name == "prod.json"  # never the stack name's dev.json
+    assert default_policy_config("dev").name == "dev.json"
 
 
 def test_policy_check_judges_a_saved_plan_by_the_environment_it_names(tmp_path: Path, capsys):

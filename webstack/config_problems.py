@@ -98,8 +98,10 @@ def _describe(error: ErrorDetails, root: type[BaseModel]) -> Problem:
     if kind == "missing":
         return Problem(config_key(loc), "required, but not set")
     if kind in ("literal_error", "enum"):
-        expected = error.get("ctx", {}).get("expected", "")
-        return Problem(config_key(loc), f"must be one of: {expected} (got {got!r}){_quote_hint(got)}")
+        expected = str(error.get("ctx", {}).get("expected", ""))
+        wants_text = expected.startswith("'")  # pydantic quotes text choices: "'14', '15' or '16'"
+        hint = _quote_hint(got) if wants_text else ""
+        return Problem(config_key(loc), f"must be one of: {expected} (got {got!r}){hint}")
     if kind == "string_type" and _quote_hint(got):
         allowed = ALLOWED_VALUES.get(config_key(loc))
         listed = f"; allowed: {allowed}" if allowed else ""

@@ -25,15 +25,12 @@ STRICTEST_POLICY_CONFIG = POLICY_DIR / "config" / "prod.json"
 
 
 def default_policy_config(stack: str, environment: str | None = None) -> Path:
-    """policy/config/<environment>.json (webstack:environment), else the stack's own
-    policy/config/<stack>.json, else the strictest: prod.json. `plan`, `preview`, `up` and
-    `policy check` judge a stack by this file."""
-    for name in (environment, stack):
-        if name:
-            own = POLICY_DIR / "config" / f"{name}.json"
-            if own.is_file():
-                return own
-    return STRICTEST_POLICY_CONFIG
+    """policy/config/<environment>.json when the environment is known (webstack:environment),
+    else the stack's own policy/config/<stack>.json; when that file does not exist, the
+    strictest: prod.json. A stack named dev whose environment is staging is never judged by
+    dev.json. `plan`, `preview`, `up` and `policy check` judge a stack by this file."""
+    own = POLICY_DIR / "config" / f"{environment or stack}.json"
+    return own if own.is_file() else STRICTEST_POLICY_CONFIG
 
 
 _NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?")

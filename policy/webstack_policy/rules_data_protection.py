@@ -28,7 +28,7 @@ CLASSES_SCHEMA = {
 
 
 def _primary(props: Mapping[str, Any]) -> bool:
-    return not get(props, "replicateSourceDb")
+    return not is_set(props, "replicateSourceDb")
 
 
 @resource_rule(

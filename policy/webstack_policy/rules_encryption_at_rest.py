@@ -9,7 +9,7 @@ from pulumi_policy import PolicyResource, Severity
 
 from . import types as t
 from .catalog import joined, resource_rule, resources_of, stack_rule
-from .props import as_list, customer_managed_key, get, is_set
+from .props import as_list, customer_managed_key, get, is_set, peek
 
 
 @resource_rule(
@@ -24,9 +24,10 @@ from .props import as_list, customer_managed_key, get, is_set
     cdk_nag="AwsSolutions-RDS2",
 )
 def rds_storage_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    copied = get(props, "replicateSourceDb") or get(props, "snapshotIdentifier")
-    if copied and not is_set(props, "kmsKeyId") and get(props, "storageEncrypted") is not False:
-        return  # a replica or a restore keeps its source's encryption and key (judged on the source)
+    replica = is_set(props, "replicateSourceDb")
+    if replica and not is_set(props, "kmsKeyId") and peek(props, "storageEncrypted") is not False:
+        return  # a replica keeps its source's encryption and key (judged on the source)
+    # A snapshot restore is judged like any instance: the snapshot is not in the stack to look at.
     if get(props, "storageEncrypted") is not True:
         yield "storageEncrypted is not true"
     elif not customer_managed_key(props, "kmsKeyId"):

@@ -10,7 +10,7 @@ from pulumi_policy import PolicyResource, Severity
 from . import types as t
 from .catalog import joined, resource_rule, resources_of, stack_rule
 from .iam import actions, principals, statements
-from .props import as_list, get, is_set
+from .props import UNKNOWN, as_list, get, is_set, peek
 
 TLS_POLICIES_SCHEMA = {
     "allowedPolicies": {
@@ -79,7 +79,7 @@ def rds_force_ssl(resources: list[PolicyResource], config: Mapping[str, Any]) ->
     for instance in resources_of(resources, t.RDS_INSTANCE):
         props = instance.props
         engine = get(props, "engine")
-        if engine is None and get(props, "replicateSourceDb"):
+        if engine is None and is_set(props, "replicateSourceDb"):
             engine = "postgres" if _force_ssl(instance) is not None else None  # a replica takes its source's
         if engine is None or "postgres" not in str(engine):
             continue
@@ -114,9 +114,10 @@ def _force_ssl(instance: PolicyResource) -> str | None:
 def _major_version(instance: PolicyResource) -> int | None:
     """PostgreSQL's major version, from engineVersion ("16.4") or the parameter group family
     ("postgres16"); None when neither says."""
-    candidates = [str(get(instance.props, "engineVersion", default=""))]
+    given = peek(instance.props, "engineVersion", default="")
+    candidates = ["" if given is UNKNOWN else str(given)]
     candidates += [
-        str(get(group.props, "family", default="")).removeprefix("postgres")
+        str(peek(group.props, "family", default="")).removeprefix("postgres")
         for group in joined(instance, "parameterGroupName")
         if group.resource_type == t.RDS_PARAMETER_GROUP
     ]
@@ -138,7 +139,7 @@ def _major_version(instance: PolicyResource) -> int | None:
     config_schema=TLS_POLICIES_SCHEMA,
 )
 def https_listener_tls(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    if get(props, "protocol") != "HTTPS":
+    if _protocol(props) != "HTTPS":
         return
     policy = get(props, "sslPolicy")
     if policy not in config["allowedPolicies"]:
@@ -167,17 +168,24 @@ def http_listener_redirects(resources: list[PolicyResource], config: Mapping[str
 
 
 def _listener_protocol(listener: PolicyResource) -> str | None:
-    """The listener's protocol, with the provider's default when it is left out: HTTP on an
-    application load balancer (HTTPS if it names a certificate or TLS policy, which only HTTPS
-    takes), none on a gateway load balancer (GENEVE, no protocol to set)."""
+    """The listener's protocol, with the provider's default when it is left out: on an
+    application load balancer (or one not in the stack to say otherwise) HTTPS if it names a
+    certificate, else HTTP (terraform-provider-aws's listener create); none on a network (TCP)
+    or gateway (GENEVE) load balancer."""
     props = listener.props
+    kinds = {str(get(b.props, "loadBalancerType", default="application")) for b in joined(listener, "loadBalancerArn")}
+    if get(props, "protocol") is None and not kinds <= {"application"}:
+        return None
+    return _protocol(props)
+
+
+def _protocol(props: Mapping[str, Any]) -> str:
+    """A listener's protocol as written, else what the provider sends for an application load
+    balancer: HTTPS when a certificate is named, HTTP otherwise."""
     protocol = get(props, "protocol")
     if protocol is not None:
         return str(protocol)
-    balancers = joined(listener, "loadBalancerArn")
-    if any(get(b.props, "loadBalancerType", default="application") == "gateway" for b in balancers):
-        return None
-    return "HTTPS" if is_set(props, "certificateArn") or is_set(props, "sslPolicy") else "HTTP"
+    return "HTTPS" if is_set(props, "certificateArn") else "HTTP"
 
 
 @resource_rule(

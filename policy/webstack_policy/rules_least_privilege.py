@@ -23,7 +23,7 @@ from .iam import (
     resources,
     statements,
 )
-from .props import UNKNOWN, UNKNOWN_SENTINELS, as_list, get, json_document, peek
+from .props import UNKNOWN, UNKNOWN_SENTINELS, as_list, get, is_set, json_document, peek
 
 POLICY_TYPES = (t.IAM_ROLE_POLICY, t.IAM_POLICY, t.IAM_USER_POLICY, t.IAM_GROUP_POLICY)
 ATTACHMENT_TYPES = (
@@ -252,7 +252,7 @@ def ecs_secrets(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator
     remediation="ManagedPostgres sets manage_master_user_password with its CMK.",
 )
 def rds_managed_password(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
-    if get(props, "replicateSourceDb"):
+    if is_set(props, "replicateSourceDb"):
         return
     if get(props, "password") or get(props, "passwordWo"):
         yield "a master password is set in the program"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -209,24 +210,44 @@ PINNING_KEYS = frozenset(
         "s3:dataaccesspointaccount",
     }
 )
-OPEN_VALUES = ("*", "0.0.0.0/0", "::/0")
+# S3 holds a value "fixed" only if it has no wildcard and no policy variable, and an aws:SourceIp
+# range only if it is no wider than an IPv4 /8 (IPv6 /32).
+WILDCARDS = ("*", "?", "${")
+WIDEST_PREFIX = {4: 8, 6: 32}
+
+
+def _fixed(key: str, value: Any) -> bool:
+    if value is UNKNOWN:
+        return True  # an output of the stack (an ARN, an account id) is one value, never a pattern
+    text = str(value)
+    if any(mark in text for mark in WILDCARDS):
+        return False
+    if key == "aws:sourceip":
+        try:
+            network = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            return False
+        return network.prefixlen >= WIDEST_PREFIX[network.version]
+    return True
 
 
 def _pins_the_caller(statement: Mapping[str, Any]) -> bool:
     """Whether a condition restricts who may call to fixed values: a pinning key under a positive
-    operator (StringEquals, ArnLike, IpAddress...; not a Not... or ...IfExists one), with no value
-    that admits anyone. Any other condition (aws:SecureTransport, s3:prefix) leaves it public."""
+    operator (StringEquals, ArnLike, IpAddress...; not a Not..., ...IfExists or ForAllValues: one,
+    which an empty request satisfies), every value fixed (no `*`, `?` or `${...}`; an IP range no
+    wider than /8). Any other condition (aws:SecureTransport, s3:prefix) leaves it public."""
     condition = statement.get("Condition")
     if not isinstance(condition, Mapping):
         return False
     for operator, block in condition.items():
         name = str(operator)
-        if "Not" in name or name.endswith("IfExists") or name == "Null" or not isinstance(block, Mapping):
+        negative = "Not" in name or name.endswith("IfExists") or name == "Null"
+        if negative or name.startswith("ForAllValues:") or not isinstance(block, Mapping):
             continue
         for key in block:
+            lowered = str(key).lower()
             values = as_list(peek(block, str(key)))
-            fixed = values and not any(v is not UNKNOWN and str(v) in OPEN_VALUES for v in values)
-            if str(key).lower() in PINNING_KEYS and fixed:
+            if lowered in PINNING_KEYS and values and all(_fixed(lowered, v) for v in values):
                 return True
     return False
 
