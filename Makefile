@@ -10,7 +10,7 @@ STACK ?= dev
 unexport PYTHONDONTWRITEBYTECODE
 export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 
-.PHONY: plan test lint types setup clean system-tools
+.PHONY: plan test lint types setup clean system-tools docs
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ setup: $(DEV)
 
 plan: $(RUNTIME)
 	$(BIN)/python -m webstack plan $(STACK)
+
+# The README's configuration reference, generated from webstack/config.py and the components' args.
+docs: $(RUNTIME)
+	$(BIN)/python -m webstack.config_reference README.md
 
 lint: $(DEV)
 	$(BIN)/ruff check .

@@ -17,10 +17,15 @@ from .iam_documents import alarm_topic_policy, service_publish_key_statement
 @dataclass(frozen=True)
 class AlertTopicArgs:
     name_prefix: str
-    # Subscribed to the topic: e-mail addresses (each confirms by mail) and HTTPS endpoints that
-    # take SNS notifications (PagerDuty and the like). A topic nobody subscribes to tells nobody.
+    """Start of the topic's and its key's names. Example: "acme-prod"."""
     emails: Sequence[str] = ()
+    """E-mail addresses subscribed to the topic; each confirms from the mail SNS sends (a pending subscription
+    lapses after 3 days). A topic nobody subscribes to tells nobody. Example: ("oncall@example.com",).
+    """
     https_endpoints: Sequence[str] = ()
+    """HTTPS endpoints that take SNS notifications (PagerDuty's and Opsgenie's SNS integrations, an incident
+    webhook). Example: ("https://events.pagerduty.com/integration/KEY/enqueue",).
+    """
 
 
 class AlertTopic(pulumi.ComponentResource):

@@ -23,9 +23,17 @@ class BucketGrant:
     component resolves them for ``task_role_policy``)."""
 
     bucket_arn: Any
+    """ARN of the bucket. Example: uploads.bucket_arn."""
     prefix: str = ""
+    """Only objects under this key prefix (ending in "/"); "": the whole bucket. Example: "invoices/"."""
     access: Literal["read", "read_write"] = "read"
+    """What the role may do: "read" is s3:GetObject (and s3:ListBucket under the prefix); "read_write": get,
+    put and delete. Example: "read_write".
+    """
     kms_key_arn: Any = None
+    """The bucket's CMK, which the role may use through S3 only; None: an SSE-S3 bucket. Example:
+    uploads.kms_key_arn.
+    """
 
 
 def ecr_lifecycle_policy(keep_tagged: int = 10, untagged_days: int = 7, running_tag: str | None = None) -> Document:

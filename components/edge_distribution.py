@@ -29,7 +29,13 @@ class S3Origin:
     distribution ARN and writes the bucket policy that lets exactly this distribution read."""
 
     regional_domain_name: pulumi.Input[str]
+    """The bucket's regional domain name (bucket.s3.<region>.amazonaws.com). Example:
+    site.bucket_regional_domain_name.
+    """
     grant_read: Callable[[pulumi.Output[str]], Any]
+    """Called with the distribution's ARN; writes the bucket policy that lets exactly this distribution read
+    (AWS:SourceArn). Example: site.allow_distribution.
+    """
 
 
 @dataclass(frozen=True)
@@ -38,28 +44,62 @@ class LoadBalancerOrigin:
     request carries the secret header the listener requires."""
 
     domain_name: pulumi.Input[str]
+    """Name CloudFront connects to, which the ALB's certificate covers. Example: "origin-api.example.com"."""
     verify_header_value: pulumi.Input[str]
-    # Forward the viewer's Host header (for host-based rules on the ALB); the ALB's certificate
-    # must cover the viewer host names too (the stack's wildcard certificate does).
+    """Value of the secret X-Origin-Verify header every origin request carries; the listener answers 403
+    without it. Example: api.origin_verify_value.
+    """
     forward_host: bool = False
-    # An internal ALB is reached through this CloudFront VPC origin instead of the internet.
+    """Forward the viewer's Host header (for host-based rules on the ALB); the ALB's certificate must then
+    cover the viewer host names too. Example: True with several routed services.
+    """
     vpc_origin_id: pulumi.Input[str] | None = None
+    """CloudFront VPC origin through which an internal ALB is reached; None: the internet-facing ALB. Example:
+    api.vpc_origin_id.
+    """
 
 
 @dataclass(frozen=True)
 class EdgeDistributionArgs:
     hostname: str
+    """The viewer host name the distribution answers (its alias and A/AAAA records). Example: "www.example.com"."""
     zone_id: pulumi.Input[str]
+    """Route 53 zone of the alias records. Example: domain.zone_id."""
     certificate_arn: pulumi.Input[str]
+    """ACM certificate in us-east-1 covering hostname and extra_aliases. Example: domain.certificate_arn."""
     origin: S3Origin | LoadBalancerOrigin
+    """Where requests go: an S3Origin (a private bucket through OAC) or a LoadBalancerOrigin (the ALB over
+    HTTPS with the secret header). Example: S3Origin(site.regional_domain_name, site.allow_distribution).
+    """
     response_headers_policy_id: pulumi.Input[str]
-    cache_policy_id: pulumi.Input[str] | None = None  # None: no caching (API)
+    """Response-headers policy (HSTS, nosniff, frame options, referrer policy) on every behaviour. Example:
+    domain.response_headers_policy_id.
+    """
+    cache_policy_id: pulumi.Input[str] | None = None
+    """Cache policy of the default behaviour; None: caching disabled and every viewer header but Host
+    forwarded (an API). Example: domain.cache_policy_ids["marketing"].
+    """
     extra_aliases: Sequence[str] = ()
+    """More host names on the same distribution (each gets its records). Example: ("example.com",)."""
     spa: bool = False
+    """A single-page app: 403 and 404 from the bucket are answered with /index.html and 200. Example: True."""
     viewer_request_function_arn: pulumi.Input[str] | None = None
+    """A CloudFront Function run on every viewer request (the www redirect); None: none. Example:
+    domain.www_redirect_function_arn.
+    """
     web_acl_arn: pulumi.Input[str] | None = None
+    """WAF web ACL (us-east-1, CLOUDFRONT scope) in front of the distribution; None: no WAF ($5 a month per
+    ACL plus $1 per rule and $0.60 per million requests). Example: domain.web_acl_arn.
+    """
     log_bucket_arn: pulumi.Input[str] | None = None
+    """Bucket that receives standard logs (v2) through CloudWatch Logs delivery ($0.25 per GB); None: no logs.
+    Example: logs.bucket_arn.
+    """
     price_class: str = "PriceClass_100"
+    """Edge locations used: PriceClass_100 (North America, Europe, Israel), PriceClass_200 (adds the Middle
+    East, Africa, Asia), PriceClass_All (adds South America, Oceania). Example: "PriceClass_200" for users in
+    the Gulf.
+    """
 
 
 class EdgeDistribution(pulumi.ComponentResource):

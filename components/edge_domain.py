@@ -19,16 +19,36 @@ EDGE_REGION = "us-east-1"  # CloudFront reads certificates and CLOUDFRONT-scope 
 @dataclass(frozen=True)
 class EdgeDomainArgs:
     domain: str
+    """The domain every host lives under. Example: "example.com"."""
     name_prefix: str
+    """Start of every physical name (policies, functions, web ACL). Example: "acme-prod"."""
     hosted_zone: Literal["lookup", "create"] = "lookup"
+    """Where the zone comes from: "lookup" uses the existing public zone of that name; "create" makes one
+    ($0.50 a month), which you then delegate from the registrar. Example: "create".
+    """
     regional_certificate: bool = True
+    """Also issue a certificate in the stack's region (for the ALB), beside CloudFront's in us-east-1.
+    Example: False for a stack with only sites.
+    """
     waf: bool = True
+    """A WAF web ACL on every distribution: AWS's common, known-bad-inputs and IP-reputation rule groups and a
+    per-IP rate limit ($5 a month plus $1 per rule and $0.60 per million requests). Example: False for a
+    private preview.
+    """
     rate_limit_per_5_minutes: int = 2000
-    # Host names the API answers on: the web ACL lets their request bodies reach
-    # api_max_body_kb (KB; None: no WAF body limit) instead of the Common Rule Set's 8 KB.
+    """Requests one IP may make in 5 minutes before WAF blocks it (10 to 2,000,000,000). Example: 500."""
     api_hosts: Sequence[str] = ()
+    """Host names the API answers on: the web ACL lets their request bodies reach api_max_body_kb instead of
+    the Common Rule Set's 8 KB. Example: ("api.example.com",).
+    """
     api_max_body_kb: int | None = 16
+    """Largest request body (KB, 1-64) the WAF lets through to the API hosts; above 16 KB CloudFront sends WAF
+    more of each body, billed per request. None: no WAF body limit on the API. Example: 64.
+    """
     hsts_max_age_seconds: int = 63072000
+    """HSTS max-age of the response-headers policy (with includeSubDomains and preload); two years is the
+    preload list's requirement. Example: 31536000.
+    """
 
 
 class EdgeDomain(pulumi.ComponentResource):

@@ -27,6 +27,7 @@ from .fargate_service import (
     run_service,
 )
 from .iam_documents import logs_key_statement
+from .log_groups import DEFAULT_RETENTION_DAYS
 from .restricted_security_group import Peer, tcp_rule
 
 CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
@@ -37,27 +38,58 @@ __all__ = ["FargateApi", "FargateApiArgs", "ImageBuild", "Route", "ServiceSpec"]
 @dataclass(frozen=True)
 class FargateApiArgs:
     name_prefix: str
+    """Start of every physical name (cluster, ALB, repositories, log groups). Example: "acme-prod"."""
     vpc_id: pulumi.Input[str]
+    """The VPC of the ALB and the tasks. Example: vpc.vpc_id."""
     public_subnet_ids: Sequence[pulumi.Input[str]]
+    """Subnets of an internet-facing ALB (one per AZ). Example: vpc.public_subnet_ids."""
     private_subnet_ids: Sequence[pulumi.Input[str]]
+    """Subnets of the tasks (no public IP), and of an internal ALB. Example: vpc.private_subnet_ids."""
     certificate_arn: pulumi.Input[str]
+    """ACM certificate (in the stack's region) of the HTTPS listener; it must cover origin_hostname and, for
+    host routing, the viewer host names. Example: domain.regional_certificate_arn.
+    """
     log_bucket_name: pulumi.Input[str]
+    """Bucket that receives the ALB's access logs (SSE-S3, as ELB requires). Example: logs.bucket_name."""
     services: Sequence[ServiceSpec]
+    """The services on the cluster: each a ServiceSpec (its own repository, roles, task, scaling and alarms),
+    all behind the one ALB unless a worker. Example: [ServiceSpec("api")].
+    """
     secret_kms_key_arns: Sequence[pulumi.Input[str]] = ()
-    # (port, security group) pairs the tasks may open connections to, e.g. the database.
+    """KMS keys of the secrets the services inject (the execution role may decrypt with them only through
+    Secrets Manager). Example: [database.kms_key_arn].
+    """
     egress_to: Sequence[tuple[int, pulumi.Input[str]]] = ()
+    """(port, security group) pairs the tasks may open connections to, besides 443 anywhere. Example: [(5432,
+    database.security_group_id)].
+    """
     load_balancer_deletion_protection: bool = True
-    log_retention_days: int = 30
+    """ALB deletion protection: `destroy` and a replacement stop until it is turned off. Example: False for dev."""
+    log_retention_days: int = DEFAULT_RETENTION_DAYS
+    """Days the container logs are kept (a CloudWatch Logs retention value). Example: 90."""
     alarm_actions: Sequence[pulumi.Input[str]] = ()
+    """SNS topic ARNs told when an alarm (5xx rate, latency, unhealthy hosts, CPU, memory) fires. Example:
+    [alert_topic.arn].
+    """
     error_rate_alarm_percent: float = 5
+    """Alarm when more than this percentage of requests get a 5xx from the targets over 5 minutes. Example: 1."""
     latency_alarm_seconds: float = 2
+    """Alarm when the p95 target response time exceeds this many seconds. Example: 0.5."""
     origin_hostname: str | None = None
+    """Host name CloudFront uses for the ALB (its DNS record and TLS name); None: no record. Example:
+    "origin-api.example.com".
+    """
     zone_id: pulumi.Input[str] | None = None
-    # internal: the ALB sits in the private subnets without public addresses and CloudFront
-    # reaches it through a VPC origin; internet-facing: public subnets, CloudFront's prefix list.
+    """Route 53 zone of origin_hostname's record. Example: domain.zone_id."""
     load_balancer_scheme: Literal["internet-facing", "internal"] = "internet-facing"
-    # False: `destroy` deletes repositories with their images and application secrets at once.
+    """Where the ALB sits. "internet-facing": the ALB in the public subnets, 443 admitted from CloudFront's
+    origin-facing prefix list only; "internal": the private subnets with no public address, reached through a
+    CloudFront VPC origin (saves the ALB's public IPv4 charge; no WebSockets or gRPC). Example: "internal".
+    """
     keep_data_on_destroy: bool = True
+    """True: repositories holding images stop `destroy` and application secrets wait 7 days; False: `destroy`
+    deletes them with their contents at once. Example: False for dev.
+    """
 
 
 def rule_order(spec: ServiceSpec) -> tuple[int, str]:

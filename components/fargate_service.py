@@ -36,7 +36,9 @@ class ImageBuild:
     """Build the image from a Dockerfile and push it to the service's repository (needs Docker)."""
 
     context: str
+    """The Docker build context: a folder, relative to the Pulumi project. Example: "app"."""
     dockerfile: str = "Dockerfile"
+    """The Dockerfile, relative to the context. Example: "docker/api.Dockerfile"."""
 
 
 @dataclass(frozen=True)
@@ -45,45 +47,84 @@ class Route:
     (both empty: every request no other rule takes)."""
 
     hosts: Sequence[str] = ()
+    """Host headers the service answers (full names); empty: any host. Example: ("pay.example.com",)."""
     paths: Sequence[str] = ()
+    """ALB path patterns the service answers (`*` and `?` wildcards); empty: any path. Example: ("/api/*",)."""
 
 
 @dataclass(frozen=True)
 class ServiceSpec:
     name: str
-    # "{repository}:1.2.3" pulls from the service's own repository; an ImageBuild builds it.
+    """The service's name: part of its resources' names and of its secrets' path (lower-case letters, digits,
+    hyphens). Example: "worker".
+    """
     image: str | ImageBuild = "{repository}:latest"
+    """The image to run: "{repository}:TAG" runs a tag of the service's own ECR repository; a full image URI
+    runs that image; an ImageBuild builds and pushes one (needs Docker at deploy). Example:
+    "{repository}:1.4.2".
+    """
     cpu: int = 512
+    """Task CPU units (256, 512, 1024, 2048, 4096, 8192 or 16384); 1024 is one vCPU. 512 on ARM64 with 1 GiB
+    is about $14 a month per task in us-east-1. Example: 1024.
+    """
     memory_mib: int = 1024
+    """Task memory in MiB, one of the values Fargate allows for the CPU (512 CPU: 1024-4096). Example: 2048."""
     architecture: Literal["ARM64", "X86_64"] = "ARM64"
+    """CPU architecture: "ARM64" (Graviton, 20 % cheaper) or "X86_64"; the image must be built for it.
+    Example: "X86_64".
+    """
     container_port: int = 8000
+    """Port the container listens on (the target group's and the task group's ingress port). Example: 3000."""
     desired_count: int = 2
+    """Tasks at the first deploy, between min_count and max_count; autoscaling owns the count afterwards. Example: 3."""
     min_count: int = 2
+    """Autoscaling floor; two spreads the service over two AZs. Example: 3."""
     max_count: int = 10
+    """Autoscaling ceiling: the most tasks a spike can bill. Example: 20."""
     health_check_path: str = "/health"
+    """Path the ALB's target group checks: 200-399 is healthy. Example: "/healthz"."""
     health_check_grace_seconds: int = 60
+    """Seconds ECS ignores failing health checks after a task starts (slow boots, migrations). Example: 120."""
     cpu_target_percent: float = 70
+    """Target tracking keeps average CPU near this percentage. Example: 60."""
     memory_target_percent: float = 80
+    """Target tracking keeps average memory near this percentage. Example: 75."""
     requests_per_target: int | None = None
+    """Optional third target-tracking policy: ALB requests per task per minute; None: off. Example: 1000."""
     cpu_alarm_percent: float = 80
+    """Alarm when average CPU stays above this percentage. Example: 90."""
     memory_alarm_percent: float = 80
+    """Alarm when average memory stays above this percentage. Example: 90."""
     environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    # Environment variable -> secret ARN (optionally ":json-key::"), injected by ECS at start.
+    """Plain (non-secret) environment variables of the container. Example: {"LOG_LEVEL": "info"}."""
     secrets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    # Application secrets (e.g. JWT_SECRET, STRIPE_SECRET_KEY): each an empty Secrets Manager
-    # secret under <prefix>/<service>/, whose value is set out of band and injected at start.
+    """Environment variable -> Secrets Manager secret ARN (optionally ":json-key::"), injected by ECS at
+    start. Example: {"REDIS_URL": cache.secret_arn + ":url::"}.
+    """
     app_secrets: Sequence[str] = ()
+    """Application secrets: an empty Secrets Manager secret each under <prefix>/<service>/, injected as that
+    variable; set the value out of band before the first task starts. Example: ("JWT_SECRET",).
+    """
     bucket_grants: Sequence[BucketGrant] = ()
-    # Database users the task may log in as with IAM authentication: their rds-db:connect ARNs
-    # (ManagedPostgres.connect_arn). A token outlives no rotation problem: there is no password.
+    """What the task role may do in which buckets, under which prefixes. Example: [BucketGrant(uploads.arn,
+    "avatars/", "read_write")].
+    """
     database_users: Sequence[pulumi.Input[str]] = ()
-    # Fargate Spot: ~70 % cheaper, tasks may be stopped with two minutes' notice (non-prod).
+    """rds-db:connect ARNs of the database users the task may log in as with IAM authentication
+    (ManagedPostgres.connect_arn). Example: [database.connect_arn("app")].
+    """
     spot: bool = False
-    # Scale to zero outside working hours: (days, start hour UTC, stop hour UTC), days as in
-    # cron ("MON-FRI" or "*").
+    """Run on Fargate Spot: about 70 % cheaper, tasks may be stopped with two minutes' notice
+    (non-production). Example: True for dev.
+    """
     schedule: WorkingHours | None = None
-    # None: a worker, with no load balancer in front.
+    """Scale to zero outside working hours: (cron days, start hour UTC, stop hour UTC), days "MON-FRI" or "*";
+    a start after the stop runs overnight. None: always on. Example: ("MON-FRI", 6, 18).
+    """
     route: Route | None = field(default_factory=Route)
+    """Which requests of the shared ALB reach the service (Route of hosts and paths; both empty: every request
+    no other rule takes); None: a worker with no load balancer. Example: Route(paths=("/api/*",)).
+    """
 
 
 @dataclass(frozen=True)

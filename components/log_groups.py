@@ -5,6 +5,10 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+# Days every log group of the components keeps its events unless told otherwise: a month covers
+# an incident found late without paying to keep noise (a CloudWatch Logs retention value).
+DEFAULT_RETENTION_DAYS = 30
+
 
 def encrypted_log_group(
     name: str,

@@ -13,7 +13,7 @@ from .aws_context import AwsContext, aws_context
 from .database_users import UsersTask, bootstrap_log_group, users_task
 from .encryption_key import customer_managed_key
 from .iam_documents import logs_key_statement, rds_enhanced_monitoring_policy, rds_start_stop_policy
-from .log_groups import encrypted_log_group
+from .log_groups import DEFAULT_RETENTION_DAYS, encrypted_log_group
 from .postgres_settings import (
     LOG_EXPORTS,
     PORT,
@@ -34,32 +34,81 @@ from .working_hours import WorkingHours, rds_start_stop_targets, start_cron, sto
 @dataclass(frozen=True)
 class ManagedPostgresArgs:
     identifier: str
+    """The DB instance identifier, also the start of its log groups' and replicas' names: 1-63 letters, digits
+    or hyphens, starting with a letter. Example: "acme-prod-db".
+    """
     vpc_id: pulumi.Input[str]
+    """The VPC of the database's security group. Example: vpc.vpc_id."""
     subnet_ids: Sequence[pulumi.Input[str]]
+    """Subnets of the DB subnet group: the isolated ones, in at least two AZs. Example: vpc.isolated_subnet_ids."""
     client_security_group_ids: Sequence[pulumi.Input[str]] = ()
+    """Security groups admitted on 5432 (one ingress rule each; nothing else is). Example:
+    [api.task_security_group_id].
+    """
     engine_version: str = "15"
+    """PostgreSQL major version; RDS applies minor upgrades itself (auto_minor_version_upgrade). Example: "16"."""
     instance_class: str = "db.t4g.micro"
+    """A class RDS for PostgreSQL offers (components/instance_classes.csv). db.t4g.micro is $11.68 a month
+    single-AZ in us-east-1: right for dev, small for production. Example: "db.m7g.large".
+    """
     allocated_storage_gb: int = 20
+    """Initial gp3 storage in GB (20 is RDS's gp3 minimum; storage cannot shrink later). Example: 100."""
     max_allocated_storage_gb: int = 100
+    """Storage autoscaling ceiling in GB (at least allocated_storage_gb); storage grows when free space runs
+    low and bills as it grows. Example: 500.
+    """
     multi_az: bool = False
+    """A synchronous standby in a second AZ with automatic failover; doubles the instance price. Example: True
+    for production.
+    """
     backup_retention_days: int = 7
+    """Days of automated backups and point-in-time recovery (1-35). Seven is the FSBP RDS.11 minimum. Example: 14."""
     deletion_protection: bool = True
+    """RDS deletion protection and Pulumi `protect` on the instance: deleting the database takes two
+    deliberate steps. Example: False for a throwaway dev stack.
+    """
     final_snapshot: bool = True
+    """Take a final snapshot when the instance is deleted (and keep automated backups). Example: False for a
+    throwaway dev stack.
+    """
     performance_insights: bool = True
+    """Performance Insights with 7 days' retention (free tier), encrypted with the component's key. Example: False."""
     monitoring_interval_seconds: int = 60
+    """Enhanced monitoring interval (0, 1, 5, 10, 15, 30 or 60; 0 turns it off). 60 s costs almost nothing in
+    CloudWatch Logs. Example: 15.
+    """
     read_replicas: int = 0
+    """Read replicas of the primary in the same region (0-5), each the primary's class and price. Example: 1."""
     database_name: str = "app"
+    """The database created with the instance (letters, digits, underscores; starts with a letter). Example:
+    "orders".
+    """
     master_username: str = "app_admin"
-    log_retention_days: int = 30
+    """The master user: its password is generated, kept and rotated by RDS in Secrets Manager. For
+    administrators and the users task, never for the services. Example: "dbadmin".
+    """
+    log_retention_days: int = DEFAULT_RETENTION_DAYS
+    """Days the exported PostgreSQL logs are kept (a CloudWatch Logs retention value). Example: 90."""
     alarm_actions: Sequence[pulumi.Input[str]] = ()
+    """SNS topic ARNs told when an alarm (CPU, free storage, connections, dropped schedule) fires. Example:
+    [alert_topic.arn].
+    """
     max_connections_alarm: int | None = None
-    # Stop the instance out of these hours (EventBridge Scheduler); storage and backups still bill.
+    """The connection count the connections alarm is based on (it fires at 80 %); None: RDS's max_connections
+    formula over the class's memory. Example: 400.
+    """
     schedule: WorkingHours | None = None
-    # Users that log in with IAM authentication (no password): a one-off ECS task creates them
-    # (users_task); run it once the database exists, in a group the database admits.
+    """Stop the instance outside these hours with EventBridge Scheduler: (cron days, start hour UTC, stop hour
+    UTC); storage and backups still bill. None: always on. Example: ("MON-FRI", 5, 18).
+    """
     iam_users: Sequence[str] = ()
-    # The psql image of that task; None: postgres:<major>-alpine from ECR Public.
+    """Database users that log in with IAM authentication (no password). A one-off ECS task (users_task)
+    creates them; run it once the database exists. Example: ("app",).
+    """
     users_task_image: str | None = None
+    """The psql image of that task; None: postgres:<major>-alpine from ECR Public. Example: a private ECR copy
+    when the VPC has no NAT.
+    """
 
 
 class ManagedPostgres(AdmitsClients):

@@ -12,7 +12,7 @@ import pulumi_aws as aws
 from .aws_context import aws_context
 from .encryption_key import customer_managed_key
 from .iam_documents import log_delivery_policy, logs_key_statement
-from .log_groups import encrypted_log_group
+from .log_groups import DEFAULT_RETENTION_DAYS, encrypted_log_group
 from .nat_instance import nat_instance, nat_security_group
 from .restricted_security_group import Peer, tcp_rule
 from .service_role import service_role
@@ -28,17 +28,50 @@ from .subnet_layout import (
 @dataclass(frozen=True)
 class SecureVpcArgs:
     name_prefix: str
+    """Start of every physical name and Name tag (lower-case letters, digits, hyphens). Example: "acme-prod"."""
     cidr: str = "10.0.0.0/16"
+    """The VPC's IPv4 range: a private range (RFC 1918 or 100.64.0.0/10), /16 to /28, large enough for
+    az_count subnets of every tier. Example: "10.20.0.0/16".
+    """
     az_count: int = 2
+    """Availability zones used by every subnet tier: 2 or 3. Two keeps a multi-AZ database and ALB possible at
+    the lowest NAT cost; three survives the loss of a zone with capacity to spare. Example: 3.
+    """
     nat: NatStrategy = "single"
+    """Ways out to the internet for the private subnets: "none" (only VPC endpoints: list the Fargate
+    interface endpoints), "single" (one NAT for the VPC: a gateway is $32.85 a month in us-east-1 before data;
+    an AZ outage cuts egress), "per_az" (one per AZ, no cross-AZ dependency). Example: "per_az".
+    """
     interface_endpoints: Sequence[str] = ()
+    """Interface endpoints (PrivateLink) in the private subnets, by service name ("ecr.api", "ecr.dkr",
+    "logs", "secretsmanager", "sts", "kms", "ssm", "ssmmessages", "monitoring"). Each costs $7.30 a month per
+    AZ in us-east-1 plus $0.01 per GB; the S3 gateway endpoint is always there and free. Example: ("ecr.api",
+    "ecr.dkr", "logs", "secretsmanager").
+    """
     subnet_prefixes: TierPrefixes = field(default_factory=TierPrefixes)
-    flow_log_retention_days: int = 30
+    """Prefix length of each tier's subnets (one subnet per tier and AZ). The private tier is the largest
+    because Fargate tasks take an address each. Example: TierPrefixes(public=26, private=22, isolated=26).
+    """
+    flow_log_retention_days: int = DEFAULT_RETENTION_DAYS
+    """Days the VPC flow logs are kept (a CloudWatch Logs retention value: 1, 3, 5, 7, 14, 30, ...). Example: 90."""
     flow_log_traffic: str = "ALL"
-    # gateway: managed NAT gateways; instance: NAT instances of nat_instance_type (cheaper).
+    """What flow logs record: "ALL", "REJECT" (only refused traffic, cheaper) or "ACCEPT". ALL answers both
+    "who got in" and "what was blocked". Example: "REJECT".
+    """
     nat_type: Literal["gateway", "instance"] = "gateway"
+    """Kind of NAT. "gateway": managed NAT gateways ($32.85 a month each in us-east-1, $38.54 in me-south-1,
+    before data; 5-100 Gbps); "instance": a Graviton EC2 NAT instance per NAT (a t4g.nano with its public IPv4
+    and root volume is about $7.40 a month in us-east-1; burstable bandwidth; replaced rather than patched).
+    Example: "instance" for dev.
+    """
     nat_instance_type: str = "t4g.nano"
-    alarm_actions: Sequence[pulumi.Input[str]] = ()  # SNS topics told about NAT instance failures
+    """EC2 type of each NAT instance (with nat_type "instance"): a Graviton type such as t4g.nano (burstable
+    up to 5 Gbps). Example: "t4g.small".
+    """
+    alarm_actions: Sequence[pulumi.Input[str]] = ()
+    """SNS topic ARNs told when a NAT instance fails its status check (the alarm also reboots it). Example:
+    [alert_topic.arn].
+    """
 
 
 class SecureVpc(pulumi.ComponentResource):

@@ -33,20 +33,33 @@ class LifecycleRule:
     versions) after the given days. Incomplete multipart uploads are always cleaned up."""
 
     id: str
+    """The rule's id (unique in the bucket, up to 255 characters). Example: "archive-invoices"."""
     prefix: str = ""
+    """Only objects under this key prefix; "": all. Example: "invoices/"."""
     transition_days: int | None = None
+    """Days after creation before objects move to storage_class; None: no transition. Example: 30."""
     storage_class: str = "STANDARD_IA"
+    """The cheaper class: STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER or DEEP_ARCHIVE
+    (IA classes need 30 days first). Example: "GLACIER_IR".
+    """
     expiration_days: int | None = None
+    """Days after creation before current objects are deleted; None: never. Example: 365."""
     noncurrent_expiration_days: int | None = None
+    """Days after an object stops being current before the old version is deleted; None: never. Example: 90."""
 
 
 @dataclass(frozen=True)
 class CorsRule:
     allowed_origins: Sequence[str]
+    """Origins browsers may call from (scheme and host). Example: ["https://app.example.com"]."""
     allowed_methods: Sequence[str] = ("GET",)
+    """HTTP methods allowed (GET, PUT, POST, DELETE, HEAD). Example: ["GET", "PUT"]."""
     allowed_headers: Sequence[str] = ("*",)
+    """Request headers allowed in a preflight. Example: ["content-type"]."""
     expose_headers: Sequence[str] = ("ETag",)
+    """Response headers the browser may read (ETag for multipart uploads). Example: ["ETag", "x-amz-version-id"]."""
     max_age_seconds: int = 3000
+    """Seconds a browser caches the preflight answer. Example: 600."""
 
 
 @dataclass(frozen=True)
@@ -54,32 +67,76 @@ class LogTargets:
     """The kinds of logs this bucket receives, each under its own prefix."""
 
     load_balancer_prefix: str | None = None
+    """Prefix of ALB access logs (written by the region's ELB log delivery); None: none. Example: "alb/"."""
     server_access_prefix: str | None = None
+    """Prefix of S3 server access logs (written by logging.s3.amazonaws.com); None: none. Example: "s3/"."""
     vended_prefix: str | None = None
+    """Prefix of CloudFront standard logs (v2, delivered by CloudWatch Logs delivery); None: none. Example:
+    "cloudfront/".
+    """
 
 
 @dataclass(frozen=True)
 class StaticSiteArgs:
     purpose: str
-    # Physical names start with this (AWS appends a unique suffix); S3 allows 37 characters.
+    """What the bucket is for, in a word: its Purpose tag and part of its children's names. Example: "uploads"."""
     bucket_prefix: str | None = None
-    # public-content | private | logs: tagged, so policies can ask more of private data.
+    """Start of the bucket's physical name; AWS appends a unique suffix, so at most 37 characters. None:
+    Pulumi's auto-name. Example: "acme-prod-uploads-".
+    """
     data_class: Literal["public-content", "private", "logs"] = "private"
+    """How the data is classed: "public-content", "private" or "logs": tagged (DataClass), so policies can ask
+    more of private data (a CMK). Example: "public-content" for a site.
+    """
     encryption: Encryption = "kms"
+    """Default encryption. "kms": the bucket's own CMK ($1 a month, and KMS requests); "s3": SSE-S3, which
+    public site content and log buckets need (ELB and S3 logging cannot write with a CMK). Example: "s3".
+    """
     versioning: bool = False
+    """Keep every version of every object (a deleted or overwritten object can be restored; old versions bill
+    as storage). Example: True for data.
+    """
     lifecycle_rules: Sequence[LifecycleRule] = ()
+    """Transitions and expirations (LifecycleRule); incomplete multipart uploads are always aborted after
+    multipart_abort_days. Example: [LifecycleRule("archive", transition_days=30, storage_class="GLACIER_IR")].
+    """
     cors_rules: Sequence[CorsRule] = ()
+    """CORS rules for browsers (signed-URL uploads). Example: [CorsRule(["https://app.example.com"], ["GET",
+    "PUT"])].
+    """
     access_log_bucket: pulumi.Input[str] | None = None
+    """Bucket that receives this bucket's server access logs; None: no access logs (only for the log bucket
+    itself). Example: logs.bucket_name.
+    """
     access_log_prefix: str = "s3/"
+    """Key prefix of those logs in the log bucket. Example: "s3/uploads/"."""
     served_by_cloudfront: bool = False
+    """The bucket is read by a CloudFront distribution through OAC (allow_distribution writes the policy that
+    admits exactly that distribution). Example: True for a site.
+    """
     receives_logs: LogTargets | None = None
+    """The kinds of logs this bucket receives (ALB, S3 server access, CloudFront standard logging), each under
+    its own prefix; the policy admits exactly those writers. None: not a log bucket. Example:
+    LogTargets(load_balancer_prefix="alb/").
+    """
     content_dir: str | None = None
+    """A folder whose files are uploaded with content types and cache headers (HTML revalidates, fingerprinted
+    files are immutable); None: no upload. Example: "site/dist".
+    """
     default_cache_control: str = "public, max-age=86400"
+    """Cache-Control of uploaded files that are neither HTML nor fingerprinted. Example: "public, max-age=3600"."""
     multipart_abort_days: int = 7
+    """Days after which incomplete multipart uploads are aborted (their parts bill as storage until then).
+    Example: 1.
+    """
     extra_statements: Sequence[Statement] = field(default_factory=tuple)
-    # False: `destroy` empties the bucket (every object version) and deletes it; True: a bucket
-    # that still holds objects stops `destroy` (production data).
+    """More bucket-policy statements, added after the TLS-only deny and the component's own grants. Example: a
+    statement letting a partner account read a prefix.
+    """
     keep_data_on_destroy: bool = True
+    """True: a bucket that still holds objects stops `destroy` (production data); False: `destroy` empties it
+    (every object version) and deletes it. Example: False for dev.
+    """
 
 
 class StaticSite(pulumi.ComponentResource):

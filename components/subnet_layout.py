@@ -25,8 +25,13 @@ class PlannedSubnet:
 @dataclass(frozen=True)
 class TierPrefixes:
     public: int = 24
+    """Prefix length of each public subnet (the ALB, NAT): /24 is 251 usable addresses. Example: 26."""
     private: int = 20
+    """Prefix length of each private subnet (Fargate tasks, one address each, and interface endpoints): /20 is
+    4091 addresses. Example: 22.
+    """
     isolated: int = 24
+    """Prefix length of each isolated subnet (database, cache; no route out). Example: 26."""
 
     def of(self, tier: Tier) -> int:
         return {"public": self.public, "private": self.private, "isolated": self.isolated}[tier]

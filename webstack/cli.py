@@ -74,7 +74,7 @@ def parser() -> argparse.ArgumentParser:
         "--policy-config",
         type=Path,
         metavar="FILE",
-        help="policy pack config (default: policy/config/<stack>.json, else prod.json)",
+        help="policy pack config (default: policy/config/<environment>.json, else prod.json)",
     )
     plan.add_argument("--no-policy", action="store_true", help="skip the policy pack")
     plan.add_argument(

@@ -12,8 +12,26 @@ import ipaddress
 from typing import Annotated, Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
 
+from components import (
+    AlertTopicArgs,
+    BucketGrant,
+    EdgeDistributionArgs,
+    EdgeDomainArgs,
+    FargateApiArgs,
+    ImageBuild,
+    LifecycleRule,
+    ManagedPostgresArgs,
+    RedisCacheArgs,
+    SecureVpcArgs,
+    ServiceSpec,
+    StaticSiteArgs,
+    TierPrefixes,
+)
+from components.log_groups import DEFAULT_RETENTION_DAYS
+
+from .config_fields import from_arg, own
 from .schedule_hours import weekly_hours
 
 # Regions where every service of the architecture (ECS Fargate, RDS, ElastiCache, ACM, CloudFront
@@ -68,27 +86,42 @@ class Section(BaseModel):
 class SubnetPrefixes(Section):
     """Prefix length of each subnet tier (one subnet per tier and AZ)."""
 
-    public: int = Field(default=24, ge=16, le=28)
-    private: int = Field(default=20, ge=16, le=28)
-    isolated: int = Field(default=24, ge=16, le=28)
+    public: int = from_arg(TierPrefixes, "public", ge=16, le=28)
+    private: int = from_arg(TierPrefixes, "private", ge=16, le=28)
+    isolated: int = from_arg(TierPrefixes, "isolated", ge=16, le=28)
 
 
 class NetworkConfig(Section):
-    cidr: ipaddress.IPv4Network = ipaddress.IPv4Network("10.0.0.0/16")
-    az_count: int = Field(default=2, ge=2, le=3)
-    nat: Literal["none", "single", "per_az"] = "single"
-    # gateway: managed NAT gateways; instance: one small Graviton EC2 NAT instance per NAT
-    # (a tenth of the price, burstable bandwidth, replaced rather than patched in place).
-    nat_type: Literal["gateway", "instance"] = "gateway"
+    """The VPC (SecureVpc)."""
+
+    cidr: ipaddress.IPv4Network = from_arg(SecureVpcArgs, "cidr", validate_default=True)
+    az_count: int = from_arg(SecureVpcArgs, "az_count", ge=2, le=3)
+    nat: Literal["none", "single", "per_az"] = from_arg(SecureVpcArgs, "nat")
+    nat_type: Literal["gateway", "instance"] = from_arg(
+        SecureVpcArgs,
+        "nat_type",
+        also="A NAT instance: Amazon Linux 2023 (arm64) from AWS's public SSM parameter, IMDSv2, "
+        "CMK-encrypted root volume, no SSH key or role, iptables forwarding only the private subnets, "
+        "auto-recovery and a reboot alarm.",
+    )
     nat_instance_type: Annotated[
         str,
         StringConstraints(
             pattern=r"^(t4g\.(nano|micro|small|medium|large|xlarge)|(c6g|c6gn|c7g|c7gn|m6g|m7g)\.(medium|large|xlarge))$"
         ),
-    ] = "t4g.nano"
-    interface_endpoints: tuple[Literal[INTERFACE_ENDPOINTS], ...] = ()  # type: ignore[valid-type]
-    subnet_prefixes: SubnetPrefixes = SubnetPrefixes()
-    flow_log_traffic: Literal["ALL", "REJECT", "ACCEPT"] = "ALL"
+    ] = from_arg(
+        SecureVpcArgs,
+        "nat_instance_type",
+        allowed="Graviton: `t4g.nano` to `t4g.xlarge`; `c6g`, `c6gn`, `c7g`, `c7gn`, `m6g`, `m7g` in "
+        "`medium`, `large`, `xlarge`",
+    )
+    interface_endpoints: tuple[Literal[INTERFACE_ENDPOINTS], ...] = from_arg(  # type: ignore[valid-type]
+        SecureVpcArgs, "interface_endpoints"
+    )
+    subnet_prefixes: SubnetPrefixes = own(
+        SubnetPrefixes(), "Prefix length of each tier's subnets; each must be longer than the VPC's."
+    )
+    flow_log_traffic: Literal["ALL", "REJECT", "ACCEPT"] = from_arg(SecureVpcArgs, "flow_log_traffic")
 
     @field_validator("cidr")
     @classmethod
@@ -112,9 +145,12 @@ class NetworkConfig(Section):
 class ScheduleConfig(Section):
     """Run only in working hours: scale to zero at stop_hour_utc, back at start_hour_utc."""
 
-    days: Literal["MON-FRI", "daily"] = "MON-FRI"
-    start_hour_utc: int = Field(default=6, ge=0, le=23)
-    stop_hour_utc: int = Field(default=18, ge=0, le=23)
+    days: Literal["MON-FRI", "daily"] = own(
+        "MON-FRI",
+        "Days the window opens; a start after the stop runs overnight (Tuesday to Saturday mornings for MON-FRI).",
+    )
+    start_hour_utc: int = own(6, "Hour (UTC) the window opens.", ge=0, le=23)
+    stop_hour_utc: int = own(18, "Hour (UTC) the window closes; not the start hour.", ge=0, le=23)
 
     def working_hours(self) -> tuple[str, int, int]:
         """(cron days, start hour, stop hour) for the components."""
@@ -129,85 +165,164 @@ class ScheduleConfig(Section):
 
 
 class DatabaseConfig(Section):
-    engine_version: Literal[POSTGRES_MAJOR_VERSIONS] = "15"  # type: ignore[valid-type]
-    instance_class: Annotated[str, StringConstraints(pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$")] = "db.t4g.micro"
-    allocated_storage_gb: int = Field(default=20, ge=20, le=65536)
-    max_allocated_storage_gb: int = Field(default=100, ge=20, le=65536)
-    multi_az: bool = False
-    backup_retention_days: int = Field(default=7, ge=1, le=35)
-    deletion_protection: bool = True
-    final_snapshot: bool = True
-    performance_insights: bool = True
-    monitoring_interval_seconds: Literal[0, 1, 5, 10, 15, 30, 60] = 60
-    read_replicas: int = Field(default=0, ge=0, le=5)
-    database_name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")] = "app"
-    master_username: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,15}$")] = "app_admin"
-    # The user the services log in as, with IAM authentication (no password to rotate).
-    app_username: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")] = "app"
-    # psql image of the one-off task that creates app_username (default: ECR Public's postgres).
-    users_task_image: Annotated[str, StringConstraints(pattern=r"^\S+$")] | None = None
-    max_connections_alarm: int | None = Field(default=None, ge=1)
-    # Stopped out of these hours; every service's schedule must lie inside them.
-    schedule: ScheduleConfig | None = None
+    """The database (ManagedPostgres)."""
+
+    engine_version: Literal[POSTGRES_MAJOR_VERSIONS] = from_arg(  # type: ignore[valid-type]
+        ManagedPostgresArgs, "engine_version", also='Quote it in YAML ("16").'
+    )
+    instance_class: Annotated[str, StringConstraints(pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$")] = from_arg(
+        ManagedPostgresArgs,
+        "instance_class",
+        allowed="a class RDS for PostgreSQL offers (`components/instance_classes.csv`, each row with its source; "
+        'a typo gets a "did you mean")',
+    )
+    allocated_storage_gb: int = from_arg(ManagedPostgresArgs, "allocated_storage_gb", ge=20, le=65536)
+    max_allocated_storage_gb: int = from_arg(ManagedPostgresArgs, "max_allocated_storage_gb", ge=20, le=65536)
+    multi_az: bool = from_arg(ManagedPostgresArgs, "multi_az")
+    backup_retention_days: int = from_arg(ManagedPostgresArgs, "backup_retention_days", ge=1, le=35)
+    deletion_protection: bool = from_arg(ManagedPostgresArgs, "deletion_protection")
+    final_snapshot: bool = from_arg(ManagedPostgresArgs, "final_snapshot")
+    performance_insights: bool = from_arg(ManagedPostgresArgs, "performance_insights")
+    monitoring_interval_seconds: Literal[0, 1, 5, 10, 15, 30, 60] = from_arg(
+        ManagedPostgresArgs, "monitoring_interval_seconds"
+    )
+    read_replicas: int = from_arg(ManagedPostgresArgs, "read_replicas", ge=0, le=5)
+    database_name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")] = from_arg(
+        ManagedPostgresArgs, "database_name"
+    )
+    master_username: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,15}$")] = from_arg(
+        ManagedPostgresArgs, "master_username"
+    )
+    app_username: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")] = own(
+        "app",
+        "The user every service logs in as, with IAM authentication (no password to rotate); not the master "
+        'user. The database\'s users task creates it (see "Database credentials").',
+    )
+    users_task_image: Annotated[str, StringConstraints(pattern=r"^\S+$")] | None = from_arg(
+        ManagedPostgresArgs,
+        "users_task_image",
+        also="With `network.nat: none`, name a copy in a private ECR repository.",
+        allowed="an image reference",
+        shown_default="`public.ecr.aws/docker/library/postgres:<major>-alpine`",
+    )
+    max_connections_alarm: int | None = from_arg(
+        ManagedPostgresArgs,
+        "max_connections_alarm",
+        ge=1,
+        shown_default="RDS's formula over the class's memory (`components/instance_classes.csv`)",
+    )
+    schedule: ScheduleConfig | None = own(
+        None,
+        "Stop the instance outside these hours with EventBridge Scheduler (storage and backups still bill). "
+        "Every service's schedule must lie inside it (same days or daily, start no later, stop no "
+        "earlier); not with read replicas. The backup and maintenance windows move into the running hours.",
+        shown_default="none (always on)",
+    )
 
 
 class CacheConfig(Section):
-    engine: Literal["redis", "valkey"] = "redis"
-    engine_version: str = "7.1"
-    node_type: Annotated[str, StringConstraints(pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$")] = "cache.t4g.micro"
-    replicas: int = Field(default=0, ge=0, le=5)
-    automatic_failover: bool = False
-    snapshot_retention_days: int = Field(default=1, ge=0, le=35)
+    """The cache (RedisCache)."""
+
+    engine: Literal["redis", "valkey"] = from_arg(
+        RedisCacheArgs,
+        "engine",
+        also="Switching a deployed cache from redis to valkey is an in-place engine upgrade of the "
+        "replication group: run `webstack preview` and read the diff first.",
+    )
+    engine_version: str = from_arg(
+        RedisCacheArgs,
+        "engine_version",
+        also='Quote it in YAML ("8.0").',
+        allowed="redis: 6.2, 7.0, 7.1; valkey: 7.2, 8.0, 8.1",
+    )
+    node_type: Annotated[str, StringConstraints(pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$")] = from_arg(
+        RedisCacheArgs, "node_type", allowed="a node type ElastiCache offers (`components/instance_classes.csv`)"
+    )
+    replicas: int = from_arg(RedisCacheArgs, "replicas", ge=0, le=5)
+    automatic_failover: bool = from_arg(RedisCacheArgs, "automatic_failover")
+    snapshot_retention_days: int = from_arg(RedisCacheArgs, "snapshot_retention_days", ge=0, le=35)
 
 
 DnsLabel = Annotated[str, StringConstraints(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)?$")]
 
 
 class ImageBuildConfig(Section):
-    context: str
-    dockerfile: str = "Dockerfile"
+    """Build the service's image at deploy time (awsx.ecr.Image; needs Docker)."""
+
+    context: str = from_arg(ImageBuild, "context")
+    dockerfile: str = from_arg(ImageBuild, "dockerfile")
 
 
 class BucketAccessConfig(Section):
-    bucket: str
-    prefix: Annotated[str, StringConstraints(pattern=r"^([A-Za-z0-9!_.*'()-]+/)*$")] = ""
-    access: Literal["read", "read_write"] = "read"
+    """What the service's task role may do in one bucket of `webstack:buckets`."""
+
+    bucket: str = own(..., "A key of `webstack:buckets`.")
+    prefix: Annotated[str, StringConstraints(pattern=r"^([A-Za-z0-9!_.*'()-]+/)*$")] = from_arg(BucketGrant, "prefix")
+    access: Literal["read", "read_write"] = from_arg(BucketGrant, "access")
 
 
 class ApiConfig(Section):
-    """The containerised API (FargateApi)."""
+    """The containerised API (a service of FargateApi)."""
 
-    cpu: Literal[256, 512, 1024, 2048, 4096, 8192, 16384] = 512
-    memory_mib: int = 1024
-    architecture: Literal["ARM64", "X86_64"] = "ARM64"
-    desired_count: int = Field(default=2, ge=0, le=100)
-    min_count: int = Field(default=2, ge=0, le=100)
-    max_count: int = Field(default=10, ge=1, le=100)
-    container_port: int = Field(default=8000, ge=1, le=65535)
-    health_check_path: Annotated[str, StringConstraints(pattern=r"^/\S*$")] = "/health"
-    health_check_grace_seconds: int = Field(default=60, ge=0, le=2147483647)
-    image: Annotated[str, StringConstraints(min_length=3)] | None = None
-    build: ImageBuildConfig | None = None
-    cpu_target_percent: float = Field(default=70, gt=0, le=100)
-    memory_target_percent: float = Field(default=80, gt=0, le=100)
-    requests_per_target: int | None = Field(default=None, ge=1)
-    environment: dict[Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")], str] = {}
-    bucket_access: tuple[BucketAccessConfig, ...] = ()
-    cpu_alarm_percent: float = Field(default=80, gt=0, le=100)
-    memory_alarm_percent: float = Field(default=80, gt=0, le=100)
-    app_secrets: tuple[Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")], ...] = ()
-    capacity: Literal["on_demand", "spot"] = "on_demand"
-    schedule: ScheduleConfig | None = None
+    cpu: Literal[256, 512, 1024, 2048, 4096, 8192, 16384] = from_arg(ServiceSpec, "cpu")
+    memory_mib: int = from_arg(ServiceSpec, "memory_mib", allowed="what Fargate allows for the CPU")
+    architecture: Literal["ARM64", "X86_64"] = from_arg(ServiceSpec, "architecture")
+    desired_count: int = from_arg(ServiceSpec, "desired_count", ge=0, le=100)
+    min_count: int = from_arg(ServiceSpec, "min_count", ge=0, le=100)
+    max_count: int = from_arg(ServiceSpec, "max_count", ge=1, le=100)
+    container_port: int = from_arg(ServiceSpec, "container_port", ge=1, le=65535)
+    health_check_path: Annotated[str, StringConstraints(pattern=r"^/\S*$")] = from_arg(ServiceSpec, "health_check_path")
+    health_check_grace_seconds: int = from_arg(ServiceSpec, "health_check_grace_seconds", ge=0, le=2147483647)
+    image: Annotated[str, StringConstraints(min_length=3)] | None = own(
+        None,
+        "Prebuilt image to run: `{repository}:TAG` is the service's own ECR repository, or a full image URI. "
+        "Exactly one of `image` and `build`.",
+    )
+    build: ImageBuildConfig | None = own(None, "Build the image from a Docker context instead of `image`.")
+    cpu_target_percent: float = from_arg(ServiceSpec, "cpu_target_percent", gt=0, le=100)
+    memory_target_percent: float = from_arg(ServiceSpec, "memory_target_percent", gt=0, le=100)
+    requests_per_target: int | None = from_arg(ServiceSpec, "requests_per_target", ge=1)
+    environment: dict[Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")], str] = from_arg(
+        ServiceSpec,
+        "environment",
+        also="webstack sets DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_IAM_AUTH and <BUCKET>_BUCKET for each of "
+        "`webstack:buckets`, and injects REDIS_URL from Secrets Manager; a name that collides with one of "
+        "these is a config error.",
+        allowed="`UPPER_CASE` names",
+    )
+    bucket_access: tuple[BucketAccessConfig, ...] = own((), "Buckets (and prefixes) the task role may use.")
+    cpu_alarm_percent: float = from_arg(ServiceSpec, "cpu_alarm_percent", gt=0, le=100)
+    memory_alarm_percent: float = from_arg(ServiceSpec, "memory_alarm_percent", gt=0, le=100)
+    app_secrets: tuple[Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")], ...] = from_arg(
+        ServiceSpec,
+        "app_secrets",
+        also="Secrets are named `<prefix>/<service>/<NAME>` and encrypted with the API's CMK; set each with "
+        "`aws secretsmanager put-secret-value`.",
+        allowed="`UPPER_CASE` names, not the injected ones",
+    )
+    capacity: Literal["on_demand", "spot"] = own(
+        "on_demand", "Fargate capacity: `spot` for non-production services (two-minute interruption notice)."
+    )
+    schedule: ScheduleConfig | None = own(
+        None,
+        "Scale the service to zero outside these hours; it must lie inside `database.schedule` if the database "
+        "has one.",
+        shown_default="none (always on)",
+    )
 
 
 class LoadBalancerConfig(Section):
     """The one ALB that every routed service of the stack shares."""
 
-    # internal: in the private subnets, reached by CloudFront through a VPC origin.
-    scheme: Literal["internet-facing", "internal"] = "internet-facing"
-    deletion_protection: bool = True
-    error_rate_alarm_percent: float = Field(default=5, gt=0, le=100)
-    latency_alarm_seconds: float = Field(default=2, gt=0)
+    scheme: Literal["internet-facing", "internal"] = from_arg(
+        FargateApiArgs,
+        "load_balancer_scheme",
+        also="Switching a deployed stack's scheme replaces the ALB: turn deletion_protection off for that `up` "
+        "and expect a short API outage.",
+    )
+    deletion_protection: bool = from_arg(FargateApiArgs, "load_balancer_deletion_protection")
+    error_rate_alarm_percent: float = from_arg(FargateApiArgs, "error_rate_alarm_percent", gt=0, le=100)
+    latency_alarm_seconds: float = from_arg(FargateApiArgs, "latency_alarm_seconds", gt=0)
 
 
 # Keys of webstack:api (and webstack:services.<name>) that belong to the shared ALB: set on one
@@ -221,64 +336,97 @@ MOVED_TO_LOAD_BALANCER = {
 
 
 class DomainConfig(Section):
-    name: Annotated[str, StringConstraints(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")]
-    hosted_zone: Literal["lookup", "create"] = "lookup"
-    api_host: DnsLabel = "api"
-    waf: bool = True
-    rate_limit_per_5_minutes: int = Field(default=2000, ge=10, le=2000000000)
-    # Largest request body (KB) the WAF lets through to the API and its services (the sites keep
-    # the Common Rule Set's 8 KB). Above 16 KB, CloudFront sends WAF more of each body, billed
-    # per request larger than 16 KB. null: no WAF body limit on the API (the application's own).
-    api_max_body_kb: int | None = Field(default=16, ge=1, le=64)
-    # None: the edge locations nearest the stack's region (price_class_for_region).
-    price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] | None = None
+    """The domain, its certificates, zone and web ACL (EdgeDomain)."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")] = from_arg(
+        EdgeDomainArgs, "domain", also="Required with `api` or `sites`.", allowed="a DNS name"
+    )
+    hosted_zone: Literal["lookup", "create"] = from_arg(EdgeDomainArgs, "hosted_zone")
+    api_host: DnsLabel = own(
+        "api", "Host of the API under the domain; an internet-facing ALB answers at `origin-<api_host>.<domain>`."
+    )
+    waf: bool = from_arg(EdgeDomainArgs, "waf")
+    rate_limit_per_5_minutes: int = from_arg(EdgeDomainArgs, "rate_limit_per_5_minutes", ge=10, le=2000000000)
+    api_max_body_kb: int | None = from_arg(
+        EdgeDomainArgs,
+        "api_max_body_kb",
+        also="The sites keep the Common Rule Set's 8 KB (its SizeRestrictions_BODY rule only counts, and a rule "
+        "of ours blocks its label on every other host). `null` leaves API bodies to the application.",
+        ge=1,
+        le=64,
+    )
+    price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] | None = own(
+        None,
+        "CloudFront edge locations used: the users' continent must be in it (100 has no Middle East edge).",
+        shown_default="from `aws:region`: `PriceClass_100` for North America, Europe and Israel; `PriceClass_200` "
+        "for the Middle East, Africa and Asia; `PriceClass_All` for South America and Australia/New Zealand",
+    )
 
 
 class SiteConfig(Section):
     """A static site: a private bucket served by its own distribution at <host>.<domain>."""
 
-    host: DnsLabel  # "" is the apex
-    cache: Literal["marketing", "dashboard", "assets"] = "marketing"
-    spa: bool = False
-    redirect_www: bool = False
-    versioning: bool = False
-    content_dir: str | None = None
+    host: DnsLabel = own(..., 'The site answers at `<host>.<domain>`; `""` is the apex.')
+    cache: Literal["marketing", "dashboard", "assets"] = own(
+        "marketing", "Default TTL profile: marketing (1 day), dashboard (1 hour), assets (30 days)."
+    )
+    spa: bool = from_arg(EdgeDistributionArgs, "spa")
+    redirect_www: bool = own(False, "`www.<domain>` redirects (301) to the apex; apex sites only.")
+    versioning: bool = from_arg(StaticSiteArgs, "versioning")
+    content_dir: str | None = from_arg(StaticSiteArgs, "content_dir")
 
 
 class LifecycleConfig(Section):
-    transition_days: int | None = Field(default=None, ge=1)
+    """Transitions and expirations of a data bucket's objects."""
+
+    transition_days: int | None = from_arg(LifecycleRule, "transition_days", ge=1)
     storage_class: Literal[
         "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"
-    ] = "STANDARD_IA"
-    expiration_days: int | None = Field(default=None, ge=1)
-    noncurrent_expiration_days: int | None = Field(default=None, ge=1)
+    ] = from_arg(LifecycleRule, "storage_class")
+    expiration_days: int | None = from_arg(LifecycleRule, "expiration_days", ge=1)
+    noncurrent_expiration_days: int | None = from_arg(LifecycleRule, "noncurrent_expiration_days", ge=1)
 
 
 class BucketConfig(Section):
     """A private data bucket (uploads, backups): never served, encrypted with its own CMK."""
 
-    versioning: bool = True
-    cors_origins: tuple[Annotated[str, StringConstraints(pattern=r"^https://\S+$")], ...] = ()
-    cors_methods: tuple[Literal["GET", "PUT", "POST", "DELETE", "HEAD"], ...] = ("GET", "PUT")
-    lifecycle: LifecycleConfig | None = None
+    versioning: bool = own(True, "Bucket versioning: data buckets keep every version unless told not to.")
+    cors_origins: tuple[Annotated[str, StringConstraints(pattern=r"^https://\S+$")], ...] = own(
+        (), "`https://` origins allowed by CORS (browser uploads with signed URLs)."
+    )
+    cors_methods: tuple[Literal["GET", "PUT", "POST", "DELETE", "HEAD"], ...] = own(
+        ("GET", "PUT"), "Methods allowed by CORS."
+    )
+    lifecycle: LifecycleConfig | None = own(None, "Transitions and expirations; none by default.")
 
 
 class ServiceConfig(ApiConfig):
     """One more service on the API's cluster: routed by host and/or path on the shared ALB, or a
     worker without a load balancer."""
 
-    hosts: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")], ...] = ()
-    paths: tuple[Annotated[str, StringConstraints(pattern=r"^/[A-Za-z0-9_./*?-]*$")], ...] = ()
-    worker: bool = False
+    hosts: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")], ...] = own(
+        (),
+        "Host names (DNS labels under the domain) the service answers: a CloudFront distribution each; "
+        "the ALB matches the Host header.",
+    )
+    paths: tuple[Annotated[str, StringConstraints(pattern=r"^/[A-Za-z0-9_./*?-]*$")], ...] = own(
+        (), "ALB path patterns (`/api/*`) the service answers, on its hosts or on any host."
+    )
+    worker: bool = own(False, "No load balancer: a background worker (no hosts, no paths).")
 
 
 class AlertsConfig(Section):
     """Who hears the alarms: each address or endpoint is subscribed to the stack's alert topic."""
 
-    # E-mail addresses; each confirms its subscription from the mail SNS sends.
-    emails: tuple[Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")], ...] = ()
-    # HTTPS endpoints that accept SNS notifications (PagerDuty, Opsgenie, an incident webhook).
-    https_endpoints: tuple[Annotated[str, StringConstraints(pattern=r"^https://\S+$")], ...] = ()
+    emails: tuple[Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")], ...] = from_arg(
+        AlertTopicArgs,
+        "emails",
+        also="A stack judged by `policy/config/prod.json` must name at least one subscriber here or in "
+        "`https_endpoints` (config error); others get a warning.",
+    )
+    https_endpoints: tuple[Annotated[str, StringConstraints(pattern=r"^https://\S+$")], ...] = from_arg(
+        AlertTopicArgs, "https_endpoints"
+    )
 
     def subscribers(self) -> int:
         return len(self.emails) + len(self.https_endpoints)
@@ -287,32 +435,66 @@ class AlertsConfig(Section):
 class StackConfig(Section):
     """Everything one stack decides. Keys are those of Pulumi.<stack>.yaml without the namespace."""
 
-    region: Literal[AWS_REGIONS]  # type: ignore[valid-type]
-    # The only account this stack may deploy to (provider allowed_account_ids; checked before `up`).
-    account_id: Annotated[str, StringConstraints(pattern=r"^\d{12}$")] | None = None
-    environment: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,15}$")]
-    name_prefix: NamePrefix
-    # default_tags reach every resource, S3 included: only the characters every service accepts.
+    region: Literal[AWS_REGIONS] = own(  # type: ignore[valid-type]
+        ..., "Region of every regional resource.", allowed="AWS commercial regions"
+    )
+    account_id: Annotated[str, StringConstraints(pattern=r"^\d{12}$")] | None = own(
+        None,
+        "The only account the stack may deploy to: the provider's `allowed_account_ids`, and `webstack up/preview` "
+        "check the credentials against it first.",
+        allowed="12 digits",
+    )
+    environment: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,15}$")] = own(
+        ...,
+        "The `Environment` tag, and which `policy/config/<environment>.json` judges the stack.",
+        shown_default="the stack name",
+    )
+    name_prefix: NamePrefix = own(
+        ...,
+        "Prefix of physical names (`<prefix>-db`, `<prefix>-cache`, ...).",
+        allowed="lower-case letters, digits, single hyphens, 3-24 characters",
+    )
     tags: dict[
         Annotated[str, StringConstraints(min_length=1, max_length=128)],
         Annotated[str, StringConstraints(max_length=256)],
-    ] = {}
-    log_retention_days: Literal[LOG_RETENTION_DAYS] = 30  # type: ignore[valid-type]
-    alerts: AlertsConfig = AlertsConfig()
-    network: NetworkConfig = NetworkConfig()
-    database: DatabaseConfig = DatabaseConfig()
-    cache: CacheConfig = CacheConfig()
-    api: ApiConfig | None = None
-    load_balancer: LoadBalancerConfig = LoadBalancerConfig()
-    services: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,20}$")], ServiceConfig] = {}
-    domain: DomainConfig | None = None
-    sites: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")], SiteConfig] = {}
-    buckets: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")], BucketConfig] = {}
-    access_log_expiration_days: int = Field(default=365, ge=1)
-    # true: secrets keep a 7-day recovery window and buckets or repositories that hold objects
-    # stop `destroy`; false: `destroy` deletes them with their data, and the stack can be created
-    # again at once. Unset: true for a stack judged by policy/config/prod.json, else false.
-    keep_data_on_destroy: bool | None = None
+    ] = own(
+        {},
+        "Extra tags on every resource (with Project, Environment, ManagedBy), through the provider's default_tags.",
+        allowed="keys 1-128 characters, not `aws:`; values up to 256; letters, digits, spaces and `_ . : / = + - @` "
+        "(S3 accepts no others)",
+    )
+    log_retention_days: Literal[LOG_RETENTION_DAYS] = own(  # type: ignore[valid-type]
+        DEFAULT_RETENTION_DAYS,
+        "Retention of every log group of the stack.",
+        allowed="CloudWatch values (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)",
+    )
+    alerts: AlertsConfig = own(AlertsConfig(), "Who hears the alarms.")
+    network: NetworkConfig = own(NetworkConfig(), "The VPC.")
+    database: DatabaseConfig = own(DatabaseConfig(), "The database.")
+    cache: CacheConfig = own(CacheConfig(), "The cache.")
+    api: ApiConfig | None = own(None, "The containerised API.")
+    load_balancer: LoadBalancerConfig = own(LoadBalancerConfig(), "The ALB the routed services share.")
+    services: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,20}$")], ServiceConfig] = own(
+        {},
+        "More services on the API's cluster and ALB, each with its own repository, roles, task, scaling and "
+        "alarms, and the database, cache and secrets the API gets.",
+        allowed="every key of `webstack:api`, plus `hosts`, `paths`, `worker`",
+    )
+    domain: DomainConfig | None = own(None, "The domain every host lives under.")
+    sites: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")], SiteConfig] = own(
+        {}, "Static sites."
+    )
+    buckets: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")], BucketConfig] = own(
+        {}, "Private data buckets."
+    )
+    access_log_expiration_days: int = own(365, "How long the log bucket keeps ALB, S3 and CloudFront logs.", ge=1)
+    keep_data_on_destroy: bool | None = own(
+        None,
+        "`true`: secrets wait 7 days before deletion (their names stay taken) and buckets and image repositories "
+        "that hold objects stop `destroy`; `false`: `destroy` deletes them with their data, so a dev stack can be "
+        "destroyed and created again at once (the database's own protection is `database.deletion_protection`).",
+        shown_default="`true` for a stack judged by `policy/config/prod.json`, else `false`",
+    )
 
     @field_validator("account_id", mode="before")
     @classmethod
