@@ -15,6 +15,7 @@ from .cost_command import load_plan, run_cost
 from .deploy import Deployer
 from .deploy_cli import DeployerFactory, add_commands, run_deploy_command
 from .diagram import build_diagram, write_diagram
+from .offline.sdk import UnsupportedSdk
 from .plan_command import UserError, build_plan, plan_exit_code, print_plan, work_dir
 from .policy_command import check_plan_file
 from .policy_engine import PolicyPackError
@@ -197,7 +198,7 @@ def main(argv: Sequence[str] | None = None, deployer_factory: DeployerFactory | 
                 details=args.details,
                 console=console,
             )
-    except (ConfigError, UserError, PolicyPackError) as error:
+    except (ConfigError, UserError, PolicyPackError, UnsupportedSdk) as error:
         errors.print(error_line(error))
         return 2
     return 0

@@ -16,9 +16,9 @@ from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
-from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from .offline.capture import UNKNOWN
+from .offline.sdk import analyzer_pb2, analyzer_pb2_grpc
 from .stack_settings import POLICY_DIR
 
 LEVELS = {

@@ -11,12 +11,12 @@ from typing import Any
 
 import pulumi
 import yaml
-from pulumi.runtime.config import CONFIG, get_config_env
 from pydantic import TypeAdapter, ValidationError
 
 from .config import AlertsConfig, StackConfig
 from .config_checks import SECTION_CHECKS, cross_section_problems
 from .config_problems import ConfigError, Problem, problems_from_validation, raise_if_any
+from .offline.sdk import config_values
 
 PROJECT = "webstack"
 SECRET_PLACEHOLDER = "[secret]"
@@ -177,7 +177,7 @@ def as_pulumi_config(raw: Mapping[str, Any]) -> dict[str, str]:
 
 def from_pulumi_runtime() -> StackConfig:
     """The config of the running Pulumi program (real engine or mocks)."""
-    values = {**get_config_env(), **CONFIG.get()}
+    values = config_values()
     raw = {k: parse_config_value(v) if isinstance(v, str) else v for k, v in values.items()}
     stack = pulumi.get_stack()
     config = parse_stack_config(raw, stack, f"Pulumi.{stack}.yaml")

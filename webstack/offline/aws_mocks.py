@@ -80,58 +80,91 @@ class AwsMocks(pulumi.runtime.Mocks):
     # -- invokes -------------------------------------------------------------------------------
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
-        region = str(args.args.get("region") or self.region)
-        if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
-            letters = "abc"
-            return {
-                "names": [f"{region}{c}" for c in letters],
-                "zoneIds": [f"{region[:2]}{region.split('-')[1][:1]}1-az{i + 1}" for i in range(3)],
-                "groupNames": [region] * 3,
-                "id": region,
-            }, []
-        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {
-                "accountId": self.account_id,
-                "arn": f"arn:aws:iam::{self.account_id}:user/webstack-plan",
-                "userId": "AIDAWEBSTACKPLAN",
-                "id": self.account_id,
-            }, []
-        if args.token == "aws:index/getRegion:getRegion":
-            return {
-                "region": region,
-                "name": region,
-                "id": region,
-                "endpoint": f"ec2.{region}.amazonaws.com",
-                "description": region,
-            }, []
-        if args.token == "aws:index/getPartition:getPartition":
-            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}, []
-        if args.token == "aws:ec2/getManagedPrefixList:getManagedPrefixList":
-            return {
-                "id": CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST,
-                "name": args.args.get("name", "com.amazonaws.global.cloudfront.origin-facing"),
-                "arn": self._arn("ec2", region, f"prefix-list/{CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST}"),
-                "maxEntries": 55,
-            }, []
-        if args.token == "aws:route53/getZone:getZone":
-            name = str(args.args.get("name", "example.com")).rstrip(".")
-            zone_id = "Z" + _hex(name, 20).upper()
-            return {
-                "id": zone_id,
-                "zoneId": zone_id,
-                "name": name,
-                "arn": f"arn:aws:route53:::hostedzone/{zone_id}",
-                "nameServers": [f"ns-{i}.awsdns-{i}.net" for i in (1, 2)],
-                "privateZone": False,
-            }, []
-        if args.token == "aws:ssm/getParameter:getParameter":
-            name = str(args.args.get("name", ""))
-            value = f"ami-{_hex(name + region, 17)}" if "/ami-" in name else f"value-of-{name}"
-            parameter = {"name": name, "value": value, "insecureValue": value, "type": "String", "id": name}
-            return parameter | {"arn": f"arn:aws:ssm:{region}::parameter{name}", "version": 1}, []
-        if args.token == "aws:iam/getPolicyDocument:getPolicyDocument":
-            return {"json": json.dumps(policy_document_json(args.args)), "id": "policy"}, []
-        raise NotImplementedError(f"the offline mocks do not answer invoke {args.token}")
+        handler = _INVOKES.get(args.token)
+        if handler is None:
+            raise NotImplementedError(f"the offline mocks do not answer invoke {args.token}")
+        return handler(self, args.args, str(args.args.get("region") or self.region)), []
+
+
+InvokeHandler = Callable[[AwsMocks, dict[str, Any], str], dict[str, Any]]
+
+
+def _availability_zones(m: AwsMocks, args: dict[str, Any], region: str) -> dict[str, Any]:
+    return {
+        "names": [f"{region}{c}" for c in "abc"],
+        "zoneIds": [f"{region[:2]}{region.split('-')[1][:1]}1-az{i + 1}" for i in range(3)],
+        "groupNames": [region] * 3,
+        "id": region,
+    }
+
+
+def _caller_identity(m: AwsMocks, args: dict[str, Any], region: str) -> dict[str, Any]:
+    return {
+        "accountId": m.account_id,
+        "arn": f"arn:aws:iam::{m.account_id}:user/webstack-plan",
+        "userId": "AIDAWEBSTACKPLAN",
+        "id": m.account_id,
+    }
+
+
+def _region(m: AwsMocks, args: dict[str, Any], region: str) -> dict[str, Any]:
+    return {
+        "region": region,
+        "name": region,
+        "id": region,
+        "endpoint": f"ec2.{region}.amazonaws.com",
+        "description": region,
+    }
+
+
+def _partition(m: AwsMocks, args: dict[str, Any], region: str) -> dict[str, Any]:
+    return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+
+
+def _managed_prefix_list(m: AwsMocks, args: dict[str, Any], region: str) -> dict[str, Any]:
+    return {
+        "id": CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST,
+        "name": args.get("name", "com.amazonaws.global.cloudfront.origin-facing"),
+        "arn": m._arn("ec2", region, f"prefix-list/{CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST}"),
+        "maxEntries": 55,
+    }
+
+
+def _zone_lookup(m: AwsMocks, args: dict[str, Any], region: str) -> dict[str, Any]:
+    name = str(args.get("name", "example.com")).rstrip(".")
+    zone_id = "Z" + _hex(name, 20).upper()
+    return {
+        "id": zone_id,
+        "zoneId": zone_id,
+        "name": name,
+        "arn": f"arn:aws:route53:::hostedzone/{zone_id}",
+        "nameServers": [f"ns-{i}.awsdns-{i}.net" for i in (1, 2)],
+        "privateZone": False,
+    }
+
+
+def _ssm_parameter(m: AwsMocks, args: dict[str, Any], region: str) -> dict[str, Any]:
+    name = str(args.get("name", ""))
+    value = f"ami-{_hex(name + region, 17)}" if "/ami-" in name else f"value-of-{name}"
+    parameter = {"name": name, "value": value, "insecureValue": value, "type": "String", "id": name}
+    return parameter | {"arn": f"arn:aws:ssm:{region}::parameter{name}", "version": 1}
+
+
+def _policy_document(m: AwsMocks, args: dict[str, Any], region: str) -> dict[str, Any]:
+    return {"json": json.dumps(policy_document_json(args)), "id": "policy"}
+
+
+# What each data source (invoke) answers, by token: one entry per lookup the program makes.
+_INVOKES: dict[str, InvokeHandler] = {
+    "aws:index/getAvailabilityZones:getAvailabilityZones": _availability_zones,
+    "aws:index/getCallerIdentity:getCallerIdentity": _caller_identity,
+    "aws:index/getRegion:getRegion": _region,
+    "aws:index/getPartition:getPartition": _partition,
+    "aws:ec2/getManagedPrefixList:getManagedPrefixList": _managed_prefix_list,
+    "aws:route53/getZone:getZone": _zone_lookup,
+    "aws:ssm/getParameter:getParameter": _ssm_parameter,
+    "aws:iam/getPolicyDocument:getPolicyDocument": _policy_document,
+}
 
 
 def policy_document_json(args: dict[str, Any]) -> dict[str, Any]:

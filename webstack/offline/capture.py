@@ -6,10 +6,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from google.protobuf import json_format
-from pulumi.runtime import rpc
-from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, Mocks
-from pulumi.runtime.proto import resource_pb2
-from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+
+from .sdk import (
+    MockMonitor,
+    MockResourceArgs,
+    Mocks,
+    deserialize,
+    ensure_event_loop,
+    register_resource_response,
+    serialize,
+)
 
 # Special signature keys of the Pulumi property wire format.
 SIG_KEY = "4dabf18193072939515e22adb298388d"
@@ -89,7 +95,7 @@ class CapturingMonitor(MockMonitor):
     def RegisterResource(self, request: Any) -> Any:
         if request.type == "pulumi:pulumi:Stack":
             self.registrations.append(self._record(request, self.stack_urn, "", {}))
-            return resource_pb2.RegisterResourceResponse(urn=self.stack_urn)
+            return register_resource_response(self.stack_urn, "", None)
         response = self._register(request)
         wire = json_format.MessageToDict(request.object)
         self.registrations.append(self._record(request, response.urn, response.id, wire))
@@ -98,8 +104,8 @@ class CapturingMonitor(MockMonitor):
     def _register(self, request: Any) -> Any:
         """MockMonitor.RegisterResource, plus what the engine does with additionalSecretOutputs:
         those outputs come back as secrets (RandomPassword.result, for one)."""
-        _ensure_event_loop()
-        inputs = rpc.deserialize_properties(request.object)
+        ensure_event_loop()
+        inputs = deserialize(request.object)
         args = MockResourceArgs(
             typ=request.type,
             name=request.name,
@@ -115,8 +121,7 @@ class CapturingMonitor(MockMonitor):
             key: {SIG_KEY: SIG_SECRET, "value": value} if key in request.additionalSecretOutputs else value
             for key, value in state.items()
         }
-        obj = _sync_await(rpc.serialize_properties(wire_state, {}))
-        return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id or "", object=obj)
+        return register_resource_response(urn, resource_id or "", serialize(wire_state))
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
         if request.urn == self.stack_urn:

@@ -9,11 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pulumi
-from pulumi.runtime import settings
-from pulumi.runtime.stack import run_in_stack
-from pulumi.runtime.sync_await import _sync_await
-
+from . import sdk
 from .aws_mocks import AwsMocks
 from .capture import CapturingMonitor, Registration, engine_value
 
@@ -87,23 +83,24 @@ def run_program(
     region: str = "us-east-1",
 ) -> ProgramRun:
     """Evaluate ``program`` with ``config`` as the stack config; raise ProgramError if it fails."""
+    sdk.require_supported()
     mocks = AwsMocks(region=region)
     monitor = CapturingMonitor(mocks, project, stack)
     # A stand-in root keeps set_mocks from making and finishing a stack of its own: run_in_stack
     # makes the one that collects exports, as the real language host does.
-    settings.ROOT.set(_NO_STACK_YET)
-    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
-    settings.ROOT.set(None)
-    pulumi.runtime.set_all_config(dict(config), list(secret_keys))
+    sdk.set_root(_NO_STACK_YET)
+    sdk.set_mocks(mocks, project=project, stack=stack, monitor=monitor)
+    sdk.set_root(None)
+    sdk.set_config(config, list(secret_keys))
     engine = LogCollector()
-    settings.SETTINGS.engine = engine  # pyright: ignore[reportAttributeAccessIssue]
+    sdk.set_engine(engine)
     try:
-        _sync_await(run_in_stack(program))
+        sdk.run_sync(sdk.program_runner(program))
     except BaseException as error:
         raise ProgramError(error, list(monitor.registrations)) from error
     finally:
-        settings.ROOT.set(None)
-        settings.SETTINGS.engine = None  # pyright: ignore[reportAttributeAccessIssue]
+        sdk.set_root(None)
+        sdk.set_engine(None)
     outputs = {k: engine_value(v) for k, v in monitor.stack_outputs.items()}
     states = {urn: dict(r.state) for urn, r in monitor.resources.items()}
     return ProgramRun(project, stack, stable_order(monitor.registrations), outputs, states, engine.logs)

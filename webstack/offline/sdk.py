@@ -1,0 +1,125 @@
+"""Every Pulumi SDK internal webstack relies on, in one place, checked against the SDK installed.
+
+The offline engine runs a program in this process: it needs the SDK's mock monitor, its wire
+format (property serialisation), its event-loop helpers, the stack root and engine settings, and
+the analyzer's protobufs for the policy pack. None of these are public API, so an SDK upgrade
+may move them. The offline engine first checks the SDK's version against the range the smoke
+test (tests/test_sdk_adapter.py) has covered, and every other module imports the internals from
+here only, so an upgrade that moves one breaks here, with a message, not deep inside a plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from importlib import metadata
+from typing import Any, TypeVar
+
+import pulumi
+from pulumi.runtime import rpc, settings
+from pulumi.runtime.config import CONFIG, get_config_env
+from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, Mocks
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, resource_pb2
+from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+
+# The SDK releases whose internals the smoke test has run against: requirements.txt pins one
+# inside this range. Widen it only after `pytest tests/test_sdk_adapter.py` passes on the new one.
+SUPPORTED = ((3, 200), (4, 0))  # from 3.200 (inclusive) up to 4.0 (exclusive)
+
+__all__ = [
+    "MockMonitor",
+    "MockResourceArgs",
+    "Mocks",
+    "UnsupportedSdk",
+    "analyzer_pb2",
+    "analyzer_pb2_grpc",
+    "check_version",
+    "config_values",
+    "deserialize",
+    "ensure_event_loop",
+    "program_runner",
+    "register_resource_response",
+    "require_supported",
+    "run_sync",
+    "serialize",
+    "set_config",
+    "set_engine",
+    "set_mocks",
+    "set_root",
+]
+
+T = TypeVar("T")
+
+
+class UnsupportedSdk(RuntimeError):
+    """The installed Pulumi SDK is outside the range the offline engine was tested with."""
+
+
+def check_version(version: str) -> None:
+    parts = tuple(int(p) for p in version.split(".")[:2] if p.isdigit())
+    low, high = SUPPORTED
+    if len(parts) < 2 or not low <= parts < high:
+        raise UnsupportedSdk(
+            f"webstack's offline engine uses Pulumi SDK internals tested from {low[0]}.{low[1]} up to "
+            f"{high[0]}.{high[1]} (exclusive), but pulumi {version} is installed: install the version "
+            "requirements.txt pins, or run tests/test_sdk_adapter.py on this one and widen "
+            "webstack/offline/sdk.py's SUPPORTED"
+        )
+
+
+def require_supported() -> None:
+    """Refuse, with the message above, to run the offline engine on an SDK it was not tested
+    with. Only the offline engine calls this: a real `pulumi up` reads its config through
+    ``config_values``, which has been stable for years, and should not be blocked by it."""
+    check_version(metadata.version("pulumi"))
+
+
+def run_sync(awaitable: Awaitable[T]) -> T:
+    """Wait for a coroutine on the SDK's own event loop (the one its outputs resolve on)."""
+    return _sync_await(awaitable)
+
+
+def ensure_event_loop() -> None:
+    _ensure_event_loop()
+
+
+def serialize(properties: Mapping[str, Any]) -> Any:
+    """Python values -> the wire Struct the engine receives (secrets, resources, assets marked)."""
+    return run_sync(rpc.serialize_properties(dict(properties), {}))
+
+
+def deserialize(struct: Any) -> dict[str, Any]:
+    """The wire Struct -> Python values, as a mock's new_resource receives them."""
+    return rpc.deserialize_properties(struct)
+
+
+def register_resource_response(urn: str, resource_id: str, state: Any) -> Any:
+    return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=state)
+
+
+def set_root(value: Any) -> None:
+    """The stack resource the SDK parents top-level resources to (None: none yet)."""
+    settings.ROOT.set(value)
+
+
+def set_engine(engine: Any) -> None:
+    """Where pulumi.log goes (an object with a Log(request) method; None: stderr)."""
+    settings.SETTINGS.engine = engine  # pyright: ignore[reportAttributeAccessIssue]
+
+
+def set_mocks(mocks: Mocks, *, project: str, stack: str, monitor: Any) -> None:
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
+
+
+def set_config(config: Mapping[str, str], secret_keys: list[str]) -> None:
+    pulumi.runtime.set_all_config(dict(config), secret_keys)
+
+
+def config_values() -> dict[str, str]:
+    """The stack config the program was started with (from the engine, or set_all_config)."""
+    return {**get_config_env(), **CONFIG.get()}
+
+
+def program_runner(program: Callable[[], Any]) -> Awaitable[Any]:
+    """The coroutine the language host runs: the program inside its stack resource."""
+    return run_in_stack(program)
