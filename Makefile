@@ -29,9 +29,9 @@ setup: $(DEV)
 plan: $(RUNTIME)
 	$(BIN)/python -m webstack plan $(STACK)
 
-# The README's configuration reference, generated from webstack/config.py and the components' args.
+# The README's configuration reference, generated from webstack/program/config.py and the components' args.
 docs: $(RUNTIME)
-	$(BIN)/python -m webstack.config_reference README.md
+	$(BIN)/python -m webstack.program.config_reference README.md
 
 lint: $(DEV)
 	$(BIN)/ruff check .

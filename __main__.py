@@ -2,9 +2,9 @@
 
 import pulumi
 
-from webstack.compose import build_stack
-from webstack.config_problems import ConfigError
-from webstack.stack_settings import from_pulumi_runtime
+from webstack.program.compose import build_stack
+from webstack.program.config_problems import ConfigError
+from webstack.program.stack_settings import from_pulumi_runtime
 
 try:
     stack_config = from_pulumi_runtime()

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from webstack import plan_command, policy_command
-from webstack.policy_engine import PolicyServer
+from webstack.commands import policy as policy_command
+from webstack.offline import plan as offline_plan
+from webstack.policy_driver.engine import PolicyServer
 
 from .helpers import rendered_once
 
@@ -71,11 +72,11 @@ class SharedPolicyServer:
 def _renders_and_policy_server_once_per_session() -> Iterator[None]:
     """The CLI tests plan the same stacks as the others: each config is rendered once, and one
     policy server judges them all."""
-    real = plan_command.render_stack, plan_command.PolicyServer, policy_command.PolicyServer
-    plan_command.render_stack = rendered_once
-    plan_command.PolicyServer = policy_command.PolicyServer = SharedPolicyServer  # type: ignore[misc]
+    real = offline_plan.render_stack, offline_plan.PolicyServer, policy_command.PolicyServer
+    offline_plan.render_stack = rendered_once
+    offline_plan.PolicyServer = policy_command.PolicyServer = SharedPolicyServer  # type: ignore[misc]
     yield
-    plan_command.render_stack, plan_command.PolicyServer, policy_command.PolicyServer = real
+    offline_plan.render_stack, offline_plan.PolicyServer, policy_command.PolicyServer = real
     if SharedPolicyServer.server is not None:
         SharedPolicyServer.server.close()
 

@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from webstack import plan_command
+from webstack.offline import plan as offline_plan
 from webstack.offline.capture import Registration
 from webstack.offline.program import ProgramRun, run_program
-from webstack.stack_settings import as_pulumi_config, read_config_file
+from webstack.program.stack_settings import as_pulumi_config, read_config_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +31,7 @@ def render(
 
 
 # The real one, kept before conftest puts rendered_once in its place.
-render_stack = plan_command.render_stack
+render_stack = offline_plan.render_stack
 
 
 @functools.cache
@@ -57,7 +57,7 @@ def _render(stack: str, config: tuple[tuple[str, str], ...], secret_keys: tuple[
 
 
 def rendered_once(root: Path, stack: str, config: dict[str, str], secret_keys: list[str], region: str) -> ProgramRun:
-    """plan_command.render_stack, evaluated once per test process for each stack config: the
+    """offline_plan.render_stack, evaluated once per test process for each stack config: the
     program is deterministic, and its renders are the slow part of the suite (conftest puts this
     in place of the real one for the CLI tests too). Callers must not change what it returns."""
     if root != ROOT:

@@ -11,8 +11,8 @@ from pydantic import BaseModel
 
 import components
 from components.arg_docs import default_of, field_docs
-from webstack import config
-from webstack.config_reference import END, START, render, rows
+from webstack.program import config
+from webstack.program.config_reference import END, START, render, rows
 
 ROOT = Path(__file__).resolve().parent.parent
 ARGS_CLASSES = [getattr(components, n) for n in components.__all__ if dataclasses.is_dataclass(getattr(components, n))]
@@ -29,7 +29,7 @@ def test_every_public_arg_has_a_docstring_with_an_example(args_class):
 def test_the_readme_reference_is_the_generated_one():
     text = (ROOT / "README.md").read_text()
     block = text[text.index(START) : text.index(END) + len(END)]
-    assert block == render(), "README drifted from webstack/config.py: run `make docs`"
+    assert block == render(), "README drifted from webstack/program/config.py: run `make docs`"
 
 
 def test_every_config_key_has_a_meaning_and_an_allowed_column():

@@ -10,10 +10,10 @@ import pulumi
 import pytest
 import yaml
 
-from webstack.cli import main
-from webstack.config_problems import ConfigError
+from webstack.commands.cli import main
 from webstack.offline.program import ProgramError, main_program, run_program
-from webstack.stack_settings import (
+from webstack.program.config_problems import ConfigError
+from webstack.program.stack_settings import (
     as_pulumi_config,
     config_warnings,
     parse_config_value,

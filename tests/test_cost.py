@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from webstack.cli import main
+from webstack.commands.cli import main
 from webstack.cost.estimate import FREE_TIER, compare, estimate
 from webstack.cost.model import Context, scheduled_hours
 from webstack.cost.report import difference, money

@@ -14,11 +14,10 @@ from pulumi.automation import CommandResult, OutputValue
 from pulumi.automation.errors import CommandError
 from rich.console import Console
 
-from webstack.cli import main
-from webstack.deploy import CLI_INSTALL, Deployer, has_aws_credentials, judge_offline
+from webstack.commands.cli import main
+from webstack.deployment.deploy import CLI_INSTALL, Deployer, DeployError, has_aws_credentials, judge_offline
 from webstack.offline.first_preview import as_first_preview
-from webstack.plan_command import UserError
-from webstack.policy_engine import PolicyServer, Violation, read_policy_config
+from webstack.policy_driver.engine import PolicyServer, Violation, read_policy_config
 
 from .helpers import ROOT, shipped_stack
 
@@ -220,7 +219,7 @@ def test_up_all_fails_when_one_stack_fails(capsys):
 
 def test_preflight_is_checked_before_opening_the_stack():
     harness = Harness(which=lambda _name: None)
-    with pytest.raises(UserError):
+    with pytest.raises(DeployError):
         harness.factory(Console()).preview("dev")
     assert harness.stacks == {}
 
@@ -361,7 +360,7 @@ def test_wrong_account_is_one_line_before_any_engine_call(tmp_path: Path, caller
         env={"AWS_PROFILE": "p"},
         aws_clients=Sts(caller),
     )
-    with pytest.raises(UserError, match=re.escape(message)):
+    with pytest.raises(DeployError, match=re.escape(message)):
         deployer.preview("dev")
     assert opened == []
 

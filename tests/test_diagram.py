@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from webstack.cli import main
+from webstack.commands.cli import main
 from webstack.diagram import build_diagram
 from webstack.offline.plan_json import plan_document
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from webstack.cli import main
+from webstack.commands.cli import main
+from webstack.commands.plan_tree import resource_count
 from webstack.cost.estimate import estimate
 from webstack.cost.tables import PriceTable, load_usage
 from webstack.offline.plan_json import plan_document
-from webstack.plan_tree import resource_count
 
 from .helpers import ROOT, readme_figure, render_stack_file
 

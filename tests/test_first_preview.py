@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
-from webstack.cli import main
+from webstack.commands.cli import main
 from webstack.offline.first_preview import UNKNOWN, as_first_preview
-from webstack.policy_engine import PolicyServer, read_policy_config
-from webstack.stack_settings import POLICY_DIR
+from webstack.policy_driver.engine import PolicyServer, read_policy_config
+from webstack.program.stack_settings import POLICY_DIR
 from webstack_policy.catalog import all_rules, config_with_defaults  # type: ignore[import-not-found]
 
 from .helpers import shipped_stack

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from webstack.cli import main
-from webstack.plan_command import read_plan_file
-from webstack.policy_engine import PolicyServer, read_policy_config
-from webstack.stack_settings import POLICY_DIR
+from webstack.commands.cli import main
+from webstack.offline.plan import read_plan_file
+from webstack.policy_driver.engine import PolicyServer, read_policy_config
+from webstack.program.stack_settings import POLICY_DIR
 
 FIXTURE = Path(__file__).parent / "fixtures" / "foreign_preview.json"
 

@@ -11,10 +11,10 @@ from pulumi.automation._cmd import CommandResult
 from pulumi.automation.errors import CommandError
 
 from components.instance_classes import offered
-from webstack.cli import main
-from webstack.deploy import Deployer
-from webstack.plan_command import work_dir
-from webstack.stack_settings import parse_stack_config, read_config_file
+from webstack.commands.cli import main
+from webstack.deployment.deploy import Deployer
+from webstack.program.project import work_dir
+from webstack.program.stack_settings import parse_stack_config, read_config_file
 
 from .helpers import ROOT
 

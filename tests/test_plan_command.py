@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from webstack.cli import main
-from webstack.plan_command import work_dir
-from webstack.stack_settings import default_policy_config, parse_stack_config, read_config_file
+from webstack.commands.cli import main
+from webstack.program.project import work_dir
+from webstack.program.stack_settings import default_policy_config, parse_stack_config, read_config_file
 
 from .helpers import ROOT
 

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from webstack.offline.plan_json import plan_document
-from webstack.policy_engine import POLICY_DIR, PolicyServer, read_policy_config
+from webstack.policy_driver.engine import POLICY_DIR, PolicyServer, read_policy_config
 from webstack_policy.catalog import all_rules  # type: ignore[import-not-found]
 
 from .conftest import mutation_results

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from webstack.cli import main, parser, subcommands
-from webstack.config import ApiConfig, ServiceConfig, StackConfig, SubnetPrefixes
-from webstack.deploy import Deployer
+from webstack.commands.cli import main, parser, subcommands
+from webstack.deployment.deploy import Deployer
+from webstack.program.config import ApiConfig, ServiceConfig, StackConfig, SubnetPrefixes
 from webstack_policy.catalog import all_rules  # type: ignore[import-not-found]
 
 from .helpers import ROOT

@@ -11,7 +11,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from webstack.cli import main
+from webstack.commands.cli import main
 from webstack.offline import sdk
 from webstack.offline.aws_mocks import _INVOKES, AwsMocks
 from webstack.offline.capture import SIG_KEY, SIG_SECRET, engine_value

@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
-from webstack.config import price_class_for_region
 from webstack.offline.plan_json import plan_document
-from webstack.stack_settings import parse_stack_config, read_config_file
+from webstack.program.config import price_class_for_region
+from webstack.program.stack_settings import parse_stack_config, read_config_file
 
 from .helpers import ROOT, ancestors, render_stack_file, shipped_stack
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from webstack.cli import main
+from webstack.commands.cli import main
 from webstack.offline.plan_json import plan_document
 from webstack.validate import validate_plan
 from webstack.validate.autonames import AUTONAMED

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from webstack.stack_settings import available_stacks
+from webstack.program.project import available_stacks
 
 from .helpers import ROOT
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import graphviz
 
-from .schedule_hours import database_schedules
+from webstack.program.schedule_hours import database_schedules
 
 State = Mapping[str, Any]
 

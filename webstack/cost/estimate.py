@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .model import Context, LineItem, always_free_credits, line_items, provider_region
-from .tables import PriceTable
+from webstack.cost.model import Context, LineItem, always_free_credits, line_items, provider_region
+from webstack.cost.tables import PriceTable
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..schedule_hours import CRON_DAYS, database_schedules
-from ..schedule_hours import running_hours as hours_between
-from .tables import PriceTable
+from webstack.cost.tables import PriceTable
+from webstack.program.schedule_hours import CRON_DAYS, database_schedules
+from webstack.program.schedule_hours import running_hours as hours_between
 
 # Deprecated pulumi-aws names of resources the model prices under their current names.
 LEGACY_NAMES = {"aws:s3/bucketV2:BucketV2": "aws:s3/bucket:Bucket"}

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .estimate import Estimate, compare
+from webstack.cost.estimate import Estimate, compare
 
 
 def money(value: float) -> str:

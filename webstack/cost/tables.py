@@ -10,7 +10,9 @@ from typing import Any
 
 import yaml
 
-COST_DIR = Path(__file__).resolve().parent.parent.parent / "cost"
+from webstack.program.project import PROJECT_ROOT
+
+COST_DIR = PROJECT_ROOT / "cost"
 GLOBAL = "global"
 
 

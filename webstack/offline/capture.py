@@ -7,7 +7,7 @@ from typing import Any
 
 from google.protobuf import json_format
 
-from .sdk import (
+from webstack.offline.sdk import (
     MockMonitor,
     MockResourceArgs,
     Mocks,

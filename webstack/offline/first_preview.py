@@ -20,9 +20,9 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .capture import Registration
-from .plan_json import plan_document
-from .program import ProgramRun
+from webstack.offline.capture import Registration
+from webstack.offline.plan_json import plan_document
+from webstack.offline.program import ProgramRun
 
 UNKNOWN = "[unknown]"
 # Inputs pulumi-aws takes as JSON text or as structure (IAM, bucket, topic and repository policies).

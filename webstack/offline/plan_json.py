@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .capture import Registration
-from .program import ProgramRun
+from webstack.offline.capture import Registration
+from webstack.offline.program import ProgramRun
 
 
 def _default_provider(package: str, version: str, stack: str, project: str) -> str:

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import sdk
-from .aws_mocks import AwsMocks
-from .capture import CapturingMonitor, Registration, engine_value
+from webstack.offline import sdk
+from webstack.offline.aws_mocks import AwsMocks
+from webstack.offline.capture import CapturingMonitor, Registration, engine_value
 
 
 @dataclass

@@ -14,11 +14,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .autonames import autoname, autoname_problem
-from .documented import DOCUMENT_RULES, TAG_SOURCE, TEXT_RULES, VALUE_RULES, parsed_json, tag_problems
-from .mapping import PROVIDER_INPUTS, RESOURCES, UNMAPPED
-from .shapes import Models, load_models
-from .walk import Finding, ResourceCheck, Tally, is_unknown, values_at
+from webstack.validate.autonames import autoname, autoname_problem
+from webstack.validate.documented import DOCUMENT_RULES, TAG_SOURCE, TEXT_RULES, VALUE_RULES, parsed_json, tag_problems
+from webstack.validate.mapping import PROVIDER_INPUTS, RESOURCES, UNMAPPED
+from webstack.validate.shapes import Models, load_models
+from webstack.validate.walk import Finding, ResourceCheck, Tally, is_unknown, values_at
 
 __all__ = ["Finding", "ValidationReport", "validate_plan"]
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .walk import compiled, is_unknown
+from webstack.validate.walk import compiled, is_unknown
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from typing import Any
 import botocore
 import botocore.session
 
-from .mapping import api_operations
-from .shapes import SHAPES_FILE
+from webstack.validate.mapping import api_operations
+from webstack.validate.shapes import SHAPES_FILE
 
 _CONSTRAINTS = ("min", "max", "pattern")
 

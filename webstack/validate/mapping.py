@@ -9,7 +9,7 @@ The rules AWS documents but its models leave out are in ``documented.py``.
 
 from __future__ import annotations
 
-from .mapping_types import Call, Mapped, mapped
+from webstack.validate.mapping_types import Call, Mapped, mapped
 
 # Inputs every resource may carry that are not request members: the provider's own settings,
 # and tags, which documented.py checks by each service's tag rules.

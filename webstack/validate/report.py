@@ -5,10 +5,10 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from . import ValidationReport
-from .mapping import UNMAPPED
-from .shapes import load_models
-from .walk import short
+from webstack.validate import ValidationReport
+from webstack.validate.mapping import UNMAPPED
+from webstack.validate.shapes import load_models
+from webstack.validate.walk import short
 
 
 def summary_line(report: ValidationReport) -> Text:

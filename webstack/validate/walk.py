@@ -10,8 +10,8 @@ from typing import Any
 
 import regex
 
-from .mapping_types import Call
-from .shapes import Models, Shape
+from webstack.validate.mapping_types import Call
+from webstack.validate.shapes import Models, Shape
 
 # How plans show values that are not known yet: ours, and the engine's sentinel in
 # `pulumi preview --json`; secrets are masked in both.

@@ -13,24 +13,14 @@ import pulumi
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from .config import AlertsConfig, StackConfig
-from .config_checks import SECTION_CHECKS, cross_section_problems
-from .config_problems import ConfigError, Problem, problems_from_validation, raise_if_any
-from .offline.sdk import config_values
+from webstack.offline.sdk import config_values
+from webstack.policy_driver.pack import POLICY_DIR, STRICTEST_POLICY_CONFIG, default_policy_config
+from webstack.program.config import AlertsConfig, StackConfig
+from webstack.program.config_checks import SECTION_CHECKS, cross_section_problems
+from webstack.program.config_problems import ConfigError, Problem, problems_from_validation, raise_if_any
+from webstack.program.project import PROJECT
 
-PROJECT = "webstack"
 SECRET_PLACEHOLDER = "[secret]"
-POLICY_DIR = Path(__file__).resolve().parent.parent / "policy"
-STRICTEST_POLICY_CONFIG = POLICY_DIR / "config" / "prod.json"
-
-
-def default_policy_config(stack: str, environment: str | None = None) -> Path:
-    """policy/config/<environment>.json when the environment is known (webstack:environment),
-    else the stack's own policy/config/<stack>.json; when that file does not exist, the
-    strictest: prod.json. A stack named dev whose environment is staging is never judged by
-    dev.json. `plan`, `preview`, `up` and `policy check` judge a stack by this file."""
-    own = POLICY_DIR / "config" / f"{environment or stack}.json"
-    return own if own.is_file() else STRICTEST_POLICY_CONFIG
 
 
 _NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?")
@@ -142,14 +132,6 @@ def config_warnings(config: StackConfig) -> list[str]:
     ]
 
 
-def stack_file(root: Path, stack: str) -> Path:
-    return root / f"Pulumi.{stack}.yaml"
-
-
-def available_stacks(root: Path) -> list[str]:
-    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
-
-
 def read_config_file(path: Path) -> tuple[dict[str, Any], list[str]]:
     """The ``config:`` map of a stack file, and the keys whose values are encrypted secrets."""
     source = path.name
@@ -189,9 +171,7 @@ def from_pulumi_runtime() -> StackConfig:
 __all__ = [
     "ConfigError",
     "as_pulumi_config",
-    "available_stacks",
     "from_pulumi_runtime",
     "parse_stack_config",
     "read_config_file",
-    "stack_file",
 ]

@@ -13,6 +13,8 @@ from typing import IO
 from rich.console import Console
 from rich.text import Text
 
+from webstack.program.project import PROJECT_ROOT
+
 # The width tables get when the output is not a terminal and COLUMNS is not set.
 PIPE_WIDTH = 200
 
@@ -44,7 +46,7 @@ def error_line(message: object) -> Text:
 def command_prefix() -> str:
     """How to run webstack in hints and usage lines: the project's virtualenv Python when that is
     what runs (the system Python lacks the dependencies), else plain `python -m webstack`."""
-    venv = Path(__file__).resolve().parent.parent / ".venv"
+    venv = PROJECT_ROOT / ".venv"
     try:
         inside = Path(sys.prefix).resolve() == venv.resolve()
     except OSError:

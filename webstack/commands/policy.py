@@ -9,10 +9,10 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from .plan_command import read_plan_file
-from .policy_engine import POLICY_DIR, PolicyServer, read_policy_config
-from .policy_report import mandatory, print_violations
-from .stack_settings import default_policy_config
+from webstack.offline.plan import read_plan_file
+from webstack.policy_driver.engine import PolicyServer, read_policy_config
+from webstack.policy_driver.pack import POLICY_DIR, default_policy_config
+from webstack.policy_driver.report import mandatory, print_violations
 
 
 def plan_stack(plan: dict[str, Any]) -> str | None:

@@ -30,9 +30,8 @@ from components import (
     TierPrefixes,
 )
 from components.log_groups import DEFAULT_RETENTION_DAYS
-
-from .config_fields import from_arg, own
-from .schedule_hours import weekly_hours
+from webstack.program.config_fields import from_arg, own
+from webstack.program.schedule_hours import weekly_hours
 
 # Regions where every service of the architecture (ECS Fargate, RDS, ElastiCache, ACM, CloudFront
 # origins) is offered. Opt-in regions are listed too; the account must have them enabled.

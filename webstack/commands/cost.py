@@ -8,10 +8,12 @@ from typing import Any
 
 from rich.console import Console
 
-from .cost.estimate import Estimate, estimate
-from .cost.report import print_comparison, print_estimate
-from .cost.tables import COST_DIR, PriceTable, load_usage
-from .plan_command import PROJECT_ROOT, UserError, build_plan, read_plan_file
+from webstack.commands.usage import UsageError
+from webstack.cost.estimate import Estimate, estimate
+from webstack.cost.report import print_comparison, print_estimate
+from webstack.cost.tables import COST_DIR, PriceTable, load_usage
+from webstack.offline.plan import build_plan, read_plan_file
+from webstack.program.project import PROJECT_ROOT
 
 
 def load_plan(target: str, root: Path = PROJECT_ROOT) -> tuple[str, dict[str, Any]]:
@@ -29,7 +31,7 @@ def stack_estimate(
     label, plan = load_plan(target, root)
     prices = PriceTable.load()
     if price_region is not None and price_region not in prices.regions():
-        raise UserError(f"--price-region {price_region}: the price table has {', '.join(sorted(prices.regions()))}")
+        raise UsageError(f"--price-region {price_region}: the price table has {', '.join(sorted(prices.regions()))}")
     usage = load_usage(label, usage_file or COST_DIR / "usage.yaml")
     return estimate(plan, prices, usage, label, price_region)
 

@@ -1,56 +1,34 @@
-"""`webstack plan`: evaluate the real program for one stack offline and write the plan JSON."""
+"""The offline plan: a stack config validated, the program run under mocks, the plan JSON
+written, checked against AWS's API models and judged by the real policy pack. `plan`, `cost`,
+`policy check`, `preview` and `up` all start here."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pulumi
-from rich.console import Console
-from rich.text import Text
 
-from .config_problems import ConfigError, Problem
-from .cost.estimate import estimate
-from .cost.report import total_line
-from .cost.tables import PriceTable, load_usage
-from .offline.first_preview import as_first_preview
-from .offline.plan_json import plan_document
-from .offline.program import ProgramError, ProgramRun, main_program, run_program
-from .plan_tree import hosts_table, plan_tree, resource_count
-from .policy_engine import POLICY_DIR, PolicyServer, Violation, read_policy_config
-from .policy_report import mandatory, print_preview_coverage, print_violations, undecided
-from .stack_settings import (
-    PROJECT,
-    as_pulumi_config,
-    available_stacks,
-    default_policy_config,
-    parse_stack_config,
-    read_config_file,
-    stack_file,
-)
-from .terminal import command_prefix, styled
-from .validate import ValidationReport, validate_plan
-from .validate.report import print_report
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def work_dir() -> Path:
-    """Where plans, diagrams and deployment logs go: $WEBSTACK_WORK_DIR, else .webstack/ in the
-    project (git-ignored)."""
-    return Path(os.environ.get("WEBSTACK_WORK_DIR") or PROJECT_ROOT / ".webstack")
-
+from webstack.offline.first_preview import as_first_preview
+from webstack.offline.plan_json import plan_document
+from webstack.offline.program import ProgramError, ProgramRun, main_program, run_program
+from webstack.policy_driver.engine import PolicyServer, Violation, read_policy_config
+from webstack.policy_driver.pack import default_policy_config
+from webstack.program.config_problems import ConfigError, Problem
+from webstack.program.project import PROJECT, PROJECT_ROOT, available_stacks, stack_file, work_dir
+from webstack.program.stack_settings import as_pulumi_config, parse_stack_config, read_config_file
+from webstack.validate import ValidationReport, validate_plan
 
 PROVIDER_VERSIONS = {"aws": "7_51_1", "random": "4_21_4"}
 
 
-class UserError(Exception):
-    """A mistake the user can fix; printed without a traceback, exit code 2."""
+class PlanError(Exception):
+    """The stack, config file or plan file asked for cannot be used; printed without a
+    traceback, exit code 2."""
 
 
 @dataclass
@@ -80,9 +58,9 @@ def read_plan_file(path: Path) -> dict[str, Any]:
     try:
         plan = json.loads(path.read_text())
     except (OSError, ValueError) as error:
-        raise UserError(f"{path}: not a readable plan JSON ({error})") from None
+        raise PlanError(f"{path}: not a readable plan JSON ({error})") from None
     if not isinstance(plan, dict) or not isinstance(plan.get("steps"), list):
-        raise UserError(f"{path}: no 'steps' list (expected `webstack plan` or `pulumi preview --json` output)")
+        raise PlanError(f"{path}: no 'steps' list (expected `webstack plan` or `pulumi preview --json` output)")
     return plan
 
 
@@ -105,14 +83,14 @@ def resolve_config_file(stack: str | None, config: Path | None, root: Path) -> T
     plans = work_dir() / "plans"
     if config is None:
         if stack is None:
-            raise UserError("name a stack (e.g. `webstack plan dev`) or give --config FILE")
+            raise PlanError("name a stack (e.g. `webstack plan dev`) or give --config FILE")
         path = stack_file(root, stack)
         if not path.is_file():
             stacks = ", ".join(available_stacks(root)) or "none"
-            raise UserError(f"no stack {stack!r}: {path.name} does not exist (stacks here: {stacks})")
+            raise PlanError(f"no stack {stack!r}: {path.name} does not exist (stacks here: {stacks})")
         return Target(stack, path, plans / f"{stack}.json", f"stack {stack} from {path.name}")
     if not config.is_file():
-        raise UserError(f"--config {config}: no such file")
+        raise PlanError(f"--config {config}: no such file")
     name = stack or config.name.removeprefix("Pulumi.").removesuffix(".yaml").removesuffix(".yml")
     how = f"stack {name} ({'given' if stack else 'from the file name'}) from {config}"
     own = stack_file(root, name)
@@ -190,40 +168,3 @@ def build_plan(
         how,
         stack if config is None else str(target),
     )
-
-
-def print_plan(result: PlanResult, console: Console) -> None:
-    console.print(plan_tree(result.plan, f"{PROJECT}-{result.stack}"))
-    hosts = hosts_table(result.plan)
-    if hosts is not None:
-        console.print(hosts)
-    console.print(
-        styled(
-            "\nPlan written to ",
-            (str(result.path), "bold"),
-            f" ({resource_count(result.plan)} resources, {result.seconds:.1f} s)",
-        )
-    )
-    console.print(Text(f"Planned {result.how}."))
-    for warning in result.warnings:
-        console.print(Text.assemble(("warning: ", "yellow"), warning))
-    print_report(result.validation, console)
-    if not result.first_preview:  # unknown sizes price nothing useful
-        cost = estimate(result.plan, PriceTable.load(), load_usage(result.stack), result.stack)
-        console.print(f"Estimated cost: {total_line(cost)} (details: {command_prefix()} cost {result.cost_target})")
-    if result.policy_config is not None:
-        console.print(
-            f"Policy pack {POLICY_DIR.name}/ with {result.policy_config.relative_to(POLICY_DIR.parent)} "
-            f"({result.policy_seconds:.1f} s):"
-        )
-        if result.first_preview:
-            print_preview_coverage(result.violations, result.policy_levels, console)
-            decided = [v for v in result.violations if not undecided(v)]
-            print_violations(decided, console)
-        else:
-            print_violations(result.violations, console)
-
-
-def plan_exit_code(result: PlanResult) -> int:
-    """1 when AWS would refuse an input or a mandatory policy is violated."""
-    return 1 if mandatory(result.violations) or not result.validation.ok else 0

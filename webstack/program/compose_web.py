@@ -26,9 +26,8 @@ from components import (
     StaticSite,
     StaticSiteArgs,
 )
-
-from .config import ApiConfig, DomainConfig, StackConfig, price_class_for_region
-from .service_environment import bucket_variable
+from webstack.program.config import ApiConfig, DomainConfig, StackConfig, price_class_for_region
+from webstack.program.service_environment import bucket_variable
 
 ALB_LOG_PREFIX = "alb"
 S3_LOG_PREFIX = "s3/"

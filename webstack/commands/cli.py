@@ -10,17 +10,20 @@ from pathlib import Path
 import graphviz
 from rich.console import Console
 
-from .config_problems import ConfigError
-from .cost_command import load_plan, run_cost
-from .deploy import Deployer
-from .deploy_cli import DeployerFactory, add_commands, run_deploy_command
-from .diagram import build_diagram, write_diagram
-from .offline.sdk import UnsupportedSdk
-from .plan_command import UserError, build_plan, plan_exit_code, print_plan, work_dir
-from .policy_command import check_plan_file
-from .policy_engine import PolicyPackError
-from .terminal import command_prefix, error_line, make_console, styled
-from .validate_command import run_validate
+from webstack.commands.cost import load_plan, run_cost
+from webstack.commands.plan import plan_exit_code, print_plan
+from webstack.commands.policy import check_plan_file
+from webstack.commands.terminal import command_prefix, error_line, make_console, styled
+from webstack.commands.usage import UsageError
+from webstack.commands.validate import run_validate
+from webstack.deployment.deploy import Deployer, DeployError
+from webstack.deployment.deploy_cli import DeployerFactory, add_commands, run_deploy_command
+from webstack.diagram import build_diagram, write_diagram
+from webstack.offline.plan import PlanError, build_plan
+from webstack.offline.sdk import UnsupportedSdk
+from webstack.policy_driver.engine import PolicyPackError
+from webstack.program.config_problems import ConfigError
+from webstack.program.project import work_dir
 
 DESCRIPTION = """\
 webstack: the AWS home of a containerised API, PostgreSQL, Redis and static sites.
@@ -154,7 +157,7 @@ def run_diagram(target: str, out: Path | None, console: Console) -> int:
     try:
         png, dot = write_diagram(build_diagram(plan, f"webstack {label}"), destination)
     except graphviz.ExecutableNotFound:
-        raise UserError(
+        raise UsageError(
             "Graphviz's `dot` is not installed: apt-get install graphviz (or brew install graphviz)"
         ) from None
     console.print(styled("Diagram written to ", (str(png), "bold"), f" and {dot}"))
@@ -198,7 +201,7 @@ def main(argv: Sequence[str] | None = None, deployer_factory: DeployerFactory | 
                 details=args.details,
                 console=console,
             )
-    except (ConfigError, UserError, PolicyPackError, UnsupportedSdk) as error:
+    except (ConfigError, PlanError, UsageError, DeployError, PolicyPackError, UnsupportedSdk) as error:
         errors.print(error_line(error))
         return 2
     return 0

@@ -8,8 +8,7 @@ from typing import Any
 from components.instance_classes import unknown_class_message
 from components.postgres_settings import estimated_max_connections
 from components.subnet_layout import SubnetLayoutError, TierPrefixes, plan_subnets
-
-from .config import (
+from webstack.program.config import (
     CACHE_ENGINE_VERSIONS,
     FARGATE_ENDPOINTS,
     ApiConfig,
@@ -21,8 +20,8 @@ from .config import (
     SiteConfig,
     fargate_memory_choices,
 )
-from .config_problems import Problem
-from .service_environment import injected_variables
+from webstack.program.config_problems import Problem
+from webstack.program.service_environment import injected_variables
 
 
 def network_problems(network: NetworkConfig) -> list[Problem]:

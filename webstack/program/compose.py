@@ -18,9 +18,15 @@ from components import (
     SecureVpcArgs,
     TierPrefixes,
 )
-
-from .compose_web import build_api, build_buckets, build_edge_domain, build_log_bucket, build_sites, keeps_data
-from .config import StackConfig
+from webstack.program.compose_web import (
+    build_api,
+    build_buckets,
+    build_edge_domain,
+    build_log_bucket,
+    build_sites,
+    keeps_data,
+)
+from webstack.program.config import StackConfig
 
 
 @dataclass

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from rich.console import Console
 from rich.text import Text
 
-from .policy_engine import Violation
+from webstack.policy_driver.engine import Violation
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "unspecified")
 

@@ -19,7 +19,8 @@ from typing import Any
 
 from rich.console import Console
 
-from .after_up import (
+from webstack.commands.terminal import error_line, styled
+from webstack.deployment.after_up import (
     ClientFactory,
     UsersTaskFailed,
     boto3_client,
@@ -28,12 +29,13 @@ from .after_up import (
     run_users_task,
     wait_for_service,
 )
-from .config import StackConfig
-from .offline_verdicts import engine_verdicts, report, settle
-from .plan_command import PROJECT_ROOT, UserError, build_plan, default_policy_config
-from .policy_engine import POLICY_DIR, Violation
-from .stack_settings import available_stacks, parse_stack_config, read_config_file, stack_file
-from .terminal import error_line, styled
+from webstack.offline.plan import build_plan
+from webstack.policy_driver.engine import Violation
+from webstack.policy_driver.offline_verdicts import engine_verdicts, report, settle
+from webstack.policy_driver.pack import POLICY_DIR, default_policy_config
+from webstack.program.config import StackConfig
+from webstack.program.project import PROJECT_ROOT, available_stacks, stack_file
+from webstack.program.stack_settings import parse_stack_config, read_config_file
 
 CLI_INSTALL = "install the Pulumi CLI: curl -fsSL https://get.pulumi.com | sh (see pulumi.com/docs/install)"
 CREDENTIAL_VARIABLES = (
@@ -94,6 +96,11 @@ def open_stack(stack: str, work_dir: Path) -> Any:
     return automation.create_or_select_stack(stack_name=stack, work_dir=str(work_dir))
 
 
+class DeployError(Exception):
+    """A deployment that cannot start as asked (no such stack, no CLI, no credentials, a
+    missing confirmation): printed without a traceback, exit code 2."""
+
+
 def has_aws_credentials(env: Mapping[str, str], home: Path) -> bool:
     """Credentials the provider would find: variables, shared files, or an SSO/profile config."""
     if any(env.get(name) for name in CREDENTIAL_VARIABLES):
@@ -122,16 +129,16 @@ class Deployer:
     def preflight(self, stack: str) -> None:
         if not stack_file(self.root, stack).is_file():
             stacks = ", ".join(available_stacks(self.root)) or "none"
-            raise UserError(f"no stack {stack!r}: Pulumi.{stack}.yaml does not exist (stacks here: {stacks})")
+            raise DeployError(f"no stack {stack!r}: Pulumi.{stack}.yaml does not exist (stacks here: {stacks})")
         self.check_tools()
         self.check_account(stack)
 
     def check_tools(self) -> None:
         """What every stack needs: the Pulumi CLI and AWS credentials (checked once for --all)."""
         if self.which("pulumi") is None:
-            raise UserError(f"the Pulumi CLI is not on PATH: {CLI_INSTALL}")
+            raise DeployError(f"the Pulumi CLI is not on PATH: {CLI_INSTALL}")
         if not has_aws_credentials(self.env, self.home):
-            raise UserError(
+            raise DeployError(
                 "no AWS credentials: set AWS_PROFILE (aws sso login), AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
                 "or use the OIDC role in CI (aws-actions/configure-aws-credentials)"
             )
@@ -148,9 +155,9 @@ class Deployer:
         try:
             identity = self.aws_clients("sts", config.region).get_caller_identity()
         except Exception as error:  # noqa: BLE001 - botocore's many credential errors, one line
-            raise UserError(f"AWS rejected the credentials ({type(error).__name__}: {error}); log in again") from None
+            raise DeployError(f"AWS rejected the credentials ({type(error).__name__}: {error}); log in again") from None
         if identity["Account"] != config.account_id:
-            raise UserError(
+            raise DeployError(
                 f"the credentials are for account {identity['Account']} but Pulumi.{stack}.yaml deploys to "
                 f"{config.account_id} (webstack:account_id): switch AWS_PROFILE or assume the {stack} role"
             )
@@ -256,7 +263,7 @@ class Deployer:
 
     def refresh(self, stack: str, *, yes: bool) -> int:
         if not yes:
-            raise UserError("`refresh` rewrites the stack's state from AWS: pass --yes to go ahead")
+            raise DeployError("`refresh` rewrites the stack's state from AWS: pass --yes to go ahead")
         handle = self._open(stack)
         started = time.monotonic()
         result = handle.refresh(on_output=self._stream, color="always")
@@ -266,7 +273,7 @@ class Deployer:
     def destroy(self, stack: str, *, confirm: str | None) -> int:
         if confirm != stack:
             guard = f"--confirm {stack}"
-            raise UserError(f"destroy deletes every resource of {stack!r}: pass {guard} to go ahead")
+            raise DeployError(f"destroy deletes every resource of {stack!r}: pass {guard} to go ahead")
         for line in destroy_guards(self.stack_config(stack)):
             self.console.print(f"{stack}: {line}", highlight=False)
         handle = self._open(stack)

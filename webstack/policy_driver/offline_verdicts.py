@@ -16,8 +16,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from .policy_engine import Violation
-from .policy_report import mandatory
+from webstack.policy_driver.engine import Violation
+from webstack.policy_driver.report import mandatory
 
 UNDECIDED_MARK = "during preview"
 

@@ -14,10 +14,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .deploy import Deployer
-from .plan_command import PROJECT_ROOT, UserError, build_plan, work_dir
-from .stack_settings import available_stacks
-from .terminal import make_console, styled
+from webstack.commands.terminal import make_console, styled
+from webstack.deployment.deploy import Deployer, DeployError
+from webstack.offline.plan import PlanError, build_plan
+from webstack.program.config_problems import ConfigError
+from webstack.program.project import PROJECT_ROOT, available_stacks, work_dir
 
 DeployerFactory = Callable[[Console], Deployer]
 
@@ -61,7 +62,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
 def chosen_stacks(args: argparse.Namespace, root: Path = PROJECT_ROOT) -> list[str]:
     stacks = available_stacks(root) if args.all else list(args.stacks)
     if not stacks:
-        raise UserError("name a stack, or pass --all for every Pulumi.<stack>.yaml")
+        raise DeployError("name a stack, or pass --all for every Pulumi.<stack>.yaml")
     return stacks
 
 
@@ -128,7 +129,7 @@ def run_many(args: argparse.Namespace, stacks: Sequence[str], console: Console, 
             try:
                 code = run_one(args, stack, factory(stack_console), stack_console, progress=False)
                 return StackRun(stack, code, time.monotonic() - started, log)
-            except (CommandError, UserError) as error:
+            except (CommandError, DeployError, PlanError, ConfigError) as error:
                 stack_console.print(str(error))
                 return StackRun(stack, 1, time.monotonic() - started, log, str(error).splitlines()[0])
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from .cost_command import load_plan
-from .validate import validate_plan
-from .validate.report import print_report
+from webstack.commands.cost import load_plan
+from webstack.validate import validate_plan
+from webstack.validate.report import print_report
 
 
 def run_validate(target: str, console: Console, verbose: bool = False) -> int:

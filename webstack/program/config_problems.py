@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .config import CACHE_ENGINE_VERSIONS, MOVED_TO_LOAD_BALANCER
+from webstack.program.config import CACHE_ENGINE_VERSIONS, MOVED_TO_LOAD_BALANCER
 
 # Values worth listing where a key's type alone does not say them (a plain string, say).
 ALLOWED_VALUES = {
