@@ -1,4 +1,4 @@
-"""The offline engine's hold on Pulumi SDK internals: one adapter (webstack/offline/sdk.py), a
+"""The offline engine's hold on Pulumi SDK internals: one adapter (webstack/pulumi_sdk.py), a
 version check, and a smoke test of each internal it uses against the SDK installed."""
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
+from webstack import pulumi_sdk as sdk
 from webstack.commands.cli import main
-from webstack.offline import sdk
 from webstack.offline.aws_mocks import _INVOKES, AwsMocks
-from webstack.offline.capture import SIG_KEY, SIG_SECRET, engine_value
+from webstack.offline.capture import engine_value
 from webstack.offline.program import ProgramError, run_program
+from webstack.pulumi_sdk import SIG_KEY, SIG_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
 INTERNAL_IMPORT = re.compile(
@@ -46,7 +47,7 @@ def test_no_module_but_the_adapter_imports_sdk_internals():
         str(path.relative_to(ROOT))
         for folder in ("webstack", "policy", "components")
         for path in (ROOT / folder).rglob("*.py")
-        if path.name != "sdk.py" and INTERNAL_IMPORT.search(path.read_text())
+        if path.name != "pulumi_sdk.py" and INTERNAL_IMPORT.search(path.read_text())
     ]
     assert offenders == []
 

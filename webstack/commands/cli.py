@@ -13,17 +13,17 @@ from rich.console import Console
 from webstack.commands.cost import load_plan, run_cost
 from webstack.commands.plan import plan_exit_code, print_plan
 from webstack.commands.policy import check_plan_file
-from webstack.commands.terminal import command_prefix, error_line, make_console, styled
 from webstack.commands.usage import UsageError
 from webstack.commands.validate import run_validate
 from webstack.deployment.deploy import Deployer, DeployError
 from webstack.deployment.deploy_cli import DeployerFactory, add_commands, run_deploy_command
 from webstack.diagram import build_diagram, write_diagram
 from webstack.offline.plan import PlanError, build_plan
-from webstack.offline.sdk import UnsupportedSdk
 from webstack.policy_driver.engine import PolicyPackError
 from webstack.program.config_problems import ConfigError
 from webstack.program.project import work_dir
+from webstack.pulumi_sdk import UnsupportedSdk
+from webstack.terminal import command_prefix, error_line, make_console, styled
 
 DESCRIPTION = """\
 webstack: the AWS home of a containerised API, PostgreSQL, Redis and static sites.

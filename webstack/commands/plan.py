@@ -7,7 +7,6 @@ from rich.console import Console
 from rich.text import Text
 
 from webstack.commands.plan_tree import hosts_table, plan_tree, resource_count
-from webstack.commands.terminal import command_prefix, styled
 from webstack.cost.estimate import estimate
 from webstack.cost.report import total_line
 from webstack.cost.tables import PriceTable, load_usage
@@ -15,6 +14,7 @@ from webstack.offline.plan import PlanResult
 from webstack.policy_driver.pack import POLICY_DIR
 from webstack.policy_driver.report import mandatory, print_preview_coverage, print_violations, undecided
 from webstack.program.project import PROJECT
+from webstack.terminal import command_prefix, styled
 from webstack.validate.report import print_report
 
 

@@ -19,7 +19,6 @@ from typing import Any
 
 from rich.console import Console
 
-from webstack.commands.terminal import error_line, styled
 from webstack.deployment.after_up import (
     ClientFactory,
     UsersTaskFailed,
@@ -36,6 +35,7 @@ from webstack.policy_driver.pack import POLICY_DIR, default_policy_config
 from webstack.program.config import StackConfig
 from webstack.program.project import PROJECT_ROOT, available_stacks, stack_file
 from webstack.program.stack_settings import parse_stack_config, read_config_file
+from webstack.terminal import error_line, styled
 
 CLI_INSTALL = "install the Pulumi CLI: curl -fsSL https://get.pulumi.com | sh (see pulumi.com/docs/install)"
 CREDENTIAL_VARIABLES = (

@@ -14,11 +14,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from webstack.commands.terminal import make_console, styled
 from webstack.deployment.deploy import Deployer, DeployError
 from webstack.offline.plan import PlanError, build_plan
 from webstack.program.config_problems import ConfigError
 from webstack.program.project import PROJECT_ROOT, available_stacks, work_dir
+from webstack.terminal import make_console, styled
 
 DeployerFactory = Callable[[Console], Deployer]
 

@@ -7,7 +7,14 @@ from typing import Any
 
 from google.protobuf import json_format
 
-from webstack.offline.sdk import (
+from webstack.pulumi_sdk import (
+    SIG_ARCHIVE,
+    SIG_ASSET,
+    SIG_KEY,
+    SIG_OUTPUT,
+    SIG_RESOURCE_REF,
+    SIG_SECRET,
+    UNKNOWN,
     MockMonitor,
     MockResourceArgs,
     Mocks,
@@ -17,14 +24,6 @@ from webstack.offline.sdk import (
     serialize,
 )
 
-# Special signature keys of the Pulumi property wire format.
-SIG_KEY = "4dabf18193072939515e22adb298388d"
-SIG_SECRET = "1b47061264138c4ac30d75fd1eb44270"
-SIG_RESOURCE_REF = "5cf8f73096256a8f31e491e813e4eb8e"
-SIG_OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
-SIG_ASSET = "c44067f5952c0a294b673a41bacd8c17"
-SIG_ARCHIVE = "0def7320c3a5731c473e5ecbe6d01bc7"
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SECRET_MASK = "[secret]"
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from webstack.offline import sdk
+from webstack import pulumi_sdk as sdk
 from webstack.offline.aws_mocks import AwsMocks
 from webstack.offline.capture import CapturingMonitor, Registration, engine_value
 

@@ -17,9 +17,8 @@ from typing import Any
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 
-from webstack.offline.capture import UNKNOWN
-from webstack.offline.sdk import analyzer_pb2, analyzer_pb2_grpc
 from webstack.policy_driver.pack import POLICY_DIR
+from webstack.pulumi_sdk import UNKNOWN, analyzer_pb2, analyzer_pb2_grpc
 
 LEVELS = {
     "advisory": analyzer_pb2.ADVISORY,

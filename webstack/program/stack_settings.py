@@ -13,12 +13,12 @@ import pulumi
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from webstack.offline.sdk import config_values
 from webstack.policy_driver.pack import POLICY_DIR, STRICTEST_POLICY_CONFIG, default_policy_config
 from webstack.program.config import AlertsConfig, StackConfig
 from webstack.program.config_checks import SECTION_CHECKS, cross_section_problems
 from webstack.program.config_problems import ConfigError, Problem, problems_from_validation, raise_if_any
 from webstack.program.project import PROJECT
+from webstack.pulumi_sdk import config_values
 
 SECRET_PLACEHOLDER = "[secret]"
 

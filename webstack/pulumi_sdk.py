@@ -27,6 +27,13 @@ from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 SUPPORTED = ((3, 200), (4, 0))  # from 3.200 (inclusive) up to 4.0 (exclusive)
 
 __all__ = [
+    "SIG_ARCHIVE",
+    "SIG_ASSET",
+    "SIG_KEY",
+    "SIG_OUTPUT",
+    "SIG_RESOURCE_REF",
+    "SIG_SECRET",
+    "UNKNOWN",
     "MockMonitor",
     "MockResourceArgs",
     "Mocks",
@@ -50,6 +57,16 @@ __all__ = [
 
 T = TypeVar("T")
 
+# The property wire format's markers: what a secret, a resource reference, an output, an asset
+# and a value not known yet look like on the way to the engine (and so to a policy pack).
+UNKNOWN: str = rpc.UNKNOWN
+SIG_KEY: str = rpc._special_sig_key
+SIG_SECRET: str = rpc._special_secret_sig
+SIG_RESOURCE_REF: str = rpc._special_resource_sig
+SIG_OUTPUT: str = rpc._special_output_value_sig
+SIG_ASSET: str = rpc._special_asset_sig
+SIG_ARCHIVE: str = rpc._special_archive_sig
+
 
 class UnsupportedSdk(RuntimeError):
     """The installed Pulumi SDK is outside the range the offline engine was tested with."""
@@ -63,7 +80,7 @@ def check_version(version: str) -> None:
             f"webstack's offline engine uses Pulumi SDK internals tested from {low[0]}.{low[1]} up to "
             f"{high[0]}.{high[1]} (exclusive), but pulumi {version} is installed: install the version "
             "requirements.txt pins, or run tests/test_sdk_adapter.py on this one and widen "
-            "webstack/offline/sdk.py's SUPPORTED"
+            "webstack/pulumi_sdk.py's SUPPORTED"
         )
 
 
