@@ -63,6 +63,10 @@ class FargateApiArgs:
     """(port, security group) pairs the tasks may open connections to, besides 443 anywhere. Example: [(5432,
     database.security_group_id)].
     """
+    idle_timeout_seconds: int = 60
+    """Seconds the ALB keeps an idle connection open (1-4000); CloudFront's origin keep-alive is 5 s by
+    default, so 60 never cuts a connection CloudFront still uses. Example: 120 for long polls.
+    """
     load_balancer_deletion_protection: bool = True
     """ALB deletion protection: `destroy` and a replacement stop until it is turned off. Example: False for dev."""
     log_retention_days: int = DEFAULT_RETENTION_DAYS
@@ -253,7 +257,7 @@ class FargateApi(pulumi.ComponentResource):
             drop_invalid_header_fields=True,
             desync_mitigation_mode="defensive",
             enable_deletion_protection=args.load_balancer_deletion_protection,
-            idle_timeout=60,
+            idle_timeout=args.idle_timeout_seconds,
             access_logs={"bucket": args.log_bucket_name, "prefix": "alb", "enabled": True},
             opts=child,
         )
@@ -293,15 +297,15 @@ class FargateApi(pulumi.ComponentResource):
                 protocol="HTTP",
                 target_type="ip",
                 vpc_id=args.vpc_id,
-                deregistration_delay=30,
+                deregistration_delay=spec.deregistration_delay_seconds,
                 health_check={
                     "path": spec.health_check_path,
                     "protocol": "HTTP",
-                    "matcher": "200-399",
-                    "interval": 30,
-                    "timeout": 5,
-                    "healthy_threshold": 2,
-                    "unhealthy_threshold": 3,
+                    "matcher": spec.health_check_matcher,
+                    "interval": spec.health_check_interval_seconds,
+                    "timeout": spec.health_check_timeout_seconds,
+                    "healthy_threshold": spec.healthy_threshold,
+                    "unhealthy_threshold": spec.unhealthy_threshold,
                 },
                 opts=child,
             )

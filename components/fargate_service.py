@@ -85,6 +85,32 @@ class ServiceSpec:
     """Path the ALB's target group checks: 200-399 is healthy. Example: "/healthz"."""
     health_check_grace_seconds: int = 60
     """Seconds ECS ignores failing health checks after a task starts (slow boots, migrations). Example: 120."""
+    health_check_interval_seconds: int = 30
+    """Seconds between the target group's health checks (5-300); with unhealthy_threshold it sets how long a
+    broken task keeps traffic (3 x 30 s). Example: 10.
+    """
+    health_check_timeout_seconds: int = 5
+    """Seconds a health check may take before it counts as failed (2-120, less than the interval). Example: 3."""
+    healthy_threshold: int = 2
+    """Consecutive passing checks before a new task gets traffic (2-10). Example: 3."""
+    unhealthy_threshold: int = 3
+    """Consecutive failing checks before a task stops getting traffic (2-10). Example: 2."""
+    health_check_matcher: str = "200-399"
+    """HTTP codes that count as healthy: a code, a list or a range ("200", "200,204", "200-299"). Example: "200"."""
+    deregistration_delay_seconds: int = 30
+    """Seconds the ALB lets in-flight requests of a stopping task finish (0-3600); the ALB's default of 300
+    slows every deploy for requests that last a second. Example: 120 for long uploads.
+    """
+    deployment_minimum_healthy_percent: int = 100
+    """Share of desired_count that must stay running during a deploy: 100 never drops capacity. Example: 50."""
+    deployment_maximum_percent: int = 200
+    """Most tasks a deploy may run at once, as a share of desired_count: 200 starts a full new set beside the
+    old. Example: 150.
+    """
+    scale_in_cooldown_seconds: int = 300
+    """Seconds after a scale-in before another: slow to give capacity back. Example: 600."""
+    scale_out_cooldown_seconds: int = 60
+    """Seconds after a scale-out before another: quick to add capacity. Example: 30."""
     cpu_target_percent: float = 70
     """Target tracking keeps average CPU near this percentage. Example: 60."""
     memory_target_percent: float = 80
@@ -342,8 +368,8 @@ def run_service(
         else None,
         health_check_grace_period_seconds=spec.health_check_grace_seconds if target_group is not None else None,
         deployment_circuit_breaker={"enable": True, "rollback": True},
-        deployment_minimum_healthy_percent=100,
-        deployment_maximum_percent=200,
+        deployment_minimum_healthy_percent=spec.deployment_minimum_healthy_percent,
+        deployment_maximum_percent=spec.deployment_maximum_percent,
         propagate_tags="SERVICE",
         enable_ecs_managed_tags=True,
         enable_execute_command=False,
@@ -416,8 +442,8 @@ def autoscale(
             target_tracking_scaling_policy_configuration={
                 "predefined_metric_specification": predefined,  # type: ignore[typeddict-item]
                 "target_value": value,
-                "scale_in_cooldown": 300,
-                "scale_out_cooldown": 60,
+                "scale_in_cooldown": spec.scale_in_cooldown_seconds,
+                "scale_out_cooldown": spec.scale_out_cooldown_seconds,
             },
             opts=child,
         )

@@ -73,6 +73,10 @@ class ManagedPostgresArgs:
     """
     performance_insights: bool = True
     """Performance Insights with 7 days' retention (free tier), encrypted with the component's key. Example: False."""
+    performance_insights_retention_days: int = 7
+    """Days Performance Insights keeps its data: 7 is free; 31 x months (1-23) or 731 are billed per
+    vCPU-month. Example: 31.
+    """
     monitoring_interval_seconds: int = 60
     """Enhanced monitoring interval (0, 1, 5, 10, 15, 30 or 60; 0 turns it off). 60 s costs almost nothing in
     CloudWatch Logs. Example: 15.
@@ -229,7 +233,9 @@ class ManagedPostgres(AdmitsClients):
                 enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
                 performance_insights_enabled=args.performance_insights,
                 performance_insights_kms_key_id=key.arn if args.performance_insights else None,
-                performance_insights_retention_period=7 if args.performance_insights else None,
+                performance_insights_retention_period=(
+                    args.performance_insights_retention_days if args.performance_insights else None
+                ),
                 monitoring_interval=args.monitoring_interval_seconds,
                 monitoring_role_arn=monitoring_role.arn if monitoring_role else None,
                 auto_minor_version_upgrade=True,

@@ -270,6 +270,34 @@ def test_target_group_health_check_from_seed_000(run):
     assert (check["healthyThreshold"], check["unhealthyThreshold"]) == (2, 3)
 
 
+def test_the_timings_once_written_in_the_constructor_are_args_a_user_can_change():
+    changed = api_run(
+        health_check_interval_seconds=10,
+        health_check_timeout_seconds=4,
+        healthy_threshold=3,
+        unhealthy_threshold=2,
+        health_check_matcher="200",
+        deregistration_delay_seconds=120,
+        deployment_minimum_healthy_percent=50,
+        deployment_maximum_percent=150,
+        scale_in_cooldown_seconds=600,
+        scale_out_cooldown_seconds=30,
+        idle_timeout_seconds=120,
+    )
+    group = one(changed, "aws:lb/targetGroup:TargetGroup").inputs
+    check = group["healthCheck"]
+    assert (check["interval"], check["timeout"], check["healthyThreshold"], check["unhealthyThreshold"]) == (
+        10, 4, 3, 2,
+    )  # fmt: skip
+    assert check["matcher"] == "200" and group["deregistrationDelay"] == 120
+    service = one(changed, "aws:ecs/service:Service").inputs
+    assert (service["deploymentMinimumHealthyPercent"], service["deploymentMaximumPercent"]) == (50, 150)
+    for policy in changed.of_type("aws:appautoscaling/policy:Policy"):
+        tracking = policy.inputs["targetTrackingScalingPolicyConfiguration"]
+        assert (tracking["scaleInCooldown"], tracking["scaleOutCooldown"]) == (600, 30)
+    assert one(changed, "aws:lb/loadBalancer:LoadBalancer").inputs["idleTimeout"] == 120
+
+
 def test_https_listener_tls13_requires_the_origin_header_and_http_only_redirects(run):
     listeners = {r.inputs["port"]: r.inputs for r in run.of_type("aws:lb/listener:Listener")}
     https, http = listeners[443], listeners[80]

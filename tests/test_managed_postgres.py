@@ -288,3 +288,11 @@ def test_iam_users_get_a_one_off_task_that_reads_only_the_master_secret():
 
 def test_no_iam_users_no_task():
     assert postgres_run().of_type("aws:ecs/taskDefinition:TaskDefinition") == []
+
+
+def test_performance_insights_keeps_the_free_week_unless_told_longer():
+    assert primary(postgres_run()).inputs["performanceInsightsRetentionPeriod"] == 7
+    longer = primary(postgres_run(performance_insights_retention_days=31)).inputs
+    assert longer["performanceInsightsRetentionPeriod"] == 31
+    off = primary(postgres_run(performance_insights=False)).inputs
+    assert "performanceInsightsRetentionPeriod" not in off

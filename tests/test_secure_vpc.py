@@ -252,3 +252,9 @@ def test_nat_gateways_need_no_instance_resources():
     run = vpc_run(nat="single")
     assert run.of_type("aws:ec2/instance:Instance") == []
     assert [g.name for g in run.of_type("aws:ec2/securityGroup:SecurityGroup")] == []
+
+
+def test_flow_log_aggregation_is_a_minute_unless_told_ten():
+    assert one(vpc_run(), "aws:ec2/flowLog:FlowLog").inputs["maxAggregationInterval"] == 60
+    slow = vpc_run(flow_log_aggregation_seconds=600)
+    assert one(slow, "aws:ec2/flowLog:FlowLog").inputs["maxAggregationInterval"] == 600

@@ -69,6 +69,7 @@ def build_data_tier(config: StackConfig, opts: pulumi.ResourceOptions) -> DataTi
             subnet_prefixes=TierPrefixes(**net.subnet_prefixes.model_dump()),
             flow_log_retention_days=config.log_retention_days,
             flow_log_traffic=net.flow_log_traffic,
+            flow_log_aggregation_seconds=net.flow_log_aggregation_seconds,
         ),
         opts,
     )
@@ -89,6 +90,7 @@ def build_data_tier(config: StackConfig, opts: pulumi.ResourceOptions) -> DataTi
             final_snapshot=db.final_snapshot,
             performance_insights=db.performance_insights,
             monitoring_interval_seconds=db.monitoring_interval_seconds,
+            performance_insights_retention_days=db.performance_insights_retention_days,
             read_replicas=db.read_replicas,
             database_name=db.database_name,
             master_username=db.master_username,

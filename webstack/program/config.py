@@ -57,6 +57,12 @@ LOG_RETENTION_DAYS = (
 FARGATE_ENDPOINTS = ("ecr.api", "ecr.dkr", "logs", "secretsmanager")
 INTERFACE_ENDPOINTS = (*FARGATE_ENDPOINTS, "sts", "kms", "ssm", "ssmmessages", "monitoring")
 
+# Performance Insights keeps 7 days free, or whole months of 31 days (1-23), or two years.
+PERFORMANCE_INSIGHTS_RETENTION_DAYS = (7, *(31 * months for months in range(1, 24)), 731)
+
+# What an ALB target group's matcher accepts: HTTP codes 200-499, as a list or a range.
+HTTP_CODES = r"^[2-4]\d\d(-[2-4]\d\d)?(,[2-4]\d\d(-[2-4]\d\d)?)*$"
+
 POSTGRES_MAJOR_VERSIONS = ("13", "14", "15", "16", "17")
 CACHE_ENGINE_VERSIONS = {"redis": ("6.2", "7.0", "7.1"), "valkey": ("7.2", "8.0", "8.1")}
 
@@ -121,6 +127,7 @@ class NetworkConfig(Section):
         SubnetPrefixes(), "Prefix length of each tier's subnets; each must be longer than the VPC's."
     )
     flow_log_traffic: Literal["ALL", "REJECT", "ACCEPT"] = from_arg(SecureVpcArgs, "flow_log_traffic")
+    flow_log_aggregation_seconds: Literal[60, 600] = from_arg(SecureVpcArgs, "flow_log_aggregation_seconds")
 
     @field_validator("cidr")
     @classmethod
@@ -184,6 +191,9 @@ class DatabaseConfig(Section):
     performance_insights: bool = from_arg(ManagedPostgresArgs, "performance_insights")
     monitoring_interval_seconds: Literal[0, 1, 5, 10, 15, 30, 60] = from_arg(
         ManagedPostgresArgs, "monitoring_interval_seconds"
+    )
+    performance_insights_retention_days: Literal[PERFORMANCE_INSIGHTS_RETENTION_DAYS] = from_arg(  # type: ignore[valid-type]
+        ManagedPostgresArgs, "performance_insights_retention_days", allowed="7, 31 x months (31-713), 731"
     )
     read_replicas: int = from_arg(ManagedPostgresArgs, "read_replicas", ge=0, le=5)
     database_name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")] = from_arg(
@@ -272,6 +282,20 @@ class ApiConfig(Section):
     container_port: int = from_arg(ServiceSpec, "container_port", ge=1, le=65535)
     health_check_path: Annotated[str, StringConstraints(pattern=r"^/\S*$")] = from_arg(ServiceSpec, "health_check_path")
     health_check_grace_seconds: int = from_arg(ServiceSpec, "health_check_grace_seconds", ge=0, le=2147483647)
+    health_check_interval_seconds: int = from_arg(ServiceSpec, "health_check_interval_seconds", ge=5, le=300)
+    health_check_timeout_seconds: int = from_arg(
+        ServiceSpec, "health_check_timeout_seconds", ge=2, le=120, also="Less than health_check_interval_seconds."
+    )
+    healthy_threshold: int = from_arg(ServiceSpec, "healthy_threshold", ge=2, le=10)
+    unhealthy_threshold: int = from_arg(ServiceSpec, "unhealthy_threshold", ge=2, le=10)
+    health_check_matcher: Annotated[str, StringConstraints(pattern=HTTP_CODES)] = from_arg(
+        ServiceSpec, "health_check_matcher"
+    )
+    deregistration_delay_seconds: int = from_arg(ServiceSpec, "deregistration_delay_seconds", ge=0, le=3600)
+    deployment_minimum_healthy_percent: int = from_arg(ServiceSpec, "deployment_minimum_healthy_percent", ge=0, le=100)
+    deployment_maximum_percent: int = from_arg(ServiceSpec, "deployment_maximum_percent", ge=100, le=200)
+    scale_in_cooldown_seconds: int = from_arg(ServiceSpec, "scale_in_cooldown_seconds", ge=0, le=3600)
+    scale_out_cooldown_seconds: int = from_arg(ServiceSpec, "scale_out_cooldown_seconds", ge=0, le=3600)
     image: Annotated[str, StringConstraints(min_length=3)] | None = own(
         None,
         "Prebuilt image to run: `{repository}:TAG` is the service's own ECR repository, or a full image URI. "
@@ -322,6 +346,7 @@ class LoadBalancerConfig(Section):
     deletion_protection: bool = from_arg(FargateApiArgs, "load_balancer_deletion_protection")
     error_rate_alarm_percent: float = from_arg(FargateApiArgs, "error_rate_alarm_percent", gt=0, le=100)
     latency_alarm_seconds: float = from_arg(FargateApiArgs, "latency_alarm_seconds", gt=0)
+    idle_timeout_seconds: int = from_arg(FargateApiArgs, "idle_timeout_seconds", ge=1, le=4000)
 
 
 # Keys of webstack:api (and webstack:services.<name>) that belong to the shared ALB: set on one

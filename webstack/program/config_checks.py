@@ -142,6 +142,14 @@ def api_problems(api: ApiConfig, key: str = "webstack:api") -> list[Problem]:
                 f"must lie between min_count and max_count ({api.min_count}..{api.max_count}); got {api.desired_count}",
             )
         )
+    if api.health_check_timeout_seconds >= api.health_check_interval_seconds:
+        problems.append(
+            Problem(
+                f"{key}.health_check_timeout_seconds",
+                f"must be less than health_check_interval_seconds ({api.health_check_interval_seconds}); the ALB "
+                f"refuses a target group whose check outlasts its interval (got {api.health_check_timeout_seconds})",
+            )
+        )
     return problems
 
 
