@@ -12,7 +12,8 @@ from webstack.commands.cli import main
 from webstack.offline.first_preview import UNKNOWN, as_first_preview
 from webstack.policy_driver.engine import PolicyServer, read_policy_config
 from webstack.program.stack_settings import POLICY_DIR
-from webstack_policy.catalog import all_rules, config_with_defaults  # type: ignore[import-not-found]
+from webstack_policy.catalog import all_rules  # type: ignore[import-not-found]
+from webstack_policy.registry import config_with_defaults  # type: ignore[import-not-found]
 
 from .helpers import shipped_stack
 

@@ -8,8 +8,8 @@ from typing import Any
 from pulumi_policy import PolicyResource, Severity
 
 from . import types as t
-from .catalog import joined, resource_rule, resources_of, stack_rule
 from .props import as_list, customer_managed_key, get, is_set, peek
+from .registry import joined, resource_rule, resources_of, stack_rule
 
 
 @resource_rule(

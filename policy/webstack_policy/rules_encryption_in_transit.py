@@ -8,9 +8,9 @@ from typing import Any
 from pulumi_policy import PolicyResource, Severity
 
 from . import types as t
-from .catalog import joined, resource_rule, resources_of, stack_rule
 from .iam import actions, principals, statements
 from .props import UNKNOWN, as_list, get, is_set, peek
+from .registry import joined, resource_rule, resources_of, stack_rule
 
 TLS_POLICIES_SCHEMA = {
     "allowedPolicies": {

@@ -9,7 +9,6 @@ from typing import Any
 from pulumi_policy import PolicyResource, Severity
 
 from . import types as t
-from .catalog import joined, resource_rule, resources_of, stack_rule
 from .iam import (
     actions,
     allows,
@@ -24,6 +23,7 @@ from .iam import (
     statements,
 )
 from .props import UNKNOWN, UNKNOWN_SENTINELS, as_list, get, is_set, json_document, peek
+from .registry import joined, resource_rule, resources_of, stack_rule
 
 POLICY_TYPES = (t.IAM_ROLE_POLICY, t.IAM_POLICY, t.IAM_USER_POLICY, t.IAM_GROUP_POLICY)
 ATTACHMENT_TYPES = (

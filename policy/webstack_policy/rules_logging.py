@@ -8,8 +8,8 @@ from typing import Any
 from pulumi_policy import PolicyResource, Severity
 
 from . import types as t
-from .catalog import joined, resource_rule, resources_of, stack_rule
 from .props import as_list, get, is_set, json_document
+from .registry import joined, resource_rule, resources_of, stack_rule
 
 
 @stack_rule(

@@ -9,9 +9,9 @@ from typing import Any
 from pulumi_policy import PolicyResource, Severity
 
 from . import types as t
-from .catalog import joined, resource_rule, resources_of, stack_rule
 from .iam import allows, principals, statements
 from .props import UNKNOWN, as_list, get, is_set, peek
+from .registry import joined, resource_rule, resources_of, stack_rule
 
 WORLD = ("0.0.0.0/0", "::/0")
 LOAD_BALANCER_PORTS = {80, 443}
@@ -55,7 +55,8 @@ def closed_to_world(resources: list[PolicyResource], config: Mapping[str, Any]) 
         web_port = ports <= LOAD_BALANCER_PORTS and len(ports) == 1
         if web_port and groups and all(g.urn in balancer_groups for g in groups):
             continue
-        yield f"ingress from the whole internet on {sorted(map(str, ports))}", resource.urn
+        shown = sorted(str(int(p)) if isinstance(p, float) and p.is_integer() else str(p) for p in ports)
+        yield f"ingress from the whole internet on {shown}", resource.urn  # the engine sends 22 as 22.0
 
 
 @resource_rule(

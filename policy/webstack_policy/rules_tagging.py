@@ -8,8 +8,8 @@ from typing import Any
 from pulumi_policy import PolicyResource, Severity
 
 from . import types as t
-from .catalog import resources_of, stack_rule
 from .props import get, json_document
+from .registry import resources_of, stack_rule
 
 TAGS_SCHEMA = {
     "requiredTags": {

@@ -1,0 +1,476 @@
+"""One compliant and one violating case per policy rule (as cdk-nag tests its rules), judged
+without the engine in well under a second. The mutation suite shows that each secure default of
+the real program is caught when removed; these show each rule's own verdicts, message by message.
+A rule without both kinds of case fails `test_every_rule_has_a_compliant_and_a_violating_case`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from pulumi_policy import PolicyResource
+
+from .policy_cases import RULES, judge, judge_stack, resource
+
+KEY = "arn:aws:kms:me-south-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+AWS_KEY = "alias/aws/rds"
+CERT = "arn:aws:acm:me-south-1:123456789012:certificate/regional"
+
+
+@dataclass(frozen=True)
+class Case:
+    rule: str
+    why: str
+    # A resource rule's props, or a stack rule's resources (built fresh for each run).
+    given: dict[str, Any] | Callable[[], list[PolicyResource]]
+    # The messages: a list for a resource rule, {resource name: messages} for a stack rule.
+    expected: list[str] | dict[str, list[str]]
+
+    @property
+    def compliant(self) -> bool:
+        return not self.expected
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule}-{'ok' if self.compliant else 'violation'}-{self.why.replace(' ', '-')}"
+
+
+def doc(*statements: dict[str, Any]) -> str:
+    """A policy document as the engine hands it over: a JSON string."""
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def containers(**container: Any) -> str:
+    return json.dumps([{"name": "app", "image": "app:1", **container}])
+
+
+HARDENED = {"user": "1000:1000", "readonlyRootFilesystem": True, "logConfiguration": {"logDriver": "awslogs"}}
+VIEWER = {"acmCertificateArn": CERT, "sslSupportMethod": "sni-only", "minimumProtocolVersion": "TLSv1.2_2025"}
+S3_ORIGIN = {"originId": "site", "domainName": "site.s3.me-south-1.amazonaws.com"}
+SERVICE_TRUST = {
+    "Effect": "Allow",
+    "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+    "Action": "sts:AssumeRole",
+    "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}},
+}
+TLS_DENY = {
+    "Effect": "Deny",
+    "Principal": "*",
+    "Action": "s3:*",
+    "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+}
+ALL_BLOCKS: dict[str, Any] = dict.fromkeys(
+    ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"), True
+)
+OWN_POLICY = "arn:aws:iam::123456789012:policy/app"
+OAI = "origin-access-identity/cloudfront/E1"
+
+
+def r(type_: str, name: str, props: dict[str, Any], **joined: PolicyResource) -> PolicyResource:
+    return resource(f"aws:{type_}", name, props, **joined)
+
+
+def bucket(tags: dict[str, str] | None = None) -> PolicyResource:
+    return r("s3/bucket:Bucket", "b", {"tags": tags or {}})
+
+
+# --- resource rules: props -> messages ------------------------------------------------------
+
+RESOURCE_CASES = [
+    # data protection
+    Case("rds-backup-retention-minimum", "a week", {"backupRetentionPeriod": 7.0}, []),
+    Case("rds-backup-retention-minimum", "three days", {"backupRetentionPeriod": 3.0},
+         ["backupRetentionPeriod is 3 days; the minimum is 7"]),
+    Case("rds-deletion-protection", "on", {"deletionProtection": True}, []),
+    Case("rds-deletion-protection", "off", {"deletionProtection": False}, ["deletionProtection is not true"]),
+    Case("rds-final-snapshot", "kept with tags", {"skipFinalSnapshot": False, "copyTagsToSnapshot": True}, []),
+    Case("rds-final-snapshot", "skipped", {"skipFinalSnapshot": True, "copyTagsToSnapshot": True},
+         ["skipFinalSnapshot is true"]),
+    Case("rds-multi-az", "on", {"multiAz": True}, []),
+    Case("rds-multi-az", "single az", {"multiAz": False}, ["multiAz is not true"]),
+    Case("rds-operational-defaults", "all on",
+         {"iamDatabaseAuthenticationEnabled": True, "autoMinorVersionUpgrade": True, "monitoringInterval": 60.0}, []),
+    Case("rds-operational-defaults", "no monitoring",
+         {"iamDatabaseAuthenticationEnabled": True, "monitoringInterval": 0.0},
+         ["enhanced monitoring is off (monitoringInterval 0)"]),
+    Case("elasticache-automatic-failover", "multi az", {"automaticFailoverEnabled": True, "multiAzEnabled": True}, []),
+    Case("elasticache-automatic-failover", "no multi az", {"automaticFailoverEnabled": True},
+         ["multiAzEnabled is not true"]),
+    Case("elasticache-backups", "a day", {"snapshotRetentionLimit": 1.0}, []),
+    Case("elasticache-backups", "none", {}, ["snapshotRetentionLimit is 0"]),
+    Case("instance-classes-allowed", "graviton", {"instanceClass": "db.t4g.micro"}, []),
+    Case("instance-classes-allowed", "x86 node", {"nodeType": "cache.m5.large"},
+         ["cache.m5.large is not in the allowed list cache.t4g.*, cache.t3.*, cache.m7g.*, cache.r7g.*"]),
+    Case("alb-deletion-protection", "on", {"enableDeletionProtection": True}, []),
+    Case("alb-deletion-protection", "left out", {}, ["enableDeletionProtection is not true"]),
+    Case("alb-drops-invalid-headers", "network lb", {"loadBalancerType": "network"}, []),
+    Case("alb-drops-invalid-headers", "application lb", {"loadBalancerType": "application"},
+         ["dropInvalidHeaderFields is not true"]),
+    Case("ecs-deployment-circuit-breaker", "rollback", {"deploymentCircuitBreaker": {"enable": True, "rollback": True}},
+         []),
+    Case("ecs-deployment-circuit-breaker", "no rollback", {"deploymentCircuitBreaker": {"enable": True}},
+         ["the deployment circuit breaker with rollback is off"]),
+    Case("ecs-container-hardening", "non root read only", {"containerDefinitions": containers(**HARDENED)}, []),
+    Case("ecs-container-hardening", "root privileged",
+         {"containerDefinitions": containers(readonlyRootFilesystem=True, privileged=True)},
+         ["container app runs as root", "container app is privileged"]),
+    Case("ecr-image-scanning-and-immutable-tags", "scanned immutable",
+         {"imageScanningConfiguration": {"scanOnPush": True}, "imageTagMutability": "IMMUTABLE"}, []),
+    Case("ecr-image-scanning-and-immutable-tags", "mutable",
+         {"imageScanningConfiguration": {"scanOnPush": True}, "imageTagMutability": "MUTABLE"},
+         ["image tags are mutable"]),
+    Case("cloudfront-waf-attached", "web acl", {"webAclId": "arn:aws:wafv2:us-east-1:123456789012:global/webacl/w/1"},
+         []),
+    Case("cloudfront-waf-attached", "none", {}, ["no webAclId"]),
+    # encryption at rest
+    Case("rds-storage-encrypted-with-cmk", "cmk", {"storageEncrypted": True, "kmsKeyId": KEY}, []),
+    Case("rds-storage-encrypted-with-cmk", "aws key", {"storageEncrypted": True, "kmsKeyId": AWS_KEY},
+         ["storage is encrypted with the AWS managed key, not a customer-managed kmsKeyId"]),
+    Case("rds-performance-insights-encrypted-with-cmk", "cmk",
+         {"performanceInsightsEnabled": True, "performanceInsightsKmsKeyId": KEY}, []),
+    Case("rds-performance-insights-encrypted-with-cmk", "no key", {"performanceInsightsEnabled": True},
+         ["Performance Insights is on without performanceInsightsKmsKeyId"]),
+    Case("elasticache-encrypted-at-rest-with-cmk", "cmk", {"atRestEncryptionEnabled": True, "kmsKeyId": KEY}, []),
+    Case("elasticache-encrypted-at-rest-with-cmk", "redis left out", {"engine": "redis"},
+         ["atRestEncryptionEnabled is not true"]),
+    Case("log-group-encrypted-with-kms", "kms", {"name": "/app", "kmsKeyId": KEY}, []),
+    Case("log-group-encrypted-with-kms", "none", {"name": "/app"}, ["log group /app has no kmsKeyId"]),
+    Case("sns-topic-encrypted-with-kms", "cmk", {"kmsMasterKeyId": KEY}, []),
+    Case("sns-topic-encrypted-with-kms", "aws key", {"kmsMasterKeyId": "alias/aws/sns"},
+         ["the AWS managed key alias/aws/sns cannot be used by CloudWatch alarms or scoped by policy"]),
+    Case("ecr-repository-encrypted-with-kms", "kms", {"encryptionConfigurations": [{"encryptionType": "KMS"}]}, []),
+    Case("ecr-repository-encrypted-with-kms", "aes", {"encryptionConfigurations": [{"encryptionType": "AES256"}]},
+         ["encryptionConfigurations[0].encryptionType is not KMS"]),
+    Case("secret-encrypted-with-cmk", "cmk", {"kmsKeyId": KEY}, []),
+    Case("secret-encrypted-with-cmk", "default", {},
+         ["kmsKeyId is not set: the secret uses the AWS managed key aws/secretsmanager"]),
+    Case("kms-key-rotation-enabled", "asymmetric", {"customerMasterKeySpec": "RSA_2048"}, []),
+    Case("kms-key-rotation-enabled", "symmetric", {"enableKeyRotation": False}, ["enableKeyRotation is not true"]),
+    # encryption in transit
+    Case("elasticache-transit-encryption-required", "required",
+         {"transitEncryptionEnabled": True, "transitEncryptionMode": "required"}, []),
+    Case("elasticache-transit-encryption-required", "preferred",
+         {"transitEncryptionEnabled": True, "transitEncryptionMode": "preferred"},
+         ["transitEncryptionMode is 'preferred': clients may still connect without TLS"]),
+    Case("elasticache-auth-required", "user groups", {"engine": "valkey", "userGroupIds": ["app"]}, []),
+    Case("elasticache-auth-required", "open", {"engine": "redis"},
+         ["neither an AUTH token nor user groups are set: any client in the network can connect"]),
+    Case("alb-https-listener-uses-allowed-tls-policy", "tls13",
+         {"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06", "certificateArn": CERT}, []),
+    Case("alb-https-listener-uses-allowed-tls-policy", "2016 policy",
+         {"protocol": "HTTPS", "sslPolicy": "ELBSecurityPolicy-2016-08", "certificateArn": CERT},
+         ["sslPolicy 'ELBSecurityPolicy-2016-08' is not one of ELBSecurityPolicy-TLS13-1-2-2021-06, "
+          "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"]),
+    Case("cloudfront-viewer-https-only", "redirect",
+         {"defaultCacheBehavior": {"viewerProtocolPolicy": "redirect-to-https"}}, []),
+    Case("cloudfront-viewer-https-only", "allow all",
+         {"defaultCacheBehavior": {"viewerProtocolPolicy": "redirect-to-https"},
+          "orderedCacheBehaviors": [{"viewerProtocolPolicy": "allow-all"}]},
+         ["a cache behaviour allows plain HTTP (allow-all)"]),
+    Case("cloudfront-minimum-tls-version", "2025 policy", {"viewerCertificate": VIEWER}, []),
+    Case("cloudfront-minimum-tls-version", "default certificate",
+         {"viewerCertificate": {"cloudfrontDefaultCertificate": True}},
+         ["the default *.cloudfront.net certificate allows TLSv1"]),
+    Case("cloudfront-origin-https-only", "https only",
+         {"origins": [{"originId": "api", "customOriginConfig": {"originProtocolPolicy": "https-only",
+                                                                 "originSslProtocols": ["TLSv1.2"]}}]}, []),
+    Case("cloudfront-origin-https-only", "vpc origin over http",
+         {"vpcOriginEndpointConfig": {"originProtocolPolicy": "http-only",
+                                      "originSslProtocols": {"items": ["TLSv1.2"], "quantity": 1.0}}},
+         ["the VPC origin allows HTTP to the load balancer"]),
+    # least privilege
+    Case("ecs-secrets-not-in-environment", "plain settings",
+         {"containerDefinitions": containers(environment=[{"name": "DB_HOST", "value": "db.internal"}])}, []),
+    Case("ecs-secrets-not-in-environment", "url with password",
+         {"containerDefinitions": containers(environment=[{"name": "DB_URL", "value": "postgres://u:p@db/app"}])},
+         ["environment variable DB_URL holds credentials in a URL"]),
+    Case("iam-no-aws-managed-admin-policies", "own policy", {"role": "r", "policyArn": OWN_POLICY}, []),
+    Case("iam-no-aws-managed-admin-policies", "power user",
+         {"role": "r", "policyArn": "arn:aws:iam::aws:policy/PowerUserAccess"},
+         ["attaches arn:aws:iam::aws:policy/PowerUserAccess"]),
+    Case("iam-no-aws-managed-policies", "own policy", {"role": "r", "policyArn": OWN_POLICY}, []),
+    Case("iam-no-aws-managed-policies", "read only",
+         {"role": "r", "policyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"},
+         ["attaches the AWS managed policy ReadOnlyAccess"]),
+    Case("iam-no-star-resource-for-writes", "scoped put",
+         {"policy": doc({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/uploads/*"})}, []),
+    Case("iam-no-star-resource-for-writes", "put anywhere",
+         {"policy": doc({"Sid": "Put", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"})},
+         ["statement Put allows s3:PutObject on every resource"]),
+    Case("iam-no-wildcard-actions", "named actions",
+         {"policy": doc({"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                         "Resource": "arn:aws:logs:me-south-1:123456789012:log-group:/app:*"})}, []),
+    Case("iam-no-wildcard-actions", "service star",
+         {"policy": doc({"Sid": "All", "Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"})},
+         ["statement All allows s3:*"]),
+    Case("iam-pass-role-scoped", "named role and service",
+         {"policy": doc({"Effect": "Allow", "Action": "iam:PassRole",
+                         "Resource": "arn:aws:iam::123456789012:role/app-task",
+                         "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}})}, []),
+    Case("iam-pass-role-scoped", "any role",
+         {"policy": doc({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"})},
+         ["iam:PassRole on any role", "iam:PassRole without an iam:PassedToService condition"]),
+    Case("iam-trust-only-service-principals", "service in this account", {"assumeRolePolicy": doc(SERVICE_TRUST)}, []),
+    Case("iam-trust-only-service-principals", "another account",
+         {"assumeRolePolicy": doc({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
+                                   "Action": "sts:AssumeRole"})},
+         ["the trust policy admits AWS principal arn:aws:iam::999999999999:root",
+          "the trust policy has no aws:SourceAccount or aws:SourceArn condition (confused deputy)"]),
+    Case("rds-master-password-managed", "rds manages it", {"manageMasterUserPassword": True}, []),
+    Case("rds-master-password-managed", "password in code", {"password": "hunter2hunter2"},
+         ["a master password is set in the program"]),
+    # logging
+    Case("log-group-retention-set", "a month", {"name": "/app", "retentionInDays": 30.0}, []),
+    Case("log-group-retention-set", "for ever", {"name": "/app"}, ["log group /app keeps events for ever"]),
+    Case("alb-access-logs-enabled", "to the log bucket", {"accessLogs": {"enabled": True, "bucket": "logs"}}, []),
+    Case("alb-access-logs-enabled", "off", {"accessLogs": {"enabled": False, "bucket": "logs"}},
+         ["access logs are off"]),
+    Case("ecs-container-insights", "enhanced", {"settings": [{"name": "containerInsights", "value": "enhanced"}]}, []),
+    Case("ecs-container-insights", "disabled", {"settings": [{"name": "containerInsights", "value": "disabled"}]},
+         ["Container Insights is off"]),
+    Case("ecs-container-logging", "awslogs", {"containerDefinitions": containers(**HARDENED)}, []),
+    Case("ecs-container-logging", "no driver", {"containerDefinitions": containers()},
+         ["container app has no logConfiguration"]),
+    # network exposure
+    Case("rds-not-publicly-accessible", "private", {"publiclyAccessible": False}, []),
+    Case("rds-not-publicly-accessible", "public", {"publiclyAccessible": True}, ["publiclyAccessible is true"]),
+    Case("elasticache-in-vpc-subnets", "subnet and group", {"subnetGroupName": "cache", "securityGroupIds": ["sg-1"]},
+         []),
+    Case("elasticache-in-vpc-subnets", "no group", {"subnetGroupName": "cache"},
+         ["no subnet group or no security group: the cache is not confined to the VPC's subnets"]),
+    Case("ecs-service-without-public-ip", "private", {"networkConfiguration": {"assignPublicIp": False}}, []),
+    Case("ecs-service-without-public-ip", "public ip", {"networkConfiguration": {"assignPublicIp": True}},
+         ["assignPublicIp is true"]),
+    Case("subnets-without-public-ip-on-launch", "public tier",
+         {"mapPublicIpOnLaunch": True, "tags": {"Tier": "public"}}, []),
+    Case("subnets-without-public-ip-on-launch", "private tier",
+         {"mapPublicIpOnLaunch": True, "tags": {"Tier": "private"}},
+         ["a non-public subnet assigns public IPs on launch"]),
+    Case("s3-bucket-policy-grants-no-public-access", "one distribution",
+         {"policy": doc({"Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"},
+                         "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+                         "Condition": {"StringEquals": {"AWS:SourceArn":
+                                                        "arn:aws:cloudfront::123456789012:distribution/E1"}}})}, []),
+    Case("s3-bucket-policy-grants-no-public-access", "anyone",
+         {"policy": doc({"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                         "Resource": "arn:aws:s3:::b/*"})},
+         ["statement Open allows anyone"]),
+    Case("cloudfront-s3-origins-use-oac", "oac", {"origins": [{**S3_ORIGIN, "originAccessControlId": "E2OAC"}]}, []),
+    Case("cloudfront-s3-origins-use-oac", "legacy oai",
+         {"origins": [{**S3_ORIGIN, "s3OriginConfig": {"originAccessIdentity": OAI}}]},
+         ["origin site uses a legacy origin access identity"]),
+    Case("ec2-imdsv2-required", "tokens hop 1", {"metadataOptions": {"httpTokens": "required",
+                                                                      "httpPutResponseHopLimit": 1.0}}, []),
+    Case("ec2-imdsv2-required", "imdsv1",
+         {"metadataOptions": {"httpTokens": "optional", "httpPutResponseHopLimit": 1.0}},
+         ["metadataOptions.httpTokens is not required: IMDSv1 answers unauthenticated requests"]),
+]  # fmt: skip
+
+
+# --- stack rules: resources -> {resource name: messages} -------------------------------------
+
+
+def _repository(with_lifecycle: bool) -> list[PolicyResource]:
+    repo = r("ecr/repository:Repository", "repo", {})
+    return [repo, *([r("ecr/lifecyclePolicy:LifecyclePolicy", "keep", {}, repository=repo)] if with_lifecycle else [])]
+
+
+def _destroy(force: bool) -> list[PolicyResource]:
+    return [r("s3/bucket:Bucket", "uploads", {"forceDestroy": force}), r("secretsmanager/secret:Secret", "s", {})]
+
+
+def _instance_with_root(volume: dict[str, Any]) -> list[PolicyResource]:
+    return [r("ec2/instance:Instance", "nat", {"rootBlockDevice": volume, "subnetId": "subnet-1"})]
+
+
+def _private_bucket(rules: list[dict[str, Any]]) -> list[PolicyResource]:
+    b = bucket({"DataClass": "private"})
+    encryption = "s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+    return [b, r(encryption, "enc", {"rules": rules}, bucket=b)]
+
+
+def _listener(default_actions: list[dict[str, Any]]) -> list[PolicyResource]:
+    balancer = r("lb/loadBalancer:LoadBalancer", "alb", {"loadBalancerType": "application"})
+    return [r("lb/listener:Listener", "http", {"port": 80.0, "protocol": "HTTP", "defaultActions": default_actions},
+              loadBalancerArn=balancer), balancer]  # fmt: skip
+
+
+def _postgres(force_ssl: str | None, version: str) -> list[PolicyResource]:
+    parameters = [] if force_ssl is None else [{"name": "rds.force_ssl", "value": force_ssl}]
+    group = r("rds/parameterGroup:ParameterGroup", "params", {"family": f"postgres{version}", "parameters": parameters})
+    instance = r(
+        "rds/instance:Instance", "db", {"engine": "postgres", "engineVersion": version}, parameterGroupName=group
+    )
+    return [instance, group]
+
+
+def _bucket_policy(statement: dict[str, Any]) -> list[PolicyResource]:
+    b = bucket()
+    return [b, r("s3/bucketPolicy:BucketPolicy", "policy", {"policy": doc(statement)}, bucket=b)]
+
+
+def _role(inline: bool) -> list[PolicyResource]:
+    role = r("iam/role:Role", "role", {"inlinePolicies": [{"name": "p", "policy": doc()}] if inline else []})
+    return [role, r("iam/rolePolicy:RolePolicy", "extra", {"policy": doc()}, role=role)]
+
+
+def _group(inline: bool) -> list[PolicyResource]:
+    rule = {"protocol": "tcp", "fromPort": 443.0, "toPort": 443.0, "cidrBlocks": ["10.0.0.0/16"]}
+    group = r("ec2/securityGroup:SecurityGroup", "sg", {"ingress": [rule] if inline else []})
+    ingress = "vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+    return [group, r(ingress, "https", {"fromPort": 443.0, "toPort": 443.0, "cidrIpv4": "10.0.0.0/16"},
+                     securityGroupId=group)]  # fmt: skip
+
+
+def _alarm_topic(subscribed: bool) -> list[PolicyResource]:
+    topic = r("sns/topic:Topic", "alerts", {})
+    alarm = r("cloudwatch/metricAlarm:MetricAlarm", "cpu", {}, alarmActions=topic)
+    subscription = r("sns/topicSubscription:TopicSubscription", "oncall", {"protocol": "email"}, topic=topic)
+    return [topic, alarm, *([subscription] if subscribed else [])]
+
+
+def _distribution(logged: bool) -> list[PolicyResource]:
+    distribution = r("cloudfront/distribution:Distribution", "cdn", {})
+    source = r("cloudwatch/logDeliverySource:LogDeliverySource", "logs", {"logType": "ACCESS_LOGS"},
+               resourceArn=distribution)  # fmt: skip
+    return [distribution, *([source] if logged else [])]
+
+
+def _logged_bucket(logged: bool) -> list[PolicyResource]:
+    b = bucket({"DataClass": "private"})
+    return [b, *([r("s3/bucketLogging:BucketLogging", "log", {"targetBucket": "logs"}, bucket=b)] if logged else [])]
+
+
+def _vpc(with_flow_log: bool, default_group: dict[str, Any] | None = None) -> list[PolicyResource]:
+    vpc = r("ec2/vpc:Vpc", "vpc", {"cidrBlock": "10.0.0.0/16"})
+    flow = r("ec2/flowLog:FlowLog", "flow", {"trafficType": "ALL"}, vpcId=vpc)
+    group = r("ec2/defaultSecurityGroup:DefaultSecurityGroup", "default", default_group or {}, vpcId=vpc)
+    return [vpc, *([flow] if with_flow_log else []), group]
+
+
+def _public_instance(nat: bool) -> list[PolicyResource]:
+    props = {"associatePublicIpAddress": True, "subnetId": "subnet-pub", "sourceDestCheck": not nat}
+    return [r("ec2/instance:Instance", "box", props)]
+
+
+def _blocked_bucket(all_four: bool) -> list[PolicyResource]:
+    b = bucket()
+    blocks = ALL_BLOCKS if all_four else {**ALL_BLOCKS, "restrictPublicBuckets": False}
+    return [b, r("s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "block", blocks, bucket=b)]
+
+
+def _world_ingress(port: float, on_load_balancer: bool) -> list[PolicyResource]:
+    group = r("ec2/securityGroup:SecurityGroup", "sg", {})
+    ingress = r("vpc/securityGroupIngressRule:SecurityGroupIngressRule", "in",
+                {"fromPort": port, "toPort": port, "cidrIpv4": "0.0.0.0/0"}, securityGroupId=group)  # fmt: skip
+    balancer = r("lb/loadBalancer:LoadBalancer", "alb", {}, securityGroups=group)
+    return [group, ingress, *([balancer] if on_load_balancer else [])]
+
+
+def _provider(tags: dict[str, str]) -> list[PolicyResource]:
+    return [resource("pulumi:providers:aws", "aws", {"defaultTags": json.dumps({"tags": tags})})]
+
+
+REQUIRED_TAGS = {"Project": "webstack", "Environment": "prod", "ManagedBy": "pulumi"}
+KMS_DEFAULT = {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KEY}}
+SSE_S3 = {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}
+
+STACK_CASES = [
+    Case("ecr-repository-lifecycle-policy", "with policy", lambda: _repository(True), {}),
+    Case("ecr-repository-lifecycle-policy", "without", lambda: _repository(False),
+         {"repo": ["repository has no lifecycle policy"]}),
+    Case("data-kept-on-destroy", "kept", lambda: _destroy(False), {}),
+    Case("data-kept-on-destroy", "force destroy", lambda: _destroy(True),
+         {"uploads": ["destroy deletes 1 resources with their data (Bucket)"]}),
+    Case("ec2-volumes-encrypted-with-cmk", "cmk root",
+         lambda: _instance_with_root({"encrypted": True, "kmsKeyId": KEY}), {}),
+    Case("ec2-volumes-encrypted-with-cmk", "unencrypted root", lambda: _instance_with_root({"volumeSize": 8.0}),
+         {"nat": ["root volume is not encrypted"]}),
+    Case("s3-private-data-encrypted-with-cmk", "cmk", lambda: _private_bucket([KMS_DEFAULT]), {}),
+    Case("s3-private-data-encrypted-with-cmk", "sse-s3", lambda: _private_bucket([SSE_S3]),
+         {"b": ["private-data bucket is not encrypted with a customer-managed KMS key"]}),
+    Case("alb-http-listener-only-redirects", "redirect",
+         lambda: _listener([{"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443",
+                                                              "statusCode": "HTTP_301"}}]), {}),
+    Case("alb-http-listener-only-redirects", "forward",
+         lambda: _listener([{"type": "forward", "targetGroupArn": "tg"}]),
+         {"http": ["the HTTP listener serves traffic instead of redirecting it to HTTPS"]}),
+    Case("rds-requires-tls", "force ssl", lambda: _postgres("1", "14"), {}),
+    Case("rds-requires-tls", "force ssl off", lambda: _postgres("0", "16"),
+         {"db": ["the instance's parameter group sets rds.force_ssl=0"]}),
+    Case("s3-bucket-denies-insecure-transport", "deny", lambda: _bucket_policy(TLS_DENY), {}),
+    Case("s3-bucket-denies-insecure-transport", "deny only puts",
+         lambda: _bucket_policy({**TLS_DENY, "Action": "s3:PutObject"}),
+         {"b": ["no bucket policy denies non-TLS requests"]}),
+    Case("iam-role-no-policy-management-conflicts", "separate only", lambda: _role(False), {}),
+    Case("iam-role-no-policy-management-conflicts", "both", lambda: _role(True),
+         {"role": ["role has inline/managed policies on the Role and separate policy resources"]}),
+    Case("security-group-no-rule-management-conflicts", "separate only", lambda: _group(False), {}),
+    Case("security-group-no-rule-management-conflicts", "both", lambda: _group(True),
+         {"sg": ["group has inline rules and separate rule resources"]}),
+    Case("alarm-topics-have-subscribers", "subscribed", lambda: _alarm_topic(True), {}),
+    Case("alarm-topics-have-subscribers", "nobody", lambda: _alarm_topic(False),
+         {"alerts": ["1 alarms notify this topic and nobody is subscribed to it"]}),
+    Case("cloudfront-access-logging", "v2 logs", lambda: _distribution(True), {}),
+    Case("cloudfront-access-logging", "none", lambda: _distribution(False),
+         {"cdn": ["distribution has no access logging"]}),
+    Case("s3-bucket-access-logging", "logged", lambda: _logged_bucket(True), {}),
+    Case("s3-bucket-access-logging", "not logged", lambda: _logged_bucket(False),
+         {"b": ["bucket has no server access logging"]}),
+    Case("vpc-flow-logs-enabled", "flow log", lambda: _vpc(True), {}),
+    Case("vpc-flow-logs-enabled", "none", lambda: _vpc(False), {"vpc": ["VPC has no flow log"]}),
+    Case("default-security-group-has-no-rules", "adopted empty", lambda: _vpc(True), {}),
+    Case("default-security-group-has-no-rules", "adopted with rules",
+         lambda: _vpc(True, {"ingress": [{"protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "self": True}]}),
+         {"default": ["the default security group has rules"]}),
+    Case("ec2-public-ip-only-on-nat-instances", "nat instance", lambda: _public_instance(True), {}),
+    Case("ec2-public-ip-only-on-nat-instances", "web server", lambda: _public_instance(False),
+         {"box": ["has a public IP (associatePublicIpAddress) but is not a NAT instance (sourceDestCheck is on)"]}),
+    Case("s3-bucket-public-access-blocked", "all four", lambda: _blocked_bucket(True), {}),
+    Case("s3-bucket-public-access-blocked", "three", lambda: _blocked_bucket(False),
+         {"b": ["bucket lacks a public-access block with all four settings true"]}),
+    Case("security-groups-closed-to-the-world", "443 on the alb", lambda: _world_ingress(443.0, True), {}),
+    Case("security-groups-closed-to-the-world", "ssh", lambda: _world_ingress(22.0, False),
+         {"in": ["ingress from the whole internet on ['22']"]}),
+    Case("required-tags-present", "all three", lambda: _provider(REQUIRED_TAGS), {}),
+    Case("required-tags-present", "no managed by", lambda: _provider({"Project": "webstack", "Environment": "prod"}),
+         {"aws": ["provider default_tags lack ManagedBy"]}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", RESOURCE_CASES, ids=lambda c: c.id)
+def test_resource_rule(case: Case):
+    assert isinstance(case.given, dict)
+    assert judge(case.rule, case.given) == case.expected
+
+
+@pytest.mark.parametrize("case", STACK_CASES, ids=lambda c: c.id)
+def test_stack_rule(case: Case):
+    assert callable(case.given)
+    assert judge_stack(case.rule, *case.given()) == case.expected
+
+
+def test_every_rule_has_a_compliant_and_a_violating_case():
+    cases = RESOURCE_CASES + STACK_CASES
+    for name, rule in RULES.items():
+        mine = [c for c in cases if c.rule == name]
+        assert any(c.compliant for c in mine), f"{name} has no compliant case"
+        assert any(not c.compliant for c in mine), f"{name} has no violating case"
+        assert all(isinstance(c.given, dict) != rule.stack for c in mine), f"{name}: cases of the wrong kind"
+    assert {c.rule for c in cases} <= set(RULES), "a case names a rule the pack does not have"
+
+
+def test_each_rule_module_imports_on_its_own_the_registry_imports_none():
+    """No import cycle: a rule module needs only the registry; the catalog imports them all."""
+    from pathlib import Path  # noqa: PLC0415 - only this test reads the package's sources
+
+    package = Path(__file__).resolve().parent.parent / "policy" / "webstack_policy"
+    registry = (package / "registry.py").read_text()
+    assert "import rules_" not in registry and "from . import" not in registry
+    for module in sorted(package.glob("rules_*.py")):
+        text = module.read_text()
+        assert "from .catalog" not in text and "import catalog" not in text, module.name
