@@ -3,6 +3,7 @@ the registry) and their conversion into pulumi_policy policies."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -16,27 +17,22 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from . import (
-    rules_data_protection,
-    rules_encryption_at_rest,
-    rules_encryption_in_transit,
-    rules_least_privilege,
-    rules_logging,
-    rules_network_exposure,
-    rules_tagging,
-)
 from .registry import RULES, Rule, config_with_defaults
 from .types import canonical
 
 PACK_NAME = "webstack-guard"
-RULE_MODULES = (
-    rules_data_protection,
-    rules_encryption_at_rest,
-    rules_encryption_in_transit,
-    rules_least_privilege,
-    rules_logging,
-    rules_network_exposure,
-    rules_tagging,
+# Importing a rule module declares its rules in the registry.
+RULE_MODULES = tuple(
+    importlib.import_module(f".rules_{concern}", __package__)
+    for concern in (
+        "data_protection",
+        "encryption_at_rest",
+        "encryption_in_transit",
+        "least_privilege",
+        "logging",
+        "network_exposure",
+        "tagging",
+    )
 )
 
 
