@@ -12,7 +12,7 @@ import pulumi_random as random
 
 from .alarms import create_alarms
 from .api_settings import TLS_POLICY, load_balancer_alarm_specs, target_alarm_specs
-from .aws_context import aws_context
+from .aws_context import AwsContext, aws_context
 from .aws_text import ec2_description
 from .edge_settings import ORIGIN_VERIFY_HEADER
 from .encryption_key import customer_managed_key
@@ -102,125 +102,92 @@ def rule_order(spec: ServiceSpec) -> tuple[int, str]:
     return (0 if route.paths else 2) + (0 if route.hosts else 1), spec.name
 
 
+Rule = tuple[str, Literal["ingress", "egress"], Any, int, Peer, str]
+
+
+@dataclass(frozen=True)
+class _Build:
+    """What every step of FargateApi shares."""
+
+    name: str
+    args: FargateApiArgs
+    child: pulumi.ResourceOptions
+    parent: pulumi.Resource
+
+
+@dataclass(frozen=True)
+class FrontDoor:
+    """The shared ALB and what hangs off it: the target group of each routed service, the
+    listener rules the services wait for, and how CloudFront reaches it."""
+
+    load_balancer: aws.lb.LoadBalancer
+    security_group_id: pulumi.Output[str]
+    target_groups: dict[str, aws.lb.TargetGroup]
+    listener_rules: list[pulumi.Resource]
+    origin_verify_value: pulumi.Output[str]
+    vpc_origin_id: pulumi.Output[str] | None
+    prefix_list_id: pulumi.Output[str]
+    container_ports: list[int]
+
+
 class FargateApi(pulumi.ComponentResource):
+    """Containerised services on one ECS Fargate cluster behind one shared ALB that only
+    CloudFront reaches (its origin-facing prefix list, and a secret header on every request).
+
+    Each ServiceSpec gets its own ECR repository (scan on push, immutable tags, KMS, lifecycle),
+    task definition (non-root, read-only root file system, secrets injected by ECS), roles
+    (the execution role reads only its repository, log group and secrets; the task role only the
+    bucket prefixes granted), target group and listener rule (by host and path), target-tracking
+    scaling and alarms. Workers (``route=None``) get no load balancer.
+
+    Example::
+
+        api = FargateApi("api", FargateApiArgs(
+            name_prefix="acme-prod", vpc_id=vpc.vpc_id,
+            public_subnet_ids=vpc.public_subnet_ids, private_subnet_ids=vpc.private_subnet_ids,
+            certificate_arn=domain.regional_certificate_arn, log_bucket_name=logs.bucket_name,
+            services=[ServiceSpec("api", image="{repository}:1.4.2", cpu=1024, memory_mib=2048)],
+        ))
+
+    Cost (cost/prices.csv, us-east-1): the ALB $16.43 a month plus $0.008 per LCU-hour; each task
+    of 0.5 vCPU and 1 GiB on ARM64 about $14.40 a month (Fargate Spot about 70 % less); the KMS key
+    $1 a month; ECR storage, Container Insights metrics and logs by use.
+    """
+
     services: dict[str, BuiltService]
     task_security_group_id: pulumi.Output[str]
     origin_verify_value: pulumi.Output[str]
     load_balancer_dns_name: pulumi.Output[str]
+    vpc_origin_id: pulumi.Output[str] | None
     repository_url: pulumi.Output[str]
     service_name: pulumi.Output[str]
     cluster_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: FargateApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("webstack:compute:FargateApi", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        context = aws_context(self)
-        prefix = args.name_prefix
         if not args.services:
             raise ValueError("FargateApi needs at least one service")
-        log_groups = f"/ecs/{prefix}-*"
-        key = customer_managed_key(
-            f"{name}-key",
-            description=f"{prefix} {name}: images, container logs and application secrets",
-            alias=f"{prefix}/{name}",
-            context=context,
-            parent=self,
-            service_statements=lambda region, account: [logs_key_statement(region, account, log_groups)],
-        )
-        cluster = aws.ecs.Cluster(
-            f"{name}-cluster",
-            name=f"{prefix}-{name}",
-            settings=[{"name": "containerInsights", "value": "enabled"}],
-            opts=child,
-        )
-        capacity = None
-        if any(spec.spot for spec in args.services):
-            capacity = aws.ecs.ClusterCapacityProviders(
-                f"{name}-capacity",
-                cluster_name=cluster.name,
-                capacity_providers=["FARGATE", "FARGATE_SPOT"],
-                default_capacity_provider_strategies=[{"capacity_provider": "FARGATE_SPOT", "weight": 1}],
-                opts=child,
-            )
-        task_sg = aws.ec2.SecurityGroup(
-            f"{name}-task-sg",
-            vpc_id=args.vpc_id,
-            description=ec2_description(f"{prefix} {name} tasks: from the ALB only"),
-            opts=child,
-        )
-        shared = Shared(
-            component=name,
-            prefix=prefix,
-            context=context,
-            key=key,
-            cluster=cluster,
-            task_security_group=task_sg.id,
-            private_subnet_ids=args.private_subnet_ids,
-            secret_kms_key_arns=args.secret_kms_key_arns,
-            log_retention_days=args.log_retention_days,
-            alarm_actions=args.alarm_actions,
-            keep_data_on_destroy=args.keep_data_on_destroy,
-        )
+        build = _Build(name, args, pulumi.ResourceOptions(parent=self), self)
+        shared = _shared(build, aws_context(self))
+        capacity = _spot_capacity(build, shared.cluster)
         built = [prepare_service(spec, shared, self) for spec in args.services]
         routed = sorted((b for b in built if b.spec.route is not None), key=lambda b: rule_order(b.spec))
-
-        rules: list[tuple[str, Literal["ingress", "egress"], Any, int, Peer, str]] = [
-            ("tasks-https-out", "egress", task_sg.id, 443, Peer(cidr="0.0.0.0/0"),
-             "HTTPS to AWS APIs (ECR, logs, Secrets Manager) via NAT or endpoints"),
-            *(
-                (f"tasks-out-{index}", "egress", task_sg.id, store_port, Peer(group=group),
-                 f"port {store_port} to a data store")
-                for index, (store_port, group) in enumerate(args.egress_to)
-            ),
-        ]  # fmt: skip
-        self.origin_verify_value = pulumi.Output.secret("")
-        self.load_balancer_dns_name = pulumi.Output.from_input("")
-        self.vpc_origin_id: pulumi.Output[str] | None = None
-        target_groups: dict[str, aws.lb.TargetGroup] = {}
-        depends: list[pulumi.Resource] = [capacity] if capacity else []
-        load_balancer = None
-        if routed:
-            load_balancer, listener_rules, target_groups, alb_rules = self._load_balancer(name, args, routed)
-            rules += alb_rules(task_sg.id)
-            depends += listener_rules
-        for rule_name, direction, group_id, rule_port, peer, description in rules:
-            tcp_rule(
-                f"{name}-{rule_name}",
-                direction=direction,
-                group_id=group_id,
-                port=rule_port,
-                peer=peer,
-                description=description,
-                parent=self,
-            )
+        front = _front_door(build, routed) if routed else None
+        _security_rules(build, shared.task_security_group, front)
+        depends: list[pulumi.Resource] = [*([capacity] if capacity else []), *(front.listener_rules if front else [])]
         for service in built:
-            target_group = target_groups.get(service.spec.name)
-            run_service(service, shared, self, target_group, depends)
-            label = (
-                pulumi.Output.concat(load_balancer.arn_suffix, "/", target_group.arn_suffix)
-                if load_balancer is not None and target_group is not None
-                else None
-            )
-            autoscale(service, shared, self, label)
-            if load_balancer is not None and target_group is not None:
-                create_alarms(
-                    f"{service.base}-alarm",
-                    target_alarm_specs(
-                        service=f"{prefix}-{service.spec.name}",
-                        load_balancer=load_balancer.arn_suffix,
-                        target_group=target_group.arn_suffix,
-                    ),
-                    args.alarm_actions,
-                    self,
-                )
+            _run(build, service, shared, front, depends)
 
         first = built[0]
         assert first.service is not None
         self.services = {b.spec.name: b for b in built}
-        self.task_security_group_id = task_sg.id
+        self.task_security_group_id = pulumi.Output.from_input(shared.task_security_group)
+        self.origin_verify_value = front.origin_verify_value if front else pulumi.Output.secret("")
+        self.load_balancer_dns_name = front.load_balancer.dns_name if front else pulumi.Output.from_input("")
+        self.vpc_origin_id = front.vpc_origin_id if front else None
         self.repository_url = first.repository_url
         self.service_name = first.service.name
-        self.cluster_name = cluster.name
+        self.cluster_name = shared.cluster.name
         self.register_outputs(
             {
                 "repositoryUrl": self.repository_url,
@@ -229,172 +196,325 @@ class FargateApi(pulumi.ComponentResource):
             }
         )
 
-    def _load_balancer(
-        self, name: str, args: FargateApiArgs, routed: list[BuiltService]
-    ) -> tuple[Any, list[pulumi.Resource], dict[str, aws.lb.TargetGroup], Any]:
-        """The ALB, its listeners, one target group and listener rule per routed service."""
-        child = pulumi.ResourceOptions(parent=self)
-        prefix = args.name_prefix
-        # The header CloudFront adds to every origin request; the listener forwards nothing else.
-        origin_verify = random.RandomPassword(f"{name}-origin-verify", length=48, special=False, opts=child)
-        internal = args.load_balancer_scheme == "internal"
-        prefix_list = aws.ec2.get_managed_prefix_list_output(
-            name=CLOUDFRONT_ORIGIN_FACING, opts=pulumi.InvokeOutputOptions(parent=self)
-        )
-        alb_sg = aws.ec2.SecurityGroup(
-            f"{name}-alb-sg",
-            vpc_id=args.vpc_id,
-            description=ec2_description(f"{prefix} {name} ALB: HTTPS from CloudFront only"),
-            opts=child,
-        )
-        load_balancer = aws.lb.LoadBalancer(
-            f"{name}-alb",
-            name=f"{prefix}-{name}"[:32],
-            load_balancer_type="application",
-            internal=internal,
-            subnets=list(args.private_subnet_ids if internal else args.public_subnet_ids),
-            security_groups=[alb_sg.id],
-            drop_invalid_header_fields=True,
-            desync_mitigation_mode="defensive",
-            enable_deletion_protection=args.load_balancer_deletion_protection,
-            idle_timeout=args.idle_timeout_seconds,
-            access_logs={"bucket": args.log_bucket_name, "prefix": "alb", "enabled": True},
-            opts=child,
-        )
-        https = aws.lb.Listener(
-            f"{name}-https",
-            load_balancer_arn=load_balancer.arn,
-            port=443,
-            protocol="HTTPS",
-            ssl_policy=TLS_POLICY,
-            certificate_arn=args.certificate_arn,
-            # Only requests that carry CloudFront's secret header reach a service.
-            default_actions=[
-                {
-                    "type": "fixed-response",
-                    "fixed_response": {"content_type": "text/plain", "message_body": "Forbidden", "status_code": "403"},
-                }
-            ],
-            opts=child,
-        )
-        aws.lb.Listener(
-            f"{name}-http",
-            load_balancer_arn=load_balancer.arn,
-            port=80,
-            protocol="HTTP",
-            default_actions=[
-                {"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}}
-            ],
-            opts=child,
-        )
-        target_groups: dict[str, aws.lb.TargetGroup] = {}
-        listener_rules: list[pulumi.Resource] = []
-        for position, service in enumerate(routed):
-            spec, route = service.spec, service.spec.route or Route()
-            target_groups[spec.name] = target_group = aws.lb.TargetGroup(
-                f"{service.base}-targets",
-                port=spec.container_port,
-                protocol="HTTP",
-                target_type="ip",
-                vpc_id=args.vpc_id,
-                deregistration_delay=spec.deregistration_delay_seconds,
-                health_check={
-                    "path": spec.health_check_path,
-                    "protocol": "HTTP",
-                    "matcher": spec.health_check_matcher,
-                    "interval": spec.health_check_interval_seconds,
-                    "timeout": spec.health_check_timeout_seconds,
-                    "healthy_threshold": spec.healthy_threshold,
-                    "unhealthy_threshold": spec.unhealthy_threshold,
-                },
-                opts=child,
-            )
-            conditions: list[Any] = [
-                {
-                    "http_header": {
-                        "http_header_name": ORIGIN_VERIFY_HEADER,
-                        "values": [pulumi.Output.secret(origin_verify.result)],
-                    }
-                }
-            ]
-            if route.hosts:
-                conditions.append({"host_header": {"values": list(route.hosts)}})
-            if route.paths:
-                conditions.append({"path_pattern": {"values": list(route.paths)}})
-            listener_rules.append(
-                aws.lb.ListenerRule(
-                    f"{service.base}-from-cloudfront",
-                    listener_arn=https.arn,
-                    priority=10 * (position + 1),
-                    conditions=conditions,
-                    actions=[{"type": "forward", "target_group_arn": target_group.arn}],
-                    opts=child,
-                )
-            )
-        if args.origin_hostname is not None and args.zone_id is not None and not internal:
-            # An internal ALB has no public DNS record: CloudFront reaches it through the VPC
-            # origin (by ARN) and presents the origin host name only for TLS (SNI, certificate).
-            aws.route53.Record(
-                f"{name}-origin-record",
-                zone_id=args.zone_id,
-                name=args.origin_hostname,
-                type="A",
-                aliases=[
-                    {"name": load_balancer.dns_name, "zone_id": load_balancer.zone_id, "evaluate_target_health": True}
-                ],
-                opts=child,
-            )
-        create_alarms(
-            f"{name}-alarm",
-            load_balancer_alarm_specs(
-                name=f"{prefix}-{name}",
-                load_balancer=load_balancer.arn_suffix,
-                error_rate_percent=args.error_rate_alarm_percent,
-                latency_seconds=args.latency_alarm_seconds,
-            ),
-            args.alarm_actions,
-            self,
-        )
-        if internal:
-            # CloudFront's own network interfaces in the VPC reach the private ALB; traffic
-            # still comes from the origin-facing prefix list the ALB's group admits.
-            self.vpc_origin_id = aws.cloudfront.VpcOrigin(
-                f"{name}-vpc-origin",
-                vpc_origin_endpoint_config={
-                    "name": f"{prefix}-{name}",
-                    "arn": load_balancer.arn,
-                    "http_port": 80,
-                    "https_port": 443,
-                    "origin_protocol_policy": "https-only",
-                    "origin_ssl_protocols": {"items": ["TLSv1.2"], "quantity": 1},
-                },
-                # Creating and deleting a VPC origin can outlast the provider's 15-minute default.
-                timeouts={"create": "30m", "update": "30m", "delete": "30m"},
-                # CloudFront refuses to update a VPC origin a distribution uses (409): any change
-                # creates a new one, the distribution moves to it, then the old one goes.
-                opts=pulumi.ResourceOptions(parent=self, replace_on_changes=["*"]),
-            ).id
-        self.origin_verify_value = pulumi.Output.secret(origin_verify.result)
-        self.load_balancer_dns_name = load_balancer.dns_name
-        ports = sorted({service.spec.container_port for service in routed})
 
-        def alb_rules(task_group: Any) -> list[tuple[str, Literal["ingress", "egress"], Any, int, Peer, str]]:
-            def suffix(port: int) -> str:
-                return "" if len(ports) == 1 else f"-{port}"
+def _shared(b: _Build, context: AwsContext) -> Shared:
+    """The key, cluster and task security group every service of the component shares."""
+    prefix, name = b.args.name_prefix, b.name
+    log_groups = f"/ecs/{prefix}-*"
+    key = customer_managed_key(
+        f"{name}-key",
+        description=f"{prefix} {name}: images, container logs and application secrets",
+        alias=f"{prefix}/{name}",
+        context=context,
+        parent=b.parent,
+        service_statements=lambda region, account: [logs_key_statement(region, account, log_groups)],
+    )
+    cluster = aws.ecs.Cluster(
+        f"{name}-cluster",
+        name=f"{prefix}-{name}",
+        settings=[{"name": "containerInsights", "value": "enabled"}],
+        opts=b.child,
+    )
+    task_sg = aws.ec2.SecurityGroup(
+        f"{name}-task-sg",
+        vpc_id=b.args.vpc_id,
+        description=ec2_description(f"{prefix} {name} tasks: from the ALB only"),
+        opts=b.child,
+    )
+    return Shared(
+        component=name,
+        prefix=prefix,
+        context=context,
+        key=key,
+        cluster=cluster,
+        task_security_group=task_sg.id,
+        private_subnet_ids=b.args.private_subnet_ids,
+        secret_kms_key_arns=b.args.secret_kms_key_arns,
+        log_retention_days=b.args.log_retention_days,
+        alarm_actions=b.args.alarm_actions,
+        keep_data_on_destroy=b.args.keep_data_on_destroy,
+    )
 
-            return [
-                ("alb-from-cloudfront", "ingress", alb_sg.id, 443, Peer(prefix_list=prefix_list.id),
-                 "HTTPS from CloudFront origin-facing addresses"),
-                *(
-                    (f"alb-to-tasks{suffix(port)}", "egress", alb_sg.id, port, Peer(group=task_group),
-                     "to the task container port")
-                    for port in ports
-                ),
-                *(
-                    (f"tasks-from-alb{suffix(port)}", "ingress", task_group, port, Peer(group=alb_sg.id),
-                     "container port from the ALB")
-                    for port in ports
-                ),
-            ]  # fmt: skip
 
-        return load_balancer, listener_rules, target_groups, alb_rules
+def _spot_capacity(b: _Build, cluster: aws.ecs.Cluster) -> aws.ecs.ClusterCapacityProviders | None:
+    """Fargate Spot as the cluster's default capacity when a service asks for it."""
+    if not any(spec.spot for spec in b.args.services):
+        return None
+    return aws.ecs.ClusterCapacityProviders(
+        f"{b.name}-capacity",
+        cluster_name=cluster.name,
+        capacity_providers=["FARGATE", "FARGATE_SPOT"],
+        default_capacity_provider_strategies=[{"capacity_provider": "FARGATE_SPOT", "weight": 1}],
+        opts=b.child,
+    )
+
+
+def _front_door(b: _Build, routed: list[BuiltService]) -> FrontDoor:
+    """The ALB, its listeners, one target group and listener rule per routed service, its DNS
+    record or VPC origin, and its alarms."""
+    args, name = b.args, b.name
+    # The header CloudFront adds to every origin request; the listener forwards nothing else.
+    origin_verify = random.RandomPassword(f"{name}-origin-verify", length=48, special=False, opts=b.child)
+    prefix_list = aws.ec2.get_managed_prefix_list_output(
+        name=CLOUDFRONT_ORIGIN_FACING, opts=pulumi.InvokeOutputOptions(parent=b.parent)
+    )
+    alb_sg = aws.ec2.SecurityGroup(
+        f"{name}-alb-sg",
+        vpc_id=args.vpc_id,
+        description=ec2_description(f"{args.name_prefix} {name} ALB: HTTPS from CloudFront only"),
+        opts=b.child,
+    )
+    load_balancer = _load_balancer(b, alb_sg)
+    https = _listeners(b, load_balancer)
+    target_groups: dict[str, aws.lb.TargetGroup] = {}
+    listener_rules: list[pulumi.Resource] = []
+    for position, service in enumerate(routed):
+        target_groups[service.spec.name] = _target_group(b, service)
+        listener_rules.append(
+            _listener_rule(
+                b,
+                service,
+                https=https,
+                target_group=target_groups[service.spec.name],
+                position=position,
+                origin_verify=origin_verify.result,
+            )
+        )
+    _origin_record(b, load_balancer)
+    create_alarms(
+        f"{name}-alarm",
+        load_balancer_alarm_specs(
+            name=f"{args.name_prefix}-{name}",
+            load_balancer=load_balancer.arn_suffix,
+            error_rate_percent=args.error_rate_alarm_percent,
+            latency_seconds=args.latency_alarm_seconds,
+        ),
+        args.alarm_actions,
+        b.parent,
+    )
+    return FrontDoor(
+        load_balancer=load_balancer,
+        security_group_id=alb_sg.id,
+        target_groups=target_groups,
+        listener_rules=listener_rules,
+        origin_verify_value=pulumi.Output.secret(origin_verify.result),
+        vpc_origin_id=_vpc_origin(b, load_balancer) if args.load_balancer_scheme == "internal" else None,
+        prefix_list_id=prefix_list.id,
+        container_ports=sorted({service.spec.container_port for service in routed}),
+    )
+
+
+def _load_balancer(b: _Build, alb_sg: aws.ec2.SecurityGroup) -> aws.lb.LoadBalancer:
+    args = b.args
+    internal = args.load_balancer_scheme == "internal"
+    return aws.lb.LoadBalancer(
+        f"{b.name}-alb",
+        name=f"{args.name_prefix}-{b.name}"[:32],
+        load_balancer_type="application",
+        internal=internal,
+        subnets=list(args.private_subnet_ids if internal else args.public_subnet_ids),
+        security_groups=[alb_sg.id],
+        drop_invalid_header_fields=True,
+        desync_mitigation_mode="defensive",
+        enable_deletion_protection=args.load_balancer_deletion_protection,
+        idle_timeout=args.idle_timeout_seconds,
+        access_logs={"bucket": args.log_bucket_name, "prefix": "alb", "enabled": True},
+        opts=b.child,
+    )
+
+
+def _listeners(b: _Build, load_balancer: aws.lb.LoadBalancer) -> aws.lb.Listener:
+    """HTTPS (TLS 1.3 policy) answering 403 unless a rule matches, and HTTP that only redirects."""
+    https = aws.lb.Listener(
+        f"{b.name}-https",
+        load_balancer_arn=load_balancer.arn,
+        port=443,
+        protocol="HTTPS",
+        ssl_policy=TLS_POLICY,
+        certificate_arn=b.args.certificate_arn,
+        # Only requests that carry CloudFront's secret header reach a service.
+        default_actions=[
+            {
+                "type": "fixed-response",
+                "fixed_response": {"content_type": "text/plain", "message_body": "Forbidden", "status_code": "403"},
+            }
+        ],
+        opts=b.child,
+    )
+    aws.lb.Listener(
+        f"{b.name}-http",
+        load_balancer_arn=load_balancer.arn,
+        port=80,
+        protocol="HTTP",
+        default_actions=[
+            {"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}}
+        ],
+        opts=b.child,
+    )
+    return https
+
+
+def _target_group(b: _Build, service: BuiltService) -> aws.lb.TargetGroup:
+    spec = service.spec
+    return aws.lb.TargetGroup(
+        f"{service.base}-targets",
+        port=spec.container_port,
+        protocol="HTTP",
+        target_type="ip",
+        vpc_id=b.args.vpc_id,
+        deregistration_delay=spec.deregistration_delay_seconds,
+        health_check={
+            "path": spec.health_check_path,
+            "protocol": "HTTP",
+            "matcher": spec.health_check_matcher,
+            "interval": spec.health_check_interval_seconds,
+            "timeout": spec.health_check_timeout_seconds,
+            "healthy_threshold": spec.healthy_threshold,
+            "unhealthy_threshold": spec.unhealthy_threshold,
+        },
+        opts=b.child,
+    )
+
+
+def _listener_rule(
+    b: _Build,
+    service: BuiltService,
+    *,
+    https: aws.lb.Listener,
+    target_group: aws.lb.TargetGroup,
+    position: int,
+    origin_verify: pulumi.Output[str],
+) -> aws.lb.ListenerRule:
+    """Forward to the service what carries CloudFront's secret header and matches its route."""
+    route = service.spec.route or Route()
+    conditions: list[Any] = [
+        {
+            "http_header": {
+                "http_header_name": ORIGIN_VERIFY_HEADER,
+                "values": [pulumi.Output.secret(origin_verify)],
+            }
+        }
+    ]
+    if route.hosts:
+        conditions.append({"host_header": {"values": list(route.hosts)}})
+    if route.paths:
+        conditions.append({"path_pattern": {"values": list(route.paths)}})
+    return aws.lb.ListenerRule(
+        f"{service.base}-from-cloudfront",
+        listener_arn=https.arn,
+        priority=10 * (position + 1),
+        conditions=conditions,
+        actions=[{"type": "forward", "target_group_arn": target_group.arn}],
+        opts=b.child,
+    )
+
+
+def _origin_record(b: _Build, load_balancer: aws.lb.LoadBalancer) -> None:
+    """The origin host name of an internet-facing ALB. An internal ALB has no public DNS record:
+    CloudFront reaches it through the VPC origin (by ARN) and presents the origin host name only
+    for TLS (SNI, certificate)."""
+    args = b.args
+    if args.origin_hostname is None or args.zone_id is None or args.load_balancer_scheme == "internal":
+        return
+    aws.route53.Record(
+        f"{b.name}-origin-record",
+        zone_id=args.zone_id,
+        name=args.origin_hostname,
+        type="A",
+        aliases=[{"name": load_balancer.dns_name, "zone_id": load_balancer.zone_id, "evaluate_target_health": True}],
+        opts=b.child,
+    )
+
+
+def _vpc_origin(b: _Build, load_balancer: aws.lb.LoadBalancer) -> pulumi.Output[str]:
+    """CloudFront's own network interfaces in the VPC reach the private ALB; traffic still comes
+    from the origin-facing prefix list the ALB's group admits."""
+    return aws.cloudfront.VpcOrigin(
+        f"{b.name}-vpc-origin",
+        vpc_origin_endpoint_config={
+            "name": f"{b.args.name_prefix}-{b.name}",
+            "arn": load_balancer.arn,
+            "http_port": 80,
+            "https_port": 443,
+            "origin_protocol_policy": "https-only",
+            "origin_ssl_protocols": {"items": ["TLSv1.2"], "quantity": 1},
+        },
+        # Creating and deleting a VPC origin can outlast the provider's 15-minute default.
+        timeouts={"create": "30m", "update": "30m", "delete": "30m"},
+        # CloudFront refuses to update a VPC origin a distribution uses (409): any change creates
+        # a new one, the distribution moves to it, then the old one goes.
+        opts=pulumi.ResourceOptions(parent=b.parent, replace_on_changes=["*"]),
+    ).id
+
+
+def _security_rules(b: _Build, task_group: pulumi.Input[str], front: FrontDoor | None) -> None:
+    """The chain of security-group rules: tasks out to AWS APIs and the data stores; CloudFront
+    to the ALB on 443; the ALB to the tasks' container ports and nothing else."""
+    rules: list[Rule] = [
+        ("tasks-https-out", "egress", task_group, 443, Peer(cidr="0.0.0.0/0"),
+         "HTTPS to AWS APIs (ECR, logs, Secrets Manager) via NAT or endpoints"),
+        *(
+            (f"tasks-out-{index}", "egress", task_group, store_port, Peer(group=group),
+             f"port {store_port} to a data store")
+            for index, (store_port, group) in enumerate(b.args.egress_to)
+        ),
+    ]  # fmt: skip
+    if front is not None:
+        rules += _load_balancer_rules(front, task_group)
+    for rule_name, direction, group_id, rule_port, peer, description in rules:
+        tcp_rule(
+            f"{b.name}-{rule_name}",
+            direction=direction,
+            group_id=group_id,
+            port=rule_port,
+            peer=peer,
+            description=description,
+            parent=b.parent,
+        )
+
+
+def _load_balancer_rules(front: FrontDoor, task_group: pulumi.Input[str]) -> list[Rule]:
+    ports = front.container_ports
+
+    def suffix(port: int) -> str:
+        return "" if len(ports) == 1 else f"-{port}"
+
+    alb_sg = front.security_group_id
+    return [
+        ("alb-from-cloudfront", "ingress", alb_sg, 443, Peer(prefix_list=front.prefix_list_id),
+         "HTTPS from CloudFront origin-facing addresses"),
+        *(
+            (f"alb-to-tasks{suffix(port)}", "egress", alb_sg, port, Peer(group=task_group),
+             "to the task container port")
+            for port in ports
+        ),
+        *(
+            (f"tasks-from-alb{suffix(port)}", "ingress", task_group, port, Peer(group=alb_sg),
+             "container port from the ALB")
+            for port in ports
+        ),
+    ]  # fmt: skip
+
+
+def _run(
+    b: _Build, service: BuiltService, shared: Shared, front: FrontDoor | None, depends: list[pulumi.Resource]
+) -> None:
+    """The ECS service, its scaling, and (when routed) its target alarms."""
+    target_group = front.target_groups.get(service.spec.name) if front else None
+    run_service(service, shared, b.parent, target_group, depends)
+    if front is None or target_group is None:
+        autoscale(service, shared, b.parent, None)
+        return
+    autoscale(
+        service, shared, b.parent, pulumi.Output.concat(front.load_balancer.arn_suffix, "/", target_group.arn_suffix)
+    )
+    create_alarms(
+        f"{service.base}-alarm",
+        target_alarm_specs(
+            service=f"{shared.prefix}-{service.spec.name}",
+            load_balancer=front.load_balancer.arn_suffix,
+            target_group=target_group.arn_suffix,
+        ),
+        b.args.alarm_actions,
+        b.parent,
+    )
