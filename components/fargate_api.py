@@ -20,6 +20,7 @@ from .fargate_service import (
     BuiltService,
     ImageBuild,
     Route,
+    RunningService,
     ServiceSpec,
     Shared,
     autoscale,
@@ -154,7 +155,7 @@ class FargateApi(pulumi.ComponentResource):
     $1 a month; ECR storage, Container Insights metrics and logs by use.
     """
 
-    services: dict[str, BuiltService]
+    services: dict[str, RunningService]
     task_security_group_id: pulumi.Output[str]
     origin_verify_value: pulumi.Output[str]
     load_balancer_dns_name: pulumi.Output[str]
@@ -175,17 +176,15 @@ class FargateApi(pulumi.ComponentResource):
         front = _front_door(build, routed) if routed else None
         _security_rules(build, shared.task_security_group, front)
         depends: list[pulumi.Resource] = [*([capacity] if capacity else []), *(front.listener_rules if front else [])]
-        for service in built:
-            _run(build, service, shared, front, depends)
+        running = [_run(build, service, shared, front, depends) for service in built]
 
-        first = built[0]
-        assert first.service is not None
-        self.services = {b.spec.name: b for b in built}
+        first = running[0]
+        self.services = {r.spec.name: r for r in running}
         self.task_security_group_id = pulumi.Output.from_input(shared.task_security_group)
         self.origin_verify_value = front.origin_verify_value if front else pulumi.Output.secret("")
         self.load_balancer_dns_name = front.load_balancer.dns_name if front else pulumi.Output.from_input("")
         self.vpc_origin_id = front.vpc_origin_id if front else None
-        self.repository_url = first.repository_url
+        self.repository_url = first.built.repository_url
         self.service_name = first.service.name
         self.cluster_name = shared.cluster.name
         self.register_outputs(
@@ -498,15 +497,15 @@ def _load_balancer_rules(front: FrontDoor, task_group: pulumi.Input[str]) -> lis
 
 def _run(
     b: _Build, service: BuiltService, shared: Shared, front: FrontDoor | None, depends: list[pulumi.Resource]
-) -> None:
+) -> RunningService:
     """The ECS service, its scaling, and (when routed) its target alarms."""
     target_group = front.target_groups.get(service.spec.name) if front else None
-    run_service(service, shared, b.parent, target_group, depends)
+    running = run_service(service, shared, b.parent, target_group, depends)
     if front is None or target_group is None:
-        autoscale(service, shared, b.parent, None)
-        return
+        autoscale(running, shared, b.parent, None)
+        return running
     autoscale(
-        service, shared, b.parent, pulumi.Output.concat(front.load_balancer.arn_suffix, "/", target_group.arn_suffix)
+        running, shared, b.parent, pulumi.Output.concat(front.load_balancer.arn_suffix, "/", target_group.arn_suffix)
     )
     create_alarms(
         f"{service.base}-alarm",
@@ -518,3 +517,4 @@ def _run(
         b.args.alarm_actions,
         b.parent,
     )
+    return running

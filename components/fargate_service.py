@@ -170,16 +170,38 @@ class Shared:
     keep_data_on_destroy: bool
 
 
-@dataclass
+@dataclass(frozen=True)
 class BuiltService:
+    """A service prepared before the load balancer exists: its spec, the prefix of its logical
+    names, and its repository."""
+
     spec: ServiceSpec
     base: str  # prefix of the service's logical names
     repository: aws.ecr.Repository
-    service: aws.ecs.Service | None = None
 
     @property
     def repository_url(self) -> pulumi.Output[str]:
         return self.repository.repository_url
+
+
+@dataclass(frozen=True)
+class RunningService:
+    """A service once it runs: what was prepared and its ECS service."""
+
+    built: BuiltService
+    service: aws.ecs.Service
+
+    @property
+    def spec(self) -> ServiceSpec:
+        return self.built.spec
+
+
+@dataclass(frozen=True)
+class Injected:
+    """What ECS injects into the container: variable -> secret ARN, and the keys that decrypt them."""
+
+    secrets: dict[str, pulumi.Input[str]]
+    kms_key_arns: list[pulumi.Input[str]]
 
 
 def log_group_name(prefix: str, service: str) -> str:
@@ -241,14 +263,42 @@ def run_service(
     parent: pulumi.Resource,
     target_group: aws.lb.TargetGroup | None,
     depends_on: Sequence[pulumi.Resource],
-) -> aws.ecs.Service:
-    """Secrets, logs, roles, task definition, the ECS service, its scaling and its alarms."""
-    spec, base, prefix, context = built.spec, built.base, shared.prefix, shared.context
-    child = pulumi.ResourceOptions(parent=parent)
-    logs = log_group_name(prefix, spec.name)
+) -> RunningService:
+    """Secrets, logs, roles, task definition, the ECS service and its alarms."""
+    injected = _injected_secrets(built, shared, parent)
+    log_group = encrypted_log_group(
+        f"{built.base}-logs",
+        log_group_name=log_group_name(shared.prefix, built.spec.name),
+        key=shared.key,
+        retention_days=shared.log_retention_days,
+        parent=parent,
+    )
+    execution_role = _execution_role(built, shared, injected, parent)
+    task_role = _task_role(built, shared, parent)
+    task_definition = _task_definition(
+        built, shared, injected, roles=(execution_role, task_role), log_group=log_group, parent=parent
+    )
+    service = _ecs_service(
+        built, shared, task_definition, target_group=target_group, depends_on=depends_on, parent=parent
+    )
+    specs = service_alarm_specs(
+        cluster=f"{shared.prefix}-{shared.component}",
+        service=f"{shared.prefix}-{built.spec.name}",
+        cpu_percent=built.spec.cpu_alarm_percent,
+        memory_percent=built.spec.memory_alarm_percent,
+    )
+    quiet = quiet_while_stopped(specs) if built.spec.schedule else specs
+    create_alarms(f"{built.base}-alarm", quiet, shared.alarm_actions, parent)
+    return RunningService(built, service)
+
+
+def _injected_secrets(built: BuiltService, shared: Shared, parent: pulumi.Resource) -> Injected:
+    """The secrets the spec names, plus an empty Secrets Manager secret for each application
+    secret (its value is set out of band), encrypted with the component's key."""
+    spec, prefix = built.spec, shared.prefix
     app_secrets = {
         variable: aws.secretsmanager.Secret(
-            f"{base}-secret-{variable.lower().replace('_', '-')}",
+            f"{built.base}-secret-{variable.lower().replace('_', '-')}",
             name=f"{prefix}/{spec.name}/{variable.lower()}",
             description=(
                 f"{variable} of {prefix} {spec.name}; set its value out of band: "
@@ -256,39 +306,41 @@ def run_service(
             ),
             kms_key_id=shared.key.arn,
             recovery_window_in_days=secret_recovery_window_days(shared.keep_data_on_destroy),
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=parent),
         ).arn
         for variable in spec.app_secrets
     }
-    secrets: dict[str, pulumi.Input[str]] = {**spec.secrets, **app_secrets}
-    secret_keys = [*shared.secret_kms_key_arns, *([shared.key.arn] if app_secrets else [])]
-    log_group = encrypted_log_group(
-        f"{base}-logs", log_group_name=logs, key=shared.key, retention_days=shared.log_retention_days, parent=parent
-    )
-    trust = ecs_task_trust_policy(context)
-    execution_role = aws.iam.Role(
-        f"{base}-execution-role",
-        description=f"{prefix} {spec.name}: pull the image, write logs, read injected secrets",
-        assume_role_policy=trust,
+    keys = [*shared.secret_kms_key_arns, *([shared.key.arn] if app_secrets else [])]
+    return Injected({**spec.secrets, **app_secrets}, keys)
+
+
+def _execution_role(built: BuiltService, shared: Shared, injected: Injected, parent: pulumi.Resource) -> aws.iam.Role:
+    """What ECS itself needs: pull from the service's repository, write its log group, read the
+    injected secrets (and decrypt them through Secrets Manager only)."""
+    spec, context = built.spec, shared.context
+    child = pulumi.ResourceOptions(parent=parent)
+    role = aws.iam.Role(
+        f"{built.base}-execution-role",
+        description=f"{shared.prefix} {spec.name}: pull the image, write logs, read injected secrets",
+        assume_role_policy=ecs_task_trust_policy(context),
         opts=child,
     )
-    repository = built.repository
     aws.iam.RolePolicy(
-        f"{base}-execution-policy",
-        role=execution_role.id,
+        f"{built.base}-execution-policy",
+        role=role.id,
         policy=pulumi.Output.all(
             context.region,
             context.account_id,
-            repository.arn,
-            pulumi.Output.all(*secrets.values()),
-            pulumi.Output.all(*secret_keys),
+            built.repository.arn,
+            pulumi.Output.all(*injected.secrets.values()),
+            pulumi.Output.all(*injected.kms_key_arns),
         ).apply(
             lambda v: json.dumps(
                 execution_role_policy(
                     region=v[0],
                     account_id=v[1],
                     repository_arn=v[2],
-                    log_group=logs,
+                    log_group=log_group_name(shared.prefix, spec.name),
                     secret_value_froms=v[3],
                     kms_key_arns=v[4],
                 )
@@ -296,10 +348,17 @@ def run_service(
         ),
         opts=child,
     )
-    task_role = aws.iam.Role(
-        f"{base}-task-role",
-        description=f"{prefix} {spec.name}: what the application itself may do",
-        assume_role_policy=trust,
+    return role
+
+
+def _task_role(built: BuiltService, shared: Shared, parent: pulumi.Resource) -> aws.iam.Role:
+    """What the application may do: only the bucket prefixes granted and the database users named."""
+    spec = built.spec
+    child = pulumi.ResourceOptions(parent=parent)
+    role = aws.iam.Role(
+        f"{built.base}-task-role",
+        description=f"{shared.prefix} {spec.name}: what the application itself may do",
+        assume_role_policy=ecs_task_trust_policy(shared.context),
         opts=child,
     )
     if spec.bucket_grants or spec.database_users:
@@ -311,16 +370,32 @@ def run_service(
             ]
         )
         aws.iam.RolePolicy(
-            f"{base}-task-policy",
-            role=task_role.id,
-            policy=pulumi.Output.all(context.region, resolved, pulumi.Output.all(*spec.database_users)).apply(
+            f"{built.base}-task-policy",
+            role=role.id,
+            policy=pulumi.Output.all(shared.context.region, resolved, pulumi.Output.all(*spec.database_users)).apply(
                 lambda v: json.dumps(task_role_policy(v[0], v[1], v[2]))
             ),
             opts=child,
         )
-    task_definition = aws.ecs.TaskDefinition(
-        f"{base}-task",
-        family=f"{prefix}-{spec.name}",
+    return role
+
+
+def _task_definition(
+    built: BuiltService,
+    shared: Shared,
+    injected: Injected,
+    *,
+    roles: tuple[aws.iam.Role, aws.iam.Role],
+    log_group: aws.cloudwatch.LogGroup,
+    parent: pulumi.Resource,
+) -> aws.ecs.TaskDefinition:
+    """awsvpc on Fargate, the spec's size and architecture, one hardened container."""
+    spec = built.spec
+    execution_role, task_role = roles
+    logs = log_group_name(shared.prefix, spec.name)
+    return aws.ecs.TaskDefinition(
+        f"{built.base}-task",
+        family=f"{shared.prefix}-{spec.name}",
         network_mode="awsvpc",
         requires_compatibilities=["FARGATE"],
         cpu=str(spec.cpu),
@@ -331,9 +406,9 @@ def run_service(
         volumes=[{"name": SCRATCH_VOLUME}],
         container_definitions=pulumi.Output.all(
             _image(built, parent),
-            context.region,
+            shared.context.region,
             pulumi.Output.from_input(dict(spec.environment)),
-            pulumi.Output.from_input(secrets),
+            pulumi.Output.from_input(injected.secrets),
         ).apply(
             lambda v: json.dumps(
                 container_definitions(
@@ -343,9 +418,22 @@ def run_service(
         ),
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[log_group]),
     )
-    service = aws.ecs.Service(
-        f"{base}-service",
-        name=f"{prefix}-{spec.name}",
+
+
+def _ecs_service(
+    built: BuiltService,
+    shared: Shared,
+    task_definition: aws.ecs.TaskDefinition,
+    *,
+    target_group: aws.lb.TargetGroup | None,
+    depends_on: Sequence[pulumi.Resource],
+    parent: pulumi.Resource,
+) -> aws.ecs.Service:
+    """In the private subnets without a public IP, rolling back a failed deployment."""
+    spec = built.spec
+    return aws.ecs.Service(
+        f"{built.base}-service",
+        name=f"{shared.prefix}-{spec.name}",
         cluster=shared.cluster.arn,
         task_definition=task_definition.arn,
         desired_count=spec.desired_count,
@@ -377,32 +465,22 @@ def run_service(
         # Autoscaling owns the task count once the service runs.
         opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on), ignore_changes=["desiredCount"]),
     )
-    specs = service_alarm_specs(
-        cluster=f"{prefix}-{shared.component}",
-        service=f"{prefix}-{spec.name}",
-        cpu_percent=spec.cpu_alarm_percent,
-        memory_percent=spec.memory_alarm_percent,
-    )
-    create_alarms(f"{base}-alarm", quiet_while_stopped(specs) if spec.schedule else specs, shared.alarm_actions, parent)
-    built.service = service
-    return service
 
 
 def autoscale(
-    built: BuiltService,
+    running: RunningService,
     shared: Shared,
     parent: pulumi.Resource,
     request_label: pulumi.Input[str] | None,
 ) -> None:
     """Target tracking on CPU and memory (and requests per target), and the optional schedule."""
-    spec, base = built.spec, built.base
-    assert built.service is not None
+    spec, base = running.spec, running.built.base
     child = pulumi.ResourceOptions(parent=parent)
     target = aws.appautoscaling.Target(
         f"{base}-scaling",
         service_namespace="ecs",
         scalable_dimension="ecs:service:DesiredCount",
-        resource_id=pulumi.Output.concat("service/", shared.cluster.name, "/", built.service.name),
+        resource_id=pulumi.Output.concat("service/", shared.cluster.name, "/", running.service.name),
         min_capacity=spec.min_count,
         max_capacity=spec.max_count,
         opts=child,
