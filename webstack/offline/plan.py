@@ -108,6 +108,33 @@ def render_stack(root: Path, stack: str, config: dict[str, str], secret_keys: li
     )
 
 
+@dataclass(frozen=True)
+class Judgement:
+    """What the policy pack said of a plan, and the enforcement level of each rule."""
+
+    violations: list[Violation] = field(default_factory=list)
+    levels: dict[str, str] = field(default_factory=dict)
+
+
+def _render(
+    root: Path, stack: str, path: Path, *, raw: dict[str, Any], secret_keys: list[str], region: str
+) -> ProgramRun:
+    """The program's run; a pulumi.RunError it raises is a config problem of the stack file."""
+    try:
+        return render_stack(root, stack, as_pulumi_config(raw), secret_keys, region)
+    except ProgramError as error:
+        if isinstance(error.cause, pulumi.RunError):
+            raise ConfigError(path.name, [Problem("(program)", str(error.cause))]) from None
+        raise
+
+
+def _judge(server: PolicyServer | None, plan: dict[str, Any], policy_file: Path | None, stack: str) -> Judgement:
+    if server is None or policy_file is None:
+        return Judgement()
+    levels = server.configure(read_policy_config(policy_file), stack)
+    return Judgement(server.analyze(plan), levels)
+
+
 def build_plan(
     stack: str | None,
     config: Path | None = None,
@@ -129,25 +156,15 @@ def build_plan(
     how = f"{chosen.how}, environment {settings.environment} ({'webstack:environment' if told else 'the stack name'})"
     server = PolicyServer() if run_policies else None
     try:
-        try:
-            run = render_stack(root, stack, as_pulumi_config(raw), secret_keys, settings.region)
-        except ProgramError as error:
-            if isinstance(error.cause, pulumi.RunError):
-                raise ConfigError(path.name, [Problem("(program)", str(error.cause))]) from None
-            raise
+        run = _render(root, stack, path, raw=raw, secret_keys=secret_keys, region=settings.region)
         plan = as_first_preview(run, PROVIDER_VERSIONS) if first_preview else plan_document(run, PROVIDER_VERSIONS)
         target = out or chosen.default_out
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(plan, indent=2, sort_keys=False) + "\n")
         validation = validate_plan(plan)
         planned = time.perf_counter()
-        violations: list[Violation] = []
-        levels: dict[str, str] = {}
-        policy_file = None
-        if server is not None:
-            policy_file = policy_config or default_policy_config(stack, settings.environment)
-            levels = server.configure(read_policy_config(policy_file), stack)
-            violations = server.analyze(plan)
+        policy_file = (policy_config or default_policy_config(stack, settings.environment)) if server else None
+        judged = _judge(server, plan, policy_file, stack)
     finally:
         if server is not None:
             server.close()
@@ -158,13 +175,13 @@ def build_plan(
         target,
         run,
         planned - started,
-        violations,
+        judged.violations,
         policy_file,
         finished - planned,
         validation,
         run.warnings(),
         first_preview,
-        levels,
+        judged.levels,
         how,
         stack if config is None else str(target),
     )
