@@ -29,7 +29,18 @@ class AlertTopicArgs:
 
 
 class AlertTopic(pulumi.ComponentResource):
-    """Where every alarm of the stack goes, and who it tells."""
+    """Where every alarm of the stack goes, and who it tells: an SNS topic encrypted with its own
+    CMK, whose policy lets only this account's CloudWatch alarms publish and denies non-TLS
+    requests, with a subscription for each e-mail address and HTTPS endpoint.
+
+    Example::
+
+        alerts = AlertTopic("alerts", AlertTopicArgs(name_prefix="acme-prod", emails=("oncall@example.com",)))
+        ManagedPostgresArgs(..., alarm_actions=[alerts.topic_arn])
+
+    Cost (cost/prices.csv): $1 a month for the CMK; SNS deliveries stay inside its free tier for a
+    stack's alarms; each alarm metric $0.10 a month beyond CloudWatch's 10 free.
+    """
 
     topic_arn: pulumi.Output[str]
 

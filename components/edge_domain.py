@@ -52,6 +52,24 @@ class EdgeDomainArgs:
 
 
 class EdgeDomain(pulumi.ComponentResource):
+    """What every distribution of one domain shares: the hosted zone (looked up or created); an
+    ACM certificate for the domain and its wildcard in us-east-1 (CloudFront) and one in the
+    stack's region (the ALB), validated by DNS; a cache policy per profile; a response-headers
+    policy (HSTS two years with subdomains and preload, nosniff, frame DENY, referrer policy); the
+    www redirect function; and the WAF web ACL (AWS's common, known-bad-inputs and IP-reputation
+    groups and a per-IP rate limit). CloudFront allows 20 custom policies per account, so one set
+    per stack rather than one per distribution.
+
+    Example::
+
+        domain = EdgeDomain("edge", EdgeDomainArgs(domain="example.com", name_prefix="acme-prod"))
+        EdgeDistributionArgs(..., certificate_arn=domain.certificate_arn, web_acl_arn=domain.web_acl_arn)
+
+    Cost (cost/prices.csv): a created zone $0.50 a month and $0.40 per million queries (alias
+    queries to CloudFront are free); public certificates free; the web ACL $5 a month plus $1 per
+    rule and $0.60 per million requests.
+    """
+
     zone_id: pulumi.Output[str]
     certificate_arn: pulumi.Output[str]
     regional_certificate_arn: pulumi.Output[str] | None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pulumi
 import pytest
 from pydantic import BaseModel
 
@@ -57,3 +58,17 @@ def test_a_config_key_takes_its_default_and_meaning_from_the_arg(model: type[Bas
     assert info.default == default_of(args_class, arg)
     first_words = " ".join(field_docs(args_class)[arg].split()[:6])
     assert (info.description or "").startswith(first_words)
+
+
+COMPONENTS = [
+    getattr(components, n)
+    for n in components.__all__
+    if isinstance(getattr(components, n), type) and issubclass(getattr(components, n), pulumi.ComponentResource)
+]
+
+
+@pytest.mark.parametrize("component", COMPONENTS, ids=lambda c: c.__name__)
+def test_every_component_says_what_it_builds_how_to_use_it_and_what_it_costs(component):
+    doc = component.__doc__ or ""
+    assert "Example::" in doc, f"{component.__name__}: no usage example"
+    assert "Cost" in doc and "$" in doc, f"{component.__name__}: no cost"

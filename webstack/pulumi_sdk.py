@@ -14,11 +14,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from importlib import metadata
 from typing import Any, TypeVar
 
+import grpc
 import pulumi
 from pulumi.runtime import rpc, settings
 from pulumi.runtime.config import CONFIG, get_config_env
 from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, Mocks
-from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, resource_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, callback_pb2, callback_pb2_grpc, resource_pb2
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
@@ -48,11 +49,13 @@ __all__ = [
     "register_resource_response",
     "require_supported",
     "run_sync",
+    "run_transform",
     "serialize",
     "set_config",
     "set_engine",
     "set_mocks",
     "set_root",
+    "with_inputs",
 ]
 
 T = TypeVar("T")
@@ -112,6 +115,34 @@ def deserialize(struct: Any) -> dict[str, Any]:
 
 def register_resource_response(urn: str, resource_id: str, state: Any) -> Any:
     return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=state)
+
+
+def run_transform(callback: Any, request: Any) -> Any | None:
+    """Do what the engine does with a `transforms` resource option: call the program's transform
+    through the SDK's callback server (its target and token) with the resource's type, name,
+    parent and inputs. The inputs the transform returns (a wire Struct), or None if it left them."""
+    transform = resource_pb2.TransformRequest(
+        type=request.type,
+        name=request.name,
+        custom=request.custom,
+        parent=request.parent,
+        properties=request.object,
+        options=resource_pb2.TransformResourceOptions(),
+    )
+    with grpc.insecure_channel(callback.target) as channel:
+        answer = callback_pb2_grpc.CallbacksStub(channel).Invoke(
+            callback_pb2.CallbackInvokeRequest(token=callback.token, request=transform.SerializeToString())
+        )
+    response = resource_pb2.TransformResponse.FromString(answer.response)
+    return response.properties if response.HasField("properties") else None
+
+
+def with_inputs(request: Any, properties: Any) -> Any:
+    """A copy of a RegisterResourceRequest whose inputs are ``properties``."""
+    changed = resource_pb2.RegisterResourceRequest()
+    changed.CopyFrom(request)
+    changed.object.CopyFrom(properties)
+    return changed
 
 
 def set_root(value: Any) -> None:

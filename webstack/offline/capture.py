@@ -21,7 +21,9 @@ from webstack.pulumi_sdk import (
     deserialize,
     ensure_event_loop,
     register_resource_response,
+    run_transform,
     serialize,
+    with_inputs,
 )
 
 SECRET_MASK = "[secret]"
@@ -83,6 +85,10 @@ class CapturingMonitor(MockMonitor):
         self.registrations: list[Registration] = []
         self.stack_urn = f"urn:pulumi:{stack}::{project}::pulumi:pulumi:Stack::{project}-{stack}"
         self.stack_outputs: dict[str, Any] = {}
+        # The `transforms` option of each resource, and each resource's parent: the engine runs a
+        # resource's own transforms, then its parent's, up to the stack, before it registers it.
+        self.transforms: dict[str, list[Any]] = {}
+        self.parents: dict[str, str] = {}
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         # Children of the stack carry no parent type; deeper children carry the chain of types.
@@ -95,10 +101,27 @@ class CapturingMonitor(MockMonitor):
         if request.type == "pulumi:pulumi:Stack":
             self.registrations.append(self._record(request, self.stack_urn, "", {}))
             return register_resource_response(self.stack_urn, "", None)
+        request = self._transformed(request)
         response = self._register(request)
         wire = json_format.MessageToDict(request.object)
         self.registrations.append(self._record(request, response.urn, response.id, wire))
         return response
+
+    def _transformed(self, request: Any) -> Any:
+        """The request after the transforms of the resource and of its ancestors (outermost
+        last), as the engine applies them; options a transform returns are not applied offline."""
+        urn = self.make_urn(request.parent, request.type, request.name)
+        self.transforms[urn] = list(request.transforms)
+        self.parents[urn] = request.parent
+        chain, ancestor = [], urn
+        while ancestor:
+            chain += self.transforms.get(ancestor, [])
+            ancestor = self.parents.get(ancestor, "")
+        for callback in chain:
+            properties = run_transform(callback, request)
+            if properties is not None:
+                request = with_inputs(request, properties)
+        return request
 
     def _register(self, request: Any) -> Any:
         """MockMonitor.RegisterResource, plus what the engine does with additionalSecretOutputs:
