@@ -17,7 +17,7 @@ from webstack.commands.usage import UsageError
 from webstack.commands.validate import run_validate
 from webstack.deployment.deploy import Deployer, DeployError
 from webstack.deployment.deploy_cli import DeployerFactory, add_commands, run_deploy_command
-from webstack.diagram import build_diagram, write_diagram
+from webstack.diagram import build_architecture, write_diagram
 from webstack.offline.plan import PlanError, build_plan
 from webstack.policy_driver.engine import PolicyPackError
 from webstack.program.config_problems import ConfigError
@@ -121,10 +121,12 @@ def parser() -> argparse.ArgumentParser:
     cost.add_argument("--details", action="store_true", help="every line item with quantity and unit price")
     diagram = commands.add_parser(
         "diagram",
-        help="architecture diagram of a stack or plan JSON (Graphviz)",
-        description="Draw the plan: one cluster per component, the VPC and its subnet tiers, "
-        "CloudFront to its origins, the service to its data stores, labelled with the key sizes. "
-        "Writes FILE.png and FILE.dot. Needs Graphviz's `dot` (apt-get install graphviz).",
+        help="architecture diagram of a stack or plan JSON (AWS icons, Graphviz)",
+        description="Draw the plan as an AWS architecture diagram: Route 53, CloudFront and WAF at the "
+        "edge; the region's buckets and alarms; the VPC with each AZ's public, private and isolated "
+        "subnets and what runs in them; CloudFront to its origins, the tasks to their data stores and "
+        "buckets, labelled with the key sizes. Writes FILE.png and FILE.dot. Needs Graphviz's `dot` "
+        "(apt-get install graphviz).",
     )
     diagram.add_argument("target", metavar="STACK|PLAN.json", help="a stack (planned offline) or a plan JSON")
     diagram.add_argument("--out", type=Path, metavar="FILE.png", help="default: .webstack/diagrams/<stack>.png")
@@ -155,7 +157,7 @@ def run_diagram(target: str, out: Path | None, console: Console) -> int:
     label, plan = load_plan(target)
     destination = out or work_dir() / "diagrams" / f"{label}.png"
     try:
-        png, dot = write_diagram(build_diagram(plan, f"webstack {label}"), destination)
+        png, dot = write_diagram(build_architecture(plan, f"webstack {label}"), destination)
     except graphviz.ExecutableNotFound:
         raise UsageError(
             "Graphviz's `dot` is not installed: apt-get install graphviz (or brew install graphviz)"

@@ -1,0 +1,83 @@
+"""The architecture drawn the way AWS architecture diagrams look, with AWS's icons (the
+`diagrams` package, over Graphviz): the edge (viewers, Route 53, CloudFront, WAF), then the
+region, with the VPC and, in each AZ, its public, private and isolated subnets. Writes the PNG
+and the DOT source beside it, and nothing else."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+from typing import Any
+
+import diagrams
+from diagrams import Cluster, Diagram, Edge, Node
+from diagrams.aws.compute import EC2Instance, Fargate
+from diagrams.aws.database import ElasticacheForRedis, RDSPostgresqlInstance
+from diagrams.aws.general import Users
+from diagrams.aws.integration import SNS
+from diagrams.aws.management import CloudwatchAlarm
+from diagrams.aws.network import ALB, CloudFront, NATGateway, PrivateSubnet, PublicSubnet, Route53
+from diagrams.aws.security import WAF
+from diagrams.aws.storage import S3
+
+from webstack.diagram.model import TIERS, Architecture, Place
+
+ICON_ROOT = Path(diagrams.__file__).resolve().parent.parent  # site-packages, which holds resources/
+ICONS: dict[str, type[Node]] = {
+    "users": Users,
+    "route53": Route53,
+    "cloudfront": CloudFront,
+    "waf": WAF,
+    "alb": ALB,
+    "nat_gateway": NATGateway,
+    "nat_instance": EC2Instance,
+    "fargate": Fargate,
+    "rds": RDSPostgresqlInstance,
+    "elasticache": ElasticacheForRedis,
+    "s3": S3,
+    "sns": SNS,
+    "alarms": CloudwatchAlarm,
+}
+TIER_ICONS: dict[str, type[Node]] = {"public": PublicSubnet, "private": PrivateSubnet, "isolated": PrivateSubnet}
+TIER_TITLES = {"public": "Public subnet", "private": "Private subnet", "isolated": "Isolated subnet (no route out)"}
+GRAPH = {"fontsize": "20", "pad": "0.4", "nodesep": "0.5", "ranksep": "1.1", "splines": "spline"}
+
+
+def _draw(architecture: Architecture, place: Place, drawn: dict[str, Node]) -> None:
+    for node in architecture.in_place(place):
+        icon = TIER_ICONS[node.place.tier or "private"] if node.kind == "subnet" else ICONS[node.kind]
+        # diagrams annotates **attrs as Dict; Graphviz attributes are strings.
+        drawn[node.id] = icon(node.label, fontsize="11")  # pyright: ignore[reportArgumentType]
+
+
+def write_diagram(architecture: Architecture, out: Path) -> tuple[Path, Path]:
+    """``out`` (PNG) and the DOT source beside it (same name, .dot)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    base = out.with_suffix("")
+    drawn: dict[str, Node] = {}
+    with Diagram(
+        architecture.title, filename=str(base), outformat=["png", "dot"], show=False, direction="TB",
+        graph_attr=GRAPH,
+    ):  # fmt: skip
+        with Cluster("Edge (global)"):
+            _draw(architecture, Place("edge"), drawn)
+        with Cluster(f"AWS Cloud: {architecture.region}"):
+            _draw(architecture, Place("region"), drawn)
+            with Cluster(architecture.vpc_label):
+                _draw(architecture, Place("vpc"), drawn)
+                for az in range(architecture.az_count):
+                    with Cluster(f"Availability zone {string.ascii_lowercase[az]}"):
+                        for tier in TIERS:
+                            if architecture.in_place(Place("subnet", az, tier)):
+                                with Cluster(TIER_TITLES[tier]):
+                                    _draw(architecture, Place("subnet", az, tier), drawn)
+        for edge in architecture.edges:
+            attributes: dict[str, Any] = {"label": edge.label, "fontsize": "10"}
+            if edge.label == "protects":
+                attributes["style"] = "dashed"
+            _ = drawn[edge.source] >> Edge(**attributes) >> drawn[edge.target]
+    dot = base.with_suffix(".dot")
+    # The icons' absolute paths are this machine's: keep them relative to the package folder
+    # (render elsewhere with `dot -Gimagepath=<site-packages> -Tpng`).
+    dot.write_text(dot.read_text().replace(f"{ICON_ROOT}/", ""))
+    return out, dot
