@@ -90,3 +90,19 @@ def test_mocks_answer_every_invoke_in_their_table():
     for token in _INVOKES:
         answer, failures = mocks.call(pulumi.runtime.MockCallArgs(token, {"name": "example.com"}, ""))
         assert answer and failures == [], token
+
+
+def test_the_offline_wait_sees_resources_made_late_inside_applies_and_their_failures():
+    def program() -> None:
+        first = aws.sns.Topic("first")
+        second = first.arn.apply(lambda arn: aws.sns.Topic("second", display_name=arn[-10:]))
+        second.apply(lambda topic: topic.arn.apply(lambda _: aws.sns.Topic("third")))
+
+    run = run_program(program, project="smoke", stack="test", config={})
+    assert {r.name for r in run.registrations} >= {"first", "second", "third"}
+
+    def failing() -> None:
+        aws.sns.Topic("t").arn.apply(lambda _: 1 / 0)
+
+    with pytest.raises(ProgramError, match="division by zero"):
+        run_program(failing, project="smoke", stack="test", config={})
