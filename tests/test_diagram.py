@@ -93,3 +93,9 @@ def test_cli_writes_png_and_dot_with_the_aws_icons(tmp_path: Path, capsys):
 def test_readme_shows_the_prod_diagram():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert "![prod architecture](docs/architecture-prod.png)" in readme
+
+
+def test_the_dot_source_is_the_same_on_every_run(tmp_path: Path):
+    for run in ("one", "two"):
+        assert main(["diagram", "dev", "--out", str(tmp_path / run / "dev.png")]) == 0
+    assert (tmp_path / "one" / "dev.dot").read_text() == (tmp_path / "two" / "dev.dot").read_text()

@@ -47,7 +47,7 @@ def _draw(architecture: Architecture, place: Place, drawn: dict[str, Node]) -> N
     for node in architecture.in_place(place):
         icon = TIER_ICONS[node.place.tier or "private"] if node.kind == "subnet" else ICONS[node.kind]
         # diagrams annotates **attrs as Dict; Graphviz attributes are strings.
-        drawn[node.id] = icon(node.label, fontsize="11")  # pyright: ignore[reportArgumentType]
+        drawn[node.id] = icon(node.label, nodeid=node.id, fontsize="11")  # pyright: ignore[reportArgumentType]
 
 
 def write_diagram(architecture: Architecture, out: Path) -> tuple[Path, Path]:
