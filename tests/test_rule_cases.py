@@ -293,6 +293,15 @@ def _private_bucket(rules: list[dict[str, Any]]) -> list[PolicyResource]:
     return [b, r(encryption, "enc", {"rules": rules}, bucket=b)]
 
 
+def _legacy_bucket() -> PolicyResource:
+    """A BucketV2 of a pulumi-aws v6 program: the inline encryption block comes as lists."""
+    encryption = {
+        "rules": [{"applyServerSideEncryptionByDefaults": [{"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KEY}]}]
+    }
+    props = {"tags": {"DataClass": "private"}, "serverSideEncryptionConfigurations": [encryption]}
+    return r("s3/bucketV2:BucketV2", "b", props)
+
+
 def _listener(default_actions: list[dict[str, Any]]) -> list[PolicyResource]:
     balancer = r("lb/loadBalancer:LoadBalancer", "alb", {"loadBalancerType": "application"})
     return [r("lb/listener:Listener", "http", {"port": 80.0, "protocol": "HTTP", "defaultActions": default_actions},
@@ -363,10 +372,11 @@ def _blocked_bucket(all_four: bool) -> list[PolicyResource]:
     return [b, r("s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "block", blocks, bucket=b)]
 
 
-def _world_ingress(port: float, on_load_balancer: bool) -> list[PolicyResource]:
+def _world_ingress(port: float, on_load_balancer: bool, protocol: str = "tcp") -> list[PolicyResource]:
     group = r("ec2/securityGroup:SecurityGroup", "sg", {})
     ingress = r("vpc/securityGroupIngressRule:SecurityGroupIngressRule", "in",
-                {"fromPort": port, "toPort": port, "cidrIpv4": "0.0.0.0/0"}, securityGroupId=group)  # fmt: skip
+                {"fromPort": port, "toPort": port, "cidrIpv4": "0.0.0.0/0", "ipProtocol": protocol},
+                securityGroupId=group)  # fmt: skip
     balancer = r("lb/loadBalancer:LoadBalancer", "alb", {}, securityGroups=group)
     return [group, ingress, *([balancer] if on_load_balancer else [])]
 
@@ -377,6 +387,7 @@ def _provider(tags: dict[str, str]) -> list[PolicyResource]:
 
 REQUIRED_TAGS = {"Project": "webstack", "Environment": "prod", "ManagedBy": "pulumi"}
 KMS_DEFAULT = {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KEY}}
+DSSE_KMS = {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms:dsse", "kmsMasterKeyId": KEY}}
 SSE_S3 = {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}
 
 STACK_CASES = [
@@ -391,6 +402,8 @@ STACK_CASES = [
     Case("ec2-volumes-encrypted-with-cmk", "unencrypted root", lambda: _instance_with_root({"volumeSize": 8.0}),
          {"nat": ["root volume is not encrypted"]}),
     Case("s3-private-data-encrypted-with-cmk", "cmk", lambda: _private_bucket([KMS_DEFAULT]), {}),
+    Case("s3-private-data-encrypted-with-cmk", "dsse-kms", lambda: _private_bucket([DSSE_KMS]), {}),
+    Case("s3-private-data-encrypted-with-cmk", "bucketv2 inline lists", lambda: [_legacy_bucket()], {}),
     Case("s3-private-data-encrypted-with-cmk", "sse-s3", lambda: _private_bucket([SSE_S3]),
          {"b": ["private-data bucket is not encrypted with a customer-managed KMS key"]}),
     Case("alb-http-listener-only-redirects", "redirect",
@@ -436,6 +449,9 @@ STACK_CASES = [
     Case("security-groups-closed-to-the-world", "443 on the alb", lambda: _world_ingress(443.0, True), {}),
     Case("security-groups-closed-to-the-world", "ssh", lambda: _world_ingress(22.0, False),
          {"in": ["ingress from the whole internet on ['22']"]}),
+    # -1 admits every port whatever ports the rule names (EC2 IpPermission.IpProtocol).
+    Case("security-groups-closed-to-the-world", "every protocol on the alb", lambda: _world_ingress(443.0, True, "-1"),
+         {"in": ["ingress from the whole internet on ['443']"]}),
     Case("required-tags-present", "all three", lambda: _provider(REQUIRED_TAGS), {}),
     Case("required-tags-present", "no managed by", lambda: _provider({"Project": "webstack", "Environment": "prod"}),
          {"aws": ["provider default_tags lack ManagedBy"]}),

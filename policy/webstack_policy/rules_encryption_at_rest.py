@@ -192,6 +192,11 @@ def _bucket_encryption(bucket: PolicyResource, resources: list[PolicyResource]) 
     or the Bucket's own (deprecated) inline block. None means AWS's default: SSE-S3 since January
     2023, which is why there is no rule requiring default encryption (Security Hub retired S3.4)."""
     inline = as_list(get(bucket.props, "serverSideEncryptionConfiguration", "rules"))
+    # A BucketV2 (a program written for pulumi-aws v6) gives the inline block as lists.
+    for legacy in as_list(get(bucket.props, "serverSideEncryptionConfigurations")):
+        for rule in as_list(get(legacy, "rules")):
+            defaults = as_list(get(rule, "applyServerSideEncryptionByDefaults"))
+            inline += [{"applyServerSideEncryptionByDefault": default} for default in defaults]
     rules = [r for r in inline if isinstance(r, Mapping)]
     for config in resources_of(resources, t.BUCKET_ENCRYPTION):
         if bucket in joined(config, "bucket"):
@@ -199,11 +204,17 @@ def _bucket_encryption(bucket: PolicyResource, resources: list[PolicyResource]) 
     return rules
 
 
+# SSE-KMS, and DSSE-KMS (dual-layer: the KMS key named, then an S3 managed key).
+KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
+
+
 @stack_rule(
     "s3-private-data-encrypted-with-cmk",
     concern="encryption-at-rest",
     severity=Severity.HIGH,
-    description="Buckets that hold private data (DataClass=private) use SSE-KMS with a customer-managed key.",
+    description=(
+        "Buckets that hold private data (DataClass=private) use SSE-KMS (or DSSE-KMS) with a customer-managed key."
+    ),
     remediation="StaticSite with data_class='private' must keep encryption='kms' (its own CMK).",
     fsbp="S3.17",
 )
@@ -212,5 +223,7 @@ def s3_private_cmk(resources: list[PolicyResource], config: Mapping[str, Any]) -
         if get(bucket.props, "tags", "DataClass") != "private":
             continue
         defaults = [get(r, "applyServerSideEncryptionByDefault") for r in _bucket_encryption(bucket, resources)]
-        if not any(get(d, "sseAlgorithm") == "aws:kms" and customer_managed_key(d, "kmsMasterKeyId") for d in defaults):
+        if not any(
+            get(d, "sseAlgorithm") in KMS_ALGORITHMS and customer_managed_key(d, "kmsMasterKeyId") for d in defaults
+        ):
             yield "private-data bucket is not encrypted with a customer-managed KMS key", bucket.urn

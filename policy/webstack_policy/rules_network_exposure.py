@@ -15,6 +15,9 @@ from .registry import joined, resource_rule, resources_of, stack_rule
 
 WORLD = ("0.0.0.0/0", "::/0")
 LOAD_BALANCER_PORTS = {80, 443}
+# The protocols a rule's ports bound: with -1 (every protocol) or any other protocol number, a
+# rule admits every port whatever ports it names (EC2 API, IpPermission.IpProtocol).
+PORTED_PROTOCOLS = {"tcp", "udp", "icmp", "icmpv6", "6", "17", "1", "58"}
 
 
 def _world_rules(
@@ -52,7 +55,8 @@ def closed_to_world(resources: list[PolicyResource], config: Mapping[str, Any]) 
     }
     for resource, rule, groups in _world_rules(resources):
         ports = {get(rule, "fromPort"), get(rule, "toPort")}
-        web_port = ports <= LOAD_BALANCER_PORTS and len(ports) == 1
+        protocol = str(get(rule, "ipProtocol", default=get(rule, "protocol"))).lower()
+        web_port = ports <= LOAD_BALANCER_PORTS and len(ports) == 1 and protocol in PORTED_PROTOCOLS
         if web_port and groups and all(g.urn in balancer_groups for g in groups):
             continue
         shown = sorted(str(int(p)) if isinstance(p, float) and p.is_integer() else str(p) for p in ports)
