@@ -279,8 +279,8 @@ def test_a_bucket_without_an_encryption_configuration_is_sse_s3_which_private_da
         "b": ["private-data bucket is not encrypted with a customer-managed KMS key"]
     }
     kms = {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": "arn:aws:kms:r:1:key/k"}}
-    inline = resource(
-        "aws:s3/bucketV2:BucketV2",
+    inline = resource(  # a v7 Bucket's inline block (a v6 BucketV2's is lists: test_rule_cases.py)
+        "aws:s3/bucket:Bucket",
         "b",
         {"tags": {"DataClass": "private"}, "serverSideEncryptionConfiguration": {"rules": [kms]}},
     )

@@ -279,5 +279,7 @@ def _denies_plain_http(statement: Mapping[str, Any]) -> bool:
 def s3_tls_only(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     for bucket in resources_of(resources, t.BUCKET):
         policies = [p for p in resources_of(resources, t.BUCKET_POLICY) if bucket in joined(p, "bucket")]
-        if not any(_denies_plain_http(s) for p in policies for s in statements(get(p.props, "policy"))):
+        # Its BucketPolicy, then its own (deprecated) policy input, read only if needed.
+        documents = (get(holder.props, "policy") for holder in [*policies, bucket])
+        if not any(_denies_plain_http(s) for document in documents for s in statements(document)):
             yield "no bucket policy denies non-TLS requests", bucket.urn

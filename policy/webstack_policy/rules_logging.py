@@ -90,6 +90,10 @@ def s3_access_logging(resources: list[PolicyResource], config: Mapping[str, Any]
     for bucket in resources_of(resources, t.BUCKET):
         if get(bucket.props, "tags", "DataClass") == "logs":
             continue
+        # The bucket's own (deprecated) input: logging on a Bucket, loggings on a v6 BucketV2.
+        inline = [get(bucket.props, "logging"), *as_list(get(bucket.props, "loggings"))]
+        if any(is_set(block, "targetBucket") for block in inline if block):
+            continue
         if not any(bucket in joined(log, "bucket") for log in resources_of(resources, t.BUCKET_LOGGING)):
             yield "bucket has no server access logging", bucket.urn
 

@@ -188,6 +188,9 @@ def policy_not_public(props: Mapping[str, Any], config: Mapping[str, Any]) -> It
     for grant in as_list(get(props, "accessControlPolicy", "grants")):
         if get(grant, "grantee", "uri") in PUBLIC_GRANTEES:
             yield f"an ACL grant gives {get(grant, 'permission')} to {get(grant, 'grantee', 'uri')}"
+    for grant in as_list(get(props, "grants")):  # a Bucket's own (deprecated) grants
+        if get(grant, "uri") in PUBLIC_GRANTEES:
+            yield f"an ACL grant gives {', '.join(map(str, as_list(get(grant, 'permissions'))))} to {get(grant, 'uri')}"
 
 
 PUBLIC_ACLS = ("public-read", "public-read-write", "authenticated-read")
