@@ -9,15 +9,13 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from webstack.commands import policy as policy_command
 from webstack.offline import plan as offline_plan
-from webstack.policy_driver.engine import PolicyServer
 
-from .helpers import rendered_once
+from .helpers import SharedPolicyServer, rendered_once
 
 SHARED = "WEBSTACK_TEST_SHARED_DIR"
 
@@ -32,12 +30,12 @@ def mutation_results() -> Path:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if "PYTEST_XDIST_WORKER" in os.environ:
-        return
-    shared = Path(tempfile.mkdtemp(prefix="webstack-tests-"))
-    os.environ[SHARED] = str(shared)
-    # `plan`, `diagram` and `up --all` write under here instead of the project's .webstack/.
-    os.environ["WEBSTACK_WORK_DIR"] = str(shared / "work")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        os.environ[SHARED] = tempfile.mkdtemp(prefix="webstack-tests-")
+    # `plan`, `diagram` and `up --all` write under here instead of the project's .webstack/: one
+    # directory per worker, so that a test finds the plans it wrote, not the other worker's.
+    os.environ["WEBSTACK_WORK_DIR"] = str(shared_dir() / "work" / (worker or "main"))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -45,40 +43,16 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(os.environ.pop(SHARED), ignore_errors=True)
 
 
-class SharedPolicyServer:
-    """What `plan` and `policy check` start for each run, started once per test process: every
-    run configures it before it analyzes, so one server serves them all."""
-
-    server: PolicyServer | None = None
-
-    def __init__(self, *_: Any, **__: Any) -> None:
-        if SharedPolicyServer.server is None:
-            SharedPolicyServer.server = PolicyServer()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(SharedPolicyServer.server, name)
-
-    def __enter__(self) -> SharedPolicyServer:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
 @pytest.fixture(autouse=True, scope="session")
 def _renders_and_policy_server_once_per_session() -> Iterator[None]:
     """The CLI tests plan the same stacks as the others: each config is rendered once, and one
-    policy server judges them all."""
+    policy server per process judges them all (each plan once per session)."""
     real = offline_plan.render_stack, offline_plan.PolicyServer, policy_command.PolicyServer
     offline_plan.render_stack = rendered_once
     offline_plan.PolicyServer = policy_command.PolicyServer = SharedPolicyServer  # type: ignore[misc]
     yield
     offline_plan.render_stack, offline_plan.PolicyServer, policy_command.PolicyServer = real
-    if SharedPolicyServer.server is not None:
-        SharedPolicyServer.server.close()
+    SharedPolicyServer.stop()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

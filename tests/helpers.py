@@ -8,16 +8,18 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from webstack.offline import plan as offline_plan
 from webstack.offline.capture import Registration
 from webstack.offline.program import ProgramRun, run_program
+from webstack.policy_driver.engine import PolicyServer, Violation
 from webstack.program.stack_settings import as_pulumi_config, read_config_file
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 
 
 def render(
@@ -34,26 +36,36 @@ def render(
 render_stack = offline_plan.render_stack
 
 
-@functools.cache
-def _render(stack: str, config: tuple[tuple[str, str], ...], secret_keys: tuple[str, ...], region: str) -> ProgramRun:
-    """Rendered once per session: the first worker to need a config renders it (the other waits
-    on its lock) and leaves the result in the session's directory for the rest."""
+def once_per_session(kind: str, key: object, compute: Callable[[], T]) -> T:
+    """compute(), evaluated once per session for each key: the first worker to need it computes it
+    (the other waits on its lock) and leaves the pickled result in the session's directory. For
+    deterministic work only (renders, the pack's verdicts on a plan); without the directory, computed."""
     shared = os.environ.get("WEBSTACK_TEST_SHARED_DIR")
     if shared is None:
-        return render_stack(ROOT, stack, dict(config), list(secret_keys), region)
-    key = hashlib.sha256(repr((stack, config, secret_keys, region)).encode()).hexdigest()[:24]
-    renders = Path(shared) / "renders"
-    renders.mkdir(parents=True, exist_ok=True)
-    done = renders / f"{key}.pickle"
-    with (renders / f"{key}.lock").open("w") as lock:
+        return compute()
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
+    store = Path(shared) / kind
+    store.mkdir(parents=True, exist_ok=True)
+    done = store / f"{digest}.pickle"
+    with (store / f"{digest}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if done.exists():
             return pickle.loads(done.read_bytes())
-        run = render_stack(ROOT, stack, dict(config), list(secret_keys), region)
+        result = compute()
         partial = done.with_suffix(".partial")
-        partial.write_bytes(pickle.dumps(run))
+        partial.write_bytes(pickle.dumps(result))
         partial.replace(done)
-        return run
+        return result
+
+
+@functools.cache
+def _render(stack: str, config: tuple[tuple[str, str], ...], secret_keys: tuple[str, ...], region: str) -> ProgramRun:
+    """Rendered once per session (and kept in each process that asks)."""
+    return once_per_session(
+        "renders",
+        (stack, config, secret_keys, region),
+        lambda: render_stack(ROOT, stack, dict(config), list(secret_keys), region),
+    )
 
 
 def rendered_once(root: Path, stack: str, config: dict[str, str], secret_keys: list[str], region: str) -> ProgramRun:
@@ -110,3 +122,70 @@ def readme_figure(cost: Any) -> str:
     """How README tables print an estimate: "$12.34", or "$12.34 + 3 unknown lines"."""
     unknown = len(cost.unknown)
     return f"${cost.total:,.2f}" + (f" + {unknown} unknown lines" if unknown else "")
+
+
+class SharedPolicyServer:
+    """The real policy pack, started once per test process and shared by the tests and by the CLI
+    runs (conftest puts it in place of the server `plan` and `policy check` start). Its verdicts
+    are computed once per session for each configuration and question: the pack is the same in
+    every worker, and judging a plan is the slow part of a CLI test after its render."""
+
+    server: PolicyServer | None = None
+    # The configuration the running server was last given (any instance may have changed it).
+    configured: object = None
+
+    def __init__(self, *_: Any, **__: Any) -> None:
+        self._config: tuple[dict[str, Any], str, str] | None = None
+
+    @classmethod
+    def running(cls) -> PolicyServer:
+        if cls.server is None:
+            cls.server = PolicyServer()
+        return cls.server
+
+    @classmethod
+    def stop(cls) -> None:
+        if cls.server is not None:
+            cls.server.close()
+            cls.server = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.running(), name)
+
+    def __enter__(self) -> SharedPolicyServer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def configure(self, config: Mapping[str, Any], stack: str, project: str = "webstack") -> dict[str, str]:
+        self._config = (dict(config), stack, project)
+        SharedPolicyServer.configured = self._config_key()
+        return self.running().configure(config, stack, project)
+
+    def _config_key(self) -> str:
+        return json.dumps(self._config, sort_keys=True)
+
+    def analyze(
+        self, plan: Mapping[str, Any], only: Iterable[str] | None = None, include_stack: bool = True
+    ) -> list[Violation]:
+        """The server's verdicts; on a whole plan (the CLI tests judge the same ones), once per
+        session. A question about a few resources (the mutation cases) is asked each time."""
+
+        def judge() -> list[Violation]:
+            if self._config is not None and SharedPolicyServer.configured != self._config_key():
+                self.configure(*self._config)
+            return self.running().analyze(plan, only, include_stack)
+
+        if only is not None:
+            return judge()
+        return once_per_session("verdicts", (self._config_key(), pickle.dumps(plan), include_stack), judge)
+
+
+def copied(plan: T) -> T:
+    """A deep copy of a plan (plain JSON values) to change: pickle makes it in a fraction of
+    copy.deepcopy's time, which the mutation cases would otherwise spend most of theirs on."""
+    return pickle.loads(pickle.dumps(plan))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from .helpers import copied
 
 Plan = dict[str, Any]
 
@@ -404,6 +405,6 @@ MUTATIONS = [
 
 
 def mutated(plan: Plan, mutation: Mutation) -> Plan:
-    copy_ = copy.deepcopy(plan)
+    copy_ = copied(plan)
     mutation.change(copy_)
     return copy_

@@ -17,9 +17,9 @@ from rich.console import Console
 from webstack.commands.cli import main
 from webstack.deployment.deploy import CLI_INSTALL, Deployer, DeployError, has_aws_credentials, judge_offline
 from webstack.offline.first_preview import as_first_preview
-from webstack.policy_driver.engine import PolicyServer, Violation, read_policy_config
+from webstack.policy_driver.engine import Violation, read_policy_config
 
-from .helpers import ROOT, shipped_stack
+from .helpers import ROOT, SharedPolicyServer, shipped_stack
 
 
 class FakeStack:
@@ -441,7 +441,7 @@ class FirstPreviewStack(FakeStack):
 
     def preview(self, **kwargs: Any) -> Any:
         self.calls.append(("preview", kwargs))
-        with PolicyServer() as server:
+        with SharedPolicyServer() as server:
             server.configure(read_policy_config(ROOT / "policy" / "config" / "prod.json"), "prod")
             for violation in server.analyze(as_first_preview(shipped_stack("prod"))):
                 event = SimpleNamespace(

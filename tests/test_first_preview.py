@@ -10,12 +10,12 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown
 
 from webstack.commands.cli import main
 from webstack.offline.first_preview import UNKNOWN, as_first_preview
-from webstack.policy_driver.engine import PolicyServer, read_policy_config
+from webstack.policy_driver.engine import read_policy_config
 from webstack.program.stack_settings import POLICY_DIR
 from webstack_policy.catalog import all_rules  # type: ignore[import-not-found]
 from webstack_policy.registry import config_with_defaults  # type: ignore[import-not-found]
 
-from .helpers import shipped_stack
+from .helpers import SharedPolicyServer, shipped_stack
 
 RULES = {rule.name: rule for rule in all_rules()}
 # Rules that read a whole JSON document the provider's Check turns into one unknown string when
@@ -42,7 +42,7 @@ def undecided(violations: list[Any]) -> list[Any]:
 @pytest.fixture(scope="module")
 def first_previews() -> dict[str, list[Any]]:
     verdicts = {}
-    with PolicyServer() as server:
+    with SharedPolicyServer() as server:
         for stack in ("dev", "prod"):
             server.configure(read_policy_config(POLICY_DIR / "config" / f"{stack}.json"), stack)
             verdicts[stack] = server.analyze(as_first_preview(shipped_stack(stack)))

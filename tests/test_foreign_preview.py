@@ -14,15 +14,17 @@ import pytest
 
 from webstack.commands.cli import main
 from webstack.offline.plan import read_plan_file
-from webstack.policy_driver.engine import PolicyServer, read_policy_config
+from webstack.policy_driver.engine import read_policy_config
 from webstack.program.stack_settings import POLICY_DIR
+
+from .helpers import SharedPolicyServer
 
 FIXTURE = Path(__file__).parent / "fixtures" / "foreign_preview.json"
 
 
 @pytest.fixture(scope="module")
 def violations():
-    with PolicyServer() as server:
+    with SharedPolicyServer() as server:
         server.configure(read_policy_config(POLICY_DIR / "config" / "prod.json"), "dev")
         return server.analyze(read_plan_file(FIXTURE))
 

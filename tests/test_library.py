@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 from .helpers import ROOT
@@ -27,13 +26,13 @@ def test_pip_installs_the_components_and_another_program_uses_them(tmp_path: Pat
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
     shutil.copytree(ROOT / "components", source / "components", ignore=shutil.ignore_patterns("__pycache__"))
-    pip("wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "dist"), str(source))
-    (wheel,) = (tmp_path / "dist").glob("webstack-*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
+    # pip builds the wheel from pyproject.toml and installs it; RECORD lists every file it held.
+    pip("install", "--no-deps", "--no-build-isolation", "--target", str(tmp_path / "site"), str(source))
+    (record,) = (tmp_path / "site").glob("webstack-*.dist-info/RECORD")
+    names = [line.split(",")[0] for line in record.read_text().splitlines()]
     assert "components/__init__.py" in names and "components/instance_classes.csv" in names
     assert not [n for n in names if n.startswith(("webstack/", "tests/", "policy/", "webstack_policy/"))]
 
-    pip("install", "--no-deps", "--target", str(tmp_path / "site"), str(wheel))
     app = tmp_path / "app"
     app.mkdir()
     shutil.copy(PROGRAM, app / "main.py")

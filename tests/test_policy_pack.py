@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from importlib import metadata
 
 import pytest
 
+from webstack.offline.first_preview import as_first_preview
 from webstack.offline.plan_json import plan_document
-from webstack.policy_driver.engine import POLICY_DIR, PolicyServer, read_policy_config
+from webstack.policy_driver.engine import POLICY_DIR, PolicyPackError, PolicyServer, read_policy_config
+from webstack_policy import sdk_memo  # type: ignore[import-not-found]
 from webstack_policy.catalog import all_rules  # type: ignore[import-not-found]
 
 from .conftest import mutation_results
-from .helpers import shipped_stack
+from .helpers import SharedPolicyServer, copied, shipped_stack
 from .policy_mutations import MUTATIONS, mutated, state, urn_of
 
 RULES = {rule.name: rule for rule in all_rules()}
@@ -28,7 +31,7 @@ PROD_CONFIG = read_policy_config(POLICY_DIR / "config" / "prod.json")
 
 @pytest.fixture(scope="module")
 def prod_server():
-    with PolicyServer() as server:
+    with SharedPolicyServer() as server:
         yield server
 
 
@@ -52,7 +55,7 @@ def test_prod_plan_passes_every_rule(plans, prod_judge):
 
 
 def test_dev_plan_has_no_mandatory_violation_and_only_relaxed_advisories(plans):
-    with PolicyServer() as server:
+    with SharedPolicyServer() as server:
         levels = server.configure(read_policy_config(POLICY_DIR / "config" / "dev.json"), "dev")
         violations = server.analyze(plans["dev"])
     assert [v for v in violations if v.level == "mandatory"] == []
@@ -118,7 +121,7 @@ def test_every_rule_is_exercised_by_a_mutation():
 
 
 def test_load_balancer_may_take_443_from_the_world_but_nothing_else_may(plans, prod_judge):
-    plan = json.loads(json.dumps(plans["prod"]))
+    plan = copied(plans["prod"])
     rule = state(plan, "api-alb-from-cloudfront")["inputs"]
     rule.pop("prefixListId")
     rule["cidrIpv4"] = "0.0.0.0/0"
@@ -127,7 +130,7 @@ def test_load_balancer_may_take_443_from_the_world_but_nothing_else_may(plans, p
 
 
 def test_unknown_values_in_a_preview_become_advisories(plans, prod_judge):
-    plan = json.loads(json.dumps(plans["prod"]))
+    plan = copied(plans["prod"])
     state(plan, "database-primary")["inputs"]["storageEncrypted"] = "[unknown]"
     violations = prod_judge.analyze(plan, only=[urn_of(plan, "database-primary")])
     (unknown,) = [v for v in violations if v.policy == "rds-storage-encrypted-with-cmk"]
@@ -161,3 +164,32 @@ def test_policy_readme_maps_every_rule():
         for mapping in (rule.fsbp, rule.awsguard, rule.cdk_nag):
             if mapping:
                 assert mapping in row, (rule.name, mapping)
+
+
+def test_a_pack_that_cannot_start_is_reported_with_what_it_printed(tmp_path):
+    (tmp_path / "__main__.py").write_text("import sys\nsys.exit('webstack_policy: no module named rules')\n")
+    with pytest.raises(PolicyPackError, match="did not start:\nwebstack_policy: no module named rules"):  # noqa: SIM117
+        with PolicyServer(tmp_path) as server:
+            server.info()
+
+
+def test_the_pack_judges_alike_with_its_sdk_memo_and_without(monkeypatch):
+    """sdk_memo hands every policy the same converted inputs; with the SDK as shipped (each
+    policy converting its own) the verdicts are the same: on dev's first preview, which has
+    unknown values, advisories and a provider."""
+    plan, config = as_first_preview(shipped_stack("dev")), read_policy_config(POLICY_DIR / "config" / "dev.json")
+    memoized = SharedPolicyServer()
+    memoized.configure(config, "dev")
+    verdicts = memoized.analyze(plan)
+    assert any("during preview" in v.message for v in verdicts)
+    assert any("during preview" not in v.message for v in verdicts)
+    monkeypatch.setenv(sdk_memo.AS_SHIPPED, "1")
+    with PolicyServer() as as_shipped:
+        as_shipped.configure(config, "dev")
+        assert as_shipped.analyze(plan) == verdicts
+
+
+def test_the_sdk_memo_is_installed_only_on_the_pulumi_policy_it_was_tested_with():
+    assert sdk_memo.applies(metadata.version("pulumi-policy"), {})
+    assert not sdk_memo.applies(metadata.version("pulumi-policy"), {sdk_memo.AS_SHIPPED: "1"})
+    assert not sdk_memo.applies("1.22.0", {}) and not sdk_memo.applies("2.21.0", {})

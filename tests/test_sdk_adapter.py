@@ -106,3 +106,18 @@ def test_the_offline_wait_sees_resources_made_late_inside_applies_and_their_fail
 
     with pytest.raises(ProgramError, match="division by zero"):
         run_program(failing, project="smoke", stack="test", config={})
+
+
+def test_offline_registrations_carry_no_stack_trace_and_the_sdks_own_is_put_back():
+    from pulumi.runtime import resource as sdk_resource  # noqa: PLC0415 - the internal this adapter replaces
+
+    real = sdk_resource._get_stack_trace
+    sent: list[int] = []
+
+    def program() -> None:
+        sent.append(len(sdk_resource._get_stack_trace().frames))
+        aws.sns.Topic("topic")
+
+    run_program(program, project="smoke", stack="test", config={})
+    assert sent == [0]
+    assert sdk_resource._get_stack_trace is real

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from webstack.validate.mapping import RESOURCES, UNMAPPED, api_operations
 from webstack.validate.shapes import SHAPES_FILE, load_models
 from webstack.validate.walk import compiled
 
-from .helpers import shipped_stack
+from .helpers import copied, shipped_stack
 
 URN = "urn:pulumi:prod::webstack::webstack:compute:FargateApi$"
 
@@ -108,7 +107,7 @@ def test_shipped_stacks_hold_nothing_aws_would_refuse_and_no_unmapped_type(stack
     ],
 )  # fmt: skip
 def test_a_value_aws_refuses_is_reported_by_input_path_and_rule(prod_plan, resource_type, path, value, rule):
-    plan = copy.deepcopy(prod_plan)
+    plan = copied(prod_plan)
     step = next(s for s in plan["steps"] if s["newState"]["type"] == resource_type)
     target = step["newState"]["inputs"]
     for key in path[:-1]:
@@ -166,7 +165,7 @@ def test_validate_command_judges_a_saved_plan(tmp_path: Path, prod_plan, capsys)
     assert main(["validate", str(good)]) == 0
     out = capsys.readouterr().out
     assert "resources checked against the AWS API models" in out and "nothing AWS would refuse" in out
-    bad = copy.deepcopy(prod_plan)
+    bad = copied(prod_plan)
     rule = next(s for s in bad["steps"] if s["newState"]["type"].endswith("SecurityGroupEgressRule"))
     rule["newState"]["inputs"]["description"] = "to the tasks' port [bold]"
     (tmp_path / "bad.json").write_text(json.dumps(bad))

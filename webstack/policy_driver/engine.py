@@ -103,6 +103,7 @@ class PolicyServer:
         self._startup_timeout = startup_timeout
         self._stub: analyzer_pb2_grpc.AnalyzerStub | None = None
         self._channel: grpc.Channel | None = None
+        self._info: dict[str, PolicyInfo] | None = None
 
     def _connect(self) -> analyzer_pb2_grpc.AnalyzerStub:
         if self._stub is not None:
@@ -114,8 +115,10 @@ class PolicyServer:
         reader.join(self._startup_timeout)
         line = port_line[0].strip() if port_line else b""
         if not line.isdigit():
-            self.close()
+            if self._process.poll() is None:
+                self._process.kill()
             stderr = self._process.stderr.read().decode(errors="replace") if self._process.stderr else ""
+            self.close()
             raise PolicyPackError(f"the policy pack in {self.pack_dir} did not start:\n{stderr.strip()}")
         self._channel = grpc.insecure_channel(f"127.0.0.1:{int(line)}")
         self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
@@ -138,6 +141,12 @@ class PolicyServer:
                 stream.close()
 
     def info(self) -> dict[str, PolicyInfo]:
+        """The pack's policies (asked once: a running pack does not change)."""
+        if self._info is None:
+            self._info = self._ask_info()
+        return self._info
+
+    def _ask_info(self) -> dict[str, PolicyInfo]:
         response = self._connect().GetAnalyzerInfo(empty_pb2.Empty())
         policies = {}
         for policy in response.policies:
