@@ -6,6 +6,7 @@ from .api_settings import BucketGrant
 from .edge_distribution import EdgeDistribution, EdgeDistributionArgs, LoadBalancerOrigin, S3Origin
 from .edge_domain import EdgeDomain, EdgeDomainArgs
 from .fargate_api import FargateApi, FargateApiArgs, ImageBuild, Route, ServiceSpec
+from .item_table import ItemTable, ItemTableArgs
 from .managed_postgres import ManagedPostgres, ManagedPostgresArgs
 from .redis_cache import RedisCache, RedisCacheArgs
 from .secure_vpc import SecureVpc, SecureVpcArgs
@@ -24,6 +25,8 @@ __all__ = [
     "FargateApi",
     "FargateApiArgs",
     "ImageBuild",
+    "ItemTable",
+    "ItemTableArgs",
     "LifecycleRule",
     "LoadBalancerOrigin",
     "LogTargets",

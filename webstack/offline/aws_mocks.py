@@ -265,6 +265,16 @@ def _named_arn(service: str, kind: str) -> StateHandler:
     return handler
 
 
+def _dynamodb_table(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    name = _physical_name(a)
+    arn = m._arn("dynamodb", region, f"table/{name}")
+    state: dict = {"name": name, "arn": arn}
+    if a.inputs.get("streamEnabled"):
+        label = "2026-01-01T00:00:00.000"
+        state |= {"streamArn": f"{arn}/stream/{label}", "streamLabel": label}
+    return name, state
+
+
 def _replication_group(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
     group_id = _physical_name(a, "replicationGroupId")
     suffix = f"{_hex(group_id, 6)}.{region.replace('-', '')[:6]}.cache.amazonaws.com"
@@ -472,6 +482,7 @@ _RESOURCE_STATE: dict[str, StateHandler] = {
     "aws:rds/parameterGroup:ParameterGroup": _named_arn("rds", "pg"),
     "aws:elasticache/subnetGroup:SubnetGroup": _named_arn("elasticache", "subnetgroup"),
     "aws:elasticache/replicationGroup:ReplicationGroup": _replication_group,
+    "aws:dynamodb/table:Table": _dynamodb_table,
     "aws:ec2/eip:Eip": _eip,
     "aws:ec2/instance:Instance": _ec2_instance,
     "random:index/randomPassword:RandomPassword": _random_password,
