@@ -7,6 +7,7 @@ from .edge_distribution import EdgeDistribution, EdgeDistributionArgs, LoadBalan
 from .edge_domain import EdgeDomain, EdgeDomainArgs
 from .fargate_api import FargateApi, FargateApiArgs, ImageBuild, Route, ServiceSpec
 from .item_table import ItemTable, ItemTableArgs
+from .lambda_function import LambdaFunction, LambdaFunctionArgs
 from .managed_postgres import ManagedPostgres, ManagedPostgresArgs
 from .redis_cache import RedisCache, RedisCacheArgs
 from .secure_vpc import SecureVpc, SecureVpcArgs
@@ -27,6 +28,8 @@ __all__ = [
     "ImageBuild",
     "ItemTable",
     "ItemTableArgs",
+    "LambdaFunction",
+    "LambdaFunctionArgs",
     "LifecycleRule",
     "LoadBalancerOrigin",
     "LogTargets",

@@ -31,20 +31,23 @@ def service_role(
     *,
     service: str,
     description: str,
-    source_arn: ForAccount,
+    source_arn: ForAccount | None,
     policy: PolicyForAccount,
     context: AwsContext,
     parent: pulumi.Resource,
     policy_inputs: Sequence[pulumi.Input[str]] = (),
 ) -> aws.iam.Role:
-    """A role trusted by ``service`` for this account and ``source_arn`` only (confused deputy),
-    holding only ``policy`` inline: no AWS managed policy (cdk-nag IAM4)."""
+    """A role trusted by ``service`` for this account and ``source_arn`` only (confused deputy;
+    None where the service does not say which resource assumes it), holding only ``policy``
+    inline: no AWS managed policy (cdk-nag IAM4)."""
     where = pulumi.Output.all(context.region, context.account_id)
     role = aws.iam.Role(
         name,
         description=description,
         assume_role_policy=where.apply(
-            lambda ra: json.dumps(service_trust_policy(service, ra[1], source_arn=source_arn(ra[0], ra[1])))
+            lambda ra: json.dumps(
+                service_trust_policy(service, ra[1], source_arn=source_arn(ra[0], ra[1]) if source_arn else None)
+            )
         ),
         opts=pulumi.ResourceOptions(parent=parent),
     )

@@ -275,6 +275,34 @@ def _dynamodb_table(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str
     return name, state
 
 
+def _sqs_queue(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    name = _physical_name(a)
+    url = f"https://sqs.{region}.amazonaws.com/{m.account_id}/{name}"
+    return url, {"name": name, "arn": m._arn("sqs", region, name), "url": url}
+
+
+def _lambda_invoke_arn(region: str, function_arn: str) -> str:
+    return f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
+
+
+def _lambda_function(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    name = _physical_name(a)
+    arn = m._arn("lambda", region, f"function:{name}")
+    version = "1" if a.inputs.get("publish") else "$LATEST"
+    return name, {
+        "name": name,
+        "arn": arn,
+        "invokeArn": _lambda_invoke_arn(region, arn),
+        "qualifiedArn": f"{arn}:{version}",
+        "version": version,
+    }
+
+
+def _lambda_alias(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    arn = m._arn("lambda", region, f"function:{a.inputs.get('functionName')}:{a.inputs.get('name')}")
+    return arn, {"arn": arn, "invokeArn": _lambda_invoke_arn(region, arn)}
+
+
 def _replication_group(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
     group_id = _physical_name(a, "replicationGroupId")
     suffix = f"{_hex(group_id, 6)}.{region.replace('-', '')[:6]}.cache.amazonaws.com"
@@ -483,6 +511,9 @@ _RESOURCE_STATE: dict[str, StateHandler] = {
     "aws:elasticache/subnetGroup:SubnetGroup": _named_arn("elasticache", "subnetgroup"),
     "aws:elasticache/replicationGroup:ReplicationGroup": _replication_group,
     "aws:dynamodb/table:Table": _dynamodb_table,
+    "aws:sqs/queue:Queue": _sqs_queue,
+    "aws:lambda/function:Function": _lambda_function,
+    "aws:lambda/alias:Alias": _lambda_alias,
     "aws:ec2/eip:Eip": _eip,
     "aws:ec2/instance:Instance": _ec2_instance,
     "random:index/randomPassword:RandomPassword": _random_password,
