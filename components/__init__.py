@@ -13,6 +13,7 @@ from .redis_cache import RedisCache, RedisCacheArgs
 from .secure_vpc import SecureVpc, SecureVpcArgs
 from .static_site import CorsRule, LifecycleRule, LogTargets, StaticSite, StaticSiteArgs
 from .subnet_layout import TierPrefixes
+from .user_directory import UserDirectory, UserDirectoryArgs
 
 __all__ = [
     "AlertTopic",
@@ -45,4 +46,6 @@ __all__ = [
     "StaticSite",
     "StaticSiteArgs",
     "TierPrefixes",
+    "UserDirectory",
+    "UserDirectoryArgs",
 ]

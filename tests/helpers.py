@@ -189,3 +189,20 @@ def copied(plan: T) -> T:
     """A deep copy of a plan (plain JSON values) to change: pickle makes it in a fraction of
     copy.deepcopy's time, which the mutation cases would otherwise spend most of theirs on."""
     return pickle.loads(pickle.dumps(plan))
+
+
+def refusal(build: Callable[[], object]) -> str:
+    """The ValueError a component raises while it is built with bad args, after checking that it
+    registered nothing (not even itself): AWS is never asked."""
+    errors: list[str] = []
+
+    def program() -> None:
+        try:
+            build()
+        except ValueError as error:
+            errors.append(str(error))
+
+    run = render(program)
+    assert [r.type for r in run.registrations] == ["pulumi:pulumi:Stack"]
+    assert errors, "no ValueError raised"
+    return errors[0]

@@ -303,6 +303,14 @@ def _lambda_alias(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) 
     return arn, {"arn": arn, "invokeArn": _lambda_invoke_arn(region, arn)}
 
 
+def _user_pool(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    pool_id = f"{region}_{_hex(a.name, 9)}"
+    return pool_id, {
+        "arn": m._arn("cognito-idp", region, f"userpool/{pool_id}"),
+        "endpoint": f"cognito-idp.{region}.amazonaws.com/{pool_id}",
+    }
+
+
 def _replication_group(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
     group_id = _physical_name(a, "replicationGroupId")
     suffix = f"{_hex(group_id, 6)}.{region.replace('-', '')[:6]}.cache.amazonaws.com"
@@ -514,6 +522,8 @@ _RESOURCE_STATE: dict[str, StateHandler] = {
     "aws:sqs/queue:Queue": _sqs_queue,
     "aws:lambda/function:Function": _lambda_function,
     "aws:lambda/alias:Alias": _lambda_alias,
+    "aws:cognito/userPool:UserPool": _user_pool,
+    "aws:cognito/userPoolClient:UserPoolClient": lambda m, a, r: (_hex(a.name, 26), {}),
     "aws:ec2/eip:Eip": _eip,
     "aws:ec2/instance:Instance": _ec2_instance,
     "random:index/randomPassword:RandomPassword": _random_password,
