@@ -3,6 +3,7 @@ typed args object and ResourceOptions, and parents every child to itself."""
 
 from .alert_topic import AlertTopic, AlertTopicArgs
 from .api_settings import BucketGrant
+from .app_secret import AppSecret, AppSecretArgs
 from .edge_distribution import EdgeDistribution, EdgeDistributionArgs, LoadBalancerOrigin, S3Origin
 from .edge_domain import EdgeDomain, EdgeDomainArgs
 from .fargate_api import FargateApi, FargateApiArgs, ImageBuild, Route, ServiceSpec
@@ -18,6 +19,8 @@ from .user_directory import UserDirectory, UserDirectoryArgs
 __all__ = [
     "AlertTopic",
     "AlertTopicArgs",
+    "AppSecret",
+    "AppSecretArgs",
     "BucketGrant",
     "CorsRule",
     "EdgeDistribution",
