@@ -2,16 +2,18 @@
 typed args object and ResourceOptions, and parents every child to itself."""
 
 from .alert_topic import AlertTopic, AlertTopicArgs
+from .api_routes import Route as ApiRoute
 from .api_settings import BucketGrant
 from .app_secret import AppSecret, AppSecretArgs
 from .edge_distribution import EdgeDistribution, EdgeDistributionArgs, LoadBalancerOrigin, S3Origin
 from .edge_domain import EdgeDomain, EdgeDomainArgs
 from .fargate_api import FargateApi, FargateApiArgs, ImageBuild, Route, ServiceSpec
 from .item_table import ItemTable, ItemTableArgs
-from .lambda_function import LambdaFunction, LambdaFunctionArgs
+from .lambda_function import ApiTarget, LambdaFunction, LambdaFunctionArgs
 from .managed_postgres import ManagedPostgres, ManagedPostgresArgs
 from .redis_cache import RedisCache, RedisCacheArgs
 from .secure_vpc import SecureVpc, SecureVpcArgs
+from .serverless_api import ServerlessApi, ServerlessApiArgs
 from .static_site import CorsRule, LifecycleRule, LogTargets, StaticSite, StaticSiteArgs
 from .subnet_layout import TierPrefixes
 from .user_directory import UserDirectory, UserDirectoryArgs
@@ -19,6 +21,8 @@ from .user_directory import UserDirectory, UserDirectoryArgs
 __all__ = [
     "AlertTopic",
     "AlertTopicArgs",
+    "ApiRoute",
+    "ApiTarget",
     "AppSecret",
     "AppSecretArgs",
     "BucketGrant",
@@ -45,6 +49,8 @@ __all__ = [
     "S3Origin",
     "SecureVpc",
     "SecureVpcArgs",
+    "ServerlessApi",
+    "ServerlessApiArgs",
     "ServiceSpec",
     "StaticSite",
     "StaticSiteArgs",

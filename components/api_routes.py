@@ -21,8 +21,15 @@ class Route:
     """One endpoint: ``"GET /orders/{id}"`` served by the function named ``function``."""
 
     spec: str
+    """The method and path, one space apart; {name} is a path variable, {name+} a greedy last one. Example:
+    "GET /orders/{id}".
+    """
     function: str
+    """The name of the function that serves it, a key of the API's targets. Example: "orders"."""
     access: Access = "public"
+    """Who may call it: public (anyone), user (a signed-in Cognito user) or admin (a signed-in user; the function
+    checks the admin group). Example: "user".
+    """
 
     @property
     def method(self) -> str:

@@ -27,6 +27,18 @@ DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
 
 
 @dataclass(frozen=True)
+class ApiTarget:
+    """What an API needs to invoke a function: its name, the ARN to invoke and the alias, if any."""
+
+    function_name: pulumi.Input[str]
+    """The function's name. Example: "usarakhi-prod-orders"."""
+    invoke_arn: pulumi.Input[str]
+    """The ARN API Gateway invokes (the alias's, with provisioned concurrency). Example: orders.invoke_arn."""
+    qualifier: str | None = None
+    """The alias the invoke ARN names, if any, for the invoke permission. Example: "live"."""
+
+
+@dataclass(frozen=True)
 class LambdaFunctionArgs:
     name: str
     """The function's name: 1-64 of a-z A-Z 0-9 - _; its log group is /aws/lambda/<name>. Example:
@@ -105,6 +117,7 @@ class LambdaFunction(pulumi.ComponentResource):
     function_arn: pulumi.Output[str]
     invoke_arn: pulumi.Output[str]
     role_arn: pulumi.Output[str]
+    api_target: ApiTarget
 
     def __init__(self, name: str, args: LambdaFunctionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         checked_function(args.name, args.runtime, args.memory_mb, args.timeout_seconds, args.environment)
@@ -201,4 +214,7 @@ class LambdaFunction(pulumi.ComponentResource):
             self,
         )
         self.role_arn = role.arn
+        self.api_target = ApiTarget(
+            function.name, self.invoke_arn, "live" if args.provisioned_concurrency > 0 else None
+        )
         self.register_outputs({"functionName": function.name, "invokeArn": self.invoke_arn})

@@ -26,6 +26,8 @@ def function_run(tmp_path, **overrides):
             LambdaFunctionArgs(name="usarakhi-prod-checkout", code_path=str(code), **overrides),
         )
         pulumi.export("invoke", function.invoke_arn)
+        pulumi.export("target", function.api_target.invoke_arn)
+        pulumi.export("qualifier", function.api_target.qualifier or "")
 
     return render(program, region="us-east-1", stack="prod")
 
@@ -97,6 +99,7 @@ def test_provisioned_concurrency_warms_a_published_version_behind_the_live_alias
     warm = one(run, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig").inputs
     assert (warm["qualifier"], warm["provisionedConcurrentExecutions"]) == ("live", 2)
     assert run.outputs["invoke"].endswith("function:usarakhi-prod-checkout:live/invocations")
+    assert (run.outputs["target"], run.outputs["qualifier"]) == (run.outputs["invoke"], "live")
 
 
 def test_alarms_on_errors_throttles_duration_and_dead_letters(tmp_path):

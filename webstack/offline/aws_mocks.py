@@ -311,6 +311,20 @@ def _user_pool(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> 
     }
 
 
+def _rest_api(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    api_id = _hex(a.name, 10)
+    return api_id, {"rootResourceId": _hex(a.name + "/", 10), "executionArn": m._arn("execute-api", region, api_id)}
+
+
+def _rest_stage(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    api_id, stage = a.inputs.get("restApi"), a.inputs.get("stageName")
+    return f"ags-{api_id}-{stage}", {
+        "arn": f"arn:aws:apigateway:{region}::/restapis/{api_id}/stages/{stage}",
+        "invokeUrl": f"https://{api_id}.execute-api.{region}.amazonaws.com/{stage}",
+        "executionArn": m._arn("execute-api", region, f"{api_id}/{stage}"),
+    }
+
+
 def _replication_group(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
     group_id = _physical_name(a, "replicationGroupId")
     suffix = f"{_hex(group_id, 6)}.{region.replace('-', '')[:6]}.cache.amazonaws.com"
@@ -523,6 +537,8 @@ _RESOURCE_STATE: dict[str, StateHandler] = {
     "aws:lambda/function:Function": _lambda_function,
     "aws:lambda/alias:Alias": _lambda_alias,
     "aws:cognito/userPool:UserPool": _user_pool,
+    "aws:apigateway/restApi:RestApi": _rest_api,
+    "aws:apigateway/stage:Stage": _rest_stage,
     "aws:cognito/userPoolClient:UserPoolClient": lambda m, a, r: (_hex(a.name, 26), {}),
     "aws:ec2/eip:Eip": _eip,
     "aws:ec2/instance:Instance": _ec2_instance,

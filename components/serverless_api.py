@@ -1,0 +1,244 @@
+"""ServerlessApi: a regional REST API routing "METHOD /path" to Lambda functions, Cognito-guarded
+where a route asks, with JSON access logs under a CMK, X-Ray and stage throttling."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from .api_routes import Route, checked_routes, resource_tree
+from .aws_context import aws_context
+from .encryption_key import customer_managed_key
+from .iam_documents import logs_key_statement
+from .lambda_function import ApiTarget
+from .log_groups import DEFAULT_RETENTION_DAYS, encrypted_log_group
+
+# The fields of each access-log line ($context variables of API Gateway), one JSON object a request.
+ACCESS_LOG_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "ip": "$context.identity.sourceIp",
+        "user": "$context.authorizer.claims.sub",
+        "time": "$context.requestTime",
+        "method": "$context.httpMethod",
+        "path": "$context.resourcePath",
+        "status": "$context.status",
+        "latencyMs": "$context.responseLatency",
+        "integrationError": "$context.integration.error",
+        "wafStatus": "$context.waf.status",
+    },
+    separators=(",", ":"),
+)
+
+
+@dataclass(frozen=True)
+class ServerlessApiArgs:
+    name: str
+    """The REST API's and its stage's name prefix (1-128 of letters, digits, spaces and _.-). Example:
+    "usarakhi-prod".
+    """
+    routes: Sequence[Route]
+    """The endpoints: Route("GET /orders/{id}", "orders", access="user"); access public, user (a signed-in
+    Cognito user) or admin (a signed-in user; the function checks the admin group in the token's
+    cognito:groups claim). Example: [Route("GET /products", "catalog")].
+    """
+    targets: Mapping[str, ApiTarget]
+    """The function each route names, by name (LambdaFunction.api_target). Example: {"catalog":
+    catalog.api_target}.
+    """
+    user_pool_arn: pulumi.Input[str] | None = None
+    """The Cognito user pool whose ID tokens the user and admin routes require (UserDirectory.user_pool_arn).
+    Example: users.user_pool_arn.
+    """
+    stage_name: str = "v1"
+    """The stage, the first part of the execute-api URL (letters, digits, _ and -). Example: "api"."""
+    rate_limit_per_second: float = 100
+    """Steady requests a second the stage accepts for every method together before answering 429 (API
+    Gateway's own account limit is 10,000). Example: 500.
+    """
+    burst_limit: int = 200
+    """Requests the stage accepts at once above the steady rate. Example: 1000."""
+    log_retention_days: int = DEFAULT_RETENTION_DAYS
+    """Days the access-log group keeps its events. Example: 90."""
+
+
+class ServerlessApi(pulumi.ComponentResource):
+    """The HTTP front of a serverless system: a regional REST API (REST rather than HTTP API because
+    the seed asks for WAF, caching and per-method throttling, which HTTP APIs lack) with one resource
+    per path part, each route a Lambda proxy integration allowed to invoke only its own function for
+    that method and path, a Cognito user-pool authorizer on the user and admin routes, a stage with X-Ray
+    tracing, JSON access logs in a log group under its own CMK, and stage-wide throttling.
+
+    Example::
+
+        api = ServerlessApi("api", ServerlessApiArgs(
+            name="usarakhi-prod", routes=[Route("GET /products", "catalog")],
+            targets={"catalog": catalog.api_target}, user_pool_arn=users.user_pool_arn))
+
+    Cost (cost/prices.csv): per million REST API requests (about $3.50 in us-east-1 for the first
+    333 million, aws.amazon.com/api-gateway/pricing); $1 a month for the log key; access logs per GB
+    ingested.
+    """
+
+    url: pulumi.Output[str]
+    execution_arn: pulumi.Output[str]
+    stage_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: ServerlessApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        checked_routes(args.routes)
+        missing = sorted({r.function for r in args.routes} - set(args.targets))
+        if missing:
+            raise ValueError(f"routes name functions with no target: {', '.join(missing)}")
+        if args.user_pool_arn is None and any(r.access != "public" for r in args.routes):
+            raise ValueError("user and admin routes need user_pool_arn (the Cognito pool that signs their tokens)")
+        super().__init__("webstack:serverless:ServerlessApi", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        api = aws.apigateway.RestApi(
+            f"{name}-api",
+            name=args.name,
+            description=f"{args.name}: {len(args.routes)} routes",
+            endpoint_configuration={"types": "REGIONAL"},
+            opts=child,
+        )
+        resource_ids = self._resources(name, api, args.routes)
+        authorizer = None
+        if args.user_pool_arn is not None:
+            authorizer = aws.apigateway.Authorizer(
+                f"{name}-users",
+                name=f"{args.name}-users",
+                rest_api=api.id,
+                type="COGNITO_USER_POOLS",
+                provider_arns=[args.user_pool_arn],
+                identity_source="method.request.header.Authorization",
+                opts=child,
+            )
+        routed = [
+            self._route(
+                name,
+                api=api,
+                resource_ids=resource_ids,
+                route=route,
+                target=args.targets[route.function],
+                authorizer=authorizer,
+            )
+            for route in args.routes
+        ]
+        # A new deployment whenever the routes change (a deployment is a snapshot of them).
+        routes_digest = hashlib.sha256(repr(sorted((r.spec, r.function, r.access) for r in args.routes)).encode())
+        deployment = aws.apigateway.Deployment(
+            f"{name}-deployment",
+            rest_api=api.id,
+            triggers={"routes": routes_digest.hexdigest()},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[part for pair in routed for part in pair]),
+        )
+        key = customer_managed_key(
+            f"{name}-key",
+            description=f"{args.name} API access logs",
+            alias=f"{args.name}/api",
+            context=aws_context(self),
+            parent=self,
+            service_statements=lambda region, account: [
+                logs_key_statement(region, account, f"/aws/apigateway/{args.name}")
+            ],
+        )
+        logs = encrypted_log_group(
+            f"{name}-access-logs",
+            log_group_name=f"/aws/apigateway/{args.name}",
+            key=key,
+            retention_days=args.log_retention_days,
+            parent=self,
+        )
+        stage = aws.apigateway.Stage(
+            f"{name}-stage",
+            rest_api=api.id,
+            deployment=deployment.id,
+            stage_name=args.stage_name,
+            xray_tracing_enabled=True,
+            access_log_settings={"destination_arn": logs.arn, "format": ACCESS_LOG_FORMAT},
+            opts=child,
+        )
+        aws.apigateway.MethodSettings(
+            f"{name}-throttling",
+            rest_api=api.id,
+            stage_name=stage.stage_name,
+            method_path="*/*",
+            settings={
+                "metrics_enabled": True,
+                "throttling_rate_limit": args.rate_limit_per_second,
+                "throttling_burst_limit": args.burst_limit,
+            },
+            opts=child,
+        )
+        self.url = stage.invoke_url
+        self.execution_arn = api.execution_arn
+        self.stage_arn = stage.arn
+        self.register_outputs({"url": stage.invoke_url})
+
+    def _resources(
+        self, name: str, api: aws.apigateway.RestApi, routes: Sequence[Route]
+    ) -> dict[str, pulumi.Output[str]]:
+        ids: dict[str, pulumi.Output[str]] = {"/": api.root_resource_id}
+        for planned in resource_tree(routes):
+            ids[planned.path] = aws.apigateway.Resource(
+                f"{name}-path{_logical(planned.path)}",
+                rest_api=api.id,
+                parent_id=ids[planned.parent],
+                path_part=planned.part,
+                opts=pulumi.ResourceOptions(parent=self),
+            ).id
+        return ids
+
+    def _route(
+        self,
+        name: str,
+        *,
+        api: aws.apigateway.RestApi,
+        resource_ids: Mapping[str, pulumi.Output[str]],
+        route: Route,
+        target: ApiTarget,
+        authorizer: aws.apigateway.Authorizer | None,
+    ) -> tuple[aws.apigateway.Method, aws.apigateway.Integration]:
+        child = pulumi.ResourceOptions(parent=self)
+        logical = f"{name}-{route.method.lower()}{_logical(route.path)}"
+        guarded = route.access != "public" and authorizer is not None
+        method = aws.apigateway.Method(
+            logical,
+            rest_api=api.id,
+            resource_id=resource_ids[route.path],
+            http_method=route.method,
+            authorization="COGNITO_USER_POOLS" if guarded else "NONE",
+            authorizer_id=authorizer.id if guarded and authorizer is not None else None,
+            opts=child,
+        )
+        integration = aws.apigateway.Integration(
+            f"{logical}-lambda",
+            rest_api=api.id,
+            resource_id=resource_ids[route.path],
+            http_method=method.http_method,
+            type="AWS_PROXY",
+            integration_http_method="POST",
+            uri=target.invoke_arn,
+            opts=child,
+        )
+        aws.lambda_.Permission(
+            f"{logical}-invoke",
+            action="lambda:InvokeFunction",
+            function=target.function_name,
+            qualifier=target.qualifier,
+            principal="apigateway.amazonaws.com",
+            # Only this method on this path of this API, whatever the stage.
+            source_arn=api.execution_arn.apply(lambda arn: f"{arn}/*/{route.method}{route.path}"),
+            opts=child,
+        )
+        return method, integration
+
+
+def _logical(path: str) -> str:
+    """A path as part of a logical name: /cart/{itemId} -> -cart-by-itemId."""
+    parts = path.strip("/").split("/")
+    return "".join(f"-by-{part.strip('{}+')}" if part.startswith("{") else f"-{part}" for part in parts if part)

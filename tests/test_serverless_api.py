@@ -1,0 +1,100 @@
+"""ServerlessApi under mocks: the seed's routes as resources, methods and Lambda proxy integrations,
+the Cognito authorizer on user and admin routes, per-route invoke permissions, the stage's logs,
+tracing and throttling."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pytest
+
+from components import ApiRoute, ApiTarget, ServerlessApi, ServerlessApiArgs
+
+from .helpers import one, refusal, render
+from .test_api_routes import SEED
+
+POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC"
+
+
+def target(name: str) -> ApiTarget:
+    arn = f"arn:aws:lambda:us-east-1:123456789012:function:usarakhi-prod-{name}"
+    return ApiTarget(
+        f"usarakhi-prod-{name}", f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}/invocations"
+    )
+
+
+TARGETS = {name: target(name) for name in ("catalog", "cart", "checkout", "orders", "admin")}
+
+
+def api_run(**overrides):
+    def program():
+        args = {"name": "usarakhi-prod", "routes": SEED, "targets": TARGETS, "user_pool_arn": POOL, **overrides}
+        api = ServerlessApi("api", ServerlessApiArgs(**args))
+        pulumi.export("url", api.url)
+
+    return render(program, region="us-east-1")
+
+
+def test_a_regional_rest_api_with_a_resource_per_path_part_and_a_proxy_integration_per_route():
+    run = api_run()
+    assert one(run, "aws:apigateway/restApi:RestApi").inputs["endpointConfiguration"] == {"types": "REGIONAL"}
+    assert len(run.of_type("aws:apigateway/resource:Resource")) == 12
+    methods = run.of_type("aws:apigateway/method:Method")
+    integrations = run.of_type("aws:apigateway/integration:Integration")
+    assert len(methods) == len(integrations) == len(SEED)
+    checkout = next(i.inputs for i in integrations if i.name == "api-post-checkout-lambda")
+    assert (checkout["type"], checkout["integrationHttpMethod"]) == ("AWS_PROXY", "POST")
+    assert checkout["uri"] == TARGETS["checkout"].invoke_arn
+    assert run.outputs["url"].endswith(".execute-api.us-east-1.amazonaws.com/v1")
+
+
+def test_user_and_admin_routes_need_a_cognito_token_and_public_ones_none():
+    run = api_run()
+    authorizer = one(run, "aws:apigateway/authorizer:Authorizer").inputs
+    assert authorizer["type"] == "COGNITO_USER_POOLS" and authorizer["providerArns"] == [POOL]
+    by_name = {m.name: m.inputs for m in run.of_type("aws:apigateway/method:Method")}
+    assert by_name["api-get-orders-by-id"]["authorization"] == "COGNITO_USER_POOLS"
+    assert by_name["api-put-admin-orders-by-id"]["authorizerId"]
+    assert by_name["api-get-products"]["authorization"] == "NONE" and "authorizerId" not in by_name["api-get-products"]
+
+
+def test_each_route_may_invoke_only_its_function_for_its_method_and_path():
+    permissions = {p.name: p.inputs for p in api_run().of_type("aws:lambda/permission:Permission")}
+    assert len(permissions) == len(SEED)
+    cart = permissions["api-delete-cart-by-itemId-invoke"]
+    assert cart["function"] == "usarakhi-prod-cart" and cart["principal"] == "apigateway.amazonaws.com"
+    assert cart["sourceArn"].endswith("/*/DELETE/cart/{itemId}")
+
+
+def test_the_stage_traces_logs_json_under_its_own_key_and_throttles():
+    run = api_run(rate_limit_per_second=50, burst_limit=100)
+    stage = one(run, "aws:apigateway/stage:Stage").inputs
+    logs = one(run, "aws:cloudwatch/logGroup:LogGroup").inputs
+    assert stage["xrayTracingEnabled"] is True and stage["stageName"] == "v1"
+    assert logs["name"] == "/aws/apigateway/usarakhi-prod" and logs["kmsKeyId"].startswith("arn:aws:kms:")
+    assert set(json.loads(stage["accessLogSettings"]["format"])) >= {"requestId", "ip", "status", "user"}
+    settings = one(run, "aws:apigateway/methodSettings:MethodSettings").inputs
+    assert settings["methodPath"] == "*/*"
+    assert settings["settings"] == {"metricsEnabled": True, "throttlingRateLimit": 50, "throttlingBurstLimit": 100}
+
+
+def test_a_new_deployment_whenever_the_routes_change():
+    def digest(routes):
+        return one(api_run(routes=routes), "aws:apigateway/deployment:Deployment").inputs["triggers"]["routes"]
+
+    assert digest(SEED) == digest(list(reversed(SEED)))
+    assert digest(SEED) != digest(SEED[:-1])
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"targets": {}}, "routes name functions with no target: admin, cart, catalog, checkout, orders"),
+        ({"user_pool_arn": None}, "user and admin routes need user_pool_arn"),
+        ({"routes": [ApiRoute("GET /x/{a+}/b", "cart")]}, "refuses the path part"),
+    ],
+)
+def test_what_would_not_deploy_is_refused_before_anything_is_registered(overrides, message):
+    args = {"name": "usarakhi-prod", "routes": SEED, "targets": TARGETS, "user_pool_arn": POOL, **overrides}
+    assert message in refusal(lambda: ServerlessApi("api", ServerlessApiArgs(**args)))
