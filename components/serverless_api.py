@@ -5,18 +5,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from .api_routes import Route, checked_routes, resource_tree
+from .api_routes import Route, checked_routes, cors_methods, resource_tree
 from .aws_context import aws_context
+from .edge_settings import web_acl_rules
 from .encryption_key import customer_managed_key
 from .iam_documents import logs_key_statement
 from .lambda_function import ApiTarget
 from .log_groups import DEFAULT_RETENTION_DAYS, encrypted_log_group
+
+# The API's name is also its WAF web ACL's and log group's: the narrowest of their character sets.
+_API_NAME = re.compile(r"[A-Za-z0-9_-]{1,100}")
+# Stage names: letters, digits, hyphens and underscores, up to 128.
+_STAGE_NAME = re.compile(r"[A-Za-z0-9_-]{1,128}")
+# The headers a browser's preflight is told it may send (the token travels in Authorization).
+CORS_HEADERS = "Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token"
 
 # The fields of each access-log line ($context variables of API Gateway), one JSON object a request.
 ACCESS_LOG_FORMAT = json.dumps(
@@ -39,7 +48,7 @@ ACCESS_LOG_FORMAT = json.dumps(
 @dataclass(frozen=True)
 class ServerlessApiArgs:
     name: str
-    """The REST API's and its stage's name prefix (1-128 of letters, digits, spaces and _.-). Example:
+    """The REST API's name, also its web ACL's and log group's (1-100 of letters, digits, _ and -). Example:
     "usarakhi-prod".
     """
     routes: Sequence[Route]
@@ -65,6 +74,32 @@ class ServerlessApiArgs:
     """Requests the stage accepts at once above the steady rate. Example: 1000."""
     log_retention_days: int = DEFAULT_RETENTION_DAYS
     """Days the access-log group keeps its events. Example: 90."""
+    waf_rate_limit_per_5_minutes: int | None = 2000
+    """Requests one IP address may make in 5 minutes before the API's regional WAF web ACL blocks it (the
+    ACL also runs AWS's managed rule groups; FSBP APIGateway.4); None: no WAF ($5 a month for the ACL and
+    $1 per rule, plus $0.60 per million requests). Example: 500.
+    """
+    cors_origin: str | None = None
+    """The one web origin browsers may call the API from: every routed path answers the preflight (OPTIONS)
+    with it, its methods and the headers the front end sends; the functions add the same origin to their
+    responses. None: no preflight. Example: "https://usarakhi.com".
+    """
+
+
+def checked_api(args: ServerlessApiArgs) -> None:
+    """ValueError, naming the argument, for what API Gateway, WAF or CloudWatch would refuse."""
+    if not _API_NAME.fullmatch(args.name):
+        raise ValueError(f"name {args.name!r}: 1-100 of letters, digits, _ and - (WAF's and CloudWatch's rule)")
+    if not _STAGE_NAME.fullmatch(args.stage_name):
+        raise ValueError(f"stage_name {args.stage_name!r}: 1-128 of letters, digits, _ and -")
+    if args.cors_origin is not None and not re.fullmatch(r"https://[a-z0-9.-]+(:[0-9]{1,5})?", args.cors_origin):
+        raise ValueError(f"cors_origin {args.cors_origin!r}: an https origin without a path, e.g. https://example.com")
+    checked_routes(args.routes)
+    missing = sorted({r.function for r in args.routes} - set(args.targets))
+    if missing:
+        raise ValueError(f"routes name functions with no target: {', '.join(missing)}")
+    if args.user_pool_arn is None and any(r.access != "public" for r in args.routes):
+        raise ValueError("user and admin routes need user_pool_arn (the Cognito pool that signs their tokens)")
 
 
 class ServerlessApi(pulumi.ComponentResource):
@@ -90,12 +125,7 @@ class ServerlessApi(pulumi.ComponentResource):
     stage_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: ServerlessApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        checked_routes(args.routes)
-        missing = sorted({r.function for r in args.routes} - set(args.targets))
-        if missing:
-            raise ValueError(f"routes name functions with no target: {', '.join(missing)}")
-        if args.user_pool_arn is None and any(r.access != "public" for r in args.routes):
-            raise ValueError("user and admin routes need user_pool_arn (the Cognito pool that signs their tokens)")
+        checked_api(args)
         super().__init__("webstack:serverless:ServerlessApi", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         api = aws.apigateway.RestApi(
@@ -128,8 +158,12 @@ class ServerlessApi(pulumi.ComponentResource):
             )
             for route in args.routes
         ]
+        if args.cors_origin is not None:
+            routed += self._preflight(name, api, resource_ids, args.routes, args.cors_origin)
         # A new deployment whenever the routes change (a deployment is a snapshot of them).
-        routes_digest = hashlib.sha256(repr(sorted((r.spec, r.function, r.access) for r in args.routes)).encode())
+        routes_digest = hashlib.sha256(
+            repr((sorted((r.spec, r.function, r.access) for r in args.routes), args.cors_origin)).encode()
+        )
         deployment = aws.apigateway.Deployment(
             f"{name}-deployment",
             rest_api=api.id,
@@ -174,10 +208,31 @@ class ServerlessApi(pulumi.ComponentResource):
             },
             opts=child,
         )
+        if args.waf_rate_limit_per_5_minutes is not None:
+            self._firewall(name, args.name, args.waf_rate_limit_per_5_minutes, stage)
         self.url = stage.invoke_url
         self.execution_arn = api.execution_arn
         self.stage_arn = stage.arn
         self.register_outputs({"url": stage.invoke_url})
+
+    def _firewall(self, name: str, api_name: str, limit: int, stage: aws.apigateway.Stage) -> None:
+        """A regional WAF web ACL (rate limit per IP, AWS managed rule groups) on the stage."""
+        child = pulumi.ResourceOptions(parent=self)
+        acl = aws.wafv2.WebAcl(
+            f"{name}-waf",
+            name=f"{api_name}-api",
+            description=f"{api_name} API: AWS managed rules and a per-IP rate limit",
+            scope="REGIONAL",
+            default_action={"allow": {}},
+            rules=web_acl_rules(limit),  # type: ignore[arg-type]
+            visibility_config={
+                "cloudwatch_metrics_enabled": True,
+                "sampled_requests_enabled": True,
+                "metric_name": f"{api_name}-api",
+            },
+            opts=child,
+        )
+        aws.wafv2.WebAclAssociation(f"{name}-waf-stage", resource_arn=stage.arn, web_acl_arn=acl.arn, opts=child)
 
     def _resources(
         self, name: str, api: aws.apigateway.RestApi, routes: Sequence[Route]
@@ -236,6 +291,65 @@ class ServerlessApi(pulumi.ComponentResource):
             opts=child,
         )
         return method, integration
+
+    def _preflight(
+        self,
+        name: str,
+        api: aws.apigateway.RestApi,
+        resource_ids: Mapping[str, pulumi.Output[str]],
+        routes: Sequence[Route],
+        origin: str,
+    ) -> list[tuple[pulumi.Resource, pulumi.Resource]]:
+        """OPTIONS on every routed path, answered by API Gateway itself (a MOCK integration): no
+        token needed, no function invoked."""
+        child = pulumi.ResourceOptions(parent=self)
+        answered = []
+        for path, methods in cors_methods(routes).items():
+            logical = f"{name}-options{_logical(path)}"
+            headers = {
+                "Access-Control-Allow-Origin": origin,
+                "Access-Control-Allow-Methods": ",".join(methods),
+                "Access-Control-Allow-Headers": CORS_HEADERS,
+            }
+            resource_id = resource_ids[path]
+            method = aws.apigateway.Method(
+                logical,
+                rest_api=api.id,
+                resource_id=resource_id,
+                http_method="OPTIONS",
+                authorization="NONE",
+                opts=child,
+            )
+            integration = aws.apigateway.Integration(
+                f"{logical}-mock",
+                rest_api=api.id,
+                resource_id=resource_id,
+                http_method=method.http_method,
+                type="MOCK",
+                request_templates={"application/json": '{"statusCode": 200}'},
+                opts=child,
+            )
+            response = aws.apigateway.MethodResponse(
+                f"{logical}-200",
+                rest_api=api.id,
+                resource_id=resource_id,
+                http_method=method.http_method,
+                status_code="200",
+                response_parameters={f"method.response.header.{h}": True for h in headers},
+                opts=child,
+            )
+            answer = aws.apigateway.IntegrationResponse(
+                f"{logical}-answer",
+                rest_api=api.id,
+                resource_id=resource_id,
+                http_method=method.http_method,
+                status_code=response.status_code,
+                # Static values are single-quoted in API Gateway's mapping syntax.
+                response_parameters={f"method.response.header.{h}": f"'{v}'" for h, v in headers.items()},
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[integration]),
+            )
+            answered.append((method, answer))
+        return answered
 
 
 def _logical(path: str) -> str:

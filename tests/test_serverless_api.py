@@ -87,12 +87,51 @@ def test_a_new_deployment_whenever_the_routes_change():
     assert digest(SEED) != digest(SEED[:-1])
 
 
+def test_a_regional_waf_guards_the_stage_unless_turned_off():
+    run = api_run(waf_rate_limit_per_5_minutes=500)
+    acl = one(run, "aws:wafv2/webAcl:WebAcl").inputs
+    assert acl["scope"] == "REGIONAL" and acl["name"] == "usarakhi-prod-api"
+    assert acl["rules"][0]["statement"]["rateBasedStatement"]["limit"] == 500
+    association = one(run, "aws:wafv2/webAclAssociation:WebAclAssociation").inputs
+    assert association["resourceArn"].endswith(
+        "/restapis/" + one(run, "aws:apigateway/stage:Stage").inputs["restApi"] + "/stages/v1"
+    )
+    assert api_run(waf_rate_limit_per_5_minutes=None).of_type("aws:wafv2/webAcl:WebAcl") == []
+
+
+def test_preflight_answers_each_path_with_the_origin_and_its_methods_without_a_token():
+    run = api_run(cors_origin="https://usarakhi.com")
+    options = [m for m in run.of_type("aws:apigateway/method:Method") if m.inputs["httpMethod"] == "OPTIONS"]
+    assert len(options) == len({r.path for r in SEED}) == 11 and all(
+        m.inputs["authorization"] == "NONE" for m in options
+    )
+    mocks = [i for i in run.of_type("aws:apigateway/integration:Integration") if i.inputs["type"] == "MOCK"]
+    assert len(mocks) == 11
+    answer = next(
+        r.inputs
+        for r in run.of_type("aws:apigateway/integrationResponse:IntegrationResponse")
+        if r.name == "api-options-cart-by-itemId-answer"
+    )
+    assert answer["responseParameters"] == {
+        "method.response.header.Access-Control-Allow-Origin": "'https://usarakhi.com'",
+        "method.response.header.Access-Control-Allow-Methods": "'DELETE,PUT,OPTIONS'",
+        "method.response.header.Access-Control-Allow-Headers": (
+            "'Content-Type,Authorization,X-Amz-Date,X-Api-Key,X-Amz-Security-Token'"
+        ),
+    }
+    assert api_run().of_type("aws:apigateway/integrationResponse:IntegrationResponse") == []
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
         ({"targets": {}}, "routes name functions with no target: admin, cart, catalog, checkout, orders"),
         ({"user_pool_arn": None}, "user and admin routes need user_pool_arn"),
         ({"routes": [ApiRoute("GET /x/{a+}/b", "cart")]}, "refuses the path part"),
+        ({"name": "usarakhi prod"}, "name 'usarakhi prod': 1-100 of letters"),
+        ({"stage_name": "v1.0"}, "stage_name 'v1.0'"),
+        ({"cors_origin": "https://usarakhi.com/"}, "an https origin without a path"),
+        ({"cors_origin": "http://usarakhi.com"}, "an https origin without a path"),
     ],
 )
 def test_what_would_not_deploy_is_refused_before_anything_is_registered(overrides, message):
