@@ -22,6 +22,8 @@ from .log_groups import DEFAULT_RETENTION_DAYS, encrypted_log_group
 
 # The API's name is also its WAF web ACL's and log group's: the narrowest of their character sets.
 _API_NAME = re.compile(r"[A-Za-z0-9_-]{1,100}")
+# A DNS host name of lower-case labels (what a certificate and a Route 53 record take).
+_HOST_NAME = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 # Stage names: letters, digits, hyphens and underscores, up to 128.
 _STAGE_NAME = re.compile(r"[A-Za-z0-9_-]{1,128}")
 # The headers a browser's preflight is told it may send (the token travels in Authorization).
@@ -84,10 +86,28 @@ class ServerlessApiArgs:
     with it, its methods and the headers the front end sends; the functions add the same origin to their
     responses. None: no preflight. Example: "https://usarakhi.com".
     """
+    domain_name: str | None = None
+    """The API's own host name, served with certificate_arn and aliased in zone_id; the execute-api address
+    is then turned off, so no request reaches the API around its domain. None: the execute-api URL only.
+    Example: "api.usarakhi.com".
+    """
+    certificate_arn: pulumi.Input[str] | None = None
+    """An ACM certificate for domain_name in the API's region (EdgeDomain.regional_certificate_arn). Example:
+    domain.regional_certificate_arn.
+    """
+    zone_id: pulumi.Input[str] | None = None
+    """The Route 53 hosted zone that gets domain_name's alias record (EdgeDomain.zone_id). Example:
+    domain.zone_id.
+    """
 
 
 def checked_api(args: ServerlessApiArgs) -> None:
     """ValueError, naming the argument, for what API Gateway, WAF or CloudWatch would refuse."""
+    domain = (args.domain_name, args.certificate_arn, args.zone_id)
+    if any(part is not None for part in domain) and any(part is None for part in domain):
+        raise ValueError("domain_name, certificate_arn and zone_id go together: give all three or none")
+    if args.domain_name is not None and not _HOST_NAME.fullmatch(args.domain_name):
+        raise ValueError(f"domain_name {args.domain_name!r}: a lower-case host name such as api.example.com")
     if not _API_NAME.fullmatch(args.name):
         raise ValueError(f"name {args.name!r}: 1-100 of letters, digits, _ and - (WAF's and CloudWatch's rule)")
     if not _STAGE_NAME.fullmatch(args.stage_name):
@@ -133,6 +153,7 @@ class ServerlessApi(pulumi.ComponentResource):
             name=args.name,
             description=f"{args.name}: {len(args.routes)} routes",
             endpoint_configuration={"types": "REGIONAL"},
+            disable_execute_api_endpoint=args.domain_name is not None,
             opts=child,
         )
         resource_ids = self._resources(name, api, args.routes)
@@ -211,9 +232,53 @@ class ServerlessApi(pulumi.ComponentResource):
         if args.waf_rate_limit_per_5_minutes is not None:
             self._firewall(name, args.name, args.waf_rate_limit_per_5_minutes, stage)
         self.url = stage.invoke_url
+        if args.domain_name is not None and args.certificate_arn is not None and args.zone_id is not None:
+            self.url = self._domain(name, args.domain_name, args.certificate_arn, args.zone_id, stage)
         self.execution_arn = api.execution_arn
         self.stage_arn = stage.arn
         self.register_outputs({"url": stage.invoke_url})
+
+    def _domain(
+        self,
+        name: str,
+        host: str,
+        certificate_arn: pulumi.Input[str],
+        zone_id: pulumi.Input[str],
+        stage: aws.apigateway.Stage,
+    ) -> pulumi.Output[str]:
+        """The API under its own host name: a regional custom domain (TLS 1.2 at least), the stage
+        mapped at its root, and an alias record in the zone."""
+        child = pulumi.ResourceOptions(parent=self)
+        domain = aws.apigateway.DomainName(
+            f"{name}-domain",
+            domain_name=host,
+            regional_certificate_arn=certificate_arn,
+            endpoint_configuration={"types": "REGIONAL"},
+            security_policy="TLS_1_2",
+            opts=child,
+        )
+        aws.apigateway.BasePathMapping(
+            f"{name}-mapping",
+            domain_name=domain.domain_name,
+            rest_api=stage.rest_api,
+            stage_name=stage.stage_name,
+            opts=child,
+        )
+        aws.route53.Record(
+            f"{name}-alias",
+            zone_id=zone_id,
+            name=host,
+            type="A",
+            aliases=[
+                {
+                    "name": domain.regional_domain_name,
+                    "zone_id": domain.regional_zone_id,
+                    "evaluate_target_health": False,
+                }
+            ],
+            opts=child,
+        )
+        return domain.domain_name.apply(lambda domain_name: f"https://{domain_name}")
 
     def _firewall(self, name: str, api_name: str, limit: int, stage: aws.apigateway.Stage) -> None:
         """A regional WAF web ACL (rate limit per IP, AWS managed rule groups) on the stage."""

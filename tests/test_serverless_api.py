@@ -122,6 +122,22 @@ def test_preflight_answers_each_path_with_the_origin_and_its_methods_without_a_t
     assert api_run().of_type("aws:apigateway/integrationResponse:IntegrationResponse") == []
 
 
+def test_its_own_domain_maps_the_stage_aliases_the_zone_and_turns_the_execute_api_address_off():
+    certificate = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+    run = api_run(domain_name="api.usarakhi.com", certificate_arn=certificate, zone_id="Z123")
+    domain = one(run, "aws:apigateway/domainName:DomainName").inputs
+    assert domain["regionalCertificateArn"] == certificate and domain["securityPolicy"] == "TLS_1_2"
+    assert domain["endpointConfiguration"] == {"types": "REGIONAL"}
+    mapping = one(run, "aws:apigateway/basePathMapping:BasePathMapping").inputs
+    assert (mapping["domainName"], mapping["stageName"]) == ("api.usarakhi.com", "v1")
+    record = one(run, "aws:route53/record:Record").inputs
+    assert (record["zoneId"], record["name"], record["type"]) == ("Z123", "api.usarakhi.com", "A")
+    assert record["aliases"][0]["name"].endswith(".execute-api.us-east-1.amazonaws.com")
+    assert one(run, "aws:apigateway/restApi:RestApi").inputs["disableExecuteApiEndpoint"] is True
+    assert run.outputs["url"] == "https://api.usarakhi.com"
+    assert one(api_run(), "aws:apigateway/restApi:RestApi").inputs["disableExecuteApiEndpoint"] is False
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
@@ -132,6 +148,8 @@ def test_preflight_answers_each_path_with_the_origin_and_its_methods_without_a_t
         ({"stage_name": "v1.0"}, "stage_name 'v1.0'"),
         ({"cors_origin": "https://usarakhi.com/"}, "an https origin without a path"),
         ({"cors_origin": "http://usarakhi.com"}, "an https origin without a path"),
+        ({"domain_name": "api.usarakhi.com"}, "give all three or none"),
+        ({"domain_name": "API.usarakhi.com", "certificate_arn": "arn", "zone_id": "Z1"}, "a lower-case host name"),
     ],
 )
 def test_what_would_not_deploy_is_refused_before_anything_is_registered(overrides, message):

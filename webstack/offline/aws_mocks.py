@@ -539,6 +539,14 @@ _RESOURCE_STATE: dict[str, StateHandler] = {
     "aws:cognito/userPool:UserPool": _user_pool,
     "aws:apigateway/restApi:RestApi": _rest_api,
     "aws:apigateway/stage:Stage": _rest_stage,
+    "aws:apigateway/domainName:DomainName": lambda m, a, r: (
+        str(a.inputs.get("domainName")),
+        {
+            "arn": f"arn:aws:apigateway:{r}::/domainnames/{a.inputs.get('domainName')}",
+            "regionalDomainName": f"d-{_hex(a.name, 10)}.execute-api.{r}.amazonaws.com",
+            "regionalZoneId": "Z1UJRXOUMOOFQ8",
+        },
+    ),
     "aws:cognito/userPoolClient:UserPoolClient": lambda m, a, r: (_hex(a.name, 26), {}),
     "aws:ec2/eip:Eip": _eip,
     "aws:ec2/instance:Instance": _ec2_instance,
