@@ -30,6 +30,10 @@ class Route:
     """Who may call it: public (anyone), user (a signed-in Cognito user) or admin (a signed-in user; the function
     checks the admin group). Example: "user".
     """
+    cached: bool = False
+    """Let the stage cache (when the API has one) keep this route's answers: public GETs whose answer is the
+    same for every caller only (a product, not a cart). Example: True.
+    """
 
     @property
     def method(self) -> str:
@@ -65,6 +69,8 @@ def checked_routes(routes: Sequence[Route]) -> None:
                     f"route {route.spec!r}: API Gateway refuses the path part {part!r} (a-z A-Z 0-9 . _ -, or "
                     "{name}; {name+} only last)"
                 )
+        if route.cached and (route.method != "GET" or route.access != "public"):
+            raise ValueError(f"route {route.spec!r}: only a public GET may be cached (one caller's answer is theirs)")
         if (route.method, route.path) in seen:
             raise ValueError(f"route {route.spec!r} is given twice")
         seen.add((route.method, route.path))
@@ -110,3 +116,9 @@ def cors_methods(routes: Sequence[Route]) -> dict[str, list[str]]:
 def method_settings_path(route: Route) -> str:
     """How API Gateway's stage method settings name a method: "products/{id}/GET"."""
     return f"{route.path.strip('/')}/{route.method}"
+
+
+def cacheable(routes: Sequence[Route]) -> list[Route]:
+    """The routes whose answers a stage cache may keep: those marked cached (public GETs whose
+    answer is the same for every caller, which checked_routes insists on)."""
+    return [route for route in routes if route.cached]

@@ -8,12 +8,19 @@ import re
 
 import pytest
 
-from components.api_routes import Route, checked_routes, cors_methods, method_settings_path, resource_tree
+from components.api_routes import (
+    Route,
+    cacheable,
+    checked_routes,
+    cors_methods,
+    method_settings_path,
+    resource_tree,
+)
 
 # Seed 002's endpoints (public, signed-in user, admin group).
 SEED = [
-    Route("GET /products", "catalog"),
-    Route("GET /products/{id}", "catalog"),
+    Route("GET /products", "catalog", cached=True),
+    Route("GET /products/{id}", "catalog", cached=True),
     Route("POST /cart", "cart"),
     Route("GET /cart", "cart"),
     Route("PUT /cart/{itemId}", "cart"),
@@ -76,3 +83,10 @@ def test_what_api_gateway_would_refuse_is_named_by_route(routes, message):
 def test_a_greedy_variable_is_allowed_as_the_last_part():
     checked_routes([Route("GET /files/{key+}", "files")])
     assert resource_tree([Route("GET /files/{key+}", "files")])[-1].part == "{key+}"
+
+
+def test_only_routes_marked_cached_are_cached_and_only_public_gets_may_be():
+    assert [r.spec for r in cacheable(SEED)] == ["GET /products", "GET /products/{id}"]
+    for route in (Route("GET /orders", "orders", "user", cached=True), Route("POST /cart", "cart", cached=True)):
+        with pytest.raises(ValueError, match="only a public GET may be cached"):
+            checked_routes([route])

@@ -79,6 +79,28 @@ def test_the_stage_traces_logs_json_under_its_own_key_and_throttles():
     assert settings["settings"] == {"metricsEnabled": True, "throttlingRateLimit": 50, "throttlingBurstLimit": 100}
 
 
+def test_a_cache_keeps_public_get_answers_only_encrypted():
+    run = api_run(cache_size_gb="0.5", cache_ttl_seconds=60)
+    stage = one(run, "aws:apigateway/stage:Stage").inputs
+    assert (stage["cacheClusterEnabled"], stage["cacheClusterSize"]) == (True, "0.5")
+    cached = {
+        m.inputs["methodPath"]: m.inputs["settings"]
+        for m in run.of_type("aws:apigateway/methodSettings:MethodSettings")
+        if m.inputs["methodPath"] != "*/*"
+    }
+    assert set(cached) == {"products/GET", "products/{id}/GET"}  # not the cart: it is each caller's own
+    assert cached["products/{id}/GET"] == {
+        "metricsEnabled": True,
+        "throttlingRateLimit": 100,
+        "throttlingBurstLimit": 200,
+        "cachingEnabled": True,
+        "cacheTtlInSeconds": 60,
+        "cacheDataEncrypted": True,
+    }
+    uncached = one(api_run(), "aws:apigateway/stage:Stage").inputs
+    assert uncached["cacheClusterEnabled"] is False and "cacheClusterSize" not in uncached
+
+
 def test_a_new_deployment_whenever_the_routes_change():
     def digest(routes):
         return one(api_run(routes=routes), "aws:apigateway/deployment:Deployment").inputs["triggers"]["routes"]
@@ -149,6 +171,8 @@ def test_its_own_domain_maps_the_stage_aliases_the_zone_and_turns_the_execute_ap
         ({"cors_origin": "https://usarakhi.com/"}, "an https origin without a path"),
         ({"cors_origin": "http://usarakhi.com"}, "an https origin without a path"),
         ({"domain_name": "api.usarakhi.com"}, "give all three or none"),
+        ({"cache_size_gb": "1"}, "cache_size_gb '1': one of 0.5, 1.6"),
+        ({"cache_ttl_seconds": 3601}, "cache_ttl_seconds 3601: 0-3600"),
         ({"domain_name": "API.usarakhi.com", "certificate_arn": "arn", "zone_id": "Z1"}, "a lower-case host name"),
     ],
 )
