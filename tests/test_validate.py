@@ -172,3 +172,30 @@ def test_validate_command_judges_a_saved_plan(tmp_path: Path, prod_plan, capsys)
     assert main(["validate", str(tmp_path / "bad.json")]) == 1
     out = capsys.readouterr().out
     assert "to the tasks' port [bold]" in out and "1 input AWS would refuse" in out
+
+
+def test_an_item_table_has_nothing_aws_would_refuse_and_a_bad_name_or_stream_view_is_found():
+    from components import ItemTable, ItemTableArgs  # noqa: PLC0415 - only this test renders a table
+
+    from .helpers import render  # noqa: PLC0415
+
+    run = render(
+        lambda: ItemTable(
+            "t", ItemTableArgs(name="usarakhi-prod", stream_view_type="NEW_IMAGE", ttl_attribute="expiresAt")
+        )
+    )
+    plan = plan_document(run)
+    report = validate_plan(plan)
+    assert report.findings == [] and not report.unmapped
+    assert report.tally.mapping_errors == [] and report.tally.unmatched == []
+    table = next(s["newState"]["inputs"] for s in plan["steps"] if s["newState"]["type"] == "aws:dynamodb/table:Table")
+    table["name"], table["streamViewType"] = "usarakhi prod", "NEW"
+    table["pointInTimeRecovery"]["recoveryPeriodInDays"] = 36
+    table["globalSecondaryIndexes"][0]["name"] = "G 1"
+    found = {f.path for f in validate_plan(plan).findings}
+    assert found == {
+        "name",
+        "streamViewType",
+        "pointInTimeRecovery.recoveryPeriodInDays",
+        "globalSecondaryIndexes[0].name",
+    }

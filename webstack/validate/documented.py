@@ -93,6 +93,14 @@ RDS_IDENTIFIER = TextRule(
     min_length=1,
     allowed="a letter, then letters, digits and single hyphens, not ending with a hyphen",
 )
+DYNAMODB_NAME = TextRule(
+    "DynamoDB table and index names",
+    "DynamoDB Developer Guide, naming rules: 3-255 of a-z A-Z 0-9 _ - .",
+    pattern=r"[a-zA-Z0-9_.-]+",
+    max_length=255,
+    min_length=3,
+    allowed="letters, digits, _ - and .",
+)
 RDS_GROUP_NAME = TextRule(
     "RDS parameter and subnet group names",
     "RDS API reference: CreateDBParameterGroup and CreateDBSubnetGroup (names)",
@@ -178,6 +186,7 @@ TEXT_RULES: dict[str, dict[str, TextRule]] = {
     "aws:iam/role:Role": {"name": IAM_ROLE_NAME},
     "aws:iam/rolePolicy:RolePolicy": {"name": IAM_POLICY_NAME},
     "aws:rds/instance:Instance": {"identifier": RDS_IDENTIFIER},
+    "aws:dynamodb/table:Table": {"name": DYNAMODB_NAME, "globalSecondaryIndexes[].name": DYNAMODB_NAME},
     "aws:rds/parameterGroup:ParameterGroup": {"name": RDS_GROUP_NAME},
     "aws:rds/subnetGroup:SubnetGroup": {"name": RDS_GROUP_NAME},
     "aws:elasticache/replicationGroup:ReplicationGroup": {"replicationGroupId": ELASTICACHE_GROUP_ID},

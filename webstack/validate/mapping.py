@@ -245,6 +245,46 @@ RESOURCES: dict[str, Mapped] = {
         )
     ),
     "aws:kms/alias:Alias": mapped(Call("kms", "CreateAlias", members={"name": "AliasName"})),
+    "aws:dynamodb/table:Table": mapped(
+        Call(
+            "dynamodb",
+            "CreateTable",
+            members={
+                "name": "TableName",
+                "hashKey": "KeySchema[].AttributeName",
+                "rangeKey": "KeySchema[].AttributeName",
+                "attributes": "AttributeDefinitions",
+                "attributes[].name": "AttributeDefinitions[].AttributeName",
+                "attributes[].type": "AttributeDefinitions[].AttributeType",
+                "globalSecondaryIndexes": "GlobalSecondaryIndexes",
+                "globalSecondaryIndexes[].name": "GlobalSecondaryIndexes[].IndexName",
+                "globalSecondaryIndexes[].keySchemas": "GlobalSecondaryIndexes[].KeySchema",
+                "globalSecondaryIndexes[].projectionType": "GlobalSecondaryIndexes[].Projection.ProjectionType",
+                "serverSideEncryption.enabled": "SSESpecification.Enabled",
+                "serverSideEncryption.kmsKeyArn": "SSESpecification.KMSMasterKeyId",
+                "streamEnabled": "StreamSpecification.StreamEnabled",
+                "streamViewType": "StreamSpecification.StreamViewType",
+                "pointInTimeRecovery": None,  # UpdateContinuousBackups, below
+                "ttl": None,  # UpdateTimeToLive, below
+            },
+        ),
+        Call(
+            "dynamodb",
+            "UpdateContinuousBackups",
+            members={
+                "pointInTimeRecovery.enabled": "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled",
+                "pointInTimeRecovery.recoveryPeriodInDays": "PointInTimeRecoverySpecification.RecoveryPeriodInDays",
+            },
+        ),
+        Call(
+            "dynamodb",
+            "UpdateTimeToLive",
+            members={
+                "ttl.attributeName": "TimeToLiveSpecification.AttributeName",
+                "ttl.enabled": "TimeToLiveSpecification.Enabled",
+            },
+        ),
+    ),
     "aws:kms/key:Key": mapped(
         Call("kms", "CreateKey", members={"enableKeyRotation": None, "deletionWindowInDays": None}),
         Call("kms", "ScheduleKeyDeletion", members={"deletionWindowInDays": "PendingWindowInDays"}),
