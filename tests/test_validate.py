@@ -149,8 +149,8 @@ def test_a_made_up_security_group_name_may_not_look_like_a_group_id():
 
 
 def test_unmapped_types_are_listed_not_passed():
-    report = validate_plan(plan_of(("aws:lambda/function:Function", "fn", {"runtime": "nodejs18.x"})))
-    assert report.unmapped == {"aws:lambda/function:Function": 1}
+    report = validate_plan(plan_of(("aws:sfn/stateMachine:StateMachine", "flow", {"name": "orders"})))
+    assert report.unmapped == {"aws:sfn/stateMachine:StateMachine": 1}
 
 
 def test_java_patterns_with_surrogate_pairs_and_unicode_classes_compile():
@@ -198,4 +198,28 @@ def test_an_item_table_has_nothing_aws_would_refuse_and_a_bad_name_or_stream_vie
         "streamViewType",
         "pointInTimeRecovery.recoveryPeriodInDays",
         "globalSecondaryIndexes[0].name",
+    }
+
+
+def test_a_lambda_function_has_nothing_aws_would_refuse_and_bad_values_are_found(tmp_path):
+    from components import LambdaFunction, LambdaFunctionArgs  # noqa: PLC0415 - only this test renders one
+
+    from .helpers import render  # noqa: PLC0415
+
+    args = LambdaFunctionArgs(
+        name="usarakhi-prod-checkout", code_path=str(tmp_path), reserved_concurrency=5, provisioned_concurrency=1
+    )
+    plan = plan_document(render(lambda: LambdaFunction("f", args)))
+    report = validate_plan(plan)
+    assert report.findings == [] and not report.unmapped
+    assert report.tally.mapping_errors == [] and report.tally.unmatched == []
+    inputs = {s["newState"]["type"]: s["newState"]["inputs"] for s in plan["steps"]}
+    inputs["aws:lambda/function:Function"] |= {"name": "x" * 65, "runtime": "nodejs99.x", "memorySize": 64}
+    inputs["aws:sqs/queue:Queue"]["name"] = "usarakhi.dlq"
+    found = {(f.resource_name, f.path) for f in validate_plan(plan).findings}
+    assert found == {
+        ("f-function", "name"),
+        ("f-function", "runtime"),
+        ("f-function", "memorySize"),
+        ("f-dead-letters", "name"),
     }

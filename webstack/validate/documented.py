@@ -101,6 +101,22 @@ DYNAMODB_NAME = TextRule(
     min_length=3,
     allowed="letters, digits, _ - and .",
 )
+LAMBDA_FUNCTION_NAME = TextRule(
+    "Lambda function names",
+    "Lambda API reference: CreateFunction (FunctionName: 64 characters for a name, 140 for an ARN)",
+    pattern=r"[a-zA-Z0-9_-]+",
+    max_length=64,
+    min_length=1,
+    allowed="letters, digits, - and _",
+)
+SQS_QUEUE_NAME = TextRule(
+    "SQS queue names",
+    "SQS API reference: CreateQueue (QueueName: up to 80 alphanumerics, - and _)",
+    pattern=r"[a-zA-Z0-9_-]+",
+    max_length=80,
+    min_length=1,
+    allowed="letters, digits, - and _",
+)
 RDS_GROUP_NAME = TextRule(
     "RDS parameter and subnet group names",
     "RDS API reference: CreateDBParameterGroup and CreateDBSubnetGroup (names)",
@@ -186,6 +202,8 @@ TEXT_RULES: dict[str, dict[str, TextRule]] = {
     "aws:iam/role:Role": {"name": IAM_ROLE_NAME},
     "aws:iam/rolePolicy:RolePolicy": {"name": IAM_POLICY_NAME},
     "aws:rds/instance:Instance": {"identifier": RDS_IDENTIFIER},
+    "aws:lambda/function:Function": {"name": LAMBDA_FUNCTION_NAME},
+    "aws:sqs/queue:Queue": {"name": SQS_QUEUE_NAME},
     "aws:dynamodb/table:Table": {"name": DYNAMODB_NAME, "globalSecondaryIndexes[].name": DYNAMODB_NAME},
     "aws:rds/parameterGroup:ParameterGroup": {"name": RDS_GROUP_NAME},
     "aws:rds/subnetGroup:SubnetGroup": {"name": RDS_GROUP_NAME},

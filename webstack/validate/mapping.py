@@ -285,6 +285,27 @@ RESOURCES: dict[str, Mapped] = {
             },
         ),
     ),
+    "aws:lambda/alias:Alias": mapped(Call("lambda", "CreateAlias")),
+    "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig": mapped(
+        Call("lambda", "PutProvisionedConcurrencyConfig")
+    ),
+    "aws:lambda/function:Function": mapped(
+        Call(
+            "lambda",
+            "CreateFunction",
+            members={
+                "name": "FunctionName",
+                "code": None,  # a zip Pulumi uploads as Code.ZipFile
+                "kmsKeyArn": "KMSKeyArn",
+                "reservedConcurrentExecutions": None,  # PutFunctionConcurrency, below
+            },
+        ),
+        Call(
+            "lambda",
+            "PutFunctionConcurrency",
+            members={"reservedConcurrentExecutions": "ReservedConcurrentExecutions"},
+        ),
+    ),
     "aws:kms/key:Key": mapped(
         Call("kms", "CreateKey", members={"enableKeyRotation": None, "deletionWindowInDays": None}),
         Call("kms", "ScheduleKeyDeletion", members={"deletionWindowInDays": "PendingWindowInDays"}),
@@ -461,6 +482,14 @@ RESOURCES: dict[str, Mapped] = {
         Call("secretsmanager", "CreateSecret", members={"recoveryWindowInDays": None})
     ),
     "aws:secretsmanager/secretVersion:SecretVersion": mapped(Call("secretsmanager", "PutSecretValue")),
+    "aws:sqs/queue:Queue": mapped(
+        Call(
+            "sqs",
+            "CreateQueue",
+            # The rest travel as Attributes, a map of names to strings the provider builds.
+            members={"name": "QueueName", "kmsMasterKeyId": None, "messageRetentionSeconds": None},
+        )
+    ),
     "aws:sns/topic:Topic": mapped(Call("sns", "CreateTopic", members={"kmsMasterKeyId": None})),
     "aws:sns/topicPolicy:TopicPolicy": mapped(
         Call("sns", "SetTopicAttributes", members={"arn": "TopicArn", "policy": "AttributeValue"}),
