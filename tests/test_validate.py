@@ -223,3 +223,26 @@ def test_a_lambda_function_has_nothing_aws_would_refuse_and_bad_values_are_found
         ("f-function", "memorySize"),
         ("f-dead-letters", "name"),
     }
+
+
+def test_a_user_directory_has_nothing_aws_would_refuse_and_bad_values_are_found():
+    from components import UserDirectory, UserDirectoryArgs  # noqa: PLC0415 - only this test renders one
+
+    from .helpers import render  # noqa: PLC0415
+
+    plan = plan_document(
+        render(lambda: UserDirectory("u", UserDirectoryArgs(name="usarakhi-prod", feature_plan="PLUS")))
+    )
+    report = validate_plan(plan)
+    assert report.findings == [] and not report.unmapped
+    assert report.tally.mapping_errors == [] and report.tally.unmatched == []
+    inputs = {s["newState"]["type"]: s["newState"]["inputs"] for s in plan["steps"]}
+    inputs["aws:cognito/userPool:UserPool"]["passwordPolicy"]["minimumLength"] = 5
+    inputs["aws:cognito/userPool:UserPool"]["mfaConfiguration"] = "REQUIRED"
+    inputs["aws:cognito/userPoolClient:UserPoolClient"]["explicitAuthFlows"] = ["ALLOW_SRP"]
+    found = [(f.resource_name, f.path) for f in validate_plan(plan).findings]
+    assert sorted(found) == [
+        ("u-pool", "mfaConfiguration"),
+        ("u-pool", "passwordPolicy.minimumLength"),
+        ("u-web", "explicitAuthFlows[0]"),
+    ]

@@ -245,6 +245,26 @@ RESOURCES: dict[str, Mapped] = {
         )
     ),
     "aws:kms/alias:Alias": mapped(Call("kms", "CreateAlias", members={"name": "AliasName"})),
+    "aws:cognito/userPool:UserPool": mapped(
+        Call(
+            "cognito-idp",
+            "CreateUserPool",
+            members={
+                "name": "PoolName",
+                "passwordPolicy": "Policies.PasswordPolicy",
+                "softwareTokenMfaConfiguration": None,  # SetUserPoolMfaConfig, below
+            },
+        ),
+        Call(
+            "cognito-idp",
+            "SetUserPoolMfaConfig",
+            members={"softwareTokenMfaConfiguration": "SoftwareTokenMfaConfiguration"},
+        ),
+    ),
+    "aws:cognito/userPoolClient:UserPoolClient": mapped(
+        Call("cognito-idp", "CreateUserPoolClient", members={"name": "ClientName"})
+    ),
+    "aws:cognito/userGroup:UserGroup": mapped(Call("cognito-idp", "CreateGroup", members={"name": "GroupName"})),
     "aws:dynamodb/table:Table": mapped(
         Call(
             "dynamodb",
