@@ -246,3 +246,39 @@ def test_a_user_directory_has_nothing_aws_would_refuse_and_bad_values_are_found(
         ("u-pool", "passwordPolicy.minimumLength"),
         ("u-web", "explicitAuthFlows[0]"),
     ]
+
+
+def test_a_serverless_api_and_a_secret_have_nothing_aws_would_refuse_and_bad_values_are_found():
+    from components import AppSecret, AppSecretArgs, ServerlessApi, ServerlessApiArgs  # noqa: PLC0415
+
+    from .helpers import render  # noqa: PLC0415
+    from .test_serverless_api import POOL, SEED, TARGETS  # noqa: PLC0415
+
+    def program():
+        ServerlessApi(
+            "api",
+            ServerlessApiArgs(
+                name="usarakhi-prod", routes=SEED, targets=TARGETS, user_pool_arn=POOL,
+                cors_origin="https://usarakhi.com", cache_size_gb="0.5", domain_name="api.usarakhi.com",
+                certificate_arn="arn:aws:acm:us-east-1:123456789012:certificate/x", zone_id="Z1",
+            ),
+        )  # fmt: skip
+        readers = ["arn:aws:iam::123456789012:role/checkout"]
+        AppSecret("s", AppSecretArgs(name="usarakhi-prod/stripe", reader_role_arns=readers))
+
+    plan = plan_document(render(program))
+    report = validate_plan(plan)
+    assert report.findings == [] and not report.unmapped
+    assert report.tally.mapping_errors == [] and report.tally.unmatched == []
+    by_name = {s["newState"]["urn"].rsplit("::", 1)[-1]: s["newState"]["inputs"] for s in plan["steps"]}
+    by_name["api-post-checkout-lambda"]["type"] = "LAMBDA_PROXY"
+    by_name["api-stage"]["cacheClusterSize"] = "1"
+    by_name["api-domain"]["securityPolicy"] = "TLS_1_3"
+    by_name["s-policy"]["policy"] = "{not json"
+    found = {(f.resource_name, f.path) for f in validate_plan(plan).findings}
+    assert found == {
+        ("api-post-checkout-lambda", "type"),
+        ("api-stage", "cacheClusterSize"),
+        ("api-domain", "securityPolicy"),
+        ("s-policy", "policy"),
+    }

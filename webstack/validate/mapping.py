@@ -245,6 +245,62 @@ RESOURCES: dict[str, Mapped] = {
         )
     ),
     "aws:kms/alias:Alias": mapped(Call("kms", "CreateAlias", members={"name": "AliasName"})),
+    "aws:apigateway/restApi:RestApi": mapped(
+        Call("apigateway", "CreateRestApi", members={"endpointConfiguration.types": "endpointConfiguration.types[]"})
+    ),
+    "aws:apigateway/resource:Resource": mapped(Call("apigateway", "CreateResource", members={"restApi": "restApiId"})),
+    "aws:apigateway/method:Method": mapped(
+        Call("apigateway", "PutMethod", members={"restApi": "restApiId", "authorization": "authorizationType"})
+    ),
+    "aws:apigateway/integration:Integration": mapped(
+        Call("apigateway", "PutIntegration", members={"restApi": "restApiId"})
+    ),
+    "aws:apigateway/methodResponse:MethodResponse": mapped(
+        Call("apigateway", "PutMethodResponse", members={"restApi": "restApiId"})
+    ),
+    "aws:apigateway/integrationResponse:IntegrationResponse": mapped(
+        Call("apigateway", "PutIntegrationResponse", members={"restApi": "restApiId"})
+    ),
+    "aws:apigateway/authorizer:Authorizer": mapped(
+        Call("apigateway", "CreateAuthorizer", members={"restApi": "restApiId"})
+    ),
+    "aws:apigateway/deployment:Deployment": mapped(
+        Call("apigateway", "CreateDeployment", members={"restApi": "restApiId", "triggers": None})
+    ),
+    "aws:apigateway/stage:Stage": mapped(
+        Call(
+            "apigateway",
+            "CreateStage",
+            members={
+                "restApi": "restApiId",
+                "deployment": "deploymentId",
+                "xrayTracingEnabled": "tracingEnabled",
+                "accessLogSettings": None,  # UpdateStage patch operations
+            },
+        )
+    ),
+    "aws:apigateway/methodSettings:MethodSettings": mapped(
+        Call("apigateway", "UpdateStage", members={"restApi": "restApiId", "methodPath": None, "settings": None}),
+        note="sent as UpdateStage patch operations (path/value strings), which the model does not type",
+    ),
+    "aws:apigateway/domainName:DomainName": mapped(
+        Call("apigateway", "CreateDomainName", members={"endpointConfiguration.types": "endpointConfiguration.types[]"})
+    ),
+    "aws:apigateway/basePathMapping:BasePathMapping": mapped(
+        Call("apigateway", "CreateBasePathMapping", members={"restApi": "restApiId", "stageName": "stage"})
+    ),
+    "aws:lambda/permission:Permission": mapped(Call("lambda", "AddPermission", members={"function": "FunctionName"})),
+    "aws:wafv2/webAclAssociation:WebAclAssociation": mapped(
+        Call("wafv2", "AssociateWebACL", members={"webAclArn": "WebACLArn"})
+    ),
+    "aws:secretsmanager/secretPolicy:SecretPolicy": mapped(
+        Call(
+            "secretsmanager",
+            "PutResourcePolicy",
+            members={"secretArn": "SecretId", "policy": "ResourcePolicy"},
+            documents={"policy": None},
+        )
+    ),
     "aws:cognito/userPool:UserPool": mapped(
         Call(
             "cognito-idp",
