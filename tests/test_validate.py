@@ -8,6 +8,18 @@ from typing import Any
 
 import pytest
 
+from components import (
+    AppSecret,
+    AppSecretArgs,
+    ItemTable,
+    ItemTableArgs,
+    LambdaFunction,
+    LambdaFunctionArgs,
+    ServerlessApi,
+    ServerlessApiArgs,
+    UserDirectory,
+    UserDirectoryArgs,
+)
 from webstack.commands.cli import main
 from webstack.offline.plan_json import plan_document
 from webstack.validate import validate_plan
@@ -18,6 +30,8 @@ from webstack.validate.shapes import SHAPES_FILE, load_models
 from webstack.validate.walk import compiled
 
 from .helpers import copied, shipped_stack
+from .helpers import render as render_program
+from .test_serverless_api import POOL, SEED, TARGETS
 
 URN = "urn:pulumi:prod::webstack::webstack:compute:FargateApi$"
 
@@ -175,19 +189,13 @@ def test_validate_command_judges_a_saved_plan(tmp_path: Path, prod_plan, capsys)
 
 
 def test_an_item_table_has_nothing_aws_would_refuse_and_a_bad_name_or_stream_view_is_found():
-    from components import ItemTable, ItemTableArgs  # noqa: PLC0415 - only this test renders a table
-
-    from .helpers import render  # noqa: PLC0415
-
-    run = render(
+    run = render_program(
         lambda: ItemTable(
             "t", ItemTableArgs(name="usarakhi-prod", stream_view_type="NEW_IMAGE", ttl_attribute="expiresAt")
         )
     )
     plan = plan_document(run)
-    report = validate_plan(plan)
-    assert report.findings == [] and not report.unmapped
-    assert report.tally.mapping_errors == [] and report.tally.unmatched == []
+    assert_clean(plan)
     table = next(s["newState"]["inputs"] for s in plan["steps"] if s["newState"]["type"] == "aws:dynamodb/table:Table")
     table["name"], table["streamViewType"] = "usarakhi prod", "NEW"
     table["pointInTimeRecovery"]["recoveryPeriodInDays"] = 36
@@ -202,17 +210,11 @@ def test_an_item_table_has_nothing_aws_would_refuse_and_a_bad_name_or_stream_vie
 
 
 def test_a_lambda_function_has_nothing_aws_would_refuse_and_bad_values_are_found(tmp_path):
-    from components import LambdaFunction, LambdaFunctionArgs  # noqa: PLC0415 - only this test renders one
-
-    from .helpers import render  # noqa: PLC0415
-
     args = LambdaFunctionArgs(
         name="usarakhi-prod-checkout", code_path=str(tmp_path), reserved_concurrency=5, provisioned_concurrency=1
     )
-    plan = plan_document(render(lambda: LambdaFunction("f", args)))
-    report = validate_plan(plan)
-    assert report.findings == [] and not report.unmapped
-    assert report.tally.mapping_errors == [] and report.tally.unmatched == []
+    plan = plan_document(render_program(lambda: LambdaFunction("f", args)))
+    assert_clean(plan)
     inputs = {s["newState"]["type"]: s["newState"]["inputs"] for s in plan["steps"]}
     inputs["aws:lambda/function:Function"] |= {"name": "x" * 65, "runtime": "nodejs99.x", "memorySize": 64}
     inputs["aws:sqs/queue:Queue"]["name"] = "usarakhi.dlq"
@@ -226,16 +228,10 @@ def test_a_lambda_function_has_nothing_aws_would_refuse_and_bad_values_are_found
 
 
 def test_a_user_directory_has_nothing_aws_would_refuse_and_bad_values_are_found():
-    from components import UserDirectory, UserDirectoryArgs  # noqa: PLC0415 - only this test renders one
-
-    from .helpers import render  # noqa: PLC0415
-
     plan = plan_document(
-        render(lambda: UserDirectory("u", UserDirectoryArgs(name="usarakhi-prod", feature_plan="PLUS")))
+        render_program(lambda: UserDirectory("u", UserDirectoryArgs(name="usarakhi-prod", feature_plan="PLUS")))
     )
-    report = validate_plan(plan)
-    assert report.findings == [] and not report.unmapped
-    assert report.tally.mapping_errors == [] and report.tally.unmatched == []
+    assert_clean(plan)
     inputs = {s["newState"]["type"]: s["newState"]["inputs"] for s in plan["steps"]}
     inputs["aws:cognito/userPool:UserPool"]["passwordPolicy"]["minimumLength"] = 5
     inputs["aws:cognito/userPool:UserPool"]["mfaConfiguration"] = "REQUIRED"
@@ -249,11 +245,6 @@ def test_a_user_directory_has_nothing_aws_would_refuse_and_bad_values_are_found(
 
 
 def test_a_serverless_api_and_a_secret_have_nothing_aws_would_refuse_and_bad_values_are_found():
-    from components import AppSecret, AppSecretArgs, ServerlessApi, ServerlessApiArgs  # noqa: PLC0415
-
-    from .helpers import render  # noqa: PLC0415
-    from .test_serverless_api import POOL, SEED, TARGETS  # noqa: PLC0415
-
     def program():
         ServerlessApi(
             "api",
@@ -266,10 +257,8 @@ def test_a_serverless_api_and_a_secret_have_nothing_aws_would_refuse_and_bad_val
         readers = ["arn:aws:iam::123456789012:role/checkout"]
         AppSecret("s", AppSecretArgs(name="usarakhi-prod/stripe", reader_role_arns=readers))
 
-    plan = plan_document(render(program))
-    report = validate_plan(plan)
-    assert report.findings == [] and not report.unmapped
-    assert report.tally.mapping_errors == [] and report.tally.unmatched == []
+    plan = plan_document(render_program(program))
+    assert_clean(plan)
     by_name = {s["newState"]["urn"].rsplit("::", 1)[-1]: s["newState"]["inputs"] for s in plan["steps"]}
     by_name["api-post-checkout-lambda"]["type"] = "LAMBDA_PROXY"
     by_name["api-stage"]["cacheClusterSize"] = "1"
@@ -282,3 +271,10 @@ def test_a_serverless_api_and_a_secret_have_nothing_aws_would_refuse_and_bad_val
         ("api-domain", "securityPolicy"),
         ("s-policy", "policy"),
     }
+
+
+def assert_clean(plan: dict[str, Any]) -> None:
+    """Nothing AWS would refuse, every type mapped, every input matched to a member."""
+    report = validate_plan(plan)
+    assert report.findings == [] and not report.unmapped
+    assert report.tally.mapping_errors == [] and report.tally.unmatched == []

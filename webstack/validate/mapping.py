@@ -28,6 +28,9 @@ _SG_RULE = {
     "description": "IpPermissions[].IpRanges[].Description",
 }
 
+# API Gateway's calls name the API restApiId; the provider's input is restApi.
+_REST_API = {"restApi": "restApiId"}
+
 _DISTRIBUTION = {
     "aliases": "Aliases.Items",
     "origins": "Origins.Items",
@@ -248,31 +251,25 @@ RESOURCES: dict[str, Mapped] = {
     "aws:apigateway/restApi:RestApi": mapped(
         Call("apigateway", "CreateRestApi", members={"endpointConfiguration.types": "endpointConfiguration.types[]"})
     ),
-    "aws:apigateway/resource:Resource": mapped(Call("apigateway", "CreateResource", members={"restApi": "restApiId"})),
+    "aws:apigateway/resource:Resource": mapped(Call("apigateway", "CreateResource", members=_REST_API)),
     "aws:apigateway/method:Method": mapped(
-        Call("apigateway", "PutMethod", members={"restApi": "restApiId", "authorization": "authorizationType"})
+        Call("apigateway", "PutMethod", members={**_REST_API, "authorization": "authorizationType"})
     ),
-    "aws:apigateway/integration:Integration": mapped(
-        Call("apigateway", "PutIntegration", members={"restApi": "restApiId"})
-    ),
-    "aws:apigateway/methodResponse:MethodResponse": mapped(
-        Call("apigateway", "PutMethodResponse", members={"restApi": "restApiId"})
-    ),
+    "aws:apigateway/integration:Integration": mapped(Call("apigateway", "PutIntegration", members=_REST_API)),
+    "aws:apigateway/methodResponse:MethodResponse": mapped(Call("apigateway", "PutMethodResponse", members=_REST_API)),
     "aws:apigateway/integrationResponse:IntegrationResponse": mapped(
-        Call("apigateway", "PutIntegrationResponse", members={"restApi": "restApiId"})
+        Call("apigateway", "PutIntegrationResponse", members=_REST_API)
     ),
-    "aws:apigateway/authorizer:Authorizer": mapped(
-        Call("apigateway", "CreateAuthorizer", members={"restApi": "restApiId"})
-    ),
+    "aws:apigateway/authorizer:Authorizer": mapped(Call("apigateway", "CreateAuthorizer", members=_REST_API)),
     "aws:apigateway/deployment:Deployment": mapped(
-        Call("apigateway", "CreateDeployment", members={"restApi": "restApiId", "triggers": None})
+        Call("apigateway", "CreateDeployment", members={**_REST_API, "triggers": None})
     ),
     "aws:apigateway/stage:Stage": mapped(
         Call(
             "apigateway",
             "CreateStage",
             members={
-                "restApi": "restApiId",
+                **_REST_API,
                 "deployment": "deploymentId",
                 "xrayTracingEnabled": "tracingEnabled",
                 "accessLogSettings": None,  # UpdateStage patch operations
@@ -280,14 +277,14 @@ RESOURCES: dict[str, Mapped] = {
         )
     ),
     "aws:apigateway/methodSettings:MethodSettings": mapped(
-        Call("apigateway", "UpdateStage", members={"restApi": "restApiId", "methodPath": None, "settings": None}),
+        Call("apigateway", "UpdateStage", members={**_REST_API, "methodPath": None, "settings": None}),
         note="sent as UpdateStage patch operations (path/value strings), which the model does not type",
     ),
     "aws:apigateway/domainName:DomainName": mapped(
         Call("apigateway", "CreateDomainName", members={"endpointConfiguration.types": "endpointConfiguration.types[]"})
     ),
     "aws:apigateway/basePathMapping:BasePathMapping": mapped(
-        Call("apigateway", "CreateBasePathMapping", members={"restApi": "restApiId", "stageName": "stage"})
+        Call("apigateway", "CreateBasePathMapping", members={**_REST_API, "stageName": "stage"})
     ),
     "aws:lambda/permission:Permission": mapped(Call("lambda", "AddPermission", members={"function": "FunctionName"})),
     "aws:wafv2/webAclAssociation:WebAclAssociation": mapped(
