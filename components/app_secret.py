@@ -44,10 +44,6 @@ class AppSecretArgs:
     """The secret's name: 1-512 of letters, digits and /_+=.@-, not ending in a hyphen and six
     characters. Example: "usarakhi-prod/stripe".
     """
-    reader_role_arns: Sequence[pulumi.Input[str]]
-    """The only roles that may read the value (LambdaFunction.role_arn); everyone else is denied by the
-    secret's own policy. Example: [checkout.role_arn].
-    """
     description: str = "Set out of band; never in stack config"
     """What the secret holds and who sets it (up to 2048 characters). Example: "Stripe restricted key, set
     by the payments team".
@@ -61,12 +57,14 @@ class AppSecretArgs:
 class AppSecret(pulumi.ComponentResource):
     """A secret the stack declares but never knows: a Secrets Manager secret encrypted with its own CMK,
     with no value in Pulumi (set it once with ``aws secretsmanager put-secret-value``), and a resource
-    policy that denies GetSecretValue to every principal but ``reader_role_arns``.
+    policy (``allow_readers``) that denies GetSecretValue to every principal but the roles named.
 
     Example::
 
-        stripe = AppSecret("stripe", AppSecretArgs(name="usarakhi-prod/stripe", reader_role_arns=[checkout.role_arn]))
-        # grant checkout secret_arns=[stripe.arn], secret_key_arns=[stripe.key_arn]
+        stripe = AppSecret("stripe", AppSecretArgs(name="usarakhi-prod/stripe"))
+        checkout = LambdaFunction("checkout", LambdaFunctionArgs(..., secret_arns=[stripe.arn],
+                                                                 secret_key_arns=[stripe.key_arn]))
+        stripe.allow_readers([checkout.role_arn])
 
     Cost (cost/prices.csv): $0.40 a month for the secret, $1 for its CMK, and $0.05 per 10,000
     reads.
@@ -83,8 +81,6 @@ class AppSecret(pulumi.ComponentResource):
             )
         if len(args.description) > 2048:
             raise ValueError("description: Secrets Manager takes up to 2048 characters")
-        if not args.reader_role_arns:
-            raise ValueError("reader_role_arns: name at least one role, or nobody can read the secret")
         super().__init__("webstack:security:AppSecret", name, None, opts)
         key = customer_managed_key(
             f"{name}-key",
@@ -101,15 +97,25 @@ class AppSecret(pulumi.ComponentResource):
             recovery_window_in_days=secret_recovery_window_days(args.keep_data_on_destroy),
             opts=pulumi.ResourceOptions(parent=self),
         )
+        self.arn = secret.arn
+        self.key_arn = key.arn
+        self._resource_name = name
+        self._readers_named = False
+        self.register_outputs({"arn": secret.arn, "keyArn": key.arn})
+
+    def allow_readers(self, reader_role_arns: Sequence[pulumi.Input[str]]) -> None:
+        """Give the secret its resource policy: GetSecretValue is denied to every principal but
+        ``reader_role_arns`` (LambdaFunction.role_arn). A separate step because the readers' own
+        policies name the secret (secret_arns) and so exist after it; call it once, with every reader."""
+        if not reader_role_arns:
+            raise ValueError("reader_role_arns: name at least one role, or nobody can read the secret")
+        if self._readers_named:
+            raise ValueError("allow_readers: the readers are named once, all together")
+        self._readers_named = True
         aws.secretsmanager.SecretPolicy(
-            f"{name}-policy",
-            secret_arn=secret.arn,
-            policy=pulumi.Output.all(*args.reader_role_arns).apply(
-                lambda roles: json.dumps(readers_only_policy(roles))
-            ),
+            f"{self._resource_name}-policy",
+            secret_arn=self.arn,
+            policy=pulumi.Output.all(*reader_role_arns).apply(lambda roles: json.dumps(readers_only_policy(roles))),
             block_public_policy=True,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        self.arn = secret.arn
-        self.key_arn = key.arn
-        self.register_outputs({"arn": secret.arn, "keyArn": key.arn})

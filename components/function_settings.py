@@ -47,8 +47,13 @@ def log_group_name(name: str) -> str:
     return f"/aws/lambda/{name}"
 
 
+def refused_variable(variable: str) -> bool:
+    """Whether Lambda refuses an environment variable of this name (its own, AWS_*, or not a name)."""
+    return not _VARIABLE.fullmatch(variable) or variable.startswith("AWS_") or variable in _RESERVED_VARIABLES
+
+
 def checked_function(
-    name: str, runtime: str, memory_mb: int, timeout_seconds: int, environment: Mapping[str, str]
+    name: str, runtime: str, memory_mb: int, timeout_seconds: int, environment: Mapping[str, object]
 ) -> None:
     """ValueError for what CreateFunction would refuse, naming the argument."""
     if not _FUNCTION_NAME.fullmatch(name):
@@ -60,7 +65,7 @@ def checked_function(
     if timeout_seconds not in TIMEOUT_SECONDS:
         raise ValueError(f"timeout_seconds must be 1-900, not {timeout_seconds}")
     for variable in environment:
-        if not _VARIABLE.fullmatch(variable) or variable.startswith("AWS_") or variable in _RESERVED_VARIABLES:
+        if refused_variable(variable):
             raise ValueError(
                 f"environment: Lambda refuses the variable name {variable!r} (a letter, then letters, digits "
                 "or _; not AWS_* nor one Lambda sets itself)"

@@ -62,7 +62,7 @@ class LambdaFunctionArgs:
     """Seconds an invocation may run (1-900); an API Gateway integration gives up after 29 s whatever this
     says. Example: 25.
     """
-    environment: Mapping[str, str] = field(default_factory=dict)
+    environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Environment variables, encrypted at rest with the function's own key; never secrets (grant them with
     secret_arns and read them at run time). Example: {"TABLE_NAME": "usarakhi-prod"}.
     """

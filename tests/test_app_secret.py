@@ -15,9 +15,8 @@ CHECKOUT = "arn:aws:iam::123456789012:role/usarakhi-prod-checkout"
 
 def secret_run(**overrides):
     def program():
-        secret = AppSecret(
-            "stripe", AppSecretArgs(name="usarakhi-prod/stripe", reader_role_arns=[CHECKOUT], **overrides)
-        )
+        secret = AppSecret("stripe", AppSecretArgs(name="usarakhi-prod/stripe", **overrides))
+        secret.allow_readers([CHECKOUT])
         pulumi.export("key", secret.key_arn)
 
     return render(program, region="us-east-1")
@@ -53,10 +52,25 @@ def test_a_throwaway_stack_deletes_it_at_once():
     [
         ({"name": "usarakhi prod"}, "Secrets Manager refuses the secret name"),
         ({"name": "usarakhi-prod/stripe-AbC123"}, "not ending in a hyphen and six characters"),
-        ({"reader_role_arns": []}, "reader_role_arns: name at least one role"),
         ({"description": "x" * 2049}, "up to 2048 characters"),
     ],
 )
 def test_what_secrets_manager_would_refuse_is_refused_before_anything_is_registered(overrides, message):
-    args = {"name": "usarakhi-prod/stripe", "reader_role_arns": [CHECKOUT], **overrides}
+    args = {"name": "usarakhi-prod/stripe", **overrides}
     assert message in refusal(lambda: AppSecret("stripe", AppSecretArgs(**args)))
+
+
+def test_readers_are_named_at_least_one_and_once():
+    errors = []
+
+    def program():
+        secret = AppSecret("stripe", AppSecretArgs(name="usarakhi-prod/stripe"))
+        for readers in ([], [CHECKOUT], [CHECKOUT]):
+            try:
+                secret.allow_readers(readers)
+            except ValueError as error:
+                errors.append(str(error))
+
+    run = render(program, region="us-east-1")
+    assert len(run.of_type("aws:secretsmanager/secretPolicy:SecretPolicy")) == 1
+    assert [e.split(":")[0] for e in errors] == ["reader_role_arns", "allow_readers"]

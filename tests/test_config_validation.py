@@ -341,7 +341,8 @@ def test_a_database_schedule_that_covers_the_api_is_accepted(database, api):
         "webstack:api": {**VALID["webstack:api"], "schedule": api}
     }
     config = parse_stack_config(raw, "prod", "Pulumi.prod.yaml")
-    assert config.api is not None and config.api.schedule is not None and config.database.schedule is not None
+    assert config.api is not None and config.api.schedule is not None
+    assert config.database is not None and config.database.schedule is not None
     assert config.database.schedule.covers(config.api.schedule)
 
 

@@ -19,7 +19,12 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
 
 # The policy config each example is judged by: its environment's, else prod.json.
-JUDGED_BY = {"monay-dev": "dev.json", "monay-staging": "staging.json"}
+JUDGED_BY = {
+    "monay-dev": "dev.json",
+    "monay-staging": "staging.json",
+    "usarakhi-dev": "dev.json",
+    "usarakhi-staging": "staging.json",
+}
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])

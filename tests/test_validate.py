@@ -255,7 +255,7 @@ def test_a_serverless_api_and_a_secret_have_nothing_aws_would_refuse_and_bad_val
             ),
         )  # fmt: skip
         readers = ["arn:aws:iam::123456789012:role/checkout"]
-        AppSecret("s", AppSecretArgs(name="usarakhi-prod/stripe", reader_role_arns=readers))
+        AppSecret("s", AppSecretArgs(name="usarakhi-prod/stripe")).allow_readers(readers)
 
     plan = plan_document(render_program(program))
     assert_clean(plan)

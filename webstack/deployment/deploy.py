@@ -53,12 +53,28 @@ Confirm = Callable[[str], bool]
 def destroy_guards(config: StackConfig) -> list[str]:
     """What stops `destroy` of this stack, and how to lift it (nothing for a disposable stack)."""
     guards = []
-    if config.database.deletion_protection or config.load_balancer.deletion_protection:
+    if config.database is not None and config.database.deletion_protection:
         guards.append(
-            "the database is protected (Pulumi `protect` and RDS deletion protection) and the load balancer has "
-            "deletion protection; destroy stops at them. To really delete it, set "
-            "webstack:database.deletion_protection and webstack:load_balancer.deletion_protection to false, run "
-            "`webstack up`, then `pulumi state unprotect` the database, and destroy again."
+            "the database is protected (Pulumi `protect` and RDS deletion protection); destroy stops at it. To "
+            "really delete it, set webstack:database.deletion_protection to false, run `webstack up`, then "
+            "`pulumi state unprotect` the database, and destroy again."
+        )
+    has_services = config.api is not None or bool(config.services)
+    candidates = [
+        ("the load balancer", "webstack:load_balancer", has_services and config.load_balancer.deletion_protection),
+        ("the DynamoDB table", "webstack:table", config.table is not None and config.table.deletion_protection),
+        (
+            "the Cognito user pool (and every account in it)",
+            "webstack:users",
+            config.users is not None and config.users.deletion_protection,
+        ),
+    ]
+    protected = [(what, f"{section}.deletion_protection") for what, section, on in candidates if on]
+    if protected:
+        guards.append(
+            f"{', '.join(what for what, _ in protected)} {'has' if len(protected) == 1 else 'have'} deletion "
+            f"protection; destroy stops at {'it' if len(protected) == 1 else 'them'}. Set "
+            f"{' and '.join(key for _, key in protected)} to false and run `webstack up` first."
         )
     if config.keep_data_on_destroy:
         guards.append(

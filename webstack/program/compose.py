@@ -18,6 +18,7 @@ from components import (
     SecureVpcArgs,
     TierPrefixes,
 )
+from webstack.program.compose_serverless import build_serverless, export_serverless
 from webstack.program.compose_web import (
     build_api,
     build_buckets,
@@ -31,10 +32,12 @@ from webstack.program.config import StackConfig
 
 @dataclass
 class DataTier:
-    vpc: SecureVpc
-    database: ManagedPostgres
-    cache: RedisCache
+    """The container data tier: each part is None when the stack's config says it has none."""
+
     alerts: AlertTopic
+    vpc: SecureVpc | None = None
+    database: ManagedPostgres | None = None
+    cache: RedisCache | None = None
 
 
 def stack_tags(config: StackConfig, project: str) -> dict[str, str]:
@@ -54,8 +57,11 @@ def build_data_tier(config: StackConfig, opts: pulumi.ResourceOptions) -> DataTi
         AlertTopicArgs(name_prefix=prefix, emails=config.alerts.emails, https_endpoints=config.alerts.https_endpoints),
         opts,
     )
+    tier = DataTier(alerts)
     net = config.network
-    vpc = SecureVpc(
+    if net is None:
+        return tier
+    tier.vpc = vpc = SecureVpc(
         "network",
         SecureVpcArgs(
             name_prefix=prefix,
@@ -74,57 +80,72 @@ def build_data_tier(config: StackConfig, opts: pulumi.ResourceOptions) -> DataTi
         opts,
     )
     db = config.database
-    database = ManagedPostgres(
-        "database",
-        ManagedPostgresArgs(
-            identifier=f"{prefix}-db",
-            vpc_id=vpc.vpc_id,
-            subnet_ids=vpc.isolated_subnet_ids,
-            engine_version=db.engine_version,
-            instance_class=db.instance_class,
-            allocated_storage_gb=db.allocated_storage_gb,
-            max_allocated_storage_gb=db.max_allocated_storage_gb,
-            multi_az=db.multi_az,
-            backup_retention_days=db.backup_retention_days,
-            deletion_protection=db.deletion_protection,
-            final_snapshot=db.final_snapshot,
-            performance_insights=db.performance_insights,
-            monitoring_interval_seconds=db.monitoring_interval_seconds,
-            performance_insights_retention_days=db.performance_insights_retention_days,
-            read_replicas=db.read_replicas,
-            database_name=db.database_name,
-            master_username=db.master_username,
-            log_retention_days=config.log_retention_days,
-            alarm_actions=[alerts.topic_arn],
-            max_connections_alarm=db.max_connections_alarm,
-            schedule=db.schedule.working_hours() if db.schedule else None,
-            # Services log in as the app user with IAM authentication (compose_web.build_api).
-            iam_users=[db.app_username] if config.api is not None or config.services else [],
-            users_task_image=db.users_task_image,
-        ),
-        opts,
-    )
+    if db is not None:
+        tier.database = ManagedPostgres(
+            "database",
+            ManagedPostgresArgs(
+                identifier=f"{prefix}-db",
+                vpc_id=vpc.vpc_id,
+                subnet_ids=vpc.isolated_subnet_ids,
+                engine_version=db.engine_version,
+                instance_class=db.instance_class,
+                allocated_storage_gb=db.allocated_storage_gb,
+                max_allocated_storage_gb=db.max_allocated_storage_gb,
+                multi_az=db.multi_az,
+                backup_retention_days=db.backup_retention_days,
+                deletion_protection=db.deletion_protection,
+                final_snapshot=db.final_snapshot,
+                performance_insights=db.performance_insights,
+                monitoring_interval_seconds=db.monitoring_interval_seconds,
+                performance_insights_retention_days=db.performance_insights_retention_days,
+                read_replicas=db.read_replicas,
+                database_name=db.database_name,
+                master_username=db.master_username,
+                log_retention_days=config.log_retention_days,
+                alarm_actions=[alerts.topic_arn],
+                max_connections_alarm=db.max_connections_alarm,
+                schedule=db.schedule.working_hours() if db.schedule else None,
+                # Services log in as the app user with IAM authentication (compose_web.build_api).
+                iam_users=[db.app_username] if config.api is not None or config.services else [],
+                users_task_image=db.users_task_image,
+            ),
+            opts,
+        )
     cache_config = config.cache
-    cache = RedisCache(
-        "cache",
-        RedisCacheArgs(
-            keep_data_on_destroy=keeps_data(config),
-            replication_group_id=f"{prefix}-cache",
-            secret_name=f"{prefix}/cache/auth",
-            vpc_id=vpc.vpc_id,
-            subnet_ids=vpc.isolated_subnet_ids,
-            engine=cache_config.engine,
-            engine_version=cache_config.engine_version,
-            node_type=cache_config.node_type,
-            replicas=cache_config.replicas,
-            automatic_failover=cache_config.automatic_failover,
-            snapshot_retention_days=cache_config.snapshot_retention_days,
-            log_retention_days=config.log_retention_days,
-            alarm_actions=[alerts.topic_arn],
-        ),
-        opts,
-    )
-    return DataTier(vpc, database, cache, alerts)
+    if cache_config is not None:
+        tier.cache = RedisCache(
+            "cache",
+            RedisCacheArgs(
+                keep_data_on_destroy=keeps_data(config),
+                replication_group_id=f"{prefix}-cache",
+                secret_name=f"{prefix}/cache/auth",
+                vpc_id=vpc.vpc_id,
+                subnet_ids=vpc.isolated_subnet_ids,
+                engine=cache_config.engine,
+                engine_version=cache_config.engine_version,
+                node_type=cache_config.node_type,
+                replicas=cache_config.replicas,
+                automatic_failover=cache_config.automatic_failover,
+                snapshot_retention_days=cache_config.snapshot_retention_days,
+                log_retention_days=config.log_retention_days,
+                alarm_actions=[alerts.topic_arn],
+            ),
+            opts,
+        )
+    return tier
+
+
+def export_data_tier(data: DataTier) -> None:
+    pulumi.export("alertTopicArn", data.alerts.topic_arn)
+    if data.vpc is not None:
+        pulumi.export("vpcId", data.vpc.vpc_id)
+        pulumi.export("privateSubnetIds", data.vpc.private_subnet_ids)
+    if data.database is not None:
+        pulumi.export("databaseAddress", data.database.address)
+        pulumi.export("databaseMasterSecretArn", data.database.master_secret_arn)
+    if data.cache is not None:
+        pulumi.export("cacheEndpoint", data.cache.primary_endpoint)
+        pulumi.export("cacheAuthSecretArn", data.cache.auth_secret_arn)
 
 
 def build_stack(config: StackConfig) -> None:
@@ -136,27 +157,25 @@ def build_stack(config: StackConfig) -> None:
     )
     opts = pulumi.ResourceOptions(providers=[provider])
     data = build_data_tier(config, opts)
-
     pulumi.export("region", config.region)
-    pulumi.export("vpcId", data.vpc.vpc_id)
-    pulumi.export("privateSubnetIds", data.vpc.private_subnet_ids)
-    pulumi.export("databaseAddress", data.database.address)
-    pulumi.export("databaseMasterSecretArn", data.database.master_secret_arn)
-    pulumi.export("cacheEndpoint", data.cache.primary_endpoint)
-    pulumi.export("cacheAuthSecretArn", data.cache.auth_secret_arn)
-    pulumi.export("alertTopicArn", data.alerts.topic_arn)
+    export_data_tier(data)
 
-    if config.api is None and not config.services and not config.sites and not config.buckets:
+    has_services = config.api is not None or bool(config.services)
+    edge = build_edge_domain(config, opts)
+    serverless = build_serverless(config, edge=edge, alert_topic_arn=data.alerts.topic_arn, opts=opts)
+    export_serverless(serverless)
+    if not (has_services or config.sites or config.buckets):
         return
     log_bucket = build_log_bucket(config, opts)
     buckets = build_buckets(config, log_bucket, opts)
     pulumi.export("logBucket", log_bucket.bucket_name)
     pulumi.export("buckets", {name: site.bucket_name for name, site in buckets.items()})
-    edge = build_edge_domain(config, opts)
     if edge is None or config.domain is None:
         return
     api = None
-    if config.api is not None or config.services:
+    if has_services:
+        # The config checks refuse services without the VPC, database and cache.
+        assert data.vpc is not None and data.database is not None and data.cache is not None
         api = build_api(
             config,
             domain=config.domain,
@@ -176,4 +195,6 @@ def build_stack(config: StackConfig) -> None:
         if data.database.users_task is not None:
             pulumi.export("databaseUsersTaskDefinition", data.database.users_task.task_definition_arn)
     served = build_sites(config, domain=config.domain, edge=edge, api=api, log_bucket=log_bucket, opts=opts)
+    if serverless.api_host is not None:
+        served[serverless.api_host] = "API Gateway (REST, regional) -> Lambda"
     pulumi.export("hosts", served)

@@ -123,7 +123,9 @@ def build_edge_domain(config: StackConfig, opts: pulumi.ResourceOptions) -> Edge
             domain=domain.name,
             name_prefix=config.name_prefix,
             hosted_zone=domain.hosted_zone,
-            regional_certificate=config.api is not None or any(not s.worker for s in config.services.values()),
+            regional_certificate=config.api is not None
+            or any(not s.worker for s in config.services.values())
+            or config.function_api is not None,
             waf=domain.waf,
             rate_limit_per_5_minutes=domain.rate_limit_per_5_minutes,
             api_hosts=[fqdn(host, domain.name) for host, _, _ in api_distributions(config, domain)],
@@ -199,7 +201,7 @@ def build_api(
     opts: pulumi.ResourceOptions,
 ) -> FargateApi:
     """The stack's services (webstack:api and webstack:services) on one cluster and one ALB."""
-    assert edge.regional_certificate_arn is not None
+    assert edge.regional_certificate_arn is not None and config.database is not None
     # The services log in with IAM authentication as the app user: a token made when a
     # connection opens, never a password that RDS rotates under running tasks.
     environment: dict[str, pulumi.Input[str]] = {

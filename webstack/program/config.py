@@ -12,7 +12,7 @@ import ipaddress
 from typing import Annotated, Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
+from pydantic import BeforeValidator, StringConstraints, field_validator
 
 from components import (
     AlertTopicArgs,
@@ -30,7 +30,14 @@ from components import (
     TierPrefixes,
 )
 from components.log_groups import DEFAULT_RETENTION_DAYS
-from webstack.program.config_fields import from_arg, own
+from webstack.program.config_fields import Section, from_arg, own
+from webstack.program.config_serverless import (
+    FunctionApiConfig,
+    FunctionConfig,
+    TableConfig,
+    UpperName,
+    UsersConfig,
+)
 from webstack.program.schedule_hours import weekly_hours
 
 # Regions where every service of the architecture (ECS Fargate, RDS, ElastiCache, ACM, CloudFront
@@ -81,11 +88,17 @@ FARGATE_MEMORY_MIB = {
 # anything else; botocore s3control S3Tag pattern).
 TAG_CHARACTERS = regex.compile(r"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$")
 
+
+def _false_is_none(value: object) -> object:
+    """`network: false` (or null) says the stack has no such part."""
+    return None if value is False else value
+
+
+# A part a stack may leave out with `false`; absent, it is built with its defaults.
+FALSE_IS_NONE = BeforeValidator(_false_is_none)
+
+
 NamePrefix = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,22}[a-z0-9]$")]
-
-
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class SubnetPrefixes(Section):
@@ -493,9 +506,15 @@ class StackConfig(Section):
         allowed="CloudWatch values (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)",
     )
     alerts: AlertsConfig = own(AlertsConfig(), "Who hears the alarms.")
-    network: NetworkConfig = own(NetworkConfig(), "The VPC.")
-    database: DatabaseConfig = own(DatabaseConfig(), "The database.")
-    cache: CacheConfig = own(CacheConfig(), "The cache.")
+    network: Annotated[NetworkConfig | None, FALSE_IS_NONE] = own(
+        NetworkConfig(), "The VPC; `false`: none (a serverless stack). The database, cache and services need it."
+    )
+    database: Annotated[DatabaseConfig | None, FALSE_IS_NONE] = own(
+        DatabaseConfig(), "The database; `false`: none. Every service needs it."
+    )
+    cache: Annotated[CacheConfig | None, FALSE_IS_NONE] = own(
+        CacheConfig(), "The cache; `false`: none. Every service needs it."
+    )
     api: ApiConfig | None = own(None, "The containerised API.")
     load_balancer: LoadBalancerConfig = own(LoadBalancerConfig(), "The ALB the routed services share.")
     services: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,20}$")], ServiceConfig] = own(
@@ -511,6 +530,19 @@ class StackConfig(Section):
     buckets: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")], BucketConfig] = own(
         {}, "Private data buckets."
     )
+    table: TableConfig | None = own(None, "The DynamoDB table of the serverless functions.")
+    users: UsersConfig | None = own(None, "The Cognito user pool that signs in the API's users and admins.")
+    secrets: tuple[UpperName, ...] = own(
+        (),
+        "Secrets the functions read (a payment provider's key): each is `<name_prefix>/<NAME>` under its own CMK, "
+        "its value set once with `aws secretsmanager put-secret-value`, never in config; readable only by the "
+        "functions that list it.",
+        allowed="`UPPER_CASE` names",
+    )
+    functions: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,20}$")], FunctionConfig] = own(
+        {}, "Lambda functions, each `<name_prefix>-<key>`.", allowed="keys of lower-case letters, digits and `-`"
+    )
+    function_api: FunctionApiConfig | None = own(None, "The REST API routing requests to `webstack:functions`.")
     access_log_expiration_days: int = own(365, "How long the log bucket keeps ALB, S3 and CloudFront logs.", ge=1)
     keep_data_on_destroy: bool | None = own(
         None,

@@ -20,7 +20,14 @@ from webstack.program.config import (
     SiteConfig,
     fargate_memory_choices,
 )
-from webstack.program.config_problems import Problem
+from webstack.program.config_checks_parts import (
+    function_api_problems,
+    functions_problems,
+    missing_part_problems,
+    serverless_problems,
+)
+from webstack.program.config_problems import Problem, collision_problems
+from webstack.program.config_serverless import FunctionApiConfig
 from webstack.program.service_environment import injected_variables
 
 
@@ -171,6 +178,8 @@ SECTION_CHECKS: Mapping[str, Callable[[Any], list[Problem]]] = {
     "database": database_problems,
     "cache": cache_problems,
     "api": api_problems,
+    "function_api": function_api_problems,
+    "functions": functions_problems,
 }
 
 
@@ -215,7 +224,7 @@ def _database_schedule_problems(database: Any, tasks: Mapping[str, ApiConfig]) -
 def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
     """Checks between keys; each runs only when the keys it reads are valid (present in
     ``sections``)."""
-    problems: list[Problem] = []
+    problems: list[Problem] = missing_part_problems(sections) + serverless_problems(sections)
     network, api, domain = sections.get("network"), sections.get("api"), sections.get("domain")
     sites: Mapping[str, SiteConfig] | None = sections.get("sites")
     buckets: Mapping[str, Any] | None = sections.get("buckets")
@@ -234,18 +243,7 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
             )
     problems += _database_schedule_problems(sections.get("database"), tasks_of(api, services))
     if "domain" in sections and domain is None:
-        if isinstance(api, ApiConfig):
-            problems.append(
-                Problem("webstack:domain", "required with webstack:api: the API is served through CloudFront")
-            )
-        if sites:
-            problems.append(
-                Problem("webstack:domain", "required with webstack:sites: every site is served at <host>.<domain>")
-            )
-        if any(not s.worker for s in services.values()):
-            problems.append(
-                Problem("webstack:domain", "required with routed webstack:services: they are served through CloudFront")
-            )
+        problems += _domain_missing_problems(api, sites, services)
     catch_all = (["webstack:api"] if isinstance(api, ApiConfig) else []) + [
         f"webstack:services.{n}" for n, s in services.items() if not (s.worker or s.hosts or s.paths)
     ]
@@ -254,7 +252,14 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
             Problem(extra, f"takes every request, like {catch_all[0]}: give it hosts or paths, or make it a worker")
         )
     if sites is not None:
-        problems += _site_problems(sites, domain if isinstance(domain, DomainConfig) else None, api, services)
+        function_api = sections.get("function_api")
+        problems += _site_problems(
+            sites,
+            domain if isinstance(domain, DomainConfig) else None,
+            api,
+            services,
+            function_api if isinstance(function_api, FunctionApiConfig) else None,
+        )
     tasks = tasks_of(api, services)
     problems += _collision_problems(tasks, buckets)
     for key, task in tasks.items():
@@ -272,23 +277,36 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
+def _domain_missing_problems(
+    api: Any, sites: Mapping[str, SiteConfig] | None, services: Mapping[str, ServiceConfig]
+) -> list[Problem]:
+    """What is served at <host>.<domain> when the stack names no domain."""
+    problems: list[Problem] = []
+    if isinstance(api, ApiConfig):
+        problems.append(Problem("webstack:domain", "required with webstack:api: the API is served through CloudFront"))
+    if sites:
+        problems.append(
+            Problem("webstack:domain", "required with webstack:sites: every site is served at <host>.<domain>")
+        )
+    if any(not s.worker for s in services.values()):
+        problems.append(
+            Problem("webstack:domain", "required with routed webstack:services: they are served through CloudFront")
+        )
+    return problems
+
+
 def _collision_problems(tasks: Mapping[str, ApiConfig], buckets: Mapping[str, Any] | None) -> list[Problem]:
     """A user variable or secret named like one webstack sets would be overwritten (or overwrite
     it) without a word: refuse it."""
-    injected = injected_variables(buckets or ())
-    problems = []
-    for key, task in tasks.items():
-        named = [(f"{key}.environment.{v}", v) for v in task.environment]
-        named += [(f"{key}.app_secrets[{i}]", v) for i, v in enumerate(task.app_secrets)]
-        for where, variable in named:
-            if variable in injected:
-                problems.append(
-                    Problem(
-                        where,
-                        f"{variable} is set by webstack (it sets {', '.join(injected)}): choose another name",
-                    )
-                )
-    return problems
+    named = [
+        pair
+        for key, task in tasks.items()
+        for pair in (
+            *((f"{key}.environment.{v}", v) for v in task.environment),
+            *((f"{key}.app_secrets[{i}]", v) for i, v in enumerate(task.app_secrets)),
+        )
+    ]
+    return collision_problems(named, injected_variables(buckets or ()))
 
 
 def _site_problems(
@@ -296,11 +314,20 @@ def _site_problems(
     domain: DomainConfig | None,
     api: ApiConfig | None,
     services: Mapping[str, ServiceConfig],
+    function_api: FunctionApiConfig | None,
 ) -> list[Problem]:
     problems = []
     hosts: dict[str, str] = {}
     if domain is not None and isinstance(api, ApiConfig):
         hosts[domain.api_host] = "webstack:domain.api_host"
+    if domain is not None and function_api is not None:
+        if function_api.host in hosts:
+            problems.append(
+                Problem(
+                    "webstack:function_api.host", f"{function_api.host} is already served by {hosts[function_api.host]}"
+                )
+            )
+        hosts.setdefault(function_api.host, "webstack:function_api.host")
     for name, service in services.items():
         for index, host in enumerate(service.hosts):
             key = f"webstack:services.{name}.hosts[{index}]"

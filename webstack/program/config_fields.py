@@ -8,9 +8,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from components.arg_docs import MISSING, default_of, field_doc
+
+
+class Section(BaseModel):
+    """One section of a stack's config: unknown keys are errors, and a validated section never changes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _extras(allowed: str | None, shown_default: str | None) -> dict[str, Any] | None:

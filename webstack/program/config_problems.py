@@ -56,15 +56,19 @@ def config_key(loc: Sequence[str | int]) -> str:
 
 
 def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
-    """The model class that holds the field at ``loc`` (for listing its allowed keys)."""
+    """The model class that holds the field at ``loc`` (for listing its allowed keys); list
+    indexes and the keys of a mapping of sections (functions.<name>) are stepped over."""
     current: Any = model
+    key_next = False
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or key_next:
+            key_next = False
             continue
         field = getattr(current, "model_fields", {}).get(part)
         if field is None:
             return None
         annotation = field.annotation
+        key_next = getattr(annotation, "__origin__", None) is dict
         candidates = [annotation, *getattr(annotation, "__args__", ())]
         current = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
         if current is None:
@@ -81,6 +85,18 @@ def _allowed_keys(root: type[BaseModel], parent_loc: Sequence[str | int]) -> str
         names = [n for n in names if n != "webstack:region"]
     short = [n.rsplit(".", 1)[-1] if parent_loc else n for n in names]
     return "; allowed keys: " + ", ".join(short)
+
+
+def _allowed_text(root: type[BaseModel], loc: Sequence[str | int]) -> str | None:
+    """The `allowed` words a key declares (config_fields), for the value at ``loc`` or its list item."""
+    path = list(loc)
+    while path and isinstance(path[-1], int):
+        path.pop()
+    model = _model_at(root, path[:-1]) if path else None
+    field = model.model_fields.get(str(path[-1])) if model is not None else None
+    extra = field.json_schema_extra if field is not None else None
+    allowed = extra.get("allowed") if isinstance(extra, dict) else None
+    return allowed if isinstance(allowed, str) else None
 
 
 def _describe(error: ErrorDetails, root: type[BaseModel]) -> Problem:
@@ -111,6 +127,9 @@ def _describe(error: ErrorDetails, root: type[BaseModel]) -> Problem:
         message = message[len("Value error, ") :]
     if kind == "string_pattern_mismatch":
         message = f"does not match the pattern {error.get('ctx', {}).get('pattern')}"
+        allowed = _allowed_text(root, loc)
+        if allowed:
+            message = f"allowed: {allowed}; {message}"
     if not isinstance(got, (dict, list)):
         message += f" (got {got!r})"
     return Problem(config_key(loc), message)
@@ -118,6 +137,16 @@ def _describe(error: ErrorDetails, root: type[BaseModel]) -> Problem:
 
 def problems_from_validation(error: ValidationError, root: type[BaseModel]) -> list[Problem]:
     return [_describe(e, root) for e in error.errors()]
+
+
+def collision_problems(named: Iterable[tuple[str, str]], injected: Sequence[str]) -> list[Problem]:
+    """(key, variable) pairs naming a variable webstack sets itself: it would be overwritten (or
+    overwrite webstack's) without a word, so it is refused."""
+    return [
+        Problem(where, f"{variable} is set by webstack (it sets {', '.join(injected)}): choose another name")
+        for where, variable in named
+        if variable in injected
+    ]
 
 
 def raise_if_any(source: str, problems: Iterable[Problem]) -> None:

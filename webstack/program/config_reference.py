@@ -147,6 +147,11 @@ def _row(key: str, info: FieldInfo, *, default: str | None = None, allowed: str 
     )
 
 
+def _element_model(annotation: Any) -> type[BaseModel] | None:
+    """The section each value of a mapping is, alone or beside a shorthand (a route: a name or its keys)."""
+    return _model(annotation) or next((m for m in map(_model, get_args(annotation)) if m is not None), None)
+
+
 def _rows(model: type[BaseModel], prefix: str, own_fields_only: bool = False) -> Iterator[Row]:
     inherited = {name for base in model.__mro__[1:] for name in getattr(base, "model_fields", {})}
     for name, info in model.model_fields.items():
@@ -158,10 +163,17 @@ def _rows(model: type[BaseModel], prefix: str, own_fields_only: bool = False) ->
         section = _model(bare)
         if section is not None:
             if optional or prefix:
-                yield _row(key, info, allowed="the keys below")
+                built = optional and isinstance(info.default, BaseModel)  # a part the stack may leave out
+                yield _row(
+                    key,
+                    info,
+                    default="built from the keys below" if built else None,
+                    allowed="the keys below, or `false` (none)" if built else "the keys below",
+                )
             yield from _rows(section, f"{key}.")
-        elif get_origin(bare) is dict and _model(get_args(bare)[1]) is not None:
-            element = get_args(bare)[1]
+        elif get_origin(bare) is dict and _element_model(get_args(bare)[1]) is not None:
+            element = _element_model(get_args(bare)[1])
+            assert element is not None
             yield _row(f"{key}.<name>", info, allowed=_extra(info, "allowed") or "the keys below")
             parents = [b for b in element.__mro__[1:] if _model(b) and b.__name__ not in ("BaseModel", "Section")]
             yield from _rows(element, f"{key}.<name>.", own_fields_only=bool(parents))

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pulumi
 import yaml
@@ -69,7 +69,11 @@ def _valid_sections(data: Mapping[str, Any]) -> dict[str, Any]:
             sections[name] = field.get_default(call_default_factory=True)
             continue
         try:
-            sections[name] = TypeAdapter(field.annotation or Any).validate_python(data[name])
+            # The field's own validators ride in its metadata (`network: false` is None).
+            annotation: Any = (
+                Annotated[field.annotation or Any, *field.metadata] if field.metadata else field.annotation
+            )
+            sections[name] = TypeAdapter(annotation or Any).validate_python(data[name])
         except ValidationError:
             sections[name] = INVALID
     return sections
@@ -122,14 +126,28 @@ def judged_as_production(stack: str, data: Mapping[str, Any]) -> bool:
     )
 
 
-def config_warnings(config: StackConfig) -> list[str]:
-    """What a stack may leave out, but should not (printed by `plan`, logged by the program)."""
-    if config.alerts.subscribers():
-        return []
-    return [
-        "webstack:alerts names no subscriber: alarms go to the alert topic and nobody hears them "
-        "(set alerts.emails or alerts.https_endpoints)"
+def config_warnings(config: StackConfig, project_dir: Path | None = None) -> list[str]:
+    """What a stack may leave out, but should not (printed by `plan`, logged by the program);
+    function folders are looked for in ``project_dir`` (the working directory by default)."""
+    missing = [
+        f"{name} ({function.code_path})"
+        for name, function in config.functions.items()
+        if not ((project_dir or Path.cwd()) / function.code_path).is_dir()
     ]
+    warnings = (
+        [
+            f"webstack:functions: no code folder yet for {', '.join(missing)}; build each function there "
+            "before `webstack preview` or `up` (Pulumi zips the folder)"
+        ]
+        if missing
+        else []
+    )
+    if not config.alerts.subscribers():
+        warnings.append(
+            "webstack:alerts names no subscriber: alarms go to the alert topic and nobody hears them "
+            "(set alerts.emails or alerts.https_endpoints)"
+        )
+    return warnings
 
 
 def read_config_file(path: Path) -> tuple[dict[str, Any], list[str]]:
