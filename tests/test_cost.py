@@ -311,3 +311,94 @@ def test_a_weekday_stop_after_a_friday_night_start_runs_the_weekend():
     assert scheduled_hours(ctx0, "cron(0 20 ? * MON-FRI *)", "cron(0 4 ? * MON-FRI *)")[0] == pytest.approx(
         88 * 52 / 12
     )
+
+
+SERVERLESS_PRICES = PriceTable(
+    [
+        Price("lambda.requests", "us-east-1", "million requests", 0.20, "t", "2026"),
+        Price("lambda.duration.arm", "us-east-1", "GB-second", 0.0000133334, "t", "2026"),
+        Price("lambda.duration.x86", "us-east-1", "GB-second", 0.0000166667, "t", "2026"),
+        Price("lambda.provisioned.requests", "us-east-1", "million requests", 0.20, "t", "2026"),
+        Price("lambda.provisioned.duration.arm", "us-east-1", "GB-second", 0.0000077778, "t", "2026"),
+        Price("lambda.provisioned.concurrency.arm", "us-east-1", "GB-second", 0.0000033334, "t", "2026"),
+        Price("free.lambda.requests", "global", "free million requests a month", 1, "t", "2026"),
+        Price("free.lambda.duration.", "global", "free GB-seconds a month", 400000, "t", "2026"),
+    ]
+)
+SERVERLESS_USAGE = {"hours_per_month": 730, "lambda_requests_millions": 4, "lambda_average_ms": 100}
+APP = "urn:pulumi:s::p::webstack:serverless:LambdaFunction::app"
+
+
+def serverless_plan(*steps):
+    """A us-east-1 plan of these steps under one component (its name is the component's)."""
+    component = {"urn": APP, "type": "webstack:serverless:LambdaFunction", "custom": False, "parent": "", "inputs": {}}
+    provider = {"urn": "urn:pulumi:s::p::pulumi:providers:aws::aws", "type": "pulumi:providers:aws", "custom": True,
+                "parent": "", "inputs": {"region": "us-east-1"}}  # fmt: skip
+    return {"steps": [{"op": "create", "urn": s["urn"], "newState": s} for s in (component, provider)] + list(steps)}
+
+
+def function_step(name, memory=None, arch="arm64"):
+    inputs = {"name": f"shop-{name}", "architectures": [arch]} | ({"memorySize": memory} if memory else {})
+    return step(name, "aws:lambda/function:Function", inputs, parent=APP)
+
+
+def warm_step(name, function, executions, by_dependency=True):
+    """A provisioned concurrency config naming the function by dependency (as a plan does) or by name."""
+    config = step(name, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
+                  {"functionName": function["newState"]["inputs"]["name"], "qualifier": "live",
+                   "provisionedConcurrentExecutions": executions}, parent=APP)  # fmt: skip
+    if by_dependency:
+        config["newState"]["inputs"]["functionName"] = "[unknown]"
+        config["newState"]["propertyDependencies"] = {"functionName": [function["urn"]]}
+    return config
+
+
+def lines_of(result, name):
+    return {item.key: item for _, item in result.lines if item.resource.endswith(f"::{name}")}
+
+
+def test_a_function_bills_its_share_of_requests_and_gb_seconds_at_its_architectures_price():
+    plan = serverless_plan(function_step("catalog", memory=512), function_step("legacy", arch="x86_64"))
+    result = estimate(plan, SERVERLESS_PRICES, SERVERLESS_USAGE, "fn")
+    catalog, legacy = lines_of(result, "catalog"), lines_of(result, "legacy")
+    assert set(catalog) == {"lambda.requests", "lambda.duration.arm"}
+    assert catalog["lambda.requests"].quantity == 2  # 4 M invocations over two functions
+    assert catalog["lambda.duration.arm"].quantity == pytest.approx(2e6 * 0.1 * 0.5)  # 100,000 GB-s
+    assert legacy["lambda.duration.x86"].quantity == pytest.approx(2e6 * 0.1 * 128 / 1024)  # Lambda's 128 MB
+    assert result.total == pytest.approx(4 * 0.20 + 100_000 * 0.0000133334 + 25_000 * 0.0000166667)
+    assert result.unknown == [] and set(result.components()) == {"LambdaFunction app"}
+
+
+@pytest.mark.parametrize("by_dependency", [True, False])
+def test_provisioned_concurrency_keeps_environments_of_the_functions_memory_warm_all_month(by_dependency):
+    checkout = function_step("checkout", memory=1024)
+    plan = serverless_plan(checkout, step("live", "aws:lambda/alias:Alias", {"name": "live"}, parent=APP),
+                           warm_step("warm", checkout, 2, by_dependency))  # fmt: skip
+    result = estimate(plan, SERVERLESS_PRICES, SERVERLESS_USAGE | {"account_free_tier": True}, "warm")
+    (concurrency,) = lines_of(result, "warm").values()
+    assert concurrency.key == "lambda.provisioned.concurrency.arm"
+    assert concurrency.quantity == 2 * 1 * 730 * 3600 and concurrency.monthly == pytest.approx(17.52, abs=0.01)
+    # Its invocations bill at provisioned-concurrency rates, which the always-free allowance leaves alone.
+    function = lines_of(result, "checkout")
+    assert set(function) == {"lambda.provisioned.requests", "lambda.provisioned.duration.arm"}
+    assert function["lambda.provisioned.duration.arm"].quantity == pytest.approx(4e6 * 0.1 * 1)
+    assert FREE_TIER not in result.components() and lines_of(result, "live") == {}
+
+
+def test_provisioned_concurrency_without_its_function_in_the_plan_is_unknown():
+    orphan = warm_step("warm", function_step("gone"), 2, by_dependency=False)
+    (line,) = estimate(serverless_plan(orphan), SERVERLESS_PRICES, SERVERLESS_USAGE, "x").unknown
+    assert "function not in the plan" in line.description
+
+
+def test_lambdas_always_free_allowance_covers_1m_requests_and_400000_gb_seconds_per_account():
+    plan = serverless_plan(function_step("catalog", memory=1024), function_step("legacy", 1024, "x86_64"))
+    paid = estimate(plan, SERVERLESS_PRICES, SERVERLESS_USAGE | {"account_free_tier": False}, "paid")
+    free = estimate(plan, SERVERLESS_PRICES, SERVERLESS_USAGE | {"account_free_tier": True}, "free")
+    credits = [item for component, item in free.lines if component == FREE_TIER]
+    assert [(c.key, c.quantity, c.resource.rsplit("::", 1)[-1]) for c in credits] == [
+        ("free.lambda.requests", -1, "catalog"),
+        ("free.lambda.duration.", -200_000, "catalog"),  # arm first (plan order): its 200,000 GB-s
+        ("free.lambda.duration.", -200_000, "legacy"),  # the rest of the 400,000 from the x86 one
+    ]
+    assert free.total == pytest.approx(paid.total - 0.20 - 200_000 * (0.0000133334 + 0.0000166667))

@@ -35,6 +35,7 @@ NO_CHARGE = {
     "aws:iam/userPolicyAttachment:UserPolicyAttachment": "IAM is free",
     "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": "IAM is free",
     "aws:lambda/permission:Permission": "free (the invocations it allows are billed with the function)",
+    "aws:lambda/alias:Alias": "free (billed through its provisioned concurrency config and its function)",
     "aws:s3/bucketNotification:BucketNotification": "free (the notified function or queue bills)",
     "aws:kms/alias:Alias": "free",
     "aws:rds/subnetGroup:SubnetGroup": "free",
