@@ -323,9 +323,18 @@ SERVERLESS_PRICES = PriceTable(
         Price("lambda.provisioned.concurrency.arm", "us-east-1", "GB-second", 0.0000033334, "t", "2026"),
         Price("free.lambda.requests", "global", "free million requests a month", 1, "t", "2026"),
         Price("free.lambda.duration.", "global", "free GB-seconds a month", 400000, "t", "2026"),
+        Price("apigateway.rest.requests", "us-east-1", "million requests", 3.50, "t", "2026"),
+        Price("apigateway.cache.0.5", "us-east-1", "hour", 0.020, "t", "2026"),
+        Price("xray.traces", "us-east-1", "million traces recorded", 5.00, "t", "2026"),
+        Price("free.xray.traces", "global", "free million traces recorded a month", 0.1, "t", "2026"),
     ]
 )
-SERVERLESS_USAGE = {"hours_per_month": 730, "lambda_requests_millions": 4, "lambda_average_ms": 100}
+SERVERLESS_USAGE = {
+    "hours_per_month": 730,
+    "lambda_requests_millions": 4,
+    "lambda_average_ms": 100,
+    "api_requests_millions": 3,
+}
 APP = "urn:pulumi:s::p::webstack:serverless:LambdaFunction::app"
 
 
@@ -337,8 +346,9 @@ def serverless_plan(*steps):
     return {"steps": [{"op": "create", "urn": s["urn"], "newState": s} for s in (component, provider)] + list(steps)}
 
 
-def function_step(name, memory=None, arch="arm64"):
+def function_step(name, memory=None, arch="arm64", traced=False):
     inputs = {"name": f"shop-{name}", "architectures": [arch]} | ({"memorySize": memory} if memory else {})
+    inputs |= {"tracingConfig": {"mode": "Active"}} if traced else {}
     return step(name, "aws:lambda/function:Function", inputs, parent=APP)
 
 
@@ -402,3 +412,46 @@ def test_lambdas_always_free_allowance_covers_1m_requests_and_400000_gb_seconds_
         ("free.lambda.duration.", -200_000, "legacy"),  # the rest of the 400,000 from the x86 one
     ]
     assert free.total == pytest.approx(paid.total - 0.20 - 200_000 * (0.0000133334 + 0.0000166667))
+
+
+def api_steps(cache=False, size="0.5", traced=True):
+    return [
+        step("api", "aws:apigateway/restApi:RestApi", {"name": "shop"}, parent=APP),
+        step("stage", "aws:apigateway/stage:Stage",
+             {"stageName": "v1", "xrayTracingEnabled": traced, "cacheClusterEnabled": cache,
+              "cacheClusterSize": size}, parent=APP),
+        step("route", "aws:apigateway/method:Method", {"httpMethod": "GET"}, parent=APP),
+        step("deployment", "aws:apigateway/deployment:Deployment", {}, parent=APP),
+    ]  # fmt: skip
+
+
+def test_a_rest_api_bills_its_requests_and_its_stage_the_cache_only_while_enabled():
+    plain = estimate(serverless_plan(*api_steps(cache=False)), SERVERLESS_PRICES, SERVERLESS_USAGE, "plain")
+    assert lines_of(plain, "api")["apigateway.rest.requests"].monthly == pytest.approx(3 * 3.50)
+    assert set(lines_of(plain, "stage")) == {"xray.traces"}  # a size but no cache: nothing billed for it
+    cached = estimate(serverless_plan(*api_steps(cache=True)), SERVERLESS_PRICES, SERVERLESS_USAGE, "cached")
+    cache = lines_of(cached, "stage")["apigateway.cache.0.5"]
+    assert (cache.quantity, cache.monthly) == (730, pytest.approx(14.60))
+    assert lines_of(cached, "route") == lines_of(cached, "deployment") == {}
+    # A size the price table lacks is unknown, never 0.
+    bigger = estimate(serverless_plan(*api_steps(cache=True, size="6.1")), SERVERLESS_PRICES, SERVERLESS_USAGE, "6.1")
+    (unknown,) = bigger.unknown
+    assert "apigateway.cache.6.1 not in the price table" in unknown.description
+
+
+def test_xray_traces_are_the_traced_stages_sampled_by_the_default_rule_not_the_functions():
+    traced = function_step("catalog", traced=True)
+    result = estimate(serverless_plan(traced, *api_steps()), SERVERLESS_PRICES, SERVERLESS_USAGE, "traced")
+    trace = lines_of(result, "stage")["xray.traces"]
+    # 3 M requests a month against one reservoir request a second (2.628 M s) and 5 % of the rest.
+    assert trace.quantity == pytest.approx(2.628 + 0.05 * (3 - 2.628))
+    assert "xray.traces" not in lines_of(result, "catalog")  # its segments join the stage's traces
+    # Without a traced stage, the function's own invocations are sampled (4 M this time).
+    alone = estimate(serverless_plan(traced, *api_steps(traced=False)), SERVERLESS_PRICES, SERVERLESS_USAGE, "alone")
+    assert lines_of(alone, "catalog")["xray.traces"].quantity == pytest.approx(2.628 + 0.05 * (4 - 2.628))
+    assert "xray.traces" not in lines_of(alone, "stage")
+    # A quiet month is all reservoir, and the first 100,000 traces are free.
+    quiet = SERVERLESS_USAGE | {"api_requests_millions": 0.08, "account_free_tier": True}
+    free = estimate(serverless_plan(*api_steps()), SERVERLESS_PRICES, quiet, "quiet")
+    assert lines_of(free, "stage")["xray.traces"].quantity == pytest.approx(0.08)
+    assert sum(i.monthly or 0 for _, i in free.lines if "xray" in i.key) == pytest.approx(0)

@@ -10,9 +10,17 @@ from webstack.cost.model import Context, LineItem, prices
 
 FUNCTION = "aws:lambda/function:Function"
 PROVISIONED = "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig"
+REST_API = "aws:apigateway/restApi:RestApi"
+STAGE = "aws:apigateway/stage:Stage"
 
-# Lambda's default memory when memorySize is not set (MB).
+# Lambda's default memory when memorySize is not set (MB); API Gateway's default cache size (GB).
 DEFAULT_LAMBDA_MB = 128
+DEFAULT_CACHE_GB = "0.5"
+# X-Ray's default sampling rule: the first request each second, then 5 % of the others (X-Ray
+# developer guide, sampling rules). Applied to traffic spread evenly over the month, which records
+# the most traces a month's requests can give (bursts leave the per-second reservoir unused).
+XRAY_RESERVOIR_PER_SECOND = 1
+XRAY_FIXED_RATE = 0.05
 
 
 def of_type(ctx: Context, resource_type: str) -> list[Mapping[str, Any]]:
@@ -50,12 +58,34 @@ def provisioned_configs(function: Mapping[str, Any], ctx: Context) -> list[Mappi
     return [s for s in of_type(ctx, PROVISIONED) if refers_to(s, "functionName", function)]
 
 
+def sampled_traces_millions(requests_millions: float, ctx: Context) -> float:
+    """Traces X-Ray's default rule records of a month's requests (millions)."""
+    requests, reservoir = requests_millions * 1e6, XRAY_RESERVOIR_PER_SECOND * ctx.hours * 3600
+    return (min(requests, reservoir) + XRAY_FIXED_RATE * max(requests - reservoir, 0)) / 1e6
+
+
+def traces(urn: str, what: str, usage_key: str, resource_type: str, ctx: Context) -> LineItem:
+    """This resource's share of the traces sampled from the stack's ``usage_key`` requests."""
+    total = sampled_traces_millions(float(ctx.usage[usage_key]), ctx)
+    return ctx.item(
+        urn,
+        f"X-Ray traces of {what} (share of {total:g} M: the default rule's 1 a second + 5 % of {usage_key}, at most)",
+        total / max(1, len(of_type(ctx, resource_type))),
+        "xray.traces",
+    )
+
+
+def traced_api(ctx: Context) -> bool:
+    return any(s["inputs"].get("xrayTracingEnabled") for s in of_type(ctx, STAGE))
+
+
 @prices(FUNCTION)
 def lambda_function(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
     """Its share of the stack's invocations, each running ``lambda_average_ms`` with its memory.
     Behind provisioned concurrency they bill at its own request and duration rates, to which the
     always-free allowance does not apply (AWS Lambda pricing); its environments are assumed to
-    serve them all."""
+    serve them all. Traced invocations record X-Ray traces here only when no API stage in the plan
+    traces: behind a traced stage they join the trace the stage starts (see ``api_stage``)."""
     arch, gb = architecture(inputs), memory_gb(inputs)
     millions = share(ctx, "lambda_requests_millions", FUNCTION)
     ms = float(ctx.usage["lambda_average_ms"])
@@ -68,6 +98,8 @@ def lambda_function(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterat
         millions * 1e6 * ms / 1000 * gb,
         f"{prefix}duration.{arch}",
     )
+    if (inputs.get("tracingConfig") or {}).get("mode") == "Active" and not traced_api(ctx):
+        yield traces(urn, "its invocations", "lambda_requests_millions", FUNCTION, ctx)
 
 
 @prices(PROVISIONED)
@@ -87,3 +119,21 @@ def provisioned_concurrency(urn: str, inputs: Mapping[str, Any], ctx: Context) -
         executions * gb * ctx.hours * 3600,
         f"lambda.provisioned.concurrency.{arch}",
     )
+
+
+@prices(REST_API)
+def rest_api(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
+    millions = share(ctx, "api_requests_millions", REST_API)
+    yield ctx.item(urn, "REST API requests (share of api_requests_millions)", millions, "apigateway.rest.requests")
+
+
+@prices(STAGE)
+def api_stage(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
+    """The cache cluster by the hour while enabled; and X-Ray traces, which are the stage's: API
+    Gateway starts each trace and decides whether it is sampled, and the traced functions it calls
+    add their segments to that trace instead of recording traces of their own."""
+    if inputs.get("cacheClusterEnabled"):
+        size = f"{float(inputs.get('cacheClusterSize') or DEFAULT_CACHE_GB):g}"
+        yield ctx.item(urn, f"cache cluster {size} GB", ctx.hours, f"apigateway.cache.{size}")
+    if inputs.get("xrayTracingEnabled"):
+        yield traces(urn, "the stage's requests", "api_requests_millions", STAGE, ctx)
