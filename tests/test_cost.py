@@ -327,6 +327,12 @@ SERVERLESS_PRICES = PriceTable(
         Price("apigateway.cache.0.5", "us-east-1", "hour", 0.020, "t", "2026"),
         Price("xray.traces", "us-east-1", "million traces recorded", 5.00, "t", "2026"),
         Price("free.xray.traces", "global", "free million traces recorded a month", 0.1, "t", "2026"),
+        Price("dynamodb.ondemand.write", "us-east-1", "million write request units", 0.625, "t", "2026"),
+        Price("dynamodb.ondemand.read", "us-east-1", "million read request units", 0.125, "t", "2026"),
+        Price("dynamodb.storage", "us-east-1", "GB-month", 0.25, "t", "2026"),
+        Price("dynamodb.pitr", "us-east-1", "GB-month", 0.20, "t", "2026"),
+        Price("dynamodb.stream_reads", "us-east-1", "million stream read request units", 0.20, "t", "2026"),
+        Price("free.dynamodb.storage", "global", "free GB-month a month", 25, "t", "2026"),
     ]
 )
 SERVERLESS_USAGE = {
@@ -334,6 +340,10 @@ SERVERLESS_USAGE = {
     "lambda_requests_millions": 4,
     "lambda_average_ms": 100,
     "api_requests_millions": 3,
+    "dynamodb_reads_millions": 8,
+    "dynamodb_writes_millions": 1,
+    "dynamodb_gb": 40,
+    "dynamodb_stream_reads_millions": 2,
 }
 APP = "urn:pulumi:s::p::webstack:serverless:LambdaFunction::app"
 
@@ -364,7 +374,8 @@ def warm_step(name, function, executions, by_dependency=True):
 
 
 def lines_of(result, name):
-    return {item.key: item for _, item in result.lines if item.resource.endswith(f"::{name}")}
+    """The resource's own lines by price key (not the allowances credited to it)."""
+    return {item.key: item for c, item in result.lines if item.resource.endswith(f"::{name}") and c != FREE_TIER}
 
 
 def test_a_function_bills_its_share_of_requests_and_gb_seconds_at_its_architectures_price():
@@ -455,3 +466,39 @@ def test_xray_traces_are_the_traced_stages_sampled_by_the_default_rule_not_the_f
     free = estimate(serverless_plan(*api_steps()), SERVERLESS_PRICES, quiet, "quiet")
     assert lines_of(free, "stage")["xray.traces"].quantity == pytest.approx(0.08)
     assert sum(i.monthly or 0 for _, i in free.lines if "xray" in i.key) == pytest.approx(0)
+
+
+def table_step(name="table", billing="PAY_PER_REQUEST", pitr=True, stream=False, indexes=1):
+    """A table as ItemTable plans it (pulumi-aws v7 inputs)."""
+    return step(name, "aws:dynamodb/table:Table", {
+        "name": f"shop-{name}", "billingMode": billing, "hashKey": "PK", "rangeKey": "SK",
+        "globalSecondaryIndexes": [{"name": f"GSI{i + 1}", "projectionType": "ALL"} for i in range(indexes)],
+        "pointInTimeRecovery": {"enabled": pitr, "recoveryPeriodInDays": 35},
+        "streamEnabled": stream} | ({"streamViewType": "NEW_IMAGE"} if stream else {}), parent=APP)  # fmt: skip
+
+
+def test_an_on_demand_table_bills_request_units_storage_with_its_indexes_recovery_and_stream_reads():
+    result = estimate(serverless_plan(table_step(stream=True)), SERVERLESS_PRICES, SERVERLESS_USAGE, "table")
+    lines = lines_of(result, "table")
+    assert {key: line.quantity for key, line in lines.items()} == {
+        "dynamodb.ondemand.write": 2,  # 1 M writes, each also written to GSI1
+        "dynamodb.ondemand.read": 8,
+        "dynamodb.storage": 80,  # 40 GB and GSI1's copy
+        "dynamodb.pitr": 40,  # the table's own size
+        "dynamodb.stream_reads": 2,
+    }
+    # Post-November-2024 on-demand prices: $0.625 per million writes, $0.125 per million reads.
+    assert result.total == pytest.approx(2 * 0.625 + 8 * 0.125 + 80 * 0.25 + 40 * 0.20 + 2 * 0.20)
+    # Without recovery or a stream, neither is billed; the always-free 25 GB come off the storage.
+    bare = estimate(serverless_plan(table_step(pitr=False, indexes=0)), SERVERLESS_PRICES,
+                    SERVERLESS_USAGE | {"account_free_tier": True}, "bare")  # fmt: skip
+    assert set(lines_of(bare, "table")) == {"dynamodb.ondemand.write", "dynamodb.ondemand.read", "dynamodb.storage"}
+    assert bare.components()[FREE_TIER].known == pytest.approx(-25 * 0.25)
+
+
+def test_a_provisioned_tables_capacity_is_unknown_and_its_storage_priced():
+    result = estimate(serverless_plan(table_step(billing="PROVISIONED")), SERVERLESS_PRICES, SERVERLESS_USAGE, "p")
+    (unknown,) = result.unknown
+    assert "provisioned read and write capacity" in unknown.description
+    lines = lines_of(result, "table")
+    assert "dynamodb.ondemand.write" not in lines and "dynamodb.storage" in lines

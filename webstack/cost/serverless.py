@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from webstack.cost.model import Context, LineItem, prices
+from webstack.cost.model import Context, LineItem, count_of, prices
 
 FUNCTION = "aws:lambda/function:Function"
 PROVISIONED = "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig"
 REST_API = "aws:apigateway/restApi:RestApi"
 STAGE = "aws:apigateway/stage:Stage"
+TABLE = "aws:dynamodb/table:Table"
 
 # Lambda's default memory when memorySize is not set (MB); API Gateway's default cache size (GB).
 DEFAULT_LAMBDA_MB = 128
@@ -137,3 +138,35 @@ def api_stage(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[Lin
         yield ctx.item(urn, f"cache cluster {size} GB", ctx.hours, f"apigateway.cache.{size}")
     if inputs.get("xrayTracingEnabled"):
         yield traces(urn, "the stage's requests", "api_requests_millions", STAGE, ctx)
+
+
+def on_demand_requests(urn: str, copies: int, ctx: Context) -> Iterator[LineItem]:
+    writes, reads = share(ctx, "dynamodb_writes_millions", TABLE), share(ctx, "dynamodb_reads_millions", TABLE)
+    written = f"share of dynamodb_writes_millions x{copies}: the table and {copies - 1} index(es)"
+    yield ctx.item(urn, f"on-demand write request units ({written})", writes * copies, "dynamodb.ondemand.write")
+    read = "share of dynamodb_reads_millions"
+    yield ctx.item(urn, f"on-demand read request units ({read})", reads, "dynamodb.ondemand.read")
+
+
+@prices(TABLE)
+def dynamodb_table(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
+    """On demand: its share of the stack's request units, every write also written to each global
+    secondary index (the single-table items carry their index keys) and stored there again (indexes
+    project every attribute); point-in-time recovery on the table's own size; stream reads. A
+    provisioned table's capacity is not priced (unknown)."""
+    copies = 1 + count_of(inputs, "globalSecondaryIndexes")
+    gb = share(ctx, "dynamodb_gb", TABLE)
+    if inputs.get("billingMode") == "PAY_PER_REQUEST":
+        yield from on_demand_requests(urn, copies, ctx)
+    else:
+        yield LineItem(urn, "provisioned read and write capacity [not priced by the cost model]", 1, "table", None)
+    yield ctx.item(urn, f"storage {gb:g} GB (dynamodb_gb) x{copies} with its indexes", gb * copies, "dynamodb.storage")
+    if (inputs.get("pointInTimeRecovery") or {}).get("enabled"):
+        yield ctx.item(urn, f"point-in-time recovery of {gb:g} GB", gb, "dynamodb.pitr")
+    if inputs.get("streamEnabled"):
+        yield ctx.item(
+            urn,
+            "stream reads (dynamodb_stream_reads_millions; a Lambda trigger's reads are free)",
+            share(ctx, "dynamodb_stream_reads_millions", TABLE),
+            "dynamodb.stream_reads",
+        )
