@@ -126,8 +126,8 @@ def test_unknown_price_is_unknown_never_zero_and_the_total_says_so():
 
 def test_unpriced_resource_type_is_reported_as_unknown():
     plan = small_plan()
-    plan["steps"].append(step("queue", "aws:sqs/queue:Queue", {}))
-    assert any("aws:sqs/queue:Queue" in item.description for item in estimate(plan, PRICES, USAGE, "x").unknown)
+    plan["steps"].append(step("stream", "aws:kinesis/stream:Stream", {}))
+    assert any("aws:kinesis/stream:Stream" in item.description for item in estimate(plan, PRICES, USAGE, "x").unknown)
 
 
 def test_compare_gives_the_per_component_difference():
@@ -333,6 +333,11 @@ SERVERLESS_PRICES = PriceTable(
         Price("dynamodb.pitr", "us-east-1", "GB-month", 0.20, "t", "2026"),
         Price("dynamodb.stream_reads", "us-east-1", "million stream read request units", 0.20, "t", "2026"),
         Price("free.dynamodb.storage", "global", "free GB-month a month", 25, "t", "2026"),
+        Price("cognito.mau.essentials", "us-east-1", "monthly active user", 0.015, "t", "2026"),
+        Price("cognito.plus_mau", "us-east-1", "monthly active user", 0.020, "t", "2026"),
+        Price("free.cognito.mau.", "global", "free monthly active users a month", 10000, "t", "2026"),
+        Price("sqs.standard.requests", "us-east-1", "million requests", 0.40, "t", "2026"),
+        Price("free.sqs.", "global", "free million requests a month", 1, "t", "2026"),
     ]
 )
 SERVERLESS_USAGE = {
@@ -344,6 +349,8 @@ SERVERLESS_USAGE = {
     "dynamodb_writes_millions": 1,
     "dynamodb_gb": 40,
     "dynamodb_stream_reads_millions": 2,
+    "cognito_mau": 15000,
+    "sqs_requests_millions": 3,
 }
 APP = "urn:pulumi:s::p::webstack:serverless:LambdaFunction::app"
 
@@ -502,3 +509,36 @@ def test_a_provisioned_tables_capacity_is_unknown_and_its_storage_priced():
     assert "provisioned read and write capacity" in unknown.description
     lines = lines_of(result, "table")
     assert "dynamodb.ondemand.write" not in lines and "dynamodb.storage" in lines
+
+
+@pytest.mark.parametrize(
+    ("plan", "key", "credited"),
+    [(None, "cognito.mau.essentials", 10000), ("ESSENTIALS", "cognito.mau.essentials", 10000),
+     ("PLUS", "cognito.plus_mau", 0)],
+)  # fmt: skip
+def test_a_user_pool_bills_monthly_active_users_of_its_plan_after_the_free_10000_on_essentials(plan, key, credited):
+    pool = step("pool", "aws:cognito/userPool:UserPool", {"name": "shop"} | ({"userPoolTier": plan} if plan else {}),
+                parent=APP)  # fmt: skip
+    web = step("web", "aws:cognito/userPoolClient:UserPoolClient", {"explicitAuthFlows": ["ALLOW_USER_SRP_AUTH"]},
+               parent=APP)  # fmt: skip
+    group = step("admins", "aws:cognito/userGroup:UserGroup", {"name": "admin"}, parent=APP)
+    usage = SERVERLESS_USAGE | {"account_free_tier": True}
+    result = estimate(serverless_plan(pool, web, group), SERVERLESS_PRICES, usage, "users")
+    (users,) = lines_of(result, "pool").values()
+    assert (users.key, users.quantity) == (key, 15000)
+    assert result.unknown == [] and lines_of(result, "web") == lines_of(result, "admins") == {}
+    assert result.total == pytest.approx((15000 - credited) * users.unit_price)
+
+
+def test_a_machine_to_machine_app_client_is_unknown():
+    m2m = step("m2m", "aws:cognito/userPoolClient:UserPoolClient", {"allowedOauthFlows": ["client_credentials"]},
+               parent=APP)  # fmt: skip
+    (line,) = estimate(serverless_plan(m2m), SERVERLESS_PRICES, SERVERLESS_USAGE, "m2m").unknown
+    assert "machine-to-machine app client" in line.description
+
+
+def test_queues_share_the_request_usage_and_the_free_million():
+    queues = [step(n, "aws:sqs/queue:Queue", {"name": f"shop-{n}-dlq"}, parent=APP) for n in ("a", "b")]
+    free = estimate(serverless_plan(*queues), SERVERLESS_PRICES, SERVERLESS_USAGE | {"account_free_tier": True}, "q")
+    assert [lines_of(free, n)["sqs.standard.requests"].quantity for n in ("a", "b")] == [1.5, 1.5]
+    assert free.total == pytest.approx((3 - 1) * 0.40)

@@ -13,6 +13,8 @@ PROVISIONED = "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyCon
 REST_API = "aws:apigateway/restApi:RestApi"
 STAGE = "aws:apigateway/stage:Stage"
 TABLE = "aws:dynamodb/table:Table"
+USER_POOL = "aws:cognito/userPool:UserPool"
+QUEUE = "aws:sqs/queue:Queue"
 
 # Lambda's default memory when memorySize is not set (MB); API Gateway's default cache size (GB).
 DEFAULT_LAMBDA_MB = 128
@@ -22,6 +24,11 @@ DEFAULT_CACHE_GB = "0.5"
 # the most traces a month's requests can give (bursts leave the per-second reservoir unused).
 XRAY_RESERVOIR_PER_SECOND = 1
 XRAY_FIXED_RATE = 0.05
+# Cognito's price key per feature plan. LITE and ESSENTIALS share the account's free 10,000 monthly
+# active users (the free.cognito.mau. row covers keys starting with cognito.mau.); PLUS has no
+# free tier, so its key stays outside that prefix. A pool without a plan is on ESSENTIALS, AWS's
+# default for new pools.
+COGNITO_MAU_KEYS = {"LITE": "cognito.mau.lite", "ESSENTIALS": "cognito.mau.essentials", "PLUS": "cognito.plus_mau"}
 
 
 def of_type(ctx: Context, resource_type: str) -> list[Mapping[str, Any]]:
@@ -170,3 +177,26 @@ def dynamodb_table(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterato
             share(ctx, "dynamodb_stream_reads_millions", TABLE),
             "dynamodb.stream_reads",
         )
+
+
+@prices(USER_POOL)
+def user_pool(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
+    plan = str(inputs.get("userPoolTier") or "ESSENTIALS")
+    users = share(ctx, "cognito_mau", USER_POOL)
+    key = COGNITO_MAU_KEYS.get(plan, f"cognito.mau.{plan.lower()}")
+    yield ctx.item(urn, f"{plan} monthly active users (share of cognito_mau)", users, key)
+
+
+@prices("aws:cognito/userPoolClient:UserPoolClient")
+def user_pool_client(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
+    """Free for users' sign-in; a machine-to-machine client (client credentials grant) bills per
+    client and token request, which the price table does not hold."""
+    if "client_credentials" in (inputs.get("allowedOauthFlows") or []):
+        yield LineItem(urn, "machine-to-machine app client [not priced by the cost model]", 1, "client", None)
+
+
+@prices(QUEUE)
+def queue(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
+    kind = "fifo" if inputs.get("fifoQueue") else "standard"
+    millions = share(ctx, "sqs_requests_millions", QUEUE)
+    yield ctx.item(urn, f"{kind} queue requests (share of sqs_requests_millions)", millions, f"sqs.{kind}.requests")
