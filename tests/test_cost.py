@@ -338,6 +338,7 @@ SERVERLESS_PRICES = PriceTable(
         Price("free.cognito.mau.", "global", "free monthly active users a month", 10000, "t", "2026"),
         Price("sqs.standard.requests", "us-east-1", "million requests", 0.40, "t", "2026"),
         Price("free.sqs.", "global", "free million requests a month", 1, "t", "2026"),
+        Price("cloudwatch.metric", "us-east-1", "metric-month", 0.30, "t", "2026"),
     ]
 )
 SERVERLESS_USAGE = {
@@ -351,6 +352,7 @@ SERVERLESS_USAGE = {
     "dynamodb_stream_reads_millions": 2,
     "cognito_mau": 15000,
     "sqs_requests_millions": 3,
+    "api_method_metric_hours_share": 0.5,
 }
 APP = "urn:pulumi:s::p::webstack:serverless:LambdaFunction::app"
 
@@ -542,3 +544,41 @@ def test_queues_share_the_request_usage_and_the_free_million():
     free = estimate(serverless_plan(*queues), SERVERLESS_PRICES, SERVERLESS_USAGE | {"account_free_tier": True}, "q")
     assert [lines_of(free, n)["sqs.standard.requests"].quantity for n in ("a", "b")] == [1.5, 1.5]
     assert free.total == pytest.approx((3 - 1) * 0.40)
+
+
+def settings_step(name, path, metrics=True, caching=False):
+    """Method settings of the stage v1 as ServerlessApi plans them (stage and API by dependency)."""
+    settings = step(name, "aws:apigateway/methodSettings:MethodSettings",
+                    {"restApi": "[unknown]", "stageName": "v1", "methodPath": path,
+                     "settings": {"metricsEnabled": metrics, "cachingEnabled": caching}}, parent=APP)  # fmt: skip
+    settings["newState"]["propertyDependencies"] = {
+        "restApi": ["urn:pulumi:s::p::aws:apigateway/restApi:RestApi::api"],
+        "stageName": ["urn:pulumi:s::p::aws:apigateway/stage:Stage::stage"],
+    }
+    return settings
+
+
+def methods_plan(*settings, cache=False):
+    """The API of api_steps with two more methods (three in all), its parts naming it by dependency."""
+    api, *parts = api_steps(cache=cache)
+    method = "aws:apigateway/method:Method"
+    parts += [step(f"route-{verb}", method, {"httpMethod": verb}, parent=APP) for verb in ("PUT", "PATCH")]
+    for part in parts:
+        part["newState"]["propertyDependencies"] = {"restApi": [api["urn"]]}
+    return serverless_plan(api, *parts, *settings)
+
+
+@pytest.mark.parametrize(("cache", "metrics"), [(False, 5), (True, 7)])
+def test_detailed_method_metrics_bill_as_custom_metrics_once_per_method_for_the_hours_called(cache, metrics):
+    plan = methods_plan(settings_step("all", "*/*"), settings_step("cached", "route/GET", caching=True), cache=cache)
+    result = estimate(plan, SERVERLESS_PRICES, SERVERLESS_USAGE, "metrics")
+    line = lines_of(result, "all")["cloudwatch.metric"]
+    assert line.quantity == 3 * metrics * 0.5  # GET, PUT and PATCH, published half the hours
+    assert lines_of(result, "cached") == {}  # its method is counted under */*
+
+
+def test_method_settings_without_metrics_cost_nothing_and_one_path_meters_one_method():
+    quiet = estimate(methods_plan(settings_step("all", "*/*", metrics=False)), SERVERLESS_PRICES, SERVERLESS_USAGE, "q")
+    assert lines_of(quiet, "all") == {} and quiet.unknown == []
+    one = estimate(methods_plan(settings_step("get", "route/GET")), SERVERLESS_PRICES, SERVERLESS_USAGE, "one")
+    assert lines_of(one, "get")["cloudwatch.metric"].quantity == 1 * 5 * 0.5

@@ -12,6 +12,8 @@ FUNCTION = "aws:lambda/function:Function"
 PROVISIONED = "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig"
 REST_API = "aws:apigateway/restApi:RestApi"
 STAGE = "aws:apigateway/stage:Stage"
+METHOD = "aws:apigateway/method:Method"
+METHOD_SETTINGS = "aws:apigateway/methodSettings:MethodSettings"
 TABLE = "aws:dynamodb/table:Table"
 USER_POOL = "aws:cognito/userPool:UserPool"
 QUEUE = "aws:sqs/queue:Queue"
@@ -24,6 +26,13 @@ DEFAULT_CACHE_GB = "0.5"
 # the most traces a month's requests can give (bursts leave the per-second reservoir unused).
 XRAY_RESERVOIR_PER_SECOND = 1
 XRAY_FIXED_RATE = 0.05
+# With detailed metrics on, API Gateway publishes per method Count, 4XXError, 5XXError, Latency and
+# IntegrationLatency, and CacheHitCount and CacheMissCount on a stage with a cache (API Gateway
+# developer guide, dimensions and metrics); "your account is charged for accessing method-level
+# CloudWatch metrics" (same guide, stage settings): custom metrics, billed for the hours they get data.
+METHOD_METRICS = 5
+CACHE_METRICS = 2
+WILDCARD_PATH = "*/*"
 # Cognito's price key per feature plan. LITE and ESSENTIALS share the account's free 10,000 monthly
 # active users (the free.cognito.mau. row covers keys starting with cognito.mau.); PLUS has no
 # free tier, so its key stays outside that prefix. A pool without a plan is on ESSENTIALS, AWS's
@@ -44,14 +53,25 @@ def state_of(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Mapping[str, 
     return ctx.states.get(urn) or {"urn": urn, "inputs": inputs}
 
 
-def refers_to(state: Mapping[str, Any], key: str, target: Mapping[str, Any]) -> bool:
+def dependencies(state: Mapping[str, Any], key: str) -> list[str]:
+    return (state.get("propertyDependencies") or {}).get(key) or []
+
+
+def refers_to(state: Mapping[str, Any], key: str, target: Mapping[str, Any], name_key: str = "name") -> bool:
     """Whether the input ``key`` of ``state`` names ``target``: through a property dependency on
-    its URN (our plans and ``pulumi preview --json``), else by value (its name, or an ARN ending
-    in ``:<name>``)."""
-    if target["urn"] in (state.get("propertyDependencies") or {}).get(key, []):
+    its URN (our plans and ``pulumi preview --json``), else by value (its input ``name_key``, or an
+    ARN ending in ``:<that>``)."""
+    if target["urn"] in dependencies(state, key):
         return True
-    name, value = str(target["inputs"].get("name") or ""), str(state["inputs"].get(key) or "")
+    name, value = str(target["inputs"].get(name_key) or ""), str(state["inputs"].get(key) or "")
     return bool(name) and (value == name or value.endswith(f":{name}"))
+
+
+def same_input(a: Mapping[str, Any], b: Mapping[str, Any], key: str) -> bool:
+    """Whether two resources' input ``key`` names the same thing: the same dependencies, else equal values."""
+    if dependencies(a, key) and dependencies(b, key):
+        return set(dependencies(a, key)) == set(dependencies(b, key))
+    return a["inputs"].get(key) == b["inputs"].get(key)
 
 
 def architecture(inputs: Mapping[str, Any]) -> str:
@@ -177,6 +197,44 @@ def dynamodb_table(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterato
             share(ctx, "dynamodb_stream_reads_millions", TABLE),
             "dynamodb.stream_reads",
         )
+
+
+def metrics_on(settings: Mapping[str, Any]) -> bool:
+    return bool((settings["inputs"].get("settings") or {}).get("metricsEnabled"))
+
+
+def same_stage(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return same_input(a, b, "restApi") and same_input(a, b, "stageName")
+
+
+def metered_methods(settings: Mapping[str, Any], ctx: Context) -> int:
+    """Methods whose metrics these settings turn on and no other settings count: every method of
+    the API for */* (once a stage), one for a path unless */* of the same stage counts it."""
+    if settings["inputs"].get("methodPath") != WILDCARD_PATH:
+        others = [s for s in of_type(ctx, METHOD_SETTINGS) if s["urn"] != settings["urn"] and same_stage(s, settings)]
+        return 0 if any(metrics_on(s) and s["inputs"].get("methodPath") == WILDCARD_PATH for s in others) else 1
+    return sum(1 for method in of_type(ctx, METHOD) if same_input(method, settings, "restApi"))
+
+
+@prices(METHOD_SETTINGS)
+def method_settings(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
+    """Detailed CloudWatch metrics, when turned on: each method's metrics, for the share of the
+    month's hours it is called in (usage ``api_method_metric_hours_share``)."""
+    settings = state_of(urn, inputs, ctx)
+    methods = metered_methods(settings, ctx) if metrics_on(settings) else 0
+    if not methods:
+        return
+    stages = [s for s in of_type(ctx, STAGE) if refers_to(settings, "stageName", s, name_key="stageName")]
+    cached = any(s["inputs"].get("cacheClusterEnabled") for s in stages if same_input(s, settings, "restApi"))
+    metrics = METHOD_METRICS + (CACHE_METRICS if cached else 0)
+    active = float(ctx.usage["api_method_metric_hours_share"])
+    yield ctx.item(
+        urn,
+        f"detailed metrics: {methods} method(s) x {metrics}, published in {active:.0%} of hours "
+        "(api_method_metric_hours_share)",
+        methods * metrics * active,
+        "cloudwatch.metric",
+    )
 
 
 @prices(USER_POOL)
