@@ -44,9 +44,14 @@ def of_type(ctx: Context, resource_type: str) -> list[Mapping[str, Any]]:
     return [s for s in ctx.states.values() if s["type"] == resource_type]
 
 
+def sharers(ctx: Context, resource_type: str) -> int:
+    """How many resources of the type share a stack-wide figure (at least one: the one pricing)."""
+    return max(1, len(of_type(ctx, resource_type)))
+
+
 def share(ctx: Context, usage_key: str, resource_type: str) -> float:
     """An equal share of a stack-wide usage figure for each resource of the type in the plan."""
-    return float(ctx.usage[usage_key]) / max(1, len(of_type(ctx, resource_type)))
+    return float(ctx.usage[usage_key]) / sharers(ctx, resource_type)
 
 
 def state_of(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Mapping[str, Any]:
@@ -98,7 +103,7 @@ def traces(urn: str, what: str, usage_key: str, resource_type: str, ctx: Context
     return ctx.item(
         urn,
         f"X-Ray traces of {what} (share of {total:g} M: the default rule's 1 a second + 5 % of {usage_key}, at most)",
-        total / max(1, len(of_type(ctx, resource_type))),
+        total / sharers(ctx, resource_type),
         "xray.traces",
     )
 
