@@ -110,7 +110,9 @@ class LambdaFunction(pulumi.ComponentResource):
             secret_arns=[stripe.arn], alarm_actions=[alerts.topic_arn]))
 
     Cost (cost/prices.csv): per million requests and per GB-second (ARM); provisioned concurrency per
-    GB-hour while configured; $1 a month for the CMK; four alarms at $0.10 beyond CloudWatch's free ten.
+    GB-second of the function's memory while configured (and its invocations at lower provisioned
+    rates, outside Lambda's free tier); $1 a month for the CMK; four alarms at $0.10 beyond
+    CloudWatch's free ten.
     """
 
     function_name: pulumi.Output[str]

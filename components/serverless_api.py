@@ -151,7 +151,10 @@ class ServerlessApi(pulumi.ComponentResource):
 
     Cost (cost/prices.csv): per million REST API requests (about $3.50 in us-east-1 for the first
     333 million, aws.amazon.com/api-gateway/pricing); $1 a month for the log key; access logs per GB
-    ingested.
+    ingested; the stage cache by the hour ($0.02 for 0.5 GB); X-Ray traces beyond the free 100,000 a
+    month at $5 per million; the detailed metrics the throttling settings turn on, $0.30 a month
+    each (5 a method, 7 with the cache) for the hours they get data; the web ACL $5 a month, $1 a
+    rule and $0.60 per million requests.
     """
 
     url: pulumi.Output[str]

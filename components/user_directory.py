@@ -56,9 +56,9 @@ class UserDirectory(pulumi.ComponentResource):
         users = UserDirectory("users", UserDirectoryArgs(name="usarakhi-prod", feature_plan="PLUS"))
         # JWT authorizer: issuer=users.issuer, audience=[users.client_id]
 
-    Cost: per monthly active user, about $0.015 on ESSENTIALS after the first 10,000 and $0.02 for
-    every user on PLUS (aws.amazon.com/cognito/pricing; the cost model's lines come with #13's cost
-    item). E-mail goes through Cognito's own sender, limited to 50 messages a day (use SES beyond).
+    Cost (cost/prices.csv): per monthly active user, $0.015 on ESSENTIALS after the account's free
+    10,000 and $0.02 for every user on PLUS (no free tier). E-mail goes through Cognito's own sender,
+    limited to 50 messages a day (use SES beyond).
     """
 
     user_pool_id: pulumi.Output[str]

@@ -7,6 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from components import (
+    AppSecret,
+    AppSecretArgs,
+    ItemTable,
+    ItemTableArgs,
+    LambdaFunction,
+    LambdaFunctionArgs,
+    ServerlessApi,
+    ServerlessApiArgs,
+    UserDirectory,
+    UserDirectoryArgs,
+)
 from webstack.commands.cli import main
 from webstack.cost.estimate import FREE_TIER, compare, estimate
 from webstack.cost.model import Context, scheduled_hours
@@ -14,7 +26,8 @@ from webstack.cost.report import difference, money
 from webstack.cost.tables import Price, PriceTable, load_usage
 from webstack.offline.plan_json import plan_document
 
-from .helpers import readme_figure, shipped_stack
+from .helpers import readme_figure, render, shipped_stack
+from .test_api_routes import SEED
 
 PRICES = PriceTable(
     [
@@ -126,8 +139,8 @@ def test_unknown_price_is_unknown_never_zero_and_the_total_says_so():
 
 def test_unpriced_resource_type_is_reported_as_unknown():
     plan = small_plan()
-    plan["steps"].append(step("queue", "aws:sqs/queue:Queue", {}))
-    assert any("aws:sqs/queue:Queue" in item.description for item in estimate(plan, PRICES, USAGE, "x").unknown)
+    plan["steps"].append(step("stream", "aws:kinesis/stream:Stream", {}))
+    assert any("aws:kinesis/stream:Stream" in item.description for item in estimate(plan, PRICES, USAGE, "x").unknown)
 
 
 def test_compare_gives_the_per_component_difference():
@@ -311,3 +324,309 @@ def test_a_weekday_stop_after_a_friday_night_start_runs_the_weekend():
     assert scheduled_hours(ctx0, "cron(0 20 ? * MON-FRI *)", "cron(0 4 ? * MON-FRI *)")[0] == pytest.approx(
         88 * 52 / 12
     )
+
+
+SERVERLESS_PRICES = PriceTable(
+    [
+        Price("lambda.requests", "us-east-1", "million requests", 0.20, "t", "2026"),
+        Price("lambda.duration.arm", "us-east-1", "GB-second", 0.0000133334, "t", "2026"),
+        Price("lambda.duration.x86", "us-east-1", "GB-second", 0.0000166667, "t", "2026"),
+        Price("lambda.provisioned.requests", "us-east-1", "million requests", 0.20, "t", "2026"),
+        Price("lambda.provisioned.duration.arm", "us-east-1", "GB-second", 0.0000077778, "t", "2026"),
+        Price("lambda.provisioned.concurrency.arm", "us-east-1", "GB-second", 0.0000033334, "t", "2026"),
+        Price("free.lambda.requests", "global", "free million requests a month", 1, "t", "2026"),
+        Price("free.lambda.duration.", "global", "free GB-seconds a month", 400000, "t", "2026"),
+        Price("apigateway.rest.requests", "us-east-1", "million requests", 3.50, "t", "2026"),
+        Price("apigateway.cache.0.5", "us-east-1", "hour", 0.020, "t", "2026"),
+        Price("xray.traces", "us-east-1", "million traces recorded", 5.00, "t", "2026"),
+        Price("free.xray.traces", "global", "free million traces recorded a month", 0.1, "t", "2026"),
+        Price("dynamodb.ondemand.write", "us-east-1", "million write request units", 0.625, "t", "2026"),
+        Price("dynamodb.ondemand.read", "us-east-1", "million read request units", 0.125, "t", "2026"),
+        Price("dynamodb.storage", "us-east-1", "GB-month", 0.25, "t", "2026"),
+        Price("dynamodb.pitr", "us-east-1", "GB-month", 0.20, "t", "2026"),
+        Price("dynamodb.stream_reads", "us-east-1", "million stream read request units", 0.20, "t", "2026"),
+        Price("free.dynamodb.storage", "global", "free GB-month a month", 25, "t", "2026"),
+        Price("cognito.mau.essentials", "us-east-1", "monthly active user", 0.015, "t", "2026"),
+        Price("cognito.plus_mau", "us-east-1", "monthly active user", 0.020, "t", "2026"),
+        Price("free.cognito.mau.", "global", "free monthly active users a month", 10000, "t", "2026"),
+        Price("sqs.standard.requests", "us-east-1", "million requests", 0.40, "t", "2026"),
+        Price("free.sqs.", "global", "free million requests a month", 1, "t", "2026"),
+        Price("cloudwatch.metric", "us-east-1", "metric-month", 0.30, "t", "2026"),
+    ]
+)
+SERVERLESS_USAGE = {
+    "hours_per_month": 730,
+    "lambda_requests_millions": 4,
+    "lambda_average_ms": 100,
+    "api_requests_millions": 3,
+    "dynamodb_reads_millions": 8,
+    "dynamodb_writes_millions": 1,
+    "dynamodb_gb": 40,
+    "dynamodb_stream_reads_millions": 2,
+    "cognito_mau": 15000,
+    "sqs_requests_millions": 3,
+    "api_method_metric_hours_share": 0.5,
+}
+APP = "urn:pulumi:s::p::webstack:serverless:LambdaFunction::app"
+
+
+def serverless_plan(*steps):
+    """A us-east-1 plan of these steps under one component (its name is the component's)."""
+    component = {"urn": APP, "type": "webstack:serverless:LambdaFunction", "custom": False, "parent": "", "inputs": {}}
+    provider = {"urn": "urn:pulumi:s::p::pulumi:providers:aws::aws", "type": "pulumi:providers:aws", "custom": True,
+                "parent": "", "inputs": {"region": "us-east-1"}}  # fmt: skip
+    return {"steps": [{"op": "create", "urn": s["urn"], "newState": s} for s in (component, provider)] + list(steps)}
+
+
+def function_step(name, memory=None, arch="arm64", traced=False):
+    inputs = {"name": f"shop-{name}", "architectures": [arch]} | ({"memorySize": memory} if memory else {})
+    inputs |= {"tracingConfig": {"mode": "Active"}} if traced else {}
+    return step(name, "aws:lambda/function:Function", inputs, parent=APP)
+
+
+def warm_step(name, function, executions, by_dependency=True):
+    """A provisioned concurrency config naming the function by dependency (as a plan does) or by name."""
+    config = step(name, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
+                  {"functionName": function["newState"]["inputs"]["name"], "qualifier": "live",
+                   "provisionedConcurrentExecutions": executions}, parent=APP)  # fmt: skip
+    if by_dependency:
+        config["newState"]["inputs"]["functionName"] = "[unknown]"
+        config["newState"]["propertyDependencies"] = {"functionName": [function["urn"]]}
+    return config
+
+
+def lines_of(result, name):
+    """The resource's own lines by price key (not the allowances credited to it)."""
+    return {item.key: item for c, item in result.lines if item.resource.endswith(f"::{name}") and c != FREE_TIER}
+
+
+def test_a_function_bills_its_share_of_requests_and_gb_seconds_at_its_architectures_price():
+    plan = serverless_plan(function_step("catalog", memory=512), function_step("legacy", arch="x86_64"))
+    result = estimate(plan, SERVERLESS_PRICES, SERVERLESS_USAGE, "fn")
+    catalog, legacy = lines_of(result, "catalog"), lines_of(result, "legacy")
+    assert set(catalog) == {"lambda.requests", "lambda.duration.arm"}
+    assert catalog["lambda.requests"].quantity == 2  # 4 M invocations over two functions
+    assert catalog["lambda.duration.arm"].quantity == pytest.approx(2e6 * 0.1 * 0.5)  # 100,000 GB-s
+    assert legacy["lambda.duration.x86"].quantity == pytest.approx(2e6 * 0.1 * 128 / 1024)  # Lambda's 128 MB
+    assert result.total == pytest.approx(4 * 0.20 + 100_000 * 0.0000133334 + 25_000 * 0.0000166667)
+    assert result.unknown == [] and set(result.components()) == {"LambdaFunction app"}
+
+
+@pytest.mark.parametrize("by_dependency", [True, False])
+def test_provisioned_concurrency_keeps_environments_of_the_functions_memory_warm_all_month(by_dependency):
+    checkout = function_step("checkout", memory=1024)
+    plan = serverless_plan(checkout, step("live", "aws:lambda/alias:Alias", {"name": "live"}, parent=APP),
+                           warm_step("warm", checkout, 2, by_dependency))  # fmt: skip
+    result = estimate(plan, SERVERLESS_PRICES, SERVERLESS_USAGE | {"account_free_tier": True}, "warm")
+    (concurrency,) = lines_of(result, "warm").values()
+    assert concurrency.key == "lambda.provisioned.concurrency.arm"
+    assert concurrency.quantity == 2 * 1 * 730 * 3600 and concurrency.monthly == pytest.approx(17.52, abs=0.01)
+    # Its invocations bill at provisioned-concurrency rates, which the always-free allowance leaves alone.
+    function = lines_of(result, "checkout")
+    assert set(function) == {"lambda.provisioned.requests", "lambda.provisioned.duration.arm"}
+    assert function["lambda.provisioned.duration.arm"].quantity == pytest.approx(4e6 * 0.1 * 1)
+    assert FREE_TIER not in result.components() and lines_of(result, "live") == {}
+
+
+def test_provisioned_concurrency_without_its_function_in_the_plan_is_unknown():
+    orphan = warm_step("warm", function_step("gone"), 2, by_dependency=False)
+    (line,) = estimate(serverless_plan(orphan), SERVERLESS_PRICES, SERVERLESS_USAGE, "x").unknown
+    assert "function not in the plan" in line.description
+
+
+def test_lambdas_always_free_allowance_covers_1m_requests_and_400000_gb_seconds_per_account():
+    plan = serverless_plan(function_step("catalog", memory=1024), function_step("legacy", 1024, "x86_64"))
+    paid = estimate(plan, SERVERLESS_PRICES, SERVERLESS_USAGE | {"account_free_tier": False}, "paid")
+    free = estimate(plan, SERVERLESS_PRICES, SERVERLESS_USAGE | {"account_free_tier": True}, "free")
+    credits = [item for component, item in free.lines if component == FREE_TIER]
+    assert [(c.key, c.quantity, c.resource.rsplit("::", 1)[-1]) for c in credits] == [
+        ("free.lambda.requests", -1, "catalog"),
+        ("free.lambda.duration.", -200_000, "catalog"),  # arm first (plan order): its 200,000 GB-s
+        ("free.lambda.duration.", -200_000, "legacy"),  # the rest of the 400,000 from the x86 one
+    ]
+    assert free.total == pytest.approx(paid.total - 0.20 - 200_000 * (0.0000133334 + 0.0000166667))
+
+
+def api_steps(cache=False, size="0.5", traced=True):
+    return [
+        step("api", "aws:apigateway/restApi:RestApi", {"name": "shop"}, parent=APP),
+        step("stage", "aws:apigateway/stage:Stage",
+             {"stageName": "v1", "xrayTracingEnabled": traced, "cacheClusterEnabled": cache,
+              "cacheClusterSize": size}, parent=APP),
+        step("route", "aws:apigateway/method:Method", {"httpMethod": "GET"}, parent=APP),
+        step("deployment", "aws:apigateway/deployment:Deployment", {}, parent=APP),
+    ]  # fmt: skip
+
+
+def test_a_rest_api_bills_its_requests_and_its_stage_the_cache_only_while_enabled():
+    plain = estimate(serverless_plan(*api_steps(cache=False)), SERVERLESS_PRICES, SERVERLESS_USAGE, "plain")
+    assert lines_of(plain, "api")["apigateway.rest.requests"].monthly == pytest.approx(3 * 3.50)
+    assert set(lines_of(plain, "stage")) == {"xray.traces"}  # a size but no cache: nothing billed for it
+    cached = estimate(serverless_plan(*api_steps(cache=True)), SERVERLESS_PRICES, SERVERLESS_USAGE, "cached")
+    cache = lines_of(cached, "stage")["apigateway.cache.0.5"]
+    assert (cache.quantity, cache.monthly) == (730, pytest.approx(14.60))
+    assert lines_of(cached, "route") == lines_of(cached, "deployment") == {}
+    # A size the price table lacks is unknown, never 0.
+    bigger = estimate(serverless_plan(*api_steps(cache=True, size="6.1")), SERVERLESS_PRICES, SERVERLESS_USAGE, "6.1")
+    (unknown,) = bigger.unknown
+    assert "apigateway.cache.6.1 not in the price table" in unknown.description
+
+
+def test_xray_traces_are_the_traced_stages_sampled_by_the_default_rule_not_the_functions():
+    traced = function_step("catalog", traced=True)
+    result = estimate(serverless_plan(traced, *api_steps()), SERVERLESS_PRICES, SERVERLESS_USAGE, "traced")
+    trace = lines_of(result, "stage")["xray.traces"]
+    # 3 M requests a month against one reservoir request a second (2.628 M s) and 5 % of the rest.
+    assert trace.quantity == pytest.approx(2.628 + 0.05 * (3 - 2.628))
+    assert "xray.traces" not in lines_of(result, "catalog")  # its segments join the stage's traces
+    # Without a traced stage, the function's own invocations are sampled (4 M this time).
+    alone = estimate(serverless_plan(traced, *api_steps(traced=False)), SERVERLESS_PRICES, SERVERLESS_USAGE, "alone")
+    assert lines_of(alone, "catalog")["xray.traces"].quantity == pytest.approx(2.628 + 0.05 * (4 - 2.628))
+    assert "xray.traces" not in lines_of(alone, "stage")
+    # A quiet month is all reservoir, and the first 100,000 traces are free.
+    quiet = SERVERLESS_USAGE | {"api_requests_millions": 0.08, "account_free_tier": True}
+    free = estimate(serverless_plan(*api_steps()), SERVERLESS_PRICES, quiet, "quiet")
+    assert lines_of(free, "stage")["xray.traces"].quantity == pytest.approx(0.08)
+    assert sum(i.monthly or 0 for _, i in free.lines if "xray" in i.key) == pytest.approx(0)
+
+
+def table_step(name="table", billing="PAY_PER_REQUEST", pitr=True, stream=False, indexes=1):
+    """A table as ItemTable plans it (pulumi-aws v7 inputs)."""
+    return step(name, "aws:dynamodb/table:Table", {
+        "name": f"shop-{name}", "billingMode": billing, "hashKey": "PK", "rangeKey": "SK",
+        "globalSecondaryIndexes": [{"name": f"GSI{i + 1}", "projectionType": "ALL"} for i in range(indexes)],
+        "pointInTimeRecovery": {"enabled": pitr, "recoveryPeriodInDays": 35},
+        "streamEnabled": stream} | ({"streamViewType": "NEW_IMAGE"} if stream else {}), parent=APP)  # fmt: skip
+
+
+def test_an_on_demand_table_bills_request_units_storage_with_its_indexes_recovery_and_stream_reads():
+    result = estimate(serverless_plan(table_step(stream=True)), SERVERLESS_PRICES, SERVERLESS_USAGE, "table")
+    lines = lines_of(result, "table")
+    assert {key: line.quantity for key, line in lines.items()} == {
+        "dynamodb.ondemand.write": 2,  # 1 M writes, each also written to GSI1
+        "dynamodb.ondemand.read": 8,
+        "dynamodb.storage": 80,  # 40 GB and GSI1's copy
+        "dynamodb.pitr": 40,  # the table's own size
+        "dynamodb.stream_reads": 2,
+    }
+    # Post-November-2024 on-demand prices: $0.625 per million writes, $0.125 per million reads.
+    assert result.total == pytest.approx(2 * 0.625 + 8 * 0.125 + 80 * 0.25 + 40 * 0.20 + 2 * 0.20)
+    # Without recovery or a stream, neither is billed; the always-free 25 GB come off the storage.
+    bare = estimate(serverless_plan(table_step(pitr=False, indexes=0)), SERVERLESS_PRICES,
+                    SERVERLESS_USAGE | {"account_free_tier": True}, "bare")  # fmt: skip
+    assert set(lines_of(bare, "table")) == {"dynamodb.ondemand.write", "dynamodb.ondemand.read", "dynamodb.storage"}
+    assert bare.components()[FREE_TIER].known == pytest.approx(-25 * 0.25)
+
+
+def test_a_provisioned_tables_capacity_is_unknown_and_its_storage_priced():
+    result = estimate(serverless_plan(table_step(billing="PROVISIONED")), SERVERLESS_PRICES, SERVERLESS_USAGE, "p")
+    (unknown,) = result.unknown
+    assert "provisioned read and write capacity" in unknown.description
+    lines = lines_of(result, "table")
+    assert "dynamodb.ondemand.write" not in lines and "dynamodb.storage" in lines
+
+
+@pytest.mark.parametrize(
+    ("plan", "key", "credited"),
+    [(None, "cognito.mau.essentials", 10000), ("ESSENTIALS", "cognito.mau.essentials", 10000),
+     ("PLUS", "cognito.plus_mau", 0)],
+)  # fmt: skip
+def test_a_user_pool_bills_monthly_active_users_of_its_plan_after_the_free_10000_on_essentials(plan, key, credited):
+    pool = step("pool", "aws:cognito/userPool:UserPool", {"name": "shop"} | ({"userPoolTier": plan} if plan else {}),
+                parent=APP)  # fmt: skip
+    web = step("web", "aws:cognito/userPoolClient:UserPoolClient", {"explicitAuthFlows": ["ALLOW_USER_SRP_AUTH"]},
+               parent=APP)  # fmt: skip
+    group = step("admins", "aws:cognito/userGroup:UserGroup", {"name": "admin"}, parent=APP)
+    usage = SERVERLESS_USAGE | {"account_free_tier": True}
+    result = estimate(serverless_plan(pool, web, group), SERVERLESS_PRICES, usage, "users")
+    (users,) = lines_of(result, "pool").values()
+    assert (users.key, users.quantity) == (key, 15000)
+    assert result.unknown == [] and lines_of(result, "web") == lines_of(result, "admins") == {}
+    assert result.total == pytest.approx((15000 - credited) * users.unit_price)
+
+
+def test_a_machine_to_machine_app_client_is_unknown():
+    m2m = step("m2m", "aws:cognito/userPoolClient:UserPoolClient", {"allowedOauthFlows": ["client_credentials"]},
+               parent=APP)  # fmt: skip
+    (line,) = estimate(serverless_plan(m2m), SERVERLESS_PRICES, SERVERLESS_USAGE, "m2m").unknown
+    assert "machine-to-machine app client" in line.description
+
+
+def test_queues_share_the_request_usage_and_the_free_million():
+    queues = [step(n, "aws:sqs/queue:Queue", {"name": f"shop-{n}-dlq"}, parent=APP) for n in ("a", "b")]
+    free = estimate(serverless_plan(*queues), SERVERLESS_PRICES, SERVERLESS_USAGE | {"account_free_tier": True}, "q")
+    assert [lines_of(free, n)["sqs.standard.requests"].quantity for n in ("a", "b")] == [1.5, 1.5]
+    assert free.total == pytest.approx((3 - 1) * 0.40)
+
+
+def settings_step(name, path, metrics=True, caching=False):
+    """Method settings of the stage v1 as ServerlessApi plans them (stage and API by dependency)."""
+    settings = step(name, "aws:apigateway/methodSettings:MethodSettings",
+                    {"restApi": "[unknown]", "stageName": "v1", "methodPath": path,
+                     "settings": {"metricsEnabled": metrics, "cachingEnabled": caching}}, parent=APP)  # fmt: skip
+    settings["newState"]["propertyDependencies"] = {
+        "restApi": ["urn:pulumi:s::p::aws:apigateway/restApi:RestApi::api"],
+        "stageName": ["urn:pulumi:s::p::aws:apigateway/stage:Stage::stage"],
+    }
+    return settings
+
+
+def methods_plan(*settings, cache=False):
+    """The API of api_steps with two more methods (three in all), its parts naming it by dependency."""
+    api, *parts = api_steps(cache=cache)
+    method = "aws:apigateway/method:Method"
+    parts += [step(f"route-{verb}", method, {"httpMethod": verb}, parent=APP) for verb in ("PUT", "PATCH")]
+    for part in parts:
+        part["newState"]["propertyDependencies"] = {"restApi": [api["urn"]]}
+    return serverless_plan(api, *parts, *settings)
+
+
+@pytest.mark.parametrize(("cache", "metrics"), [(False, 5), (True, 7)])
+def test_detailed_method_metrics_bill_as_custom_metrics_once_per_method_for_the_hours_called(cache, metrics):
+    plan = methods_plan(settings_step("all", "*/*"), settings_step("cached", "route/GET", caching=True), cache=cache)
+    result = estimate(plan, SERVERLESS_PRICES, SERVERLESS_USAGE, "metrics")
+    line = lines_of(result, "all")["cloudwatch.metric"]
+    assert line.quantity == 3 * metrics * 0.5  # GET, PUT and PATCH, published half the hours
+    assert lines_of(result, "cached") == {}  # its method is counted under */*
+
+
+def test_method_settings_without_metrics_cost_nothing_and_one_path_meters_one_method():
+    quiet = estimate(methods_plan(settings_step("all", "*/*", metrics=False)), SERVERLESS_PRICES, SERVERLESS_USAGE, "q")
+    assert lines_of(quiet, "all") == {} and quiet.unknown == []
+    one = estimate(methods_plan(settings_step("get", "route/GET")), SERVERLESS_PRICES, SERVERLESS_USAGE, "one")
+    assert lines_of(one, "get")["cloudwatch.metric"].quantity == 1 * 5 * 0.5
+
+
+@pytest.fixture(scope="module")
+def seed_002_plan(tmp_path_factory):
+    """Seed 002's shop from the components: its routes' five functions (checkout kept warm), one
+    table, a Cognito pool, a cached and firewalled REST API and the Stripe secret."""
+    code = tmp_path_factory.mktemp("dist")
+    (code / "index.js").write_text("exports.handler = async () => ({ statusCode: 200 });\n")
+
+    def program():
+        table = ItemTable("table", ItemTableArgs(name="usarakhi"))
+        users = UserDirectory("users", UserDirectoryArgs(name="usarakhi"))
+        functions = {
+            name: LambdaFunction(name, LambdaFunctionArgs(
+                name=f"usarakhi-{name}", code_path=str(code), table_arn=table.table_arn,
+                table_actions=("dynamodb:GetItem",), provisioned_concurrency=2 if name == "checkout" else 0))
+            for name in ("catalog", "cart", "checkout", "orders", "admin")
+        }  # fmt: skip
+        ServerlessApi("api", ServerlessApiArgs(
+            name="usarakhi", routes=SEED, targets={name: f.api_target for name, f in functions.items()},
+            user_pool_arn=users.user_pool_arn, cache_size_gb="0.5", cors_origin="https://usarakhi.com"))  # fmt: skip
+        AppSecret("stripe", AppSecretArgs(name="usarakhi/stripe", reader_role_arns=[functions["checkout"].role_arn]))
+
+    return plan_document(render(program, region="us-east-1", stack="usarakhi"))
+
+
+@pytest.mark.parametrize("stack", ["usarakhi-dev", "usarakhi-staging", "usarakhi"])
+def test_seed_002s_system_is_priced_completely_with_its_stacks_usage(seed_002_plan, stack):
+    result = estimate(seed_002_plan, PriceTable.load(), load_usage(stack), stack)
+    assert result.region == "us-east-1" and result.unknown == []
+    assert not any("not priced" in item.description for _, item in result.lines)
+    if stack == "usarakhi-dev":  # usage-driven lines inside the always-free allowances
+        free = ("lambda.requests", "lambda.duration.", "dynamodb.storage", "cognito.mau.", "sqs.", "xray.")
+        covered = [i for _, i in result.lines if i.key.removeprefix("free.").startswith(free)]
+        assert len(covered) > 10 and sum(i.monthly or 0 for i in covered) == pytest.approx(0)

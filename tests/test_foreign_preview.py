@@ -66,7 +66,10 @@ def test_policy_check_cost_diagram_and_validate_read_it(tmp_path, capsys):
     assert "mandatory violations" in capsys.readouterr().out
     assert main(["cost", str(FIXTURE), "--json"]) == 0
     cost = json.loads(capsys.readouterr().out)
-    assert cost["total_monthly"] > 0 and not cost["complete"]  # the Lambda has no price row
+    assert cost["total_monthly"] > 0 and cost["complete"]
+    # The Lambda sets neither memory nor architecture: priced with Lambda's defaults, 128 MB on x86.
+    (duration,) = [r for r in cost["resources"] if r["description"].startswith("x86 duration")]
+    assert "x 0.125 GB" in duration["description"]
     assert main(["validate", str(FIXTURE)]) == 0
     assert "unmapped aws:iam/rolePolicyAttachment:RolePolicyAttachment" in " ".join(capsys.readouterr().out.split())
     if shutil.which("dot") is None:
