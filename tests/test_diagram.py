@@ -3,16 +3,116 @@ PNG and its DOT source are drawn with AWS's icons (the `diagrams` package)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
+import pulumi
+import pulumi_aws as aws
 import pytest
 
+from components import (
+    AlertTopic,
+    AlertTopicArgs,
+    AppSecret,
+    AppSecretArgs,
+    EdgeDistribution,
+    EdgeDistributionArgs,
+    EdgeDomain,
+    EdgeDomainArgs,
+    ItemTable,
+    ItemTableArgs,
+    LambdaFunction,
+    LambdaFunctionArgs,
+    S3Origin,
+    ServerlessApi,
+    ServerlessApiArgs,
+    StaticSite,
+    StaticSiteArgs,
+    UserDirectory,
+    UserDirectoryArgs,
+)
 from webstack.commands.cli import main
 from webstack.diagram import Architecture, build_architecture
 from webstack.diagram.model import Place
 from webstack.offline.plan_json import plan_document
 
-from .helpers import shipped_stack
+from .helpers import render, shipped_stack
+from .test_api_routes import SEED
+
+# What each of the seed's functions may do on the table (SEED names the routes each serves).
+TABLE_ACTIONS = {
+    "catalog": ("dynamodb:GetItem", "dynamodb:Query"),
+    "cart": ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"),
+    "checkout": ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
+    "orders": ("dynamodb:Query", "dynamodb:GetItem"),
+    "admin": ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"),
+}
+WARM = {"catalog": 2, "checkout": 1}
+
+
+def serverless_program(code: Path) -> None:
+    """A serverless stack of the real components: no VPC, database, cache or ECS; a static site
+    behind CloudFront, and the seed's API on API Gateway, Lambda, DynamoDB, Cognito and Secrets
+    Manager under api.usarakhi.com."""
+    provider = aws.Provider("aws", region="eu-west-1")
+    opts = pulumi.ResourceOptions(providers=[provider])
+    alerts = AlertTopic("alerts", AlertTopicArgs(name_prefix="usarakhi-prod"), opts)
+    edge = EdgeDomain("edge", EdgeDomainArgs(domain="usarakhi.com", name_prefix="usarakhi-prod"), opts)
+    site = StaticSite(
+        "website",
+        StaticSiteArgs(purpose="static site usarakhi.com", data_class="public-content", served_by_cloudfront=True),
+        opts,
+    )
+    EdgeDistribution(
+        "website-edge",
+        EdgeDistributionArgs(
+            hostname="usarakhi.com", zone_id=edge.zone_id, certificate_arn=edge.certificate_arn,
+            origin=S3Origin(site.regional_domain_name, site.allow_distribution),
+            response_headers_policy_id=edge.response_headers_policy_id,
+            cache_policy_id=edge.cache_policy_ids["marketing"], web_acl_arn=edge.web_acl_arn,
+        ),
+        opts,
+    )  # fmt: skip
+    table = ItemTable("table", ItemTableArgs(name="usarakhi-prod", ttl_attribute="expiresAt"), opts)
+    users = UserDirectory("users", UserDirectoryArgs(name="usarakhi-prod"), opts)
+    # The secret names its reader before the function exists (the function is granted the secret).
+    checkout_role = "arn:aws:iam::123456789012:role/usarakhi-prod-checkout"
+    stripe = AppSecret("stripe", AppSecretArgs(name="usarakhi-prod/stripe", reader_role_arns=[checkout_role]), opts)
+    functions = {
+        name: LambdaFunction(
+            name,
+            LambdaFunctionArgs(
+                name=f"usarakhi-prod-{name}", code_path=str(code), table_arn=table.table_arn, table_actions=actions,
+                provisioned_concurrency=WARM.get(name, 0), alarm_actions=[alerts.topic_arn],
+                secret_arns=[stripe.arn] if name == "checkout" else [],
+                secret_key_arns=[stripe.key_arn] if name == "checkout" else [],
+            ),
+            opts,
+        )
+        for name, actions in TABLE_ACTIONS.items()
+    }  # fmt: skip
+    ServerlessApi(
+        "api",
+        ServerlessApiArgs(
+            name="usarakhi-prod", routes=SEED, targets={name: f.api_target for name, f in functions.items()},
+            user_pool_arn=users.user_pool_arn, cors_origin="https://usarakhi.com", domain_name="api.usarakhi.com",
+            certificate_arn=edge.regional_certificate_arn, zone_id=edge.zone_id,
+        ),
+        opts,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def serverless_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    code = tmp_path_factory.mktemp("function")
+    (code / "index.js").write_text("exports.handler = async () => ({ statusCode: 200 });\n")
+    return plan_document(render(lambda: serverless_program(code), region="eu-west-1", stack="prod"))
+
+
+@pytest.fixture(scope="module")
+def serverless(serverless_plan: dict[str, Any]) -> Architecture:
+    return build_architecture(serverless_plan, "webstack serverless")
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +199,19 @@ def test_the_dot_source_is_the_same_on_every_run(tmp_path: Path):
     for run in ("one", "two"):
         assert main(["diagram", "dev", "--out", str(tmp_path / run / "dev.png")]) == 0
     assert (tmp_path / "one" / "dev.dot").read_text() == (tmp_path / "two" / "dev.dot").read_text()
+
+
+def test_a_plan_with_nothing_in_a_vpc_is_drawn_without_one(serverless):
+    assert (serverless.region, serverless.vpc_label, serverless.az_count) == ("eu-west-1", None, 0)
+    assert not [n for n in serverless.nodes if n.place.area in ("vpc", "subnet")]
+    assert {"users", "route53", "cloudfront", "waf"} <= set(kinds(serverless, Place("edge")))
+
+
+def test_a_serverless_plan_renders_without_a_vpc_cluster(serverless_plan, tmp_path: Path):
+    plan = tmp_path / "serverless.json"
+    plan.write_text(json.dumps(serverless_plan))
+    out = tmp_path / "serverless.png"
+    assert main(["diagram", str(plan), "--out", str(out)]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    dot = out.with_suffix(".dot").read_text()
+    assert "AWS Cloud: eu-west-1" in dot and "VPC" not in dot and "Availability zone" not in dot

@@ -15,11 +15,24 @@ from webstack.program.schedule_hours import database_schedules
 __all__ = ["TIERS", "Architecture", "Edge", "Node", "Place", "build_architecture"]
 
 
+# What runs in a VPC: a plan holding none of these (a serverless one) is drawn without a VPC.
+IN_A_VPC = (
+    "aws:ec2/vpc:Vpc",
+    "aws:ec2/subnet:Subnet",
+    "aws:lb/loadBalancer:LoadBalancer",
+    "aws:ecs/service:Service",
+    "aws:rds/instance:Instance",
+    "aws:elasticache/replicationGroup:ReplicationGroup",
+)
+
+
 @dataclass
 class Architecture:
+    """The picture: ``vpc_label`` is None and ``az_count`` 0 for a plan with nothing in a VPC."""
+
     title: str
     region: str
-    vpc_label: str
+    vpc_label: str | None
     az_count: int
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
@@ -40,6 +53,15 @@ def _az_of_subnet(urn: str) -> int:
 def _region(states: Mapping[str, State]) -> str:
     providers = of_type(states, "pulumi:providers:aws")
     return str(providers[0]["inputs"].get("region", "")) if providers else ""
+
+
+def _vpc_label(states: Mapping[str, State]) -> str | None:
+    """The VPC cluster's title: its CIDR, just "VPC" for one the plan uses but does not create, or
+    None when nothing of the plan runs in a VPC."""
+    vpcs = of_type(states, "aws:ec2/vpc:Vpc")
+    if vpcs:
+        return f"VPC {vpcs[0]['inputs'].get('cidrBlock', '')}"
+    return "VPC" if any(of_type(states, t) for t in IN_A_VPC) else None
 
 
 def _subnets(states: Mapping[str, State]) -> Iterator[Node]:
@@ -233,10 +255,9 @@ def _service_edges(states: Mapping[str, State], az_count: int) -> Iterator[Edge]
 def build_architecture(plan: Mapping[str, Any], title: str) -> Architecture:
     """The picture's content for one plan (`webstack plan` output or `pulumi preview --json`)."""
     states = {s["newState"]["urn"]: s["newState"] for s in plan["steps"] if "newState" in s}
-    vpcs = of_type(states, "aws:ec2/vpc:Vpc")
+    vpc_label = _vpc_label(states)
     subnets = list(_subnets(states))
-    az_count = max((n.place.az or 0 for n in subnets), default=0) + 1
-    vpc_label = f"VPC {vpcs[0]['inputs'].get('cidrBlock', '')}" if vpcs else "VPC"
+    az_count = max((n.place.az or 0 for n in subnets), default=0) + 1 if vpc_label else 0
     architecture = Architecture(title, _region(states), vpc_label, az_count)
     architecture.nodes = [
         *_edge_nodes(states),

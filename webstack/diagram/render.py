@@ -50,6 +50,18 @@ def _draw(architecture: Architecture, place: Place, drawn: dict[str, Node]) -> N
         drawn[node.id] = icon(node.label, nodeid=node.id, fontsize="11")  # pyright: ignore[reportArgumentType]
 
 
+def _draw_vpc(architecture: Architecture, label: str, drawn: dict[str, Node]) -> None:
+    """The VPC: the ALB across the AZs, then each AZ's public, private and isolated subnets."""
+    with Cluster(label):
+        _draw(architecture, Place("vpc"), drawn)
+        for az in range(architecture.az_count):
+            with Cluster(f"Availability zone {string.ascii_lowercase[az]}"):
+                for tier in TIERS:
+                    if architecture.in_place(Place("subnet", az, tier)):
+                        with Cluster(TIER_TITLES[tier]):
+                            _draw(architecture, Place("subnet", az, tier), drawn)
+
+
 def write_diagram(architecture: Architecture, out: Path) -> tuple[Path, Path]:
     """``out`` (PNG) and the DOT source beside it (same name, .dot)."""
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -61,16 +73,10 @@ def write_diagram(architecture: Architecture, out: Path) -> tuple[Path, Path]:
     ):  # fmt: skip
         with Cluster("Edge (global)"):
             _draw(architecture, Place("edge"), drawn)
-        with Cluster(f"AWS Cloud: {architecture.region}"):
+        with Cluster(f"AWS Cloud: {architecture.region}" if architecture.region else "AWS Cloud"):
             _draw(architecture, Place("region"), drawn)
-            with Cluster(architecture.vpc_label):
-                _draw(architecture, Place("vpc"), drawn)
-                for az in range(architecture.az_count):
-                    with Cluster(f"Availability zone {string.ascii_lowercase[az]}"):
-                        for tier in TIERS:
-                            if architecture.in_place(Place("subnet", az, tier)):
-                                with Cluster(TIER_TITLES[tier]):
-                                    _draw(architecture, Place("subnet", az, tier), drawn)
+            if architecture.vpc_label is not None:
+                _draw_vpc(architecture, architecture.vpc_label, drawn)
         for edge in architecture.edges:
             attributes: dict[str, Any] = {"label": edge.label, "fontsize": "10"}
             if edge.label == "protects":
