@@ -215,3 +215,14 @@ def test_a_serverless_plan_renders_without_a_vpc_cluster(serverless_plan, tmp_pa
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     dot = out.with_suffix(".dot").read_text()
     assert "AWS Cloud: eu-west-1" in dot and "VPC" not in dot and "Availability zone" not in dot
+
+
+def test_a_regional_waf_sits_in_the_region_and_guards_no_distribution(serverless):
+    assert serverless.node("edge-waf").place == Place("edge")
+    regional = serverless.node("api-waf")
+    assert regional.place == Place("region") and regional.label.startswith("WAF regional (")
+    protected = {(e.source, e.target) for e in serverless.edges if e.label == "protects"}
+    assert ("edge-waf", "website-edge-distribution") in protected
+    assert not {target for source, target in protected if source == "api-waf"} & {
+        n.id for n in serverless.nodes if n.kind == "cloudfront"
+    }

@@ -156,6 +156,20 @@ def _caches(states: Mapping[str, State], az_count: int) -> Iterator[Node]:
             yield Node(node_id, "elasticache", f"{base} {role}", Place("subnet", index % az_count, "isolated"))
 
 
+def _is_global(acl: State) -> bool:
+    """A web ACL for CloudFront (drawn at the edge); a REGIONAL one guards a regional resource."""
+    return acl["inputs"].get("scope", "CLOUDFRONT") == "CLOUDFRONT"
+
+
+def _web_acls(states: Mapping[str, State]) -> Iterator[Node]:
+    for acl in of_type(states, "aws:wafv2/webAcl:WebAcl"):
+        rules = len(acl["inputs"].get("rules") or [])
+        if _is_global(acl):
+            yield Node(name_of(acl["urn"]), "waf", f"WAF ({rules} rules)", Place("edge"))
+        else:
+            yield Node(name_of(acl["urn"]), "waf", f"WAF regional ({rules} rules)", Place("region"))
+
+
 def _edge_nodes(states: Mapping[str, State]) -> Iterator[Node]:
     yield Node("users", "users", "Viewers (HTTPS)", Place("edge"))
     for zone in of_type(states, "aws:route53/zone:Zone"):
@@ -165,8 +179,6 @@ def _edge_nodes(states: Mapping[str, State]) -> Iterator[Node]:
     for distribution in of_type(states, "aws:cloudfront/distribution:Distribution"):
         hosts = "\n".join(distribution["inputs"].get("aliases") or [])
         yield Node(name_of(distribution["urn"]), "cloudfront", f"CloudFront\n{hosts}", Place("edge"))
-    for acl in of_type(states, "aws:wafv2/webAcl:WebAcl"):
-        yield Node(name_of(acl["urn"]), "waf", f"WAF ({len(acl['inputs'].get('rules') or [])} rules)", Place("edge"))
 
 
 def _regional_nodes(states: Mapping[str, State]) -> Iterator[Node]:
@@ -194,8 +206,10 @@ def _cloudfront_edges(states: Mapping[str, State], zone: str | None) -> Iterator
         if zone is not None:
             yield Edge(zone, source, "alias A/AAAA")
         if distribution["inputs"].get("webAclId"):
+            named = deps(distribution, "webAclId")
             for acl in of_type(states, "aws:wafv2/webAcl:WebAcl"):
-                yield Edge(name_of(acl["urn"]), source, "protects")
+                if acl["urn"] in named or (not named and _is_global(acl)):
+                    yield Edge(name_of(acl["urn"]), source, "protects")
         for origin in deps(distribution, "origins"):
             kind = states.get(origin, {}).get("type")
             if kind == "aws:s3/bucket:Bucket":
@@ -261,6 +275,7 @@ def build_architecture(plan: Mapping[str, Any], title: str) -> Architecture:
     architecture = Architecture(title, _region(states), vpc_label, az_count)
     architecture.nodes = [
         *_edge_nodes(states),
+        *_web_acls(states),
         *_regional_nodes(states),
         *_load_balancers(states),
         *subnets,
