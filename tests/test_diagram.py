@@ -35,7 +35,9 @@ from components import (
 from webstack.commands.cli import main
 from webstack.diagram import Architecture, build_architecture
 from webstack.diagram.model import Place
+from webstack.offline.first_preview import as_first_preview
 from webstack.offline.plan_json import plan_document
+from webstack.offline.program import ProgramRun
 
 from .helpers import render, shipped_stack
 from .test_api_routes import SEED
@@ -104,10 +106,15 @@ def serverless_program(code: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def serverless_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def serverless_run(tmp_path_factory: pytest.TempPathFactory) -> ProgramRun:
     code = tmp_path_factory.mktemp("function")
     (code / "index.js").write_text("exports.handler = async () => ({ statusCode: 200 });\n")
-    return plan_document(render(lambda: serverless_program(code), region="eu-west-1", stack="prod"))
+    return render(lambda: serverless_program(code), region="eu-west-1", stack="prod")
+
+
+@pytest.fixture(scope="module")
+def serverless_plan(serverless_run: ProgramRun) -> dict[str, Any]:
+    return plan_document(serverless_run)
 
 
 @pytest.fixture(scope="module")
@@ -215,6 +222,14 @@ def test_a_serverless_plan_renders_without_a_vpc_cluster(serverless_plan, tmp_pa
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     dot = out.with_suffix(".dot").read_text()
     assert "AWS Cloud: eu-west-1" in dot and "VPC" not in dot and "Availability zone" not in dot
+    for icon in (
+        "compute/lambda",
+        "network/api-gateway",
+        "database/dynamodb",
+        "security/cognito",
+        "security/secrets-manager",
+    ):
+        assert f'"resources/aws/{icon}.png"' in dot, icon
 
 
 def test_a_regional_waf_sits_in_the_region_and_guards_no_distribution(serverless):
@@ -226,3 +241,74 @@ def test_a_regional_waf_sits_in_the_region_and_guards_no_distribution(serverless
     assert not {target for source, target in protected if source == "api-waf"} & {
         n.id for n in serverless.nodes if n.kind == "cloudfront"
     }
+
+
+def test_the_serverless_nodes_sit_in_the_region_labelled_with_what_a_reviewer_checks(serverless):
+    region = kinds(serverless, Place("region"))
+    assert region.count("lambda") == 5
+    assert {"apigateway", "dynamodb", "cognito", "secrets", "waf", "s3", "alarms", "sns"} <= set(region)
+    assert serverless.node("api-api").label == "API Gateway REST (regional)\napi.usarakhi.com\nstage v1: 14 routes"
+    assert serverless.node("catalog-function").label == (
+        "Lambda usarakhi-prod-catalog\nnodejs24.x arm64, 512 MB\nprovisioned concurrency 2\ndead letters: SQS queue"
+    )
+    assert "provisioned" not in serverless.node("cart-function").label
+    assert serverless.node("table-table").label == "DynamoDB usarakhi-prod\non demand, 1 GSI, PITR 35 days"
+    assert serverless.node("users-pool").label == "Cognito user pool\nusarakhi-prod, MFA optional"
+    assert serverless.node("stripe-secret").label == "Secrets Manager\nusarakhi-prod/stripe"
+    assert not [n for n in serverless.nodes if "dead-letters" in n.id]  # a line of each function's label
+
+
+def test_viewers_reach_the_api_through_its_domain_and_waf_and_each_function_by_its_routes(serverless):
+    edges = edge_labels(serverless)
+    for edge in (
+        ("users", "zone", "DNS"),
+        ("zone", "api-api", "alias A"),
+        ("api-waf", "api-api", "protects"),
+        ("api-api", "catalog-function", "GET /products\nGET /products/{id}"),
+        ("api-api", "cart-function", "GET, POST /cart\nPUT, DELETE /cart/{itemId}"),
+        ("api-api", "checkout-function", "POST /checkout"),
+        ("api-api", "orders-function", "GET /orders\nGET /orders/{id}"),
+        ("api-api", "users-pool", "authorizer: 7 routes"),
+    ):
+        assert edge in edges, edge
+    admin = next(e.label for e in serverless.edges if e.target == "admin-function")
+    assert admin.splitlines() == [
+        "GET /admin/orders", "PUT /admin/orders/{id}", "POST /admin/products", "PUT, DELETE /admin/products/{id}"
+    ]  # fmt: skip
+    served = {e.target: e.label.splitlines() for e in serverless.edges if e.source == "api-api"}
+    for route in SEED:  # every route on the edge to its own function
+        assert any(
+            line.endswith(f" {route.path}") and route.method in line for line in served[f"{route.function}-function"]
+        ), route
+
+
+def test_functions_read_or_write_the_table_as_their_roles_allow_and_only_checkout_reads_the_secret(serverless):
+    access = {e.source: e.label for e in serverless.edges if e.target == "table-table"}
+    assert access == {
+        "catalog-function": "read",
+        "orders-function": "read",
+        "cart-function": "read-write",
+        "checkout-function": "read-write",
+        "admin-function": "read-write",
+    }
+    assert [(e.source, e.label) for e in serverless.edges if e.target == "stripe-secret"] == [
+        ("checkout-function", "GetSecretValue")
+    ]
+
+
+def test_a_first_preview_still_draws_the_routes_and_says_the_table_access_is_not_known_yet(serverless_run):
+    first = build_architecture(as_first_preview(serverless_run), "webstack serverless")
+    assert ("api-api", "checkout-function", "POST /checkout") in edge_labels(first)
+    assert {e.label for e in first.edges if e.target == "table-table"} == {"access not known yet"}
+
+
+def test_a_vpc_stack_with_functions_keeps_its_vpc_and_adds_the_api(serverless_plan):
+    prod_plan = plan_document(shipped_stack("prod"))
+    known = {s["urn"] for s in prod_plan["steps"]}
+    steps = prod_plan["steps"] + [s for s in serverless_plan["steps"] if s["urn"] not in known]
+    mixed = build_architecture({"steps": steps}, "webstack mixed")
+    assert (mixed.vpc_label, mixed.az_count) == ("VPC 10.0.0.0/16", 2)
+    assert kinds(mixed, Place("subnet", 0, "private")) == ["fargate", "subnet"]
+    assert kinds(mixed, Place("region")).count("lambda") == 5
+    assert ("api-api", "checkout-function", "POST /checkout") in edge_labels(mixed)
+    assert ("api-service@0", "database-primary", "TLS :5432") in edge_labels(mixed)

@@ -11,6 +11,7 @@ State = Mapping[str, Any]
 Kind = Literal[
     "users", "route53", "cloudfront", "waf", "alb", "nat_gateway", "nat_instance", "subnet",
     "fargate", "rds", "elasticache", "s3", "sns", "alarms",
+    "apigateway", "lambda", "dynamodb", "cognito", "secrets",
 ]  # fmt: skip
 Tier = Literal["public", "private", "isolated"]
 TIERS: tuple[Tier, ...] = ("public", "private", "isolated")
@@ -18,8 +19,9 @@ TIERS: tuple[Tier, ...] = ("public", "private", "isolated")
 
 @dataclass(frozen=True)
 class Place:
-    """Where a node is drawn: outside AWS's regions ("edge": users, Route 53, CloudFront, WAF),
-    in the region outside the VPC, in the VPC across AZs (the ALB), or in one AZ's tier."""
+    """Where a node is drawn: outside AWS's regions ("edge": users, Route 53, CloudFront and its
+    WAF), in the region outside any VPC (buckets, alarms, the serverless API and what it calls), in
+    the VPC across AZs (the ALB), or in one AZ's tier."""
 
     area: Literal["edge", "region", "vpc", "subnet"]
     az: int | None = None
@@ -52,3 +54,24 @@ def of_type(states: Mapping[str, State], resource_type: str) -> list[State]:
 def deps(state: State, key: str) -> set[str]:
     """The resources an input's value came from (the plan's propertyDependencies)."""
     return set(state.get("propertyDependencies", {}).get(key, []))
+
+
+def deps_of_type(states: Mapping[str, State], state: State, key: str, resource_type: str) -> set[str]:
+    """The resources of one type an input's value came from."""
+    return {urn for urn in deps(state, key) if states.get(urn, {}).get("type") == resource_type}
+
+
+def reach(states: Mapping[str, State], urn: str, key: str, resource_type: str) -> str | None:
+    """The resource of ``resource_type`` that ``urn`` is or leads to through its ``key`` inputs:
+    a Lambda alias to its function ("functionName"), a stage or method to its REST API ("restApi")."""
+    state = states.get(urn)
+    if state is None:
+        return None
+    if state["type"] == resource_type:
+        return urn
+    return next((found for d in sorted(deps(state, key)) if (found := reach(states, d, key, resource_type))), None)
+
+
+def role_policies(states: Mapping[str, State], roles: set[str]) -> list[State]:
+    """The inline policies of these roles."""
+    return [p for p in of_type(states, "aws:iam/rolePolicy:RolePolicy") if deps(p, "role") & roles]

@@ -9,7 +9,19 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from webstack.diagram.elements import TIERS, Edge, Node, Place, State, deps, name_of, of_type
+from webstack.diagram.elements import (
+    TIERS,
+    Edge,
+    Node,
+    Place,
+    State,
+    deps,
+    deps_of_type,
+    name_of,
+    of_type,
+    role_policies,
+)
+from webstack.diagram.serverless import serverless_edges, serverless_nodes
 from webstack.program.schedule_hours import database_schedules
 
 __all__ = ["TIERS", "Architecture", "Edge", "Node", "Place", "build_architecture"]
@@ -231,9 +243,8 @@ def _buckets_of(service: State, states: Mapping[str, State]) -> set[str]:
     policies, and the buckets those policies were written from."""
     definitions = deps(service, "taskDefinition")
     roles = {r for urn in definitions if urn in states for r in deps(states[urn], "taskRoleArn")}
-    policies = [p for p in of_type(states, "aws:iam/rolePolicy:RolePolicy") if deps(p, "role") & roles]
     return {
-        urn for p in policies for urn in deps(p, "policy") if states.get(urn, {}).get("type") == "aws:s3/bucket:Bucket"
+        urn for p in role_policies(states, roles) for urn in deps_of_type(states, p, "policy", "aws:s3/bucket:Bucket")
     }
 
 
@@ -277,6 +288,7 @@ def build_architecture(plan: Mapping[str, Any], title: str) -> Architecture:
         *_edge_nodes(states),
         *_web_acls(states),
         *_regional_nodes(states),
+        *serverless_nodes(states),
         *_load_balancers(states),
         *subnets,
         *_nats(states),
@@ -289,6 +301,7 @@ def build_architecture(plan: Mapping[str, Any], title: str) -> Architecture:
     edges += [Edge("users", n.id, "HTTPS") for n in architecture.nodes if n.kind == "cloudfront" and zone is None]
     edges += list(_cloudfront_edges(states, zone))
     edges += list(_service_edges(states, az_count))
+    edges += list(serverless_edges(states, zone))
     edges += [Edge("alarms", n.id, "notify") for n in architecture.nodes if n.kind == "sns" and any(
         m.kind == "alarms" for m in architecture.nodes)]  # fmt: skip
     known = {n.id for n in architecture.nodes}

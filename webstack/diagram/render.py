@@ -1,7 +1,8 @@
 """The architecture drawn the way AWS architecture diagrams look, with AWS's icons (the
 `diagrams` package, over Graphviz): the edge (viewers, Route 53, CloudFront, WAF), then the
-region, with the VPC and, in each AZ, its public, private and isolated subnets. Writes the PNG
-and the DOT source beside it, and nothing else."""
+region (buckets, alarms, the serverless API and its functions, tables, user pools and secrets)
+with the VPC, if the plan has one, and in each AZ its public, private and isolated subnets. Writes
+the PNG and the DOT source beside it, and nothing else."""
 
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ from typing import Any
 
 import diagrams
 from diagrams import Cluster, Diagram, Edge, Node
-from diagrams.aws.compute import EC2Instance, Fargate
-from diagrams.aws.database import ElasticacheForRedis, RDSPostgresqlInstance
+from diagrams.aws.compute import EC2Instance, Fargate, Lambda
+from diagrams.aws.database import Dynamodb, ElasticacheForRedis, RDSPostgresqlInstance
 from diagrams.aws.general import Users
 from diagrams.aws.integration import SNS
 from diagrams.aws.management import CloudwatchAlarm
-from diagrams.aws.network import ALB, CloudFront, NATGateway, PrivateSubnet, PublicSubnet, Route53
-from diagrams.aws.security import WAF
+from diagrams.aws.network import ALB, APIGateway, CloudFront, NATGateway, PrivateSubnet, PublicSubnet, Route53
+from diagrams.aws.security import WAF, Cognito, SecretsManager
 from diagrams.aws.storage import S3
 
 from webstack.diagram.model import TIERS, Architecture, Place
@@ -37,10 +38,17 @@ ICONS: dict[str, type[Node]] = {
     "s3": S3,
     "sns": SNS,
     "alarms": CloudwatchAlarm,
+    "apigateway": APIGateway,
+    "lambda": Lambda,
+    "dynamodb": Dynamodb,
+    "cognito": Cognito,
+    "secrets": SecretsManager,
 }
 TIER_ICONS: dict[str, type[Node]] = {"public": PublicSubnet, "private": PrivateSubnet, "isolated": PrivateSubnet}
 TIER_TITLES = {"public": "Public subnet", "private": "Private subnet", "isolated": "Isolated subnet (no route out)"}
 GRAPH = {"fontsize": "20", "pad": "0.4", "nodesep": "0.5", "ranksep": "1.1", "splines": "spline"}
+# A row of functions' labels (name, runtime, concurrency) is wider than their icons: space them.
+FUNCTION_ROW = {"nodesep": "1.0"}
 
 
 def _draw(architecture: Architecture, place: Place, drawn: dict[str, Node]) -> None:
@@ -69,7 +77,7 @@ def write_diagram(architecture: Architecture, out: Path) -> tuple[Path, Path]:
     drawn: dict[str, Node] = {}
     with Diagram(
         architecture.title, filename=str(base), outformat=["png", "dot"], show=False, direction="TB",
-        graph_attr=GRAPH,
+        graph_attr=GRAPH | (FUNCTION_ROW if any(n.kind == "lambda" for n in architecture.nodes) else {}),
     ):  # fmt: skip
         with Cluster("Edge (global)"):
             _draw(architecture, Place("edge"), drawn)
