@@ -14,6 +14,7 @@ import pytest
 from components import (
     AlertTopic,
     AlertTopicArgs,
+    ApiRoute,
     AppSecret,
     AppSecretArgs,
     EdgeDistribution,
@@ -33,7 +34,7 @@ from components import (
     UserDirectoryArgs,
 )
 from webstack.commands.cli import main
-from webstack.diagram import Architecture, build_architecture
+from webstack.diagram import Architecture, build_architecture, write_diagram
 from webstack.diagram.model import Place
 from webstack.offline.first_preview import as_first_preview
 from webstack.offline.plan_json import plan_document
@@ -312,3 +313,21 @@ def test_a_vpc_stack_with_functions_keeps_its_vpc_and_adds_the_api(serverless_pl
     assert kinds(mixed, Place("region")).count("lambda") == 5
     assert ("api-api", "checkout-function", "POST /checkout") in edge_labels(mixed)
     assert ("api-service@0", "database-primary", "TLS :5432") in edge_labels(mixed)
+
+
+def test_an_api_without_a_domain_is_reached_at_execute_api_and_a_secret_naming_a_role_is_read_by_its_function(
+    tmp_path: Path,
+):
+    def program() -> None:
+        catalog = LambdaFunction("catalog", LambdaFunctionArgs(name="shop-catalog", code_path=str(tmp_path)))
+        AppSecret("stripe", AppSecretArgs(name="shop/stripe", reader_role_arns=[catalog.role_arn]))
+        routes = [ApiRoute("GET /products", "catalog")]
+        ServerlessApi("api", ServerlessApiArgs(name="shop", routes=routes, targets={"catalog": catalog.api_target}))
+
+    bare = build_architecture(plan_document(render(program)), "webstack bare")
+    edges = edge_labels(bare)
+    assert {("users", "api-api", "HTTPS (execute-api)"), ("api-api", "catalog-function", "GET /products")} <= edges
+    assert ("catalog-function", "stripe-secret", "GetSecretValue") in edges
+    assert bare.region == "" and not [n for n in bare.nodes if n.kind == "route53"]
+    _, dot = write_diagram(bare, tmp_path / "bare.png")
+    assert 'label="AWS Cloud"' in dot.read_text()
