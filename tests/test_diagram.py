@@ -156,6 +156,10 @@ def test_the_edge_and_the_region_sit_outside_the_vpc(prod):
     assert region.count("s3") == 7 and {"alarms", "sns"} <= set(region)
 
 
+def test_a_vpc_stack_draws_nothing_serverless_not_even_its_cache_auth_secret(prod):
+    assert not {n.kind for n in prod.nodes} & {"apigateway", "lambda", "dynamodb", "cognito", "secrets"}
+
+
 def edge_labels(architecture: Architecture) -> set[tuple[str, str, str]]:
     return {(e.source, e.target, e.label) for e in architecture.edges}
 

@@ -1,7 +1,8 @@
 """The serverless part of the picture, from the plan alone: each API Gateway REST API, the Lambda
-functions its routes invoke, the DynamoDB tables and Secrets Manager secrets those functions'
-roles may use, and the Cognito user pools that sign the API's tokens. All sit in the region,
-outside any VPC; each function's dead-letter queue is a line of its label, not a node."""
+functions its routes invoke, the DynamoDB tables, the Secrets Manager secrets those functions may
+read (only those: a cache's AUTH secret is no part of the picture), and the Cognito user pools
+that sign the API's tokens. All sit in the region, outside any VPC; each function's dead-letter
+queue is a line of its label, not a node."""
 
 from __future__ import annotations
 
@@ -163,9 +164,11 @@ def serverless_nodes(states: Mapping[str, State]) -> Iterator[Node]:
         yield Node(name_of(function["urn"]), "lambda", _function_label(function, states), REGION)
     for table in of_type(states, TABLE):
         yield Node(name_of(table["urn"]), "dynamodb", _table_label(table), REGION)
+    read = {secret for function in of_type(states, FUNCTION) for secret in _secrets_read(function, states)}
     for secret in of_type(states, SECRET):
-        label = f"Secrets Manager\n{secret['inputs'].get('name', name_of(secret['urn']))}"
-        yield Node(name_of(secret["urn"]), "secrets", label, REGION)
+        if secret["urn"] in read:
+            label = f"Secrets Manager\n{secret['inputs'].get('name', name_of(secret['urn']))}"
+            yield Node(name_of(secret["urn"]), "secrets", label, REGION)
 
 
 def _front_edges(states: Mapping[str, State], zone: str | None) -> Iterator[Edge]:
@@ -227,21 +230,27 @@ def _table_access(actions: set[str] | None) -> str:
     return "read-write" if writes and reads else "write" if writes else "read"
 
 
+def _secrets_read(function: State, states: Mapping[str, State]) -> set[str]:
+    """The secrets a function may read: those its role's policies name, and those whose own policy
+    names its role."""
+    roles = deps(function, "role")
+    named = {s for p in role_policies(states, roles) for s in deps_of_type(states, p, "policy", SECRET)}
+    naming = of_type(states, "aws:secretsmanager/secretPolicy:SecretPolicy")
+    return named | {
+        s for p in naming if deps(p, "policy") & roles for s in deps_of_type(states, p, "secretArn", SECRET)
+    }
+
+
 def _data_edges(states: Mapping[str, State]) -> Iterator[Edge]:
     """Each function to the tables its role's policies were written from (read, write or both, by
-    the actions granted) and to the secrets it may read: those its policies name, and those whose
-    own policy names its role."""
-    secret_policies = of_type(states, "aws:secretsmanager/secretPolicy:SecretPolicy")
+    the actions granted) and to the secrets it may read."""
     for function in of_type(states, FUNCTION):
-        roles = deps(function, "role")
-        policies = role_policies(states, roles)
+        policies = role_policies(states, deps(function, "role"))
         for table in sorted({t for p in policies for t in deps_of_type(states, p, "policy", TABLE)}):
             granted = [_actions(p) for p in policies if table in deps(p, "policy")]
             actions = None if None in granted else {a for g in granted for a in g or ()}
             yield Edge(name_of(function["urn"]), name_of(table), _table_access(actions))
-        secrets = {s for p in policies for s in deps_of_type(states, p, "policy", SECRET)}
-        secrets |= {s for p in secret_policies if deps(p, "policy") & roles for s in deps(p, "secretArn")}
-        for secret in sorted(secrets):
+        for secret in sorted(_secrets_read(function, states)):
             yield Edge(name_of(function["urn"]), name_of(secret), "GetSecretValue")
 
 
