@@ -6,6 +6,7 @@ the PNG and the DOT source beside it, and nothing else."""
 
 from __future__ import annotations
 
+import os
 import string
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,9 @@ from diagrams.aws.storage import S3
 
 from webstack.diagram.model import TIERS, Architecture, Place
 
-ICON_ROOT = Path(diagrams.__file__).resolve().parent.parent  # site-packages, which holds resources/
+# site-packages, which holds resources/: made absolute as `diagrams` makes its icons' paths, symlinks
+# kept (a virtualenv reached through a symlink would not match its resolved path).
+ICON_ROOT = Path(os.path.abspath(diagrams.__file__)).parent.parent
 ICONS: dict[str, type[Node]] = {
     "users": Users,
     "route53": Route53,
