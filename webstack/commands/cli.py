@@ -123,10 +123,11 @@ def parser() -> argparse.ArgumentParser:
         "diagram",
         help="architecture diagram of a stack or plan JSON (AWS icons, Graphviz)",
         description="Draw the plan as an AWS architecture diagram: Route 53, CloudFront and WAF at the "
-        "edge; the region's buckets and alarms; the VPC with each AZ's public, private and isolated "
-        "subnets and what runs in them; CloudFront to its origins, the tasks to their data stores and "
-        "buckets, labelled with the key sizes. Writes FILE.png and FILE.dot. Needs Graphviz's `dot` "
-        "(apt-get install graphviz).",
+        "edge; the region's buckets and alarms; the VPC, if any, with each AZ's public, private and "
+        "isolated subnets and what runs in them; a serverless API's Lambda functions, tables, user pool "
+        "and secrets; CloudFront to its origins, the tasks to their data stores and buckets, the API to "
+        "each function by its routes, labelled with the key sizes. Writes FILE.png and FILE.dot. Needs "
+        "Graphviz's `dot` (apt-get install graphviz).",
     )
     diagram.add_argument("target", metavar="STACK|PLAN.json", help="a stack (planned offline) or a plan JSON")
     diagram.add_argument("--out", type=Path, metavar="FILE.png", help="default: .webstack/diagrams/<stack>.png")

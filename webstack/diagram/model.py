@@ -7,49 +7,44 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
+from webstack.diagram.elements import (
+    TIERS,
+    Edge,
+    Node,
+    Place,
+    State,
+    deps,
+    deps_of_type,
+    name_of,
+    of_type,
+    role_policies,
+)
+from webstack.diagram.serverless import serverless_edges, serverless_nodes
 from webstack.program.schedule_hours import database_schedules
 
-State = Mapping[str, Any]
-Kind = Literal[
-    "users", "route53", "cloudfront", "waf", "alb", "nat_gateway", "nat_instance", "subnet",
-    "fargate", "rds", "elasticache", "s3", "sns", "alarms",
-]  # fmt: skip
-Tier = Literal["public", "private", "isolated"]
-TIERS: tuple[Tier, ...] = ("public", "private", "isolated")
+__all__ = ["TIERS", "Architecture", "Edge", "Node", "Place", "build_architecture"]
 
 
-@dataclass(frozen=True)
-class Place:
-    """Where a node is drawn: outside AWS's regions ("edge": users, Route 53, CloudFront, WAF),
-    in the region outside the VPC, in the VPC across AZs (the ALB), or in one AZ's tier."""
-
-    area: Literal["edge", "region", "vpc", "subnet"]
-    az: int | None = None
-    tier: Tier | None = None
-
-
-@dataclass(frozen=True)
-class Node:
-    id: str
-    kind: Kind
-    label: str
-    place: Place
-
-
-@dataclass(frozen=True)
-class Edge:
-    source: str
-    target: str
-    label: str = ""
+# What runs in a VPC: a plan holding none of these (a serverless one) is drawn without a VPC.
+IN_A_VPC = (
+    "aws:ec2/vpc:Vpc",
+    "aws:ec2/subnet:Subnet",
+    "aws:lb/loadBalancer:LoadBalancer",
+    "aws:ecs/service:Service",
+    "aws:rds/instance:Instance",
+    "aws:elasticache/replicationGroup:ReplicationGroup",
+)
 
 
 @dataclass
 class Architecture:
+    """The picture: ``vpc_label`` is None and ``az_count`` 0 for a plan with nothing in a VPC."""
+
     title: str
     region: str
-    vpc_label: str
+    vpc_label: str | None
     az_count: int
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
@@ -61,52 +56,49 @@ class Architecture:
         return [n for n in self.nodes if n.place == place]
 
 
-def _name(urn: str) -> str:
-    return urn.rsplit("::", 1)[-1]
-
-
-def _of_type(states: Mapping[str, State], resource_type: str) -> list[State]:
-    return [s for s in states.values() if s["type"] == resource_type]
-
-
-def _deps(state: State, key: str) -> set[str]:
-    return set(state.get("propertyDependencies", {}).get(key, []))
-
-
 def _az_of_subnet(urn: str) -> int:
     """SecureVpc names subnets <name>-<tier>-<az index>."""
-    found = re.search(r"-(\d+)$", _name(urn))
+    found = re.search(r"-(\d+)$", name_of(urn))
     return int(found.group(1)) if found else 0
 
 
 def _region(states: Mapping[str, State]) -> str:
-    providers = _of_type(states, "pulumi:providers:aws")
+    providers = of_type(states, "pulumi:providers:aws")
     return str(providers[0]["inputs"].get("region", "")) if providers else ""
 
 
+def _vpc_label(states: Mapping[str, State]) -> str | None:
+    """The VPC cluster's title: its CIDR, just "VPC" for one the plan uses but does not create, or
+    None when nothing of the plan runs in a VPC."""
+    vpcs = of_type(states, "aws:ec2/vpc:Vpc")
+    if vpcs:
+        return f"VPC {vpcs[0]['inputs'].get('cidrBlock', '')}"
+    return "VPC" if any(of_type(states, t) for t in IN_A_VPC) else None
+
+
 def _subnets(states: Mapping[str, State]) -> Iterator[Node]:
-    for subnet in _of_type(states, "aws:ec2/subnet:Subnet"):
+    for subnet in of_type(states, "aws:ec2/subnet:Subnet"):
         tier = (subnet["inputs"].get("tags") or {}).get("Tier")
         if tier in TIERS:
             az = _az_of_subnet(subnet["urn"])
             yield Node(
-                _name(subnet["urn"]), "subnet", str(subnet["inputs"].get("cidrBlock", "")), Place("subnet", az, tier)
+                name_of(subnet["urn"]), "subnet", str(subnet["inputs"].get("cidrBlock", "")), Place("subnet", az, tier)
             )
 
 
 def _nats(states: Mapping[str, State]) -> Iterator[Node]:
-    for gateway in _of_type(states, "aws:ec2/natGateway:NatGateway"):
-        az = min((_az_of_subnet(u) for u in _deps(gateway, "subnetId")), default=0)
-        yield Node(_name(gateway["urn"]), "nat_gateway", "NAT gateway", Place("subnet", az, "public"))
-    for instance in _of_type(states, "aws:ec2/instance:Instance"):
+    for gateway in of_type(states, "aws:ec2/natGateway:NatGateway"):
+        az = min((_az_of_subnet(u) for u in deps(gateway, "subnetId")), default=0)
+        yield Node(name_of(gateway["urn"]), "nat_gateway", "NAT gateway", Place("subnet", az, "public"))
+    for instance in of_type(states, "aws:ec2/instance:Instance"):
         if instance["inputs"].get("sourceDestCheck") is False:
-            az = min((_az_of_subnet(u) for u in _deps(instance, "subnetId")), default=0)
+            az = min((_az_of_subnet(u) for u in deps(instance, "subnetId")), default=0)
             label = f"NAT instance\n{instance['inputs'].get('instanceType', '')}"
-            yield Node(_name(instance["urn"]), "nat_instance", label, Place("subnet", az, "public"))
+            yield Node(name_of(instance["urn"]), "nat_instance", label, Place("subnet", az, "public"))
 
 
 def _task_size(service: State, states: Mapping[str, State]) -> str:
-    reference = _deps(service, "taskDefinition")
+    reference = deps(service, "taskDefinition")
     task = next((s["inputs"] for urn, s in states.items() if urn in reference), {})
     arch = (task.get("runtimePlatform") or {}).get("cpuArchitecture", "")
     return f"{float(task.get('cpu', 0)) / 1024:g} vCPU / {float(task.get('memory', 0)) / 1024:g} GB {arch}"
@@ -117,7 +109,7 @@ def _scaling(service: State, states: Mapping[str, State]) -> str:
     target = next(
         (
             s["inputs"]
-            for s in _of_type(states, "aws:appautoscaling/target:Target")
+            for s in of_type(states, "aws:appautoscaling/target:Target")
             if str(s["inputs"].get("resourceId", "")).endswith(f"/{name}")
         ),
         {},
@@ -127,7 +119,7 @@ def _scaling(service: State, states: Mapping[str, State]) -> str:
 
 def _services(states: Mapping[str, State], az_count: int) -> Iterator[Node]:
     """Each service's tasks, drawn in the private tier of every AZ they spread over."""
-    for service in _of_type(states, "aws:ecs/service:Service"):
+    for service in of_type(states, "aws:ecs/service:Service"):
         spot = " Spot" if service["inputs"].get("capacityProviderStrategies") else ""
         worker = "" if service["inputs"].get("loadBalancers") else " (worker)"
         label = (
@@ -135,7 +127,7 @@ def _services(states: Mapping[str, State], az_count: int) -> Iterator[Node]:
             f"{_scaling(service, states)}"
         )
         for az in range(az_count):
-            yield Node(f"{_name(service['urn'])}@{az}", "fargate", label, Place("subnet", az, "private"))
+            yield Node(f"{name_of(service['urn'])}@{az}", "fargate", label, Place("subnet", az, "private"))
 
 
 def _database_label(state: State, states: Mapping[str, State], role: str) -> str:
@@ -148,7 +140,7 @@ def _database_label(state: State, states: Mapping[str, State], role: str) -> str
 
 def _databases(states: Mapping[str, State], az_count: int) -> Iterator[Node]:
     """The primary in the first AZ, its Multi-AZ standby in the second, replicas after."""
-    instances = _of_type(states, "aws:rds/instance:Instance")
+    instances = of_type(states, "aws:rds/instance:Instance")
     replica_index = 1
     for instance in instances:
         inputs = instance["inputs"]
@@ -158,131 +150,145 @@ def _databases(states: Mapping[str, State], az_count: int) -> Iterator[Node]:
         else:
             az, role = 0, "primary (Multi-AZ)" if inputs.get("multiAz") else "primary"
         yield Node(
-            _name(instance["urn"]), "rds", _database_label(instance, states, role), Place("subnet", az, "isolated")
+            name_of(instance["urn"]), "rds", _database_label(instance, states, role), Place("subnet", az, "isolated")
         )
         if not inputs.get("replicateSourceDb") and inputs.get("multiAz") and az_count > 1:
             label = _database_label(instance, states, "standby")
-            yield Node(f"{_name(instance['urn'])}-standby", "rds", label, Place("subnet", 1, "isolated"))
+            yield Node(f"{name_of(instance['urn'])}-standby", "rds", label, Place("subnet", 1, "isolated"))
 
 
 def _caches(states: Mapping[str, State], az_count: int) -> Iterator[Node]:
-    for group in _of_type(states, "aws:elasticache/replicationGroup:ReplicationGroup"):
+    for group in of_type(states, "aws:elasticache/replicationGroup:ReplicationGroup"):
         inputs = group["inputs"]
         nodes = int(inputs.get("numCacheClusters", 1))
         base = f"ElastiCache {inputs.get('engine', '')} {inputs.get('engineVersion', '')}\n{inputs.get('nodeType', '')}"
         for index in range(nodes):
             role = "primary" if index == 0 else "replica"
-            node_id = _name(group["urn"]) if index == 0 else f"{_name(group['urn'])}-replica-{index}"
+            node_id = name_of(group["urn"]) if index == 0 else f"{name_of(group['urn'])}-replica-{index}"
             yield Node(node_id, "elasticache", f"{base} {role}", Place("subnet", index % az_count, "isolated"))
+
+
+def _is_global(acl: State) -> bool:
+    """A web ACL for CloudFront (drawn at the edge); a REGIONAL one guards a regional resource."""
+    return acl["inputs"].get("scope", "CLOUDFRONT") == "CLOUDFRONT"
+
+
+def _web_acls(states: Mapping[str, State]) -> Iterator[Node]:
+    for acl in of_type(states, "aws:wafv2/webAcl:WebAcl"):
+        rules = len(acl["inputs"].get("rules") or [])
+        if _is_global(acl):
+            yield Node(name_of(acl["urn"]), "waf", f"WAF ({rules} rules)", Place("edge"))
+        else:
+            yield Node(name_of(acl["urn"]), "waf", f"WAF regional ({rules} rules)", Place("region"))
 
 
 def _edge_nodes(states: Mapping[str, State]) -> Iterator[Node]:
     yield Node("users", "users", "Viewers (HTTPS)", Place("edge"))
-    for zone in _of_type(states, "aws:route53/zone:Zone"):
-        yield Node(_name(zone["urn"]), "route53", f"Route 53\n{zone['inputs'].get('name', '')}", Place("edge"))
-    if not _of_type(states, "aws:route53/zone:Zone") and _of_type(states, "aws:route53/record:Record"):
+    for zone in of_type(states, "aws:route53/zone:Zone"):
+        yield Node(name_of(zone["urn"]), "route53", f"Route 53\n{zone['inputs'].get('name', '')}", Place("edge"))
+    if not of_type(states, "aws:route53/zone:Zone") and of_type(states, "aws:route53/record:Record"):
         yield Node("zone", "route53", "Route 53\n(existing zone)", Place("edge"))
-    for distribution in _of_type(states, "aws:cloudfront/distribution:Distribution"):
+    for distribution in of_type(states, "aws:cloudfront/distribution:Distribution"):
         hosts = "\n".join(distribution["inputs"].get("aliases") or [])
-        yield Node(_name(distribution["urn"]), "cloudfront", f"CloudFront\n{hosts}", Place("edge"))
-    for acl in _of_type(states, "aws:wafv2/webAcl:WebAcl"):
-        yield Node(_name(acl["urn"]), "waf", f"WAF ({len(acl['inputs'].get('rules') or [])} rules)", Place("edge"))
+        yield Node(name_of(distribution["urn"]), "cloudfront", f"CloudFront\n{hosts}", Place("edge"))
 
 
 def _regional_nodes(states: Mapping[str, State]) -> Iterator[Node]:
-    for bucket in _of_type(states, "aws:s3/bucket:Bucket"):
+    for bucket in of_type(states, "aws:s3/bucket:Bucket"):
         data_class = (bucket["inputs"].get("tags") or {}).get("DataClass", "")
-        label = f"S3 {_name(bucket['urn']).removesuffix('-bucket')}\n{data_class}"
-        yield Node(_name(bucket["urn"]), "s3", label, Place("region"))
-    alarms = _of_type(states, "aws:cloudwatch/metricAlarm:MetricAlarm")
+        label = f"S3 {name_of(bucket['urn']).removesuffix('-bucket')}\n{data_class}"
+        yield Node(name_of(bucket["urn"]), "s3", label, Place("region"))
+    alarms = of_type(states, "aws:cloudwatch/metricAlarm:MetricAlarm")
     if alarms:
         yield Node("alarms", "alarms", f"CloudWatch\n{len(alarms)} alarms", Place("region"))
-    for topic in _of_type(states, "aws:sns/topic:Topic"):
-        yield Node(_name(topic["urn"]), "sns", "SNS alert topic (KMS)", Place("region"))
+    for topic in of_type(states, "aws:sns/topic:Topic"):
+        yield Node(name_of(topic["urn"]), "sns", "SNS alert topic (KMS)", Place("region"))
 
 
 def _load_balancers(states: Mapping[str, State]) -> Iterator[Node]:
-    for balancer in _of_type(states, "aws:lb/loadBalancer:LoadBalancer"):
+    for balancer in of_type(states, "aws:lb/loadBalancer:LoadBalancer"):
         scheme = "internal, private subnets" if balancer["inputs"].get("internal") else "public subnets"
-        yield Node(_name(balancer["urn"]), "alb", f"ALB ({scheme})\nHTTPS 443 from CloudFront only", Place("vpc"))
+        yield Node(name_of(balancer["urn"]), "alb", f"ALB ({scheme})\nHTTPS 443 from CloudFront only", Place("vpc"))
 
 
 def _cloudfront_edges(states: Mapping[str, State], zone: str | None) -> Iterator[Edge]:
-    records = _of_type(states, "aws:route53/record:Record")
-    for distribution in _of_type(states, "aws:cloudfront/distribution:Distribution"):
-        source = _name(distribution["urn"])
+    records = of_type(states, "aws:route53/record:Record")
+    for distribution in of_type(states, "aws:cloudfront/distribution:Distribution"):
+        source = name_of(distribution["urn"])
         if zone is not None:
             yield Edge(zone, source, "alias A/AAAA")
         if distribution["inputs"].get("webAclId"):
-            for acl in _of_type(states, "aws:wafv2/webAcl:WebAcl"):
-                yield Edge(_name(acl["urn"]), source, "protects")
-        for origin in _deps(distribution, "origins"):
+            named = deps(distribution, "webAclId")
+            for acl in of_type(states, "aws:wafv2/webAcl:WebAcl"):
+                if acl["urn"] in named or (not named and _is_global(acl)):
+                    yield Edge(name_of(acl["urn"]), source, "protects")
+        for origin in deps(distribution, "origins"):
             kind = states.get(origin, {}).get("type")
             if kind == "aws:s3/bucket:Bucket":
-                yield Edge(source, _name(origin), "OAC")
+                yield Edge(source, name_of(origin), "OAC")
             elif kind == "aws:cloudfront/vpcOrigin:VpcOrigin":
-                for target in _deps(states[origin], "vpcOriginEndpointConfig"):
-                    yield Edge(source, _name(target), "VPC origin, HTTPS + secret header")
+                for target in deps(states[origin], "vpcOriginEndpointConfig"):
+                    yield Edge(source, name_of(target), "VPC origin, HTTPS + secret header")
         custom = {
             o.get("domainName") for o in distribution["inputs"].get("origins") or [] if o.get("customOriginConfig")
         }
         for record in records:
             if record["inputs"].get("name") in custom:
-                for target in _deps(record, "aliases"):
-                    yield Edge(source, _name(target), "HTTPS + secret header")
+                for target in deps(record, "aliases"):
+                    yield Edge(source, name_of(target), "HTTPS + secret header")
 
 
 def _buckets_of(service: State, states: Mapping[str, State]) -> set[str]:
     """The buckets a service's task role may use: its task definition's task role, that role's
     policies, and the buckets those policies were written from."""
-    definitions = _deps(service, "taskDefinition")
-    roles = {r for urn in definitions if urn in states for r in _deps(states[urn], "taskRoleArn")}
-    policies = [p for p in _of_type(states, "aws:iam/rolePolicy:RolePolicy") if _deps(p, "role") & roles]
+    definitions = deps(service, "taskDefinition")
+    roles = {r for urn in definitions if urn in states for r in deps(states[urn], "taskRoleArn")}
     return {
-        urn for p in policies for urn in _deps(p, "policy") if states.get(urn, {}).get("type") == "aws:s3/bucket:Bucket"
+        urn for p in role_policies(states, roles) for urn in deps_of_type(states, p, "policy", "aws:s3/bucket:Bucket")
     }
 
 
 def _service_edges(states: Mapping[str, State], az_count: int) -> Iterator[Edge]:
     stores = [
-        (store, _deps(store, key))
+        (store, deps(store, key))
         for store_type, key in (
             ("aws:rds/instance:Instance", "vpcSecurityGroupIds"),
             ("aws:elasticache/replicationGroup:ReplicationGroup", "securityGroupIds"),
         )
-        for store in _of_type(states, store_type)
+        for store in of_type(states, store_type)
         if not store["inputs"].get("replicateSourceDb")
     ]
-    rules = _of_type(states, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
-    for service in _of_type(states, "aws:ecs/service:Service"):
-        first = f"{_name(service['urn'])}@0"
+    rules = of_type(states, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    for service in of_type(states, "aws:ecs/service:Service"):
+        first = f"{name_of(service['urn'])}@0"
         if service["inputs"].get("loadBalancers"):
-            for balancer in _of_type(states, "aws:lb/loadBalancer:LoadBalancer"):
+            for balancer in of_type(states, "aws:lb/loadBalancer:LoadBalancer"):
                 for az in range(az_count):
                     yield Edge(
-                        _name(balancer["urn"]), f"{_name(service['urn'])}@{az}", "container port" if az == 0 else ""
+                        name_of(balancer["urn"]), f"{name_of(service['urn'])}@{az}", "container port" if az == 0 else ""
                     )
-        task_groups = _deps(service, "networkConfiguration")
+        task_groups = deps(service, "networkConfiguration")
         for rule in rules:
-            if _deps(rule, "referencedSecurityGroupId") & task_groups:
+            if deps(rule, "referencedSecurityGroupId") & task_groups:
                 for store, groups in stores:
-                    if _deps(rule, "securityGroupId") & groups:
-                        yield Edge(first, _name(store["urn"]), f"TLS :{rule['inputs'].get('fromPort', 0):g}")
+                    if deps(rule, "securityGroupId") & groups:
+                        yield Edge(first, name_of(store["urn"]), f"TLS :{rule['inputs'].get('fromPort', 0):g}")
         for bucket in sorted(_buckets_of(service, states)):
-            yield Edge(first, _name(bucket), "task role")
+            yield Edge(first, name_of(bucket), "task role")
 
 
 def build_architecture(plan: Mapping[str, Any], title: str) -> Architecture:
     """The picture's content for one plan (`webstack plan` output or `pulumi preview --json`)."""
     states = {s["newState"]["urn"]: s["newState"] for s in plan["steps"] if "newState" in s}
-    vpcs = _of_type(states, "aws:ec2/vpc:Vpc")
+    vpc_label = _vpc_label(states)
     subnets = list(_subnets(states))
-    az_count = max((n.place.az or 0 for n in subnets), default=0) + 1
-    vpc_label = f"VPC {vpcs[0]['inputs'].get('cidrBlock', '')}" if vpcs else "VPC"
+    az_count = max((n.place.az or 0 for n in subnets), default=0) + 1 if vpc_label else 0
     architecture = Architecture(title, _region(states), vpc_label, az_count)
     architecture.nodes = [
         *_edge_nodes(states),
+        *_web_acls(states),
         *_regional_nodes(states),
+        *serverless_nodes(states),
         *_load_balancers(states),
         *subnets,
         *_nats(states),
@@ -295,6 +301,7 @@ def build_architecture(plan: Mapping[str, Any], title: str) -> Architecture:
     edges += [Edge("users", n.id, "HTTPS") for n in architecture.nodes if n.kind == "cloudfront" and zone is None]
     edges += list(_cloudfront_edges(states, zone))
     edges += list(_service_edges(states, az_count))
+    edges += list(serverless_edges(states, zone))
     edges += [Edge("alarms", n.id, "notify") for n in architecture.nodes if n.kind == "sns" and any(
         m.kind == "alarms" for m in architecture.nodes)]  # fmt: skip
     known = {n.id for n in architecture.nodes}
