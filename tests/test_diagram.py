@@ -40,7 +40,7 @@ from webstack.offline.first_preview import as_first_preview
 from webstack.offline.plan_json import plan_document
 from webstack.offline.program import ProgramRun
 
-from .helpers import render, shipped_stack
+from .helpers import render, render_stack_file, shipped_stack
 from .test_api_routes import SEED
 
 # What each of the seed's functions may do on the table (SEED names the routes each serves).
@@ -79,9 +79,7 @@ def serverless_program(code: Path) -> None:
     )  # fmt: skip
     table = ItemTable("table", ItemTableArgs(name="usarakhi-prod", ttl_attribute="expiresAt"), opts)
     users = UserDirectory("users", UserDirectoryArgs(name="usarakhi-prod"), opts)
-    # The secret names its reader before the function exists (the function is granted the secret).
-    checkout_role = "arn:aws:iam::123456789012:role/usarakhi-prod-checkout"
-    stripe = AppSecret("stripe", AppSecretArgs(name="usarakhi-prod/stripe", reader_role_arns=[checkout_role]), opts)
+    stripe = AppSecret("stripe", AppSecretArgs(name="usarakhi-prod/stripe"), opts)
     functions = {
         name: LambdaFunction(
             name,
@@ -95,6 +93,7 @@ def serverless_program(code: Path) -> None:
         )
         for name, actions in TABLE_ACTIONS.items()
     }  # fmt: skip
+    stripe.allow_readers([functions["checkout"].role_arn])
     ServerlessApi(
         "api",
         ServerlessApiArgs(
@@ -324,7 +323,7 @@ def test_an_api_without_a_domain_is_reached_at_execute_api_and_a_secret_naming_a
 ):
     def program() -> None:
         catalog = LambdaFunction("catalog", LambdaFunctionArgs(name="shop-catalog", code_path=str(tmp_path)))
-        AppSecret("stripe", AppSecretArgs(name="shop/stripe", reader_role_arns=[catalog.role_arn]))
+        AppSecret("stripe", AppSecretArgs(name="shop/stripe")).allow_readers([catalog.role_arn])
         routes = [ApiRoute("GET /products", "catalog")]
         ServerlessApi("api", ServerlessApiArgs(name="shop", routes=routes, targets={"catalog": catalog.api_target}))
 
@@ -335,3 +334,12 @@ def test_an_api_without_a_domain_is_reached_at_execute_api_and_a_secret_naming_a
     assert bare.region == "" and not [n for n in bare.nodes if n.kind == "route53"]
     _, dot = write_diagram(bare, tmp_path / "bare.png")
     assert 'label="AWS Cloud"' in dot.read_text()
+
+
+def test_readme_shows_the_serverless_diagram_as_the_example_draws_it_today(tmp_path: Path):
+    root = Path(__file__).resolve().parent.parent
+    assert "![usarakhi architecture](docs/architecture-usarakhi.png)" in (root / "README.md").read_text()
+    plan = tmp_path / "usarakhi.json"
+    plan.write_text(json.dumps(plan_document(render_stack_file(root / "examples" / "usarakhi.yaml", "usarakhi"))))
+    assert main(["diagram", str(plan), "--out", str(tmp_path / "usarakhi.png")]) == 0
+    assert (tmp_path / "usarakhi.dot").read_text() == (root / "docs" / "architecture-usarakhi.dot").read_text()
