@@ -66,6 +66,8 @@ TLS_DENY = {
 ALL_BLOCKS: dict[str, Any] = dict.fromkeys(
     ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"), True
 )
+ENV = {"TABLE_NAME": "usarakhi-prod"}
+EXECUTE_API = "arn:aws:execute-api:me-south-1:123456789012:a1b2c3d4e5"
 OWN_POLICY = "arn:aws:iam::123456789012:policy/app"
 OAI = "origin-access-identity/cloudfront/E1"
 
@@ -126,6 +128,10 @@ RESOURCE_CASES = [
     Case("cloudfront-waf-attached", "web acl", {"webAclId": "arn:aws:wafv2:us-east-1:123456789012:global/webacl/w/1"},
          []),
     Case("cloudfront-waf-attached", "none", {}, ["no webAclId"]),
+    Case("lambda-runtime-supported", "node 24", {"runtime": "nodejs24.x"}, []),
+    Case("lambda-runtime-supported", "node 18", {"runtime": "nodejs18.x"},
+         ["runtime nodejs18.x is not one of nodejs22.x, nodejs24.x, python3.11, python3.12, python3.13, python3.14, "
+          "java25, dotnet10, ruby3.4"]),
     # encryption at rest
     Case("rds-storage-encrypted-with-cmk", "cmk", {"storageEncrypted": True, "kmsKeyId": KEY}, []),
     Case("rds-storage-encrypted-with-cmk", "aws key", {"storageEncrypted": True, "kmsKeyId": AWS_KEY},
@@ -148,6 +154,9 @@ RESOURCE_CASES = [
     Case("secret-encrypted-with-cmk", "cmk", {"kmsKeyId": KEY}, []),
     Case("secret-encrypted-with-cmk", "default", {},
          ["kmsKeyId is not set: the secret uses the AWS managed key aws/secretsmanager"]),
+    Case("lambda-environment-encrypted-with-cmk", "cmk", {"environment": {"variables": ENV}, "kmsKeyArn": KEY}, []),
+    Case("lambda-environment-encrypted-with-cmk", "no key", {"environment": {"variables": ENV}},
+         ["kmsKeyArn is not set: the environment is encrypted with a key AWS manages, not a customer-managed one"]),
     Case("kms-key-rotation-enabled", "asymmetric", {"customerMasterKeySpec": "RSA_2048"}, []),
     Case("kms-key-rotation-enabled", "symmetric", {"enableKeyRotation": False}, ["enableKeyRotation is not true"]),
     # encryption in transit
@@ -235,6 +244,9 @@ RESOURCE_CASES = [
     Case("ecs-container-logging", "awslogs", {"containerDefinitions": containers(**HARDENED)}, []),
     Case("ecs-container-logging", "no driver", {"containerDefinitions": containers()},
          ["container app has no logConfiguration"]),
+    Case("lambda-tracing-active", "active", {"tracingConfig": {"mode": "Active"}}, []),
+    Case("lambda-tracing-active", "pass through", {"tracingConfig": {"mode": "PassThrough"}},
+         ["tracingConfig.mode is PassThrough, not Active: only requests sampled upstream are traced"]),
     # network exposure
     Case("rds-not-publicly-accessible", "private", {"publiclyAccessible": False}, []),
     Case("rds-not-publicly-accessible", "public", {"publiclyAccessible": True}, ["publiclyAccessible is true"]),
@@ -272,6 +284,12 @@ RESOURCE_CASES = [
     Case("ec2-imdsv2-required", "imdsv1",
          {"metadataOptions": {"httpTokens": "optional", "httpPutResponseHopLimit": 1.0}},
          ["metadataOptions.httpTokens is not required: IMDSv1 answers unauthenticated requests"]),
+    Case("lambda-not-publicly-invokable", "one api route",
+         {"principal": "apigateway.amazonaws.com", "sourceArn": f"{EXECUTE_API}/*/GET/products"}, []),
+    Case("lambda-not-publicly-invokable", "anyone", {"principal": "*", "action": "lambda:InvokeFunction"},
+         ["principal '*' lets anyone invoke the function"]),
+    Case("lambda-not-publicly-invokable", "any bucket", {"principal": "s3.amazonaws.com"},
+         ["s3.amazonaws.com may invoke the function for any account's resources: no sourceArn or sourceAccount"]),
 ]  # fmt: skip
 
 
@@ -385,6 +403,16 @@ def _world_ingress(port: float, on_load_balancer: bool, protocol: str = "tcp") -
     return [group, ingress, *([balancer] if on_load_balancer else [])]
 
 
+def _function(dead_letters: bool, on_failure: bool = False) -> list[PolicyResource]:
+    """A function, with a dead-letter queue or an event invoke config sending failures elsewhere."""
+    queue = {"targetArn": "arn:aws:sqs:me-south-1:123456789012:f-dlq"}
+    function = r("lambda/function:Function", "f", {"deadLetterConfig": queue} if dead_letters else {})
+    failures = {"onFailure": {"destination": "arn:aws:sns:me-south-1:123456789012:failures"}}
+    invoke = r("lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "async",
+               {"destinationConfig": failures}, functionName=function)  # fmt: skip
+    return [function, *([invoke] if on_failure else [])]
+
+
 def _provider(tags: dict[str, str]) -> list[PolicyResource]:
     return [resource("pulumi:providers:aws", "aws", {"defaultTags": json.dumps({"tags": tags})})]
 
@@ -460,6 +488,10 @@ STACK_CASES = [
     # -1 admits every port whatever ports the rule names (EC2 IpPermission.IpProtocol).
     Case("security-groups-closed-to-the-world", "every protocol on the alb", lambda: _world_ingress(443.0, True, "-1"),
          {"in": ["ingress from the whole internet on ['443']"]}),
+    Case("lambda-failed-async-events-kept", "dead-letter queue", lambda: _function(True), {}),
+    Case("lambda-failed-async-events-kept", "on-failure destination", lambda: _function(False, on_failure=True), {}),
+    Case("lambda-failed-async-events-kept", "neither", lambda: _function(False),
+         {"f": ["failed asynchronous events are dropped: no dead-letter queue, no on-failure destination"]}),
     Case("required-tags-present", "all three", lambda: _provider(REQUIRED_TAGS), {}),
     Case("required-tags-present", "no managed by", lambda: _provider({"Project": "webstack", "Environment": "prod"}),
          {"aws": ["provider default_tags lack ManagedBy"]}),

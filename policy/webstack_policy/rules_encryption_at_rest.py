@@ -8,7 +8,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, Severity
 
 from . import types as t
-from .props import as_list, customer_managed_key, get, is_set, peek
+from .props import UNKNOWN, as_list, customer_managed_key, get, is_set, peek
 from .registry import joined, resource_rule, resources_of, stack_rule
 
 
@@ -141,6 +141,24 @@ def sns_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterat
         yield "kmsMasterKeyId is not set"
     elif not customer_managed_key(props, "kmsMasterKeyId"):
         yield "the AWS managed key alias/aws/sns cannot be used by CloudWatch alarms or scoped by policy"
+
+
+@resource_rule(
+    "lambda-environment-encrypted-with-cmk",
+    concern="encryption-at-rest",
+    severity=Severity.MEDIUM,
+    types=[t.LAMBDA_FUNCTION],
+    description="A Lambda function's environment variables are encrypted with a customer-managed KMS key.",
+    remediation="LambdaFunction passes its own CMK as kms_key_arn; do not override it.",
+)
+def lambda_environment_cmk(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    variables = peek(props, "environment", "variables")
+    if variables is not UNKNOWN and not variables:
+        return  # nothing to encrypt
+    if not is_set(props, "kmsKeyArn"):
+        yield "kmsKeyArn is not set: the environment is encrypted with a key AWS manages, not a customer-managed one"
+    elif not customer_managed_key(props, "kmsKeyArn"):
+        yield "kmsKeyArn names an AWS managed key, not a customer-managed one"
 
 
 @resource_rule(

@@ -147,3 +147,17 @@ def alarm_topics_have_subscribers(
         notifying = [a for a in alarms if topic in joined(a, "alarmActions") + joined(a, "okActions")]
         if notifying and not any(topic in joined(s, "topic") for s in subscriptions):
             yield f"{len(notifying)} alarms notify this topic and nobody is subscribed to it", topic.urn
+
+
+@resource_rule(
+    "lambda-tracing-active",
+    concern="logging",
+    severity=Severity.LOW,
+    types=[t.LAMBDA_FUNCTION],
+    description="Lambda functions trace their invocations with X-Ray (active tracing).",
+    remediation="LambdaFunction sets tracing_config mode Active; do not override it.",
+)
+def lambda_tracing(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    mode = get(props, "tracingConfig", "mode")
+    if mode != "Active":
+        yield f"tracingConfig.mode is {mode or 'not set'}, not Active: only requests sampled upstream are traced"
