@@ -68,6 +68,7 @@ ALL_BLOCKS: dict[str, Any] = dict.fromkeys(
 )
 ENV = {"TABLE_NAME": "usarakhi-prod"}
 EXECUTE_API = "arn:aws:execute-api:me-south-1:123456789012:a1b2c3d4e5"
+LOG_GROUP = "arn:aws:logs:me-south-1:123456789012:log-group:/aws/apigateway/shop"
 OWN_POLICY = "arn:aws:iam::123456789012:policy/app"
 OAI = "origin-access-identity/cloudfront/E1"
 
@@ -191,6 +192,11 @@ RESOURCE_CASES = [
          {"vpcOriginEndpointConfig": {"originProtocolPolicy": "http-only",
                                       "originSslProtocols": {"items": ["TLSv1.2"], "quantity": 1.0}}},
          ["the VPC origin allows HTTP to the load balancer"]),
+    Case("apigateway-domain-minimum-tls-version", "tls 1.2", {"securityPolicy": "TLS_1_2"}, []),
+    Case("apigateway-domain-minimum-tls-version", "tls 1.3 enhanced",
+         {"securityPolicy": "SecurityPolicy_TLS13_1_3_2025_09"}, []),
+    Case("apigateway-domain-minimum-tls-version", "tls 1.0", {"securityPolicy": "TLS_1_0"},
+         ["securityPolicy 'TLS_1_0' is not one of TLS_1_2, SecurityPolicy_TLS13_*, SecurityPolicy_TLS12_*"]),
     # least privilege
     Case("ecs-secrets-not-in-environment", "plain settings",
          {"containerDefinitions": containers(environment=[{"name": "DB_HOST", "value": "db.internal"}])}, []),
@@ -247,6 +253,17 @@ RESOURCE_CASES = [
     Case("lambda-tracing-active", "active", {"tracingConfig": {"mode": "Active"}}, []),
     Case("lambda-tracing-active", "pass through", {"tracingConfig": {"mode": "PassThrough"}},
          ["tracingConfig.mode is PassThrough, not Active: only requests sampled upstream are traced"]),
+    Case("apigateway-stage-access-logging", "to a log group",
+         {"accessLogSettings": {"destinationArn": LOG_GROUP, "format": "$context.requestId"}}, []),
+    Case("apigateway-stage-access-logging", "none", {"stageName": "v1"},
+         ["access logs are off (no accessLogSettings.destinationArn)"]),
+    Case("apigateway-stage-xray-tracing", "traced", {"xrayTracingEnabled": True}, []),
+    Case("apigateway-stage-xray-tracing", "left out", {"stageName": "v1"}, ["xrayTracingEnabled is not true"]),
+    Case("apigateway-no-full-request-logging", "metrics and errors",
+         {"methodPath": "*/*", "settings": {"metricsEnabled": True, "loggingLevel": "ERROR"}}, []),
+    Case("apigateway-no-full-request-logging", "data trace",
+         {"methodPath": "*/*", "settings": {"loggingLevel": "INFO", "dataTraceEnabled": True}},
+         ["*/* logs full requests and responses (dataTraceEnabled)"]),
     # network exposure
     Case("rds-not-publicly-accessible", "private", {"publiclyAccessible": False}, []),
     Case("rds-not-publicly-accessible", "public", {"publiclyAccessible": True}, ["publiclyAccessible is true"]),
@@ -413,6 +430,23 @@ def _function(dead_letters: bool, on_failure: bool = False) -> list[PolicyResour
     return [function, *([invoke] if on_failure else [])]
 
 
+def _stage(stage: dict[str, Any], *settings: tuple[str, dict[str, Any]], waf: bool = False) -> list[PolicyResource]:
+    """A REST API stage, its method settings (path, settings) and, with waf, a web ACL association."""
+    api = r("apigateway/restApi:RestApi", "api", {"name": "shop"})
+    staged = r("apigateway/stage:Stage", "stage", {"stageName": "v1", **stage}, restApi=api)
+    acl = r("wafv2/webAclAssociation:WebAclAssociation", "waf", {"webAclArn": "arn:aws:wafv2:acl"}, resourceArn=staged)
+    method_settings = [
+        r("apigateway/methodSettings:MethodSettings", path.replace("/", "-").replace("*", "all"),
+          {"methodPath": path, "settings": values}, stageName=staged, restApi=api)
+        for path, values in settings
+    ]  # fmt: skip
+    return [api, staged, *method_settings, *([acl] if waf else [])]
+
+
+ENCRYPTED_CACHE = {"cachingEnabled": True, "cacheDataEncrypted": True, "cacheTtlInSeconds": 300.0}
+THROTTLING = {"throttlingRateLimit": 100.0, "throttlingBurstLimit": 200.0, "metricsEnabled": True}
+
+
 def _provider(tags: dict[str, str]) -> list[PolicyResource]:
     return [resource("pulumi:providers:aws", "aws", {"defaultTags": json.dumps({"tags": tags})})]
 
@@ -492,6 +526,20 @@ STACK_CASES = [
     Case("lambda-failed-async-events-kept", "on-failure destination", lambda: _function(False, on_failure=True), {}),
     Case("lambda-failed-async-events-kept", "neither", lambda: _function(False),
          {"f": ["failed asynchronous events are dropped: no dead-letter queue, no on-failure destination"]}),
+    Case("apigateway-cache-encrypted", "no cache", lambda: _stage({}, ("*/*", THROTTLING)), {}),
+    Case("apigateway-cache-encrypted", "cache off by default, one route encrypted",
+         lambda: _stage({"cacheClusterEnabled": True}, ("*/*", {**THROTTLING, "cachingEnabled": False}),
+                        ("products/GET", ENCRYPTED_CACHE)), {}),
+    Case("apigateway-cache-encrypted", "one route unencrypted",
+         lambda: _stage({"cacheClusterEnabled": True}, ("*/*", {"cacheDataEncrypted": True}),
+                        ("products/GET", {"cachingEnabled": True})),
+         {"products-GET": ["products/GET caches answers unencrypted"]}),
+    Case("apigateway-cache-encrypted", "gets cache by default",
+         lambda: _stage({"cacheClusterEnabled": True}, ("*/*", THROTTLING), ("products/GET", ENCRYPTED_CACHE)),
+         {"stage": ["no */* method settings encrypt the stage's cache or turn it off: GET methods cache by default"]}),
+    Case("apigateway-waf-attached", "web acl", lambda: _stage({}, waf=True), {}),
+    Case("apigateway-waf-attached", "none", lambda: _stage({}),
+         {"stage": ["no WAF web ACL is associated with the stage"]}),
     Case("required-tags-present", "all three", lambda: _provider(REQUIRED_TAGS), {}),
     Case("required-tags-present", "no managed by", lambda: _provider({"Project": "webstack", "Environment": "prod"}),
          {"aws": ["provider default_tags lack ManagedBy"]}),

@@ -85,3 +85,20 @@ def test_their_options_pass_every_rule_too(judge, tmp_path):
         )
 
     assert judge(program) == []
+
+
+def test_an_api_cache_is_reported_while_the_stages_default_method_settings_leave_gets_caching_unencrypted(judge):
+    """ServerlessApi's */* method settings (throttling) say nothing about caching, and once a stage has a
+    cache cluster API Gateway caches every GET by default (API Gateway Developer Guide, "Cache settings
+    for REST APIs"), unencrypted: the cart and the orders too, not only the routes marked cached. The
+    rule reports the stage until those settings set cache_data_encrypted or caching_enabled false."""
+
+    def program() -> None:
+        ServerlessApi(
+            "api",
+            ServerlessApiArgs(
+                name="usarakhi-prod", routes=SEED, targets=TARGETS, user_pool_arn=POOL, cache_size_gb="0.5"
+            ),
+        )
+
+    assert judge(program) == [("apigateway-cache-encrypted", "api-stage")]

@@ -360,3 +360,20 @@ def lambda_failures_kept(resources: list[PolicyResource], config: Mapping[str, A
         ):
             continue
         yield "failed asynchronous events are dropped: no dead-letter queue, no on-failure destination", function.urn
+
+
+@stack_rule(
+    "apigateway-waf-attached",
+    concern="data-protection",
+    severity=Severity.MEDIUM,
+    description="API Gateway REST stages are protected by a WAF web ACL.",
+    remediation="Keep ServerlessApi's waf_rate_limit_per_5_minutes (default 2000): it associates a web ACL.",
+    relaxable=True,
+    fsbp="APIGateway.4",
+    cdk_nag="AwsSolutions-APIG3",
+)
+def api_waf(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    associations = list(resources_of(resources, t.WAF_ASSOCIATION))
+    for stage in resources_of(resources, t.API_STAGE):
+        if not any(stage in joined(a, "resourceArn") for a in associations):
+            yield "no WAF web ACL is associated with the stage", stage.urn

@@ -245,3 +245,39 @@ def s3_private_cmk(resources: list[PolicyResource], config: Mapping[str, Any]) -
             get(d, "sseAlgorithm") in KMS_ALGORITHMS and customer_managed_key(d, "kmsMasterKeyId") for d in defaults
         ):
             yield "private-data bucket is not encrypted with a customer-managed KMS key", bucket.urn
+
+
+@stack_rule(
+    "apigateway-cache-encrypted",
+    concern="encryption-at-rest",
+    severity=Severity.MEDIUM,
+    description=(
+        "API Gateway caches encrypt what they keep: every method setting that caches sets cacheDataEncrypted, and "
+        "a stage with a cache cluster has */* method settings that encrypt or do not cache (once the cluster "
+        "exists, GET methods cache by default)."
+    ),
+    remediation=(
+        "Set cache_data_encrypted wherever caching_enabled is set, and on the stage's */* method settings (or "
+        "caching_enabled false there, so that only the routes meant to cache do)."
+    ),
+    fsbp="APIGateway.5",
+)
+def api_cache_encrypted(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    settings = list(resources_of(resources, t.API_METHOD_SETTINGS))
+    for setting in settings:
+        values = get(setting.props, "settings", default={})
+        if get(values, "cachingEnabled") is True and get(values, "cacheDataEncrypted") is not True:
+            yield f"{get(setting.props, 'methodPath', default='?')} caches answers unencrypted", setting.urn
+    for stage in resources_of(resources, t.API_STAGE):
+        if get(stage.props, "cacheClusterEnabled") is not True:
+            continue
+        defaults = [
+            get(s.props, "settings", default={})
+            for s in settings
+            if stage in joined(s, "stageName") and get(s.props, "methodPath") == "*/*"
+        ]
+        if not any(get(d, "cachingEnabled") is False or get(d, "cacheDataEncrypted") is True for d in defaults):
+            yield (
+                "no */* method settings encrypt the stage's cache or turn it off: GET methods cache by default",
+                stage.urn,
+            )
