@@ -133,6 +133,13 @@ RESOURCE_CASES = [
     Case("lambda-runtime-supported", "node 18", {"runtime": "nodejs18.x"},
          ["runtime nodejs18.x is not one of nodejs22.x, nodejs24.x, python3.11, python3.12, python3.13, python3.14, "
           "java25, dotnet10, ruby3.4"]),
+    Case("dynamodb-point-in-time-recovery", "35 days",
+         {"pointInTimeRecovery": {"enabled": True, "recoveryPeriodInDays": 35.0}}, []),
+    Case("dynamodb-point-in-time-recovery", "left out", {"billingMode": "PAY_PER_REQUEST"},
+         ["pointInTimeRecovery.enabled is not true"]),
+    Case("dynamodb-deletion-protection", "on", {"deletionProtectionEnabled": True}, []),
+    Case("dynamodb-deletion-protection", "off", {"deletionProtectionEnabled": False},
+         ["deletionProtectionEnabled is not true"]),
     # encryption at rest
     Case("rds-storage-encrypted-with-cmk", "cmk", {"storageEncrypted": True, "kmsKeyId": KEY}, []),
     Case("rds-storage-encrypted-with-cmk", "aws key", {"storageEncrypted": True, "kmsKeyId": AWS_KEY},
@@ -158,6 +165,11 @@ RESOURCE_CASES = [
     Case("lambda-environment-encrypted-with-cmk", "cmk", {"environment": {"variables": ENV}, "kmsKeyArn": KEY}, []),
     Case("lambda-environment-encrypted-with-cmk", "no key", {"environment": {"variables": ENV}},
          ["kmsKeyArn is not set: the environment is encrypted with a key AWS manages, not a customer-managed one"]),
+    Case("dynamodb-table-encrypted-with-cmk", "cmk", {"serverSideEncryption": {"enabled": True, "kmsKeyArn": KEY}}, []),
+    Case("dynamodb-table-encrypted-with-cmk", "aws managed key", {"serverSideEncryption": {"enabled": True}},
+         ["the table is encrypted with the AWS managed key aws/dynamodb, not a customer-managed kmsKeyArn"]),
+    Case("dynamodb-table-encrypted-with-cmk", "left out", {"billingMode": "PAY_PER_REQUEST"},
+         ["serverSideEncryption is not enabled: the table is encrypted with a key AWS owns"]),
     Case("kms-key-rotation-enabled", "asymmetric", {"customerMasterKeySpec": "RSA_2048"}, []),
     Case("kms-key-rotation-enabled", "symmetric", {"enableKeyRotation": False}, ["enableKeyRotation is not true"]),
     # encryption in transit

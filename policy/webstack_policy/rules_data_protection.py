@@ -377,3 +377,33 @@ def api_waf(resources: list[PolicyResource], config: Mapping[str, Any]) -> Itera
     for stage in resources_of(resources, t.API_STAGE):
         if not any(stage in joined(a, "resourceArn") for a in associations):
             yield "no WAF web ACL is associated with the stage", stage.urn
+
+
+@resource_rule(
+    "dynamodb-point-in-time-recovery",
+    concern="data-protection",
+    severity=Severity.MEDIUM,
+    types=[t.DYNAMODB_TABLE],
+    description="DynamoDB tables have point-in-time recovery (continuous backups to restore to the second).",
+    remediation="ItemTable turns point-in-time recovery on (point_in_time_recovery_days, 35 by default).",
+    fsbp="DynamoDB.2",
+    cdk_nag="AwsSolutions-DDB3",
+)
+def dynamodb_pitr(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "pointInTimeRecovery", "enabled") is not True:
+        yield "pointInTimeRecovery.enabled is not true"
+
+
+@resource_rule(
+    "dynamodb-deletion-protection",
+    concern="data-protection",
+    severity=Severity.HIGH,
+    types=[t.DYNAMODB_TABLE],
+    description="DynamoDB tables have deletion protection.",
+    remediation="Keep ItemTable's deletion_protection true (its default).",
+    relaxable=True,
+    fsbp="DynamoDB.6",
+)
+def dynamodb_deletion_protection(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "deletionProtectionEnabled") is not True:
+        yield "deletionProtectionEnabled is not true"

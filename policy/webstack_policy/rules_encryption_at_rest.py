@@ -162,6 +162,22 @@ def lambda_environment_cmk(props: Mapping[str, Any], config: Mapping[str, Any]) 
 
 
 @resource_rule(
+    "dynamodb-table-encrypted-with-cmk",
+    concern="encryption-at-rest",
+    severity=Severity.HIGH,
+    types=[t.DYNAMODB_TABLE],
+    description="DynamoDB tables are encrypted with a customer-managed KMS key.",
+    remediation="ItemTable encrypts its table with its own CMK; do not override server_side_encryption.",
+)
+def dynamodb_cmk(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    # Left out or disabled, DynamoDB uses a key AWS owns; enabled without a key, the AWS managed aws/dynamodb.
+    if get(props, "serverSideEncryption", "enabled") is not True:
+        yield "serverSideEncryption is not enabled: the table is encrypted with a key AWS owns"
+    elif not customer_managed_key(props, "serverSideEncryption", "kmsKeyArn"):
+        yield "the table is encrypted with the AWS managed key aws/dynamodb, not a customer-managed kmsKeyArn"
+
+
+@resource_rule(
     "ecr-repository-encrypted-with-kms",
     concern="encryption-at-rest",
     severity=Severity.MEDIUM,
