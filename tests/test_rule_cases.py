@@ -69,6 +69,8 @@ ALL_BLOCKS: dict[str, Any] = dict.fromkeys(
 ENV = {"TABLE_NAME": "usarakhi-prod"}
 EXECUTE_API = "arn:aws:execute-api:me-south-1:123456789012:a1b2c3d4e5"
 LOG_GROUP = "arn:aws:logs:me-south-1:123456789012:log-group:/aws/apigateway/shop"
+STRONG_PASSWORDS = {"minimumLength": 12.0, "requireLowercase": True, "requireUppercase": True, "requireNumbers": True,
+                    "requireSymbols": True}  # fmt: skip
 OWN_POLICY = "arn:aws:iam::123456789012:policy/app"
 OAI = "origin-access-identity/cloudfront/E1"
 
@@ -140,6 +142,9 @@ RESOURCE_CASES = [
     Case("dynamodb-deletion-protection", "on", {"deletionProtectionEnabled": True}, []),
     Case("dynamodb-deletion-protection", "off", {"deletionProtectionEnabled": False},
          ["deletionProtectionEnabled is not true"]),
+    Case("cognito-deletion-protection", "active", {"deletionProtection": "ACTIVE"}, []),
+    Case("cognito-deletion-protection", "inactive", {"deletionProtection": "INACTIVE"},
+         ["deletionProtection is not ACTIVE"]),
     # encryption at rest
     Case("rds-storage-encrypted-with-cmk", "cmk", {"storageEncrypted": True, "kmsKeyId": KEY}, []),
     Case("rds-storage-encrypted-with-cmk", "aws key", {"storageEncrypted": True, "kmsKeyId": AWS_KEY},
@@ -210,6 +215,21 @@ RESOURCE_CASES = [
     Case("apigateway-domain-minimum-tls-version", "tls 1.0", {"securityPolicy": "TLS_1_0"},
          ["securityPolicy 'TLS_1_0' is not one of TLS_1_2, SecurityPolicy_TLS13_*, SecurityPolicy_TLS12_*"]),
     # least privilege
+    Case("cognito-password-policy", "12 mixed", {"passwordPolicy": STRONG_PASSWORDS}, []),
+    Case("cognito-password-policy", "8 without symbols",
+         {"passwordPolicy": {**STRONG_PASSWORDS, "minimumLength": 8.0, "requireSymbols": False}},
+         ["passwordPolicy.minimumLength is 8; the minimum is 12",
+          "passwords need not mix every character class (requireSymbols not true)"]),
+    Case("cognito-mfa-enabled", "optional totp",
+         {"mfaConfiguration": "OPTIONAL", "softwareTokenMfaConfiguration": {"enabled": True}}, []),
+    Case("cognito-mfa-enabled", "off", {"mfaConfiguration": "OFF"},
+         ["mfaConfiguration is OFF: no user can add a second factor"]),
+    Case("cognito-threat-protection-enforced", "plus enforced",
+         {"userPoolTier": "PLUS", "userPoolAddOns": {"advancedSecurityMode": "ENFORCED"}}, []),
+    Case("cognito-threat-protection-enforced", "essentials has none", {"userPoolTier": "ESSENTIALS"}, []),
+    Case("cognito-threat-protection-enforced", "plus audit only",
+         {"userPoolTier": "PLUS", "userPoolAddOns": {"advancedSecurityMode": "AUDIT"}},
+         ["threat protection is AUDIT on a PLUS pool, not ENFORCED"]),
     Case("ecs-secrets-not-in-environment", "plain settings",
          {"containerDefinitions": containers(environment=[{"name": "DB_HOST", "value": "db.internal"}])}, []),
     Case("ecs-secrets-not-in-environment", "url with password",

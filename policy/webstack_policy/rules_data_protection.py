@@ -407,3 +407,18 @@ def dynamodb_pitr(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterat
 def dynamodb_deletion_protection(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
     if get(props, "deletionProtectionEnabled") is not True:
         yield "deletionProtectionEnabled is not true"
+
+
+@resource_rule(
+    "cognito-deletion-protection",
+    concern="data-protection",
+    severity=Severity.HIGH,
+    types=[t.USER_POOL],
+    description="Cognito user pools have deletion protection (deleting a pool deletes every account in it).",
+    remediation="Keep UserDirectory's deletion_protection true (its default).",
+    relaxable=True,
+    fsbp="Cognito.6",
+)
+def cognito_deletion_protection(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "deletionProtection") != "ACTIVE":
+        yield "deletionProtection is not ACTIVE"
