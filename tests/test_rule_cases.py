@@ -161,6 +161,9 @@ RESOURCE_CASES = [
     Case("sns-topic-encrypted-with-kms", "cmk", {"kmsMasterKeyId": KEY}, []),
     Case("sns-topic-encrypted-with-kms", "aws key", {"kmsMasterKeyId": "alias/aws/sns"},
          ["the AWS managed key alias/aws/sns cannot be used by CloudWatch alarms or scoped by policy"]),
+    Case("sqs-queue-encrypted-with-kms", "cmk", {"kmsMasterKeyId": KEY}, []),
+    Case("sqs-queue-encrypted-with-kms", "sse-sqs", {"sqsManagedSseEnabled": True},
+         ["kmsMasterKeyId is not set: messages are not under a key of the stack (SSE-SQS at best)"]),
     Case("ecr-repository-encrypted-with-kms", "kms", {"encryptionConfigurations": [{"encryptionType": "KMS"}]}, []),
     Case("ecr-repository-encrypted-with-kms", "aes", {"encryptionConfigurations": [{"encryptionType": "AES256"}]},
          ["encryptionConfigurations[0].encryptionType is not KMS"]),
@@ -339,6 +342,9 @@ RESOURCE_CASES = [
          ["principal '*' lets anyone invoke the function"]),
     Case("lambda-not-publicly-invokable", "any bucket", {"principal": "s3.amazonaws.com"},
          ["s3.amazonaws.com may invoke the function for any account's resources: no sourceArn or sourceAccount"]),
+    Case("secret-policy-blocks-public-policies", "blocked", {"policy": doc(), "blockPublicPolicy": True}, []),
+    Case("secret-policy-blocks-public-policies", "left out", {"policy": doc()},
+         ["blockPublicPolicy is not true: Secrets Manager accepts a public policy (its default)"]),
 ]  # fmt: skip
 
 

@@ -137,10 +137,32 @@ def log_group_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> 
     cdk_nag="AwsSolutions-SNS2",
 )
 def sns_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    managed = "the AWS managed key alias/aws/sns cannot be used by CloudWatch alarms or scoped by policy"
+    yield from _master_key_problems(props, unset="kmsMasterKeyId is not set", aws_managed=managed)
+
+
+@resource_rule(
+    "sqs-queue-encrypted-with-kms",
+    concern="encryption-at-rest",
+    severity=Severity.MEDIUM,
+    types=[t.SQS_QUEUE],
+    description="SQS queues are encrypted with a customer-managed KMS key (SSE-KMS, not SSE-SQS).",
+    remediation="LambdaFunction encrypts its dead-letter queue with the function's CMK (kms_master_key_id).",
+    fsbp="SQS.1",
+    cdk_nag="AwsSolutions-SQS2",
+)
+def sqs_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    unset = "kmsMasterKeyId is not set: messages are not under a key of the stack (SSE-SQS at best)"
+    managed = "the AWS managed key alias/aws/sqs cannot be scoped by a key policy"
+    yield from _master_key_problems(props, unset=unset, aws_managed=managed)
+
+
+def _master_key_problems(props: Mapping[str, Any], *, unset: str, aws_managed: str) -> Iterator[str]:
+    """A topic's or queue's kmsMasterKeyId: set, and a customer-managed key."""
     if not is_set(props, "kmsMasterKeyId"):
-        yield "kmsMasterKeyId is not set"
+        yield unset
     elif not customer_managed_key(props, "kmsMasterKeyId"):
-        yield "the AWS managed key alias/aws/sns cannot be used by CloudWatch alarms or scoped by policy"
+        yield aws_managed
 
 
 @resource_rule(

@@ -287,6 +287,22 @@ def lambda_not_public(props: Mapping[str, Any], config: Mapping[str, Any]) -> It
 
 
 @resource_rule(
+    "secret-policy-blocks-public-policies",
+    concern="network-exposure",
+    severity=Severity.HIGH,
+    types=[t.SECRET_POLICY],
+    description=(
+        "Secret resource policies are put with BlockPublicPolicy, so Secrets Manager refuses one that grants broad "
+        "access (a wildcard principal)."
+    ),
+    remediation="Set block_public_policy on every SecretPolicy (AppSecret does).",
+)
+def secret_policy_blocks_public(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "blockPublicPolicy") is not True:
+        yield "blockPublicPolicy is not true: Secrets Manager accepts a public policy (its default)"
+
+
+@resource_rule(
     "cloudfront-s3-origins-use-oac",
     concern="network-exposure",
     severity=Severity.HIGH,
