@@ -18,10 +18,12 @@ from components import (
     UserDirectory,
     UserDirectoryArgs,
 )
+from webstack.offline.first_preview import as_first_preview
 from webstack.offline.plan_json import plan_document
 from webstack.policy_driver.engine import POLICY_DIR, read_policy_config
 
 from .helpers import SharedPolicyServer, render
+from .test_first_preview import INHERENTLY_BLIND, undecided
 from .test_serverless_api import POOL, SEED, TARGETS
 
 PROD = read_policy_config(POLICY_DIR / "config" / "prod.json")
@@ -39,20 +41,28 @@ def judge():
     return verdicts
 
 
-def test_the_serverless_components_as_configured_by_default_pass_every_rule(judge, tmp_path):
-    def program() -> None:
-        LambdaFunction(
-            "f",
-            LambdaFunctionArgs(
-                name="usarakhi-prod-checkout", code_path=str(tmp_path), environment={"TABLE_NAME": "usarakhi-prod"}
-            ),
-        )
-        ItemTable("t", ItemTableArgs(name="usarakhi-prod"))
-        UserDirectory("u", UserDirectoryArgs(name="usarakhi-prod"))
-        AppSecret("s", AppSecretArgs(name="usarakhi-prod/stripe", reader_role_arns=[READER]))
-        ServerlessApi("api", ServerlessApiArgs(name="usarakhi-prod", routes=SEED, targets=TARGETS, user_pool_arn=POOL))
+def defaults(code_path: str) -> None:
+    """Each serverless component with its defaults (a function with an environment)."""
+    environment = {"TABLE_NAME": "usarakhi-prod"}
+    LambdaFunction("f", LambdaFunctionArgs(name="usarakhi-prod-checkout", code_path=code_path, environment=environment))
+    ItemTable("t", ItemTableArgs(name="usarakhi-prod"))
+    UserDirectory("u", UserDirectoryArgs(name="usarakhi-prod"))
+    AppSecret("s", AppSecretArgs(name="usarakhi-prod/stripe", reader_role_arns=[READER]))
+    ServerlessApi("api", ServerlessApiArgs(name="usarakhi-prod", routes=SEED, targets=TARGETS, user_pool_arn=POOL))
 
-    assert judge(program) == []
+
+def test_the_serverless_components_as_configured_by_default_pass_every_rule(judge, tmp_path):
+    assert judge(lambda: defaults(str(tmp_path))) == []
+
+
+def test_on_a_first_preview_of_them_only_the_rules_reading_whole_policy_documents_wait(tmp_path):
+    """Every serverless rule decides while ids and ARNs are unknown; the role's policy document (an ARN
+    in it) stays the engine's advisory, as on the shipped stacks."""
+    with SharedPolicyServer() as server:
+        server.configure(PROD, "prod")
+        violations = server.analyze(as_first_preview(render(lambda: defaults(str(tmp_path)))))
+    assert [v for v in violations if v.level == "mandatory"] == []
+    assert {v.policy for v in undecided(violations)} <= INHERENTLY_BLIND
 
 
 def test_their_options_pass_every_rule_too(judge, tmp_path):
