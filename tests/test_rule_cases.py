@@ -232,7 +232,7 @@ RESOURCE_CASES = [
     Case("cognito-threat-protection-enforced", "essentials has none", {"userPoolTier": "ESSENTIALS"}, []),
     Case("cognito-threat-protection-enforced", "plus audit only",
          {"userPoolTier": "PLUS", "userPoolAddOns": {"advancedSecurityMode": "AUDIT"}},
-         ["threat protection is AUDIT on a PLUS pool, not ENFORCED"]),
+         ["threat protection is AUDIT on the PLUS plan, not ENFORCED"]),
     Case("ecs-secrets-not-in-environment", "plain settings",
          {"containerDefinitions": containers(environment=[{"name": "DB_HOST", "value": "db.internal"}])}, []),
     Case("ecs-secrets-not-in-environment", "url with password",

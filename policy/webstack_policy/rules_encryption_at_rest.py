@@ -190,6 +190,7 @@ def lambda_environment_cmk(props: Mapping[str, Any], config: Mapping[str, Any]) 
     types=[t.DYNAMODB_TABLE],
     description="DynamoDB tables are encrypted with a customer-managed KMS key.",
     remediation="ItemTable encrypts its table with its own CMK; do not override server_side_encryption.",
+    awsguard="dynamodb-table-encryption-enabled",
 )
 def dynamodb_cmk(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
     # Left out or disabled, DynamoDB uses a key AWS owns; enabled without a key, the AWS managed aws/dynamodb.
@@ -299,6 +300,7 @@ def s3_private_cmk(resources: list[PolicyResource], config: Mapping[str, Any]) -
         "caching_enabled false there, so that only the routes meant to cache do)."
     ),
     fsbp="APIGateway.5",
+    awsguard="apigateway-method-cached-and-encrypted (its encryption half)",
 )
 def api_cache_encrypted(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     settings = list(resources_of(resources, t.API_METHOD_SETTINGS))

@@ -315,4 +315,4 @@ def cognito_threat_protection(props: Mapping[str, Any], config: Mapping[str, Any
     tier = get(props, "userPoolTier", default="ESSENTIALS")  # CreateUserPool's default plan
     mode = get(props, "userPoolAddOns", "advancedSecurityMode", default="OFF")
     if mode == "AUDIT" or (tier == "PLUS" and mode != "ENFORCED"):
-        yield f"threat protection is {mode} on a {tier} pool, not ENFORCED"
+        yield f"threat protection is {mode} on the {tier} plan, not ENFORCED"
