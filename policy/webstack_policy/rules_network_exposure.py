@@ -284,6 +284,9 @@ def lambda_not_public(props: Mapping[str, Any], config: Mapping[str, Any]) -> It
         is_set(props, "sourceArn") or is_set(props, "sourceAccount")
     ):
         yield f"{principal} may invoke the function for any account's resources: no sourceArn or sourceAccount"
+    elif principal == "s3.amazonaws.com" and not is_set(props, "sourceAccount"):
+        # A bucket's ARN names no account: once deleted, its name is anyone's (FSBP Lambda.1 asks this).
+        yield "s3.amazonaws.com without sourceAccount: a bucket ARN names no account, and a freed name is anyone's"
 
 
 @resource_rule(
