@@ -292,3 +292,48 @@ def test_a_rule_name_cannot_be_declared_twice():
     declare = resource_rule("rds-multi-az", types=["aws:rds/instance:Instance"], **metadata)
     with pytest.raises(ValueError, match="'rds-multi-az' is declared twice"):
         declare(lambda props, config: iter(()))
+
+
+# --- the serverless types ---
+
+
+def test_a_table_without_encryption_settings_is_under_a_key_aws_owns():
+    assert judge("dynamodb-table-encrypted-with-cmk", {}) == [
+        "serverSideEncryption is not enabled: the table is encrypted with a key AWS owns"
+    ]
+
+
+def test_a_pool_without_a_plan_is_essentials_which_has_no_threat_protection_to_enforce():
+    assert judge("cognito-threat-protection-enforced", {"mfaConfiguration": "OPTIONAL"}) == []
+    audit = {"userPoolAddOns": {"advancedSecurityMode": "AUDIT"}}
+    assert judge("cognito-threat-protection-enforced", audit) == [
+        "threat protection is AUDIT on the ESSENTIALS plan, not ENFORCED"
+    ]
+
+
+def test_a_secret_policy_without_block_public_policy_accepts_public_policies():
+    assert judge("secret-policy-blocks-public-policies", {"secretArn": "arn:aws:secretsmanager:s"})
+
+
+def test_a_stage_cache_with_method_settings_silent_on_caching_caches_gets_unencrypted():
+    stage = resource("aws:apigateway/stage:Stage", "stage", {"cacheClusterEnabled": True})
+    settings = {"methodPath": "*/*", "settings": {"throttlingRateLimit": 100.0}}
+    throttling = resource("aws:apigateway/methodSettings:MethodSettings", "all", settings, stageName=stage)
+    assert list(judge_stack("apigateway-cache-encrypted", stage, throttling)) == ["stage"]
+
+
+@pytest.mark.parametrize(
+    ("source", "public"),
+    [
+        ({}, True),
+        ({"sourceAccount": "123456789012"}, False),
+        ({"principalOrgId": "o-a1b2c3d4e5"}, False),
+        ({"sourceArn": "arn:aws:execute-api:me-south-1:123456789012:a1b2c3/prod/GET/products"}, False),
+        ({"sourceArn": "arn:aws:execute-api:me-south-1:*"}, True),  # a pattern pins nobody
+        ({"sourceAccount": "${aws:PrincipalAccount}"}, True),
+        ({"sourceArn": UNKNOWN_STRING_VALUE}, False),  # an ARN of the stack, not known yet
+    ],
+)
+def test_a_permission_for_anyone_is_public_unless_a_fixed_source_pins_the_caller(source, public):
+    messages = judge("lambda-not-publicly-invokable", {"principal": "*", **source})
+    assert messages == (["principal '*' lets anyone invoke the function"] if public else [])

@@ -66,6 +66,11 @@ TLS_DENY = {
 ALL_BLOCKS: dict[str, Any] = dict.fromkeys(
     ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"), True
 )
+ENV = {"TABLE_NAME": "usarakhi-prod"}
+EXECUTE_API = "arn:aws:execute-api:me-south-1:123456789012:a1b2c3d4e5"
+LOG_GROUP = "arn:aws:logs:me-south-1:123456789012:log-group:/aws/apigateway/shop"
+STRONG_PASSWORDS = {"minimumLength": 12.0, "requireLowercase": True, "requireUppercase": True, "requireNumbers": True,
+                    "requireSymbols": True}  # fmt: skip
 OWN_POLICY = "arn:aws:iam::123456789012:policy/app"
 OAI = "origin-access-identity/cloudfront/E1"
 
@@ -126,6 +131,20 @@ RESOURCE_CASES = [
     Case("cloudfront-waf-attached", "web acl", {"webAclId": "arn:aws:wafv2:us-east-1:123456789012:global/webacl/w/1"},
          []),
     Case("cloudfront-waf-attached", "none", {}, ["no webAclId"]),
+    Case("lambda-runtime-supported", "node 24", {"runtime": "nodejs24.x"}, []),
+    Case("lambda-runtime-supported", "node 18", {"runtime": "nodejs18.x"},
+         ["runtime nodejs18.x is not one of nodejs22.x, nodejs24.x, python3.11, python3.12, python3.13, python3.14, "
+          "java25, dotnet10, ruby3.4"]),
+    Case("dynamodb-point-in-time-recovery", "35 days",
+         {"pointInTimeRecovery": {"enabled": True, "recoveryPeriodInDays": 35.0}}, []),
+    Case("dynamodb-point-in-time-recovery", "left out", {"billingMode": "PAY_PER_REQUEST"},
+         ["pointInTimeRecovery.enabled is not true"]),
+    Case("dynamodb-deletion-protection", "on", {"deletionProtectionEnabled": True}, []),
+    Case("dynamodb-deletion-protection", "off", {"deletionProtectionEnabled": False},
+         ["deletionProtectionEnabled is not true"]),
+    Case("cognito-deletion-protection", "active", {"deletionProtection": "ACTIVE"}, []),
+    Case("cognito-deletion-protection", "inactive", {"deletionProtection": "INACTIVE"},
+         ["deletionProtection is not ACTIVE"]),
     # encryption at rest
     Case("rds-storage-encrypted-with-cmk", "cmk", {"storageEncrypted": True, "kmsKeyId": KEY}, []),
     Case("rds-storage-encrypted-with-cmk", "aws key", {"storageEncrypted": True, "kmsKeyId": AWS_KEY},
@@ -142,12 +161,23 @@ RESOURCE_CASES = [
     Case("sns-topic-encrypted-with-kms", "cmk", {"kmsMasterKeyId": KEY}, []),
     Case("sns-topic-encrypted-with-kms", "aws key", {"kmsMasterKeyId": "alias/aws/sns"},
          ["the AWS managed key alias/aws/sns cannot be used by CloudWatch alarms or scoped by policy"]),
+    Case("sqs-queue-encrypted-with-kms", "cmk", {"kmsMasterKeyId": KEY}, []),
+    Case("sqs-queue-encrypted-with-kms", "sse-sqs", {"sqsManagedSseEnabled": True},
+         ["kmsMasterKeyId is not set: messages are not under a key of the stack (SSE-SQS at best)"]),
     Case("ecr-repository-encrypted-with-kms", "kms", {"encryptionConfigurations": [{"encryptionType": "KMS"}]}, []),
     Case("ecr-repository-encrypted-with-kms", "aes", {"encryptionConfigurations": [{"encryptionType": "AES256"}]},
          ["encryptionConfigurations[0].encryptionType is not KMS"]),
     Case("secret-encrypted-with-cmk", "cmk", {"kmsKeyId": KEY}, []),
     Case("secret-encrypted-with-cmk", "default", {},
          ["kmsKeyId is not set: the secret uses the AWS managed key aws/secretsmanager"]),
+    Case("lambda-environment-encrypted-with-cmk", "cmk", {"environment": {"variables": ENV}, "kmsKeyArn": KEY}, []),
+    Case("lambda-environment-encrypted-with-cmk", "no key", {"environment": {"variables": ENV}},
+         ["kmsKeyArn is not set: the environment is encrypted with a key AWS manages, not a customer-managed one"]),
+    Case("dynamodb-table-encrypted-with-cmk", "cmk", {"serverSideEncryption": {"enabled": True, "kmsKeyArn": KEY}}, []),
+    Case("dynamodb-table-encrypted-with-cmk", "aws managed key", {"serverSideEncryption": {"enabled": True}},
+         ["the table is encrypted with the AWS managed key aws/dynamodb, not a customer-managed kmsKeyArn"]),
+    Case("dynamodb-table-encrypted-with-cmk", "left out", {"billingMode": "PAY_PER_REQUEST"},
+         ["serverSideEncryption is not enabled: the table is encrypted with a key AWS owns"]),
     Case("kms-key-rotation-enabled", "asymmetric", {"customerMasterKeySpec": "RSA_2048"}, []),
     Case("kms-key-rotation-enabled", "symmetric", {"enableKeyRotation": False}, ["enableKeyRotation is not true"]),
     # encryption in transit
@@ -182,7 +212,27 @@ RESOURCE_CASES = [
          {"vpcOriginEndpointConfig": {"originProtocolPolicy": "http-only",
                                       "originSslProtocols": {"items": ["TLSv1.2"], "quantity": 1.0}}},
          ["the VPC origin allows HTTP to the load balancer"]),
+    Case("apigateway-domain-minimum-tls-version", "tls 1.2", {"securityPolicy": "TLS_1_2"}, []),
+    Case("apigateway-domain-minimum-tls-version", "tls 1.3 enhanced",
+         {"securityPolicy": "SecurityPolicy_TLS13_1_3_2025_09"}, []),
+    Case("apigateway-domain-minimum-tls-version", "tls 1.0", {"securityPolicy": "TLS_1_0"},
+         ["securityPolicy 'TLS_1_0' is not one of TLS_1_2, SecurityPolicy_TLS13_*, SecurityPolicy_TLS12_*"]),
     # least privilege
+    Case("cognito-password-policy", "12 mixed", {"passwordPolicy": STRONG_PASSWORDS}, []),
+    Case("cognito-password-policy", "8 without symbols",
+         {"passwordPolicy": {**STRONG_PASSWORDS, "minimumLength": 8.0, "requireSymbols": False}},
+         ["passwordPolicy.minimumLength is 8; the minimum is 12",
+          "passwords need not mix every character class (requireSymbols not true)"]),
+    Case("cognito-mfa-enabled", "optional totp",
+         {"mfaConfiguration": "OPTIONAL", "softwareTokenMfaConfiguration": {"enabled": True}}, []),
+    Case("cognito-mfa-enabled", "off", {"mfaConfiguration": "OFF"},
+         ["mfaConfiguration is OFF: no user can add a second factor"]),
+    Case("cognito-threat-protection-enforced", "plus enforced",
+         {"userPoolTier": "PLUS", "userPoolAddOns": {"advancedSecurityMode": "ENFORCED"}}, []),
+    Case("cognito-threat-protection-enforced", "essentials has none", {"userPoolTier": "ESSENTIALS"}, []),
+    Case("cognito-threat-protection-enforced", "plus audit only",
+         {"userPoolTier": "PLUS", "userPoolAddOns": {"advancedSecurityMode": "AUDIT"}},
+         ["threat protection is AUDIT on the PLUS plan, not ENFORCED"]),
     Case("ecs-secrets-not-in-environment", "plain settings",
          {"containerDefinitions": containers(environment=[{"name": "DB_HOST", "value": "db.internal"}])}, []),
     Case("ecs-secrets-not-in-environment", "url with password",
@@ -235,6 +285,20 @@ RESOURCE_CASES = [
     Case("ecs-container-logging", "awslogs", {"containerDefinitions": containers(**HARDENED)}, []),
     Case("ecs-container-logging", "no driver", {"containerDefinitions": containers()},
          ["container app has no logConfiguration"]),
+    Case("lambda-tracing-active", "active", {"tracingConfig": {"mode": "Active"}}, []),
+    Case("lambda-tracing-active", "pass through", {"tracingConfig": {"mode": "PassThrough"}},
+         ["tracingConfig.mode is PassThrough, not Active: only requests sampled upstream are traced"]),
+    Case("apigateway-stage-access-logging", "to a log group",
+         {"accessLogSettings": {"destinationArn": LOG_GROUP, "format": "$context.requestId"}}, []),
+    Case("apigateway-stage-access-logging", "none", {"stageName": "v1"},
+         ["access logs are off (no accessLogSettings.destinationArn)"]),
+    Case("apigateway-stage-xray-tracing", "traced", {"xrayTracingEnabled": True}, []),
+    Case("apigateway-stage-xray-tracing", "left out", {"stageName": "v1"}, ["xrayTracingEnabled is not true"]),
+    Case("apigateway-no-full-request-logging", "metrics and errors",
+         {"methodPath": "*/*", "settings": {"metricsEnabled": True, "loggingLevel": "ERROR"}}, []),
+    Case("apigateway-no-full-request-logging", "data trace",
+         {"methodPath": "*/*", "settings": {"loggingLevel": "INFO", "dataTraceEnabled": True}},
+         ["*/* logs full requests and responses (dataTraceEnabled)"]),
     # network exposure
     Case("rds-not-publicly-accessible", "private", {"publiclyAccessible": False}, []),
     Case("rds-not-publicly-accessible", "public", {"publiclyAccessible": True}, ["publiclyAccessible is true"]),
@@ -272,6 +336,18 @@ RESOURCE_CASES = [
     Case("ec2-imdsv2-required", "imdsv1",
          {"metadataOptions": {"httpTokens": "optional", "httpPutResponseHopLimit": 1.0}},
          ["metadataOptions.httpTokens is not required: IMDSv1 answers unauthenticated requests"]),
+    Case("lambda-not-publicly-invokable", "one api route",
+         {"principal": "apigateway.amazonaws.com", "sourceArn": f"{EXECUTE_API}/*/GET/products"}, []),
+    Case("lambda-not-publicly-invokable", "anyone", {"principal": "*", "action": "lambda:InvokeFunction"},
+         ["principal '*' lets anyone invoke the function"]),
+    Case("lambda-not-publicly-invokable", "any bucket", {"principal": "s3.amazonaws.com"},
+         ["s3.amazonaws.com may invoke the function for any account's resources: no sourceArn or sourceAccount"]),
+    Case("lambda-not-publicly-invokable", "a bucket of any account",
+         {"principal": "s3.amazonaws.com", "sourceArn": "arn:aws:s3:::uploads"},
+         ["s3.amazonaws.com without sourceAccount: a bucket ARN names no account, and a freed name is anyone's"]),
+    Case("secret-policy-blocks-public-policies", "blocked", {"policy": doc(), "blockPublicPolicy": True}, []),
+    Case("secret-policy-blocks-public-policies", "left out", {"policy": doc()},
+         ["blockPublicPolicy is not true: Secrets Manager accepts a public policy (its default)"]),
 ]  # fmt: skip
 
 
@@ -385,6 +461,33 @@ def _world_ingress(port: float, on_load_balancer: bool, protocol: str = "tcp") -
     return [group, ingress, *([balancer] if on_load_balancer else [])]
 
 
+def _function(dead_letters: bool, on_failure: bool = False) -> list[PolicyResource]:
+    """A function, with a dead-letter queue or an event invoke config sending failures elsewhere."""
+    queue = {"targetArn": "arn:aws:sqs:me-south-1:123456789012:f-dlq"}
+    function = r("lambda/function:Function", "f", {"deadLetterConfig": queue} if dead_letters else {})
+    failures = {"onFailure": {"destination": "arn:aws:sns:me-south-1:123456789012:failures"}}
+    invoke = r("lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "async",
+               {"destinationConfig": failures}, functionName=function)  # fmt: skip
+    return [function, *([invoke] if on_failure else [])]
+
+
+def _stage(stage: dict[str, Any], *settings: tuple[str, dict[str, Any]], waf: bool = False) -> list[PolicyResource]:
+    """A REST API stage, its method settings (path, settings) and, with waf, a web ACL association."""
+    api = r("apigateway/restApi:RestApi", "api", {"name": "shop"})
+    staged = r("apigateway/stage:Stage", "stage", {"stageName": "v1", **stage}, restApi=api)
+    acl = r("wafv2/webAclAssociation:WebAclAssociation", "waf", {"webAclArn": "arn:aws:wafv2:acl"}, resourceArn=staged)
+    method_settings = [
+        r("apigateway/methodSettings:MethodSettings", path.replace("/", "-").replace("*", "all"),
+          {"methodPath": path, "settings": values}, stageName=staged, restApi=api)
+        for path, values in settings
+    ]  # fmt: skip
+    return [api, staged, *method_settings, *([acl] if waf else [])]
+
+
+ENCRYPTED_CACHE = {"cachingEnabled": True, "cacheDataEncrypted": True, "cacheTtlInSeconds": 300.0}
+THROTTLING = {"throttlingRateLimit": 100.0, "throttlingBurstLimit": 200.0, "metricsEnabled": True}
+
+
 def _provider(tags: dict[str, str]) -> list[PolicyResource]:
     return [resource("pulumi:providers:aws", "aws", {"defaultTags": json.dumps({"tags": tags})})]
 
@@ -460,6 +563,24 @@ STACK_CASES = [
     # -1 admits every port whatever ports the rule names (EC2 IpPermission.IpProtocol).
     Case("security-groups-closed-to-the-world", "every protocol on the alb", lambda: _world_ingress(443.0, True, "-1"),
          {"in": ["ingress from the whole internet on ['443']"]}),
+    Case("lambda-failed-async-events-kept", "dead-letter queue", lambda: _function(True), {}),
+    Case("lambda-failed-async-events-kept", "on-failure destination", lambda: _function(False, on_failure=True), {}),
+    Case("lambda-failed-async-events-kept", "neither", lambda: _function(False),
+         {"f": ["failed asynchronous events are dropped: no dead-letter queue, no on-failure destination"]}),
+    Case("apigateway-cache-encrypted", "no cache", lambda: _stage({}, ("*/*", THROTTLING)), {}),
+    Case("apigateway-cache-encrypted", "cache off by default, one route encrypted",
+         lambda: _stage({"cacheClusterEnabled": True}, ("*/*", {**THROTTLING, "cachingEnabled": False}),
+                        ("products/GET", ENCRYPTED_CACHE)), {}),
+    Case("apigateway-cache-encrypted", "one route unencrypted",
+         lambda: _stage({"cacheClusterEnabled": True}, ("*/*", {"cacheDataEncrypted": True}),
+                        ("products/GET", {"cachingEnabled": True})),
+         {"products-GET": ["products/GET caches answers unencrypted"]}),
+    Case("apigateway-cache-encrypted", "gets cache by default",
+         lambda: _stage({"cacheClusterEnabled": True}, ("*/*", THROTTLING), ("products/GET", ENCRYPTED_CACHE)),
+         {"stage": ["no */* method settings encrypt the stage's cache or turn it off: GET methods cache by default"]}),
+    Case("apigateway-waf-attached", "web acl", lambda: _stage({}, waf=True), {}),
+    Case("apigateway-waf-attached", "none", lambda: _stage({}),
+         {"stage": ["no WAF web ACL is associated with the stage"]}),
     Case("required-tags-present", "all three", lambda: _provider(REQUIRED_TAGS), {}),
     Case("required-tags-present", "no managed by", lambda: _provider({"Project": "webstack", "Environment": "prod"}),
          {"aws": ["provider default_tags lack ManagedBy"]}),

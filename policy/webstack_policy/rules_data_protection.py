@@ -13,6 +13,26 @@ from .props import as_list, get, is_set, json_document
 from .registry import joined, resource_rule, resources_of, stack_rule
 
 BACKUP_SCHEMA = {"minimumDays": {"type": "integer", "minimum": 1, "maximum": 35, "default": 7}}
+# Runtimes in Lambda's standard support into 2027 and beyond (AWS Lambda Developer Guide, "Lambda
+# runtimes"; endoflife.date/aws-lambda): python3.11 until 2026-06-30. nodejs18.x left support on
+# 2025-09-01. A stack that needs another runtime lists it in its config.
+RUNTIMES_SCHEMA = {
+    "allowedRuntimes": {
+        "type": "array",
+        "items": {"type": "string"},
+        "default": [
+            "nodejs22.x",
+            "nodejs24.x",
+            "python3.11",
+            "python3.12",
+            "python3.13",
+            "python3.14",
+            "java25",
+            "dotnet10",
+            "ruby3.4",
+        ],
+    }
+}
 CLASSES_SCHEMA = {
     "allowedDatabaseClasses": {
         "type": "array",
@@ -299,3 +319,106 @@ def data_kept_on_destroy(resources: list[PolicyResource], config: Mapping[str, A
     if doomed:
         kinds = sorted({r.resource_type.rsplit(":", 1)[-1] for r in doomed})
         yield f"destroy deletes {len(doomed)} resources with their data ({', '.join(kinds)})", doomed[0].urn
+
+
+@resource_rule(
+    "lambda-runtime-supported",
+    concern="data-protection",
+    severity=Severity.MEDIUM,
+    types=[t.LAMBDA_FUNCTION],
+    description="Lambda functions run a runtime Lambda still patches (the stack's allowed list).",
+    remediation="Set LambdaFunction's runtime to nodejs24.x or nodejs22.x, or extend allowedRuntimes in the config.",
+    fsbp="Lambda.2",
+    cdk_nag="AwsSolutions-L1 (the latest runtime only; webstack allows any supported one)",
+    config_schema=RUNTIMES_SCHEMA,
+)
+def lambda_runtime(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    runtime = get(props, "runtime")  # none for a container image, whose base image is its runtime
+    if runtime is not None and runtime not in config["allowedRuntimes"]:
+        yield f"runtime {runtime} is not one of {', '.join(config['allowedRuntimes'])}"
+
+
+@stack_rule(
+    "lambda-failed-async-events-kept",
+    concern="data-protection",
+    severity=Severity.LOW,
+    description=(
+        "Asynchronous events a function fails on every retry are kept: a dead-letter queue, or an on-failure "
+        "destination in its event invoke config."
+    ),
+    remediation="LambdaFunction always adds an encrypted dead-letter queue; do not remove dead_letter_config.",
+    cdk_nag="HIPAA LambdaDLQ",
+)
+def lambda_failures_kept(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    configs = list(resources_of(resources, t.LAMBDA_EVENT_INVOKE_CONFIG))
+    for function in resources_of(resources, t.LAMBDA_FUNCTION):
+        if is_set(function.props, "deadLetterConfig", "targetArn"):
+            continue
+        if any(
+            function in joined(c, "functionName") and is_set(c.props, "destinationConfig", "onFailure", "destination")
+            for c in configs
+        ):
+            continue
+        yield "failed asynchronous events are dropped: no dead-letter queue, no on-failure destination", function.urn
+
+
+@stack_rule(
+    "apigateway-waf-attached",
+    concern="data-protection",
+    severity=Severity.MEDIUM,
+    description="API Gateway REST stages are protected by a WAF web ACL.",
+    remediation="Keep ServerlessApi's waf_rate_limit_per_5_minutes (default 2000): it associates a web ACL.",
+    relaxable=True,
+    fsbp="APIGateway.4",
+    cdk_nag="AwsSolutions-APIG3",
+)
+def api_waf(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    associations = list(resources_of(resources, t.WAF_ASSOCIATION))
+    for stage in resources_of(resources, t.API_STAGE):
+        if not any(stage in joined(a, "resourceArn") for a in associations):
+            yield "no WAF web ACL is associated with the stage", stage.urn
+
+
+@resource_rule(
+    "dynamodb-point-in-time-recovery",
+    concern="data-protection",
+    severity=Severity.MEDIUM,
+    types=[t.DYNAMODB_TABLE],
+    description="DynamoDB tables have point-in-time recovery (continuous backups to restore to the second).",
+    remediation="ItemTable turns point-in-time recovery on (point_in_time_recovery_days, 35 by default).",
+    fsbp="DynamoDB.2",
+    cdk_nag="AwsSolutions-DDB3",
+)
+def dynamodb_pitr(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "pointInTimeRecovery", "enabled") is not True:
+        yield "pointInTimeRecovery.enabled is not true"
+
+
+@resource_rule(
+    "dynamodb-deletion-protection",
+    concern="data-protection",
+    severity=Severity.HIGH,
+    types=[t.DYNAMODB_TABLE],
+    description="DynamoDB tables have deletion protection.",
+    remediation="Keep ItemTable's deletion_protection true (its default).",
+    relaxable=True,
+    fsbp="DynamoDB.6",
+)
+def dynamodb_deletion_protection(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "deletionProtectionEnabled") is not True:
+        yield "deletionProtectionEnabled is not true"
+
+
+@resource_rule(
+    "cognito-deletion-protection",
+    concern="data-protection",
+    severity=Severity.HIGH,
+    types=[t.USER_POOL],
+    description="Cognito user pools have deletion protection (deleting a pool deletes every account in it).",
+    remediation="Keep UserDirectory's deletion_protection true (its default).",
+    relaxable=True,
+    fsbp="Cognito.6",
+)
+def cognito_deletion_protection(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "deletionProtection") != "ACTIVE":
+        yield "deletionProtection is not ACTIVE"

@@ -8,7 +8,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, Severity
 
 from . import types as t
-from .props import as_list, customer_managed_key, get, is_set, peek
+from .props import UNKNOWN, as_list, customer_managed_key, get, is_set, peek
 from .registry import joined, resource_rule, resources_of, stack_rule
 
 
@@ -137,10 +137,67 @@ def log_group_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> 
     cdk_nag="AwsSolutions-SNS2",
 )
 def sns_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    managed = "the AWS managed key alias/aws/sns cannot be used by CloudWatch alarms or scoped by policy"
+    yield from _master_key_problems(props, unset="kmsMasterKeyId is not set", aws_managed=managed)
+
+
+@resource_rule(
+    "sqs-queue-encrypted-with-kms",
+    concern="encryption-at-rest",
+    severity=Severity.MEDIUM,
+    types=[t.SQS_QUEUE],
+    description="SQS queues are encrypted with a customer-managed KMS key (SSE-KMS, not SSE-SQS).",
+    remediation="LambdaFunction encrypts its dead-letter queue with the function's CMK (kms_master_key_id).",
+    fsbp="SQS.1",
+    cdk_nag="AwsSolutions-SQS2",
+)
+def sqs_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    unset = "kmsMasterKeyId is not set: messages are not under a key of the stack (SSE-SQS at best)"
+    managed = "the AWS managed key alias/aws/sqs cannot be scoped by a key policy"
+    yield from _master_key_problems(props, unset=unset, aws_managed=managed)
+
+
+def _master_key_problems(props: Mapping[str, Any], *, unset: str, aws_managed: str) -> Iterator[str]:
+    """A topic's or queue's kmsMasterKeyId: set, and a customer-managed key."""
     if not is_set(props, "kmsMasterKeyId"):
-        yield "kmsMasterKeyId is not set"
+        yield unset
     elif not customer_managed_key(props, "kmsMasterKeyId"):
-        yield "the AWS managed key alias/aws/sns cannot be used by CloudWatch alarms or scoped by policy"
+        yield aws_managed
+
+
+@resource_rule(
+    "lambda-environment-encrypted-with-cmk",
+    concern="encryption-at-rest",
+    severity=Severity.MEDIUM,
+    types=[t.LAMBDA_FUNCTION],
+    description="A Lambda function's environment variables are encrypted with a customer-managed KMS key.",
+    remediation="LambdaFunction passes its own CMK as kms_key_arn; do not override it.",
+)
+def lambda_environment_cmk(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    variables = peek(props, "environment", "variables")
+    if variables is not UNKNOWN and not variables:
+        return  # nothing to encrypt
+    if not is_set(props, "kmsKeyArn"):
+        yield "kmsKeyArn is not set: the environment is encrypted with a key AWS manages, not a customer-managed one"
+    elif not customer_managed_key(props, "kmsKeyArn"):
+        yield "kmsKeyArn names an AWS managed key, not a customer-managed one"
+
+
+@resource_rule(
+    "dynamodb-table-encrypted-with-cmk",
+    concern="encryption-at-rest",
+    severity=Severity.HIGH,
+    types=[t.DYNAMODB_TABLE],
+    description="DynamoDB tables are encrypted with a customer-managed KMS key.",
+    remediation="ItemTable encrypts its table with its own CMK; do not override server_side_encryption.",
+    awsguard="dynamodb-table-encryption-enabled",
+)
+def dynamodb_cmk(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    # Left out or disabled, DynamoDB uses a key AWS owns; enabled without a key, the AWS managed aws/dynamodb.
+    if get(props, "serverSideEncryption", "enabled") is not True:
+        yield "serverSideEncryption is not enabled: the table is encrypted with a key AWS owns"
+    elif not customer_managed_key(props, "serverSideEncryption", "kmsKeyArn"):
+        yield "the table is encrypted with the AWS managed key aws/dynamodb, not a customer-managed kmsKeyArn"
 
 
 @resource_rule(
@@ -227,3 +284,40 @@ def s3_private_cmk(resources: list[PolicyResource], config: Mapping[str, Any]) -
             get(d, "sseAlgorithm") in KMS_ALGORITHMS and customer_managed_key(d, "kmsMasterKeyId") for d in defaults
         ):
             yield "private-data bucket is not encrypted with a customer-managed KMS key", bucket.urn
+
+
+@stack_rule(
+    "apigateway-cache-encrypted",
+    concern="encryption-at-rest",
+    severity=Severity.MEDIUM,
+    description=(
+        "API Gateway caches encrypt what they keep: every method setting that caches sets cacheDataEncrypted, and "
+        "a stage with a cache cluster has */* method settings that encrypt or do not cache (once the cluster "
+        "exists, GET methods cache by default)."
+    ),
+    remediation=(
+        "Set cache_data_encrypted wherever caching_enabled is set, and on the stage's */* method settings (or "
+        "caching_enabled false there, so that only the routes meant to cache do)."
+    ),
+    fsbp="APIGateway.5",
+    awsguard="apigateway-method-cached-and-encrypted (its encryption half)",
+)
+def api_cache_encrypted(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    settings = list(resources_of(resources, t.API_METHOD_SETTINGS))
+    for setting in settings:
+        values = get(setting.props, "settings", default={})
+        if get(values, "cachingEnabled") is True and get(values, "cacheDataEncrypted") is not True:
+            yield f"{get(setting.props, 'methodPath', default='?')} caches answers unencrypted", setting.urn
+    for stage in resources_of(resources, t.API_STAGE):
+        if get(stage.props, "cacheClusterEnabled") is not True:
+            continue
+        defaults = [
+            get(s.props, "settings", default={})
+            for s in settings
+            if stage in joined(s, "stageName") and get(s.props, "methodPath") == "*/*"
+        ]
+        if not any(get(d, "cachingEnabled") is False or get(d, "cacheDataEncrypted") is True for d in defaults):
+            yield (
+                "no */* method settings encrypt the stage's cache or turn it off: GET methods cache by default",
+                stage.urn,
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -25,6 +26,15 @@ VIEWER_TLS_SCHEMA = {
         "items": {"type": "string"},
         # AWS's recommended policies (Security Hub CloudFront.15 passes only these two).
         "default": ["TLSv1.2_2025", "TLSv1.3_2025"],
+    }
+}
+# API Gateway's TLS 1.2 policy and its enhanced policies, which all start at TLS 1.2 or 1.3
+# (botocore apigateway SecurityPolicy; API Gateway Developer Guide, "Choose a security policy").
+API_TLS_SCHEMA = {
+    "allowedSecurityPolicies": {
+        "type": "array",
+        "items": {"type": "string"},
+        "default": ["TLS_1_2", "SecurityPolicy_TLS13_*", "SecurityPolicy_TLS12_*"],
     }
 }
 WEAK_ORIGIN_PROTOCOLS = {"SSLv3", "TLSv1", "TLSv1.1"}
@@ -283,3 +293,21 @@ def s3_tls_only(resources: list[PolicyResource], config: Mapping[str, Any]) -> I
         documents = (get(holder.props, "policy") for holder in [*policies, bucket])
         if not any(_denies_plain_http(s) for document in documents for s in statements(document)):
             yield "no bucket policy denies non-TLS requests", bucket.urn
+
+
+@resource_rule(
+    "apigateway-domain-minimum-tls-version",
+    concern="encryption-in-transit",
+    severity=Severity.HIGH,
+    types=[t.API_DOMAIN_NAME],
+    description="API Gateway custom domains accept TLS 1.2 or newer only (an allowed security policy, named).",
+    remediation="ServerlessApi's domain sets security_policy TLS_1_2; do not override it.",
+    config_schema=API_TLS_SCHEMA,
+)
+def api_domain_tls(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    policy = get(props, "securityPolicy")
+    allowed = config["allowedSecurityPolicies"]
+    if policy is None:
+        yield "securityPolicy is not set"
+    elif not any(fnmatch.fnmatchcase(str(policy), pattern) for pattern in allowed):
+        yield f"securityPolicy {policy!r} is not one of {', '.join(allowed)}"

@@ -43,6 +43,8 @@ ADMIN_POLICIES = (
     "AdministratorAccess-Amplify",
     "AdministratorAccess-AWSElasticBeanstalk",
 )
+PASSWORD_SCHEMA = {"minimumLength": {"type": "integer", "minimum": 6, "maximum": 99, "default": 12}}
+CHARACTER_CLASSES = ("requireLowercase", "requireUppercase", "requireNumbers", "requireSymbols")
 SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL)", re.I)
 CREDENTIALS_IN_URL = re.compile(r"://[^/@\s:]*:[^/@\s]+@")
 
@@ -258,3 +260,59 @@ def rds_managed_password(props: Mapping[str, Any], config: Mapping[str, Any]) ->
         yield "a master password is set in the program"
     elif get(props, "manageMasterUserPassword") is not True:
         yield "manageMasterUserPassword is not true"
+
+
+@resource_rule(
+    "cognito-password-policy",
+    concern="least-privilege",
+    severity=Severity.HIGH,
+    types=[t.USER_POOL],
+    description="Cognito user pools ask for long passwords (the stack's minimum) with every character class.",
+    remediation="UserDirectory requires every class; raise its password_minimum_length to the minimum.",
+    cdk_nag="AwsSolutions-COG1 (8 characters; webstack asks for 12 and lower case too)",
+    config_schema=PASSWORD_SCHEMA,
+)
+def cognito_password(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    policy = get(props, "passwordPolicy", default={})
+    length, minimum = get(policy, "minimumLength"), config["minimumLength"]
+    if length is None or length < minimum:
+        shown = "not set" if length is None else int(length)
+        yield f"passwordPolicy.minimumLength is {shown}; the minimum is {minimum}"
+    missing = [name for name in CHARACTER_CLASSES if get(policy, name) is not True]
+    if missing:
+        yield f"passwords need not mix every character class ({', '.join(missing)} not true)"
+
+
+@resource_rule(
+    "cognito-mfa-enabled",
+    concern="least-privilege",
+    severity=Severity.HIGH,
+    types=[t.USER_POOL],
+    description="Cognito user pools offer MFA (OPTIONAL) or require it (ON); never OFF.",
+    remediation="UserDirectory's mfa is OPTIONAL or ON (TOTP); choose ON where every user is staff.",
+    cdk_nag="AwsSolutions-COG2 (requires ON; webstack accepts OPTIONAL for customers)",
+)
+def cognito_mfa(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    mode = get(props, "mfaConfiguration")
+    if mode not in ("OPTIONAL", "ON"):
+        yield f"mfaConfiguration is {mode or 'not set'}: no user can add a second factor"
+
+
+@resource_rule(
+    "cognito-threat-protection-enforced",
+    concern="least-privilege",
+    severity=Severity.MEDIUM,
+    types=[t.USER_POOL],
+    description=(
+        "Cognito threat protection acts (ENFORCED) wherever the pool has it: on the PLUS plan, and on any pool "
+        "that sets a mode (AUDIT only counts risky sign-ins)."
+    ),
+    remediation="UserDirectory enforces threat protection on the PLUS plan (feature_plan='PLUS').",
+    fsbp="Cognito.1",
+    cdk_nag="AwsSolutions-COG3 (every pool; the ESSENTIALS plan has no threat protection)",
+)
+def cognito_threat_protection(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    tier = get(props, "userPoolTier", default="ESSENTIALS")  # CreateUserPool's default plan
+    mode = get(props, "userPoolAddOns", "advancedSecurityMode", default="OFF")
+    if mode == "AUDIT" or (tier == "PLUS" and mode != "ENFORCED"):
+        yield f"threat protection is {mode} on the {tier} plan, not ENFORCED"

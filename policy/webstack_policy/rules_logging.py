@@ -147,3 +147,63 @@ def alarm_topics_have_subscribers(
         notifying = [a for a in alarms if topic in joined(a, "alarmActions") + joined(a, "okActions")]
         if notifying and not any(topic in joined(s, "topic") for s in subscriptions):
             yield f"{len(notifying)} alarms notify this topic and nobody is subscribed to it", topic.urn
+
+
+@resource_rule(
+    "lambda-tracing-active",
+    concern="logging",
+    severity=Severity.LOW,
+    types=[t.LAMBDA_FUNCTION],
+    description="Lambda functions trace their invocations with X-Ray (active tracing).",
+    remediation="LambdaFunction sets tracing_config mode Active; do not override it.",
+)
+def lambda_tracing(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    mode = get(props, "tracingConfig", "mode")
+    if mode != "Active":
+        yield f"tracingConfig.mode is {mode or 'not set'}, not Active: only requests sampled upstream are traced"
+
+
+@resource_rule(
+    "apigateway-stage-access-logging",
+    concern="logging",
+    severity=Severity.MEDIUM,
+    types=[t.API_STAGE, t.API_V2_STAGE],
+    description="API Gateway stages write access logs (who called what, and the answer).",
+    remediation="ServerlessApi writes JSON access logs to its own CMK-encrypted log group; do not override them.",
+    fsbp="APIGateway.9",
+    cdk_nag="AwsSolutions-APIG1",
+)
+def api_access_logs(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if not is_set(props, "accessLogSettings", "destinationArn"):
+        yield "access logs are off (no accessLogSettings.destinationArn)"
+
+
+@resource_rule(
+    "apigateway-stage-xray-tracing",
+    concern="logging",
+    severity=Severity.LOW,
+    types=[t.API_STAGE],
+    description="API Gateway REST stages trace requests with X-Ray.",
+    remediation="ServerlessApi sets xray_tracing_enabled on its stage; do not override it.",
+    fsbp="APIGateway.3",
+    cdk_nag="HIPAA APIGWXrayEnabled",
+)
+def api_xray(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "xrayTracingEnabled") is not True:
+        yield "xrayTracingEnabled is not true"
+
+
+@resource_rule(
+    "apigateway-no-full-request-logging",
+    concern="logging",
+    severity=Severity.MEDIUM,
+    types=[t.API_METHOD_SETTINGS],
+    description=(
+        "API Gateway never logs full requests and responses (data trace): AWS advises against it for production, "
+        "as tokens and personal data would land in the logs."
+    ),
+    remediation="Leave data_trace_enabled off in method settings (as ServerlessApi does); use access logs instead.",
+)
+def api_no_data_trace(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "settings", "dataTraceEnabled") is True:
+        yield f"{get(props, 'methodPath', default='?')} logs full requests and responses (dataTraceEnabled)"

@@ -261,6 +261,51 @@ def _pins_the_caller(statement: Mapping[str, Any]) -> bool:
 
 
 @resource_rule(
+    "lambda-not-publicly-invokable",
+    concern="network-exposure",
+    severity=Severity.CRITICAL,
+    types=[t.LAMBDA_PERMISSION],
+    description=(
+        "Lambda permissions grant no anonymous principal unless a fixed source account, ARN or organization pins "
+        "the caller, and grant a service principal only with the source that may call (the confused deputy)."
+    ),
+    remediation="Give the permission a source_arn (ServerlessApi names each route's execute-api ARN).",
+    fsbp="Lambda.1",
+)
+def lambda_not_public(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    principal = peek(props, "principal", default="")
+    if principal is UNKNOWN:
+        return  # an account or role of the stack, never "*"
+    if principal == "*":
+        pins = {key: peek(props, key) for key in ("sourceArn", "sourceAccount", "principalOrgId")}
+        if not any(value is not None and _fixed(key.lower(), value) for key, value in pins.items()):
+            yield "principal '*' lets anyone invoke the function"
+    elif str(principal).endswith(".amazonaws.com") and not (
+        is_set(props, "sourceArn") or is_set(props, "sourceAccount")
+    ):
+        yield f"{principal} may invoke the function for any account's resources: no sourceArn or sourceAccount"
+    elif principal == "s3.amazonaws.com" and not is_set(props, "sourceAccount"):
+        # A bucket's ARN names no account: once deleted, its name is anyone's (FSBP Lambda.1 asks this).
+        yield "s3.amazonaws.com without sourceAccount: a bucket ARN names no account, and a freed name is anyone's"
+
+
+@resource_rule(
+    "secret-policy-blocks-public-policies",
+    concern="network-exposure",
+    severity=Severity.HIGH,
+    types=[t.SECRET_POLICY],
+    description=(
+        "Secret resource policies are put with BlockPublicPolicy, so Secrets Manager refuses one that grants broad "
+        "access (a wildcard principal)."
+    ),
+    remediation="Set block_public_policy on every SecretPolicy (AppSecret does).",
+)
+def secret_policy_blocks_public(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "blockPublicPolicy") is not True:
+        yield "blockPublicPolicy is not true: Secrets Manager accepts a public policy (its default)"
+
+
+@resource_rule(
     "cloudfront-s3-origins-use-oac",
     concern="network-exposure",
     severity=Severity.HIGH,

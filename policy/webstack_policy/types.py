@@ -48,6 +48,18 @@ IAM_GROUP_POLICY_ATTACHMENT = "aws:iam/groupPolicyAttachment:GroupPolicyAttachme
 IAM_POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
 IAM_USER_POLICY = "aws:iam/userPolicy:UserPolicy"
 IAM_GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy"
+LAMBDA_FUNCTION = "aws:lambda/function:Function"
+LAMBDA_PERMISSION = "aws:lambda/permission:Permission"
+LAMBDA_EVENT_INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"
+API_STAGE = "aws:apigateway/stage:Stage"
+API_V2_STAGE = "aws:apigatewayv2/stage:Stage"
+API_METHOD_SETTINGS = "aws:apigateway/methodSettings:MethodSettings"
+API_DOMAIN_NAME = "aws:apigateway/domainName:DomainName"
+WAF_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
+DYNAMODB_TABLE = "aws:dynamodb/table:Table"
+USER_POOL = "aws:cognito/userPool:UserPool"
+SQS_QUEUE = "aws:sqs/queue:Queue"
+SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy"
 AWS_PROVIDER = "pulumi:providers:aws"
 
 # Deprecated names pulumi-aws v7 still accepts for the same resources (programs written for v6):
