@@ -22,7 +22,16 @@ class Mutation:
 
 
 def state(plan: Plan, name: str) -> dict[str, Any]:
-    found = [s["newState"] for s in plan["steps"] if s["urn"].rsplit("::", 1)[-1] == name]
+    """The resource of that logical name; "type::name" where two types share it (a queue and its alarm)."""
+    found = [
+        s["newState"]
+        for s in plan["steps"]
+        if (
+            s["urn"].endswith(f"${name}") or s["urn"].endswith(f"::{name}")
+            if "::" in name
+            else s["urn"].rsplit("::", 1)[-1] == name
+        )
+    ]
     assert len(found) == 1, f"{len(found)} resources named {name}"
     return found[0]
 
@@ -160,6 +169,60 @@ def public_origin(config: dict[str, Any]) -> Callable[[Plan], None]:
 
 
 NAT = "network-nat-instance-0"
+CATALOG = "function-catalog-function"
+STAGE = "function-api-stage"
+DEAD_LETTERS = "aws:sqs/queue:Queue::function-catalog-dead-letters"  # its alarm has the same name
+
+
+def serverless(id_: str, rule: str, target: str, change: Callable[[Plan], None]) -> Mutation:
+    return Mutation(id_, rule, target, change, plan="usarakhi")
+
+
+SERVERLESS_MUTATIONS = [
+    serverless("lambda-invoked-by-anyone", "lambda-not-publicly-invokable", "function-api-get-cart-invoke",
+               setting("function-api-get-cart-invoke", "principal", "*")),
+    serverless("lambda-invoke-unscoped", "lambda-not-publicly-invokable", "function-api-get-cart-invoke",
+               setting("function-api-get-cart-invoke", "sourceArn", ...)),
+    serverless("lambda-node-18", "lambda-runtime-supported", CATALOG, setting(CATALOG, "runtime", "nodejs18.x")),
+    serverless("lambda-not-traced", "lambda-tracing-active", CATALOG,
+               setting(CATALOG, "tracingConfig", {"mode": "PassThrough"})),
+    serverless("lambda-environment-aws-key", "lambda-environment-encrypted-with-cmk", CATALOG,
+               setting(CATALOG, "kmsKeyArn", ...)),
+    serverless("lambda-failures-dropped", "lambda-failed-async-events-kept", CATALOG,
+               setting(CATALOG, "deadLetterConfig", ...)),
+    serverless("api-access-logs-off", "apigateway-stage-access-logging", STAGE,
+               setting(STAGE, "accessLogSettings", ...)),
+    serverless("api-not-traced", "apigateway-stage-xray-tracing", STAGE, setting(STAGE, "xrayTracingEnabled", False)),
+    serverless("api-logs-bodies", "apigateway-no-full-request-logging", "function-api-throttling",
+               nested("function-api-throttling", "settings.dataTraceEnabled", True)),
+    serverless("api-cache-plaintext", "apigateway-cache-encrypted", "function-api-cache-get-products",
+               nested("function-api-cache-get-products", "settings.cacheDataEncrypted", False)),
+    serverless("api-gets-cached-plaintext", "apigateway-cache-encrypted", STAGE,
+               both(nested("function-api-throttling", "settings.cacheDataEncrypted", ...),
+                    nested("function-api-throttling", "settings.cachingEnabled", ...))),
+    serverless("api-without-waf", "apigateway-waf-attached", STAGE, dropping("function-api-waf-stage")),
+    serverless("api-domain-tls-1-0", "apigateway-domain-minimum-tls-version", "function-api-domain",
+               setting("function-api-domain", "securityPolicy", "TLS_1_0")),
+    serverless("table-without-pitr", "dynamodb-point-in-time-recovery", "table-table",
+               setting("table-table", "pointInTimeRecovery", {"enabled": False})),
+    serverless("table-deletable", "dynamodb-deletion-protection", "table-table",
+               setting("table-table", "deletionProtectionEnabled", False)),
+    serverless("table-aws-owned-key", "dynamodb-table-encrypted-with-cmk", "table-table",
+               nested("table-table", "serverSideEncryption.kmsKeyArn", ...)),
+    serverless("short-passwords", "cognito-password-policy", "users-pool",
+               nested("users-pool", "passwordPolicy.minimumLength", 8)),
+    serverless("passwords-without-symbols", "cognito-password-policy", "users-pool",
+               nested("users-pool", "passwordPolicy.requireSymbols", False)),
+    serverless("mfa-off", "cognito-mfa-enabled", "users-pool", setting("users-pool", "mfaConfiguration", "OFF")),
+    serverless("threats-only-audited", "cognito-threat-protection-enforced", "users-pool",
+               setting("users-pool", "userPoolAddOns", {"advancedSecurityMode": "AUDIT"})),
+    serverless("pool-deletable", "cognito-deletion-protection", "users-pool",
+               setting("users-pool", "deletionProtection", "INACTIVE")),
+    serverless("dead-letters-aws-key", "sqs-queue-encrypted-with-kms", DEAD_LETTERS,
+               setting(DEAD_LETTERS, "kmsMasterKeyId", "alias/aws/sqs")),
+    serverless("secret-policy-may-go-public", "secret-policy-blocks-public-policies", "secret-stripe-secret-key-policy",
+               setting("secret-stripe-secret-key-policy", "blockPublicPolicy", False)),
+]  # fmt: skip
 
 MUTATIONS = [
     # encryption at rest
@@ -398,6 +461,8 @@ MUTATIONS = [
              dropping("alerts-email-0")),
     Mutation("container-logs-off", "ecs-container-logging", "api-task",
              json_input("api-task", "containerDefinitions", container(lambda c: c.pop("logConfiguration")))),
+    # serverless (seed 002: examples/usarakhi.yaml)
+    *SERVERLESS_MUTATIONS,
     # tagging
     Mutation("owner-tag-missing", "required-tags-present", "aws",
              provider_tags({"Project": "exiuscart", "Environment": "prod", "ManagedBy": "pulumi"})),

@@ -7,18 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from components import (
-    AppSecret,
-    AppSecretArgs,
-    ItemTable,
-    ItemTableArgs,
-    LambdaFunction,
-    LambdaFunctionArgs,
-    ServerlessApi,
-    ServerlessApiArgs,
-    UserDirectory,
-    UserDirectoryArgs,
-)
 from webstack.commands.cli import main
 from webstack.cost.estimate import FREE_TIER, compare, estimate
 from webstack.cost.model import Context, scheduled_hours
@@ -26,8 +14,7 @@ from webstack.cost.report import difference, money
 from webstack.cost.tables import Price, PriceTable, load_usage
 from webstack.offline.plan_json import plan_document
 
-from .helpers import readme_figure, render, shipped_stack
-from .test_api_routes import SEED
+from .helpers import ROOT, readme_figure, render_stack_file, shipped_stack
 
 PRICES = PriceTable(
     [
@@ -597,33 +584,11 @@ def test_method_settings_without_metrics_cost_nothing_and_one_path_meters_one_me
     assert lines_of(one, "get")["cloudwatch.metric"].quantity == 1 * 5 * 0.5
 
 
-@pytest.fixture(scope="module")
-def seed_002_plan(tmp_path_factory):
-    """Seed 002's shop from the components: its routes' five functions (checkout kept warm), one
-    table, a Cognito pool, a cached and firewalled REST API and the Stripe secret."""
-    code = tmp_path_factory.mktemp("dist")
-    (code / "index.js").write_text("exports.handler = async () => ({ statusCode: 200 });\n")
-
-    def program():
-        table = ItemTable("table", ItemTableArgs(name="usarakhi"))
-        users = UserDirectory("users", UserDirectoryArgs(name="usarakhi"))
-        functions = {
-            name: LambdaFunction(name, LambdaFunctionArgs(
-                name=f"usarakhi-{name}", code_path=str(code), table_arn=table.table_arn,
-                table_actions=("dynamodb:GetItem",), provisioned_concurrency=2 if name == "checkout" else 0))
-            for name in ("catalog", "cart", "checkout", "orders", "admin")
-        }  # fmt: skip
-        ServerlessApi("api", ServerlessApiArgs(
-            name="usarakhi", routes=SEED, targets={name: f.api_target for name, f in functions.items()},
-            user_pool_arn=users.user_pool_arn, cache_size_gb="0.5", cors_origin="https://usarakhi.com"))  # fmt: skip
-        AppSecret("stripe", AppSecretArgs(name="usarakhi/stripe", reader_role_arns=[functions["checkout"].role_arn]))
-
-    return plan_document(render(program, region="us-east-1", stack="usarakhi"))
-
-
 @pytest.mark.parametrize("stack", ["usarakhi-dev", "usarakhi-staging", "usarakhi"])
-def test_seed_002s_system_is_priced_completely_with_its_stacks_usage(seed_002_plan, stack):
-    result = estimate(seed_002_plan, PriceTable.load(), load_usage(stack), stack)
+def test_seed_002s_system_is_priced_completely_with_its_stacks_usage(stack):
+    """Each of seed 002's example stacks (examples/usarakhi*.yaml) with its own usage."""
+    plan = plan_document(render_stack_file(ROOT / "examples" / f"{stack}.yaml", stack))
+    result = estimate(plan, PriceTable.load(), load_usage(stack), stack)
     assert result.region == "us-east-1" and result.unknown == []
     assert not any("not priced" in item.description for _, item in result.lines)
     if stack == "usarakhi-dev":  # usage-driven lines inside the always-free allowances

@@ -15,7 +15,7 @@ from webstack_policy import sdk_memo  # type: ignore[import-not-found]
 from webstack_policy.catalog import all_rules  # type: ignore[import-not-found]
 
 from .conftest import mutation_results
-from .helpers import SharedPolicyServer, copied, shipped_stack
+from .helpers import ROOT, SharedPolicyServer, copied, render_stack_file, shipped_stack
 from .policy_mutations import MUTATIONS, mutated, state, urn_of
 
 RULES = {rule.name: rule for rule in all_rules()}
@@ -23,7 +23,8 @@ RULES = {rule.name: rule for rule in all_rules()}
 
 @pytest.fixture(scope="module")
 def plans():
-    return {stack: plan_document(shipped_stack(stack)) for stack in ("dev", "prod")}
+    shipped = {stack: plan_document(shipped_stack(stack)) for stack in ("dev", "prod")}
+    return shipped | {"usarakhi": plan_document(render_stack_file(ROOT / "examples" / "usarakhi.yaml", "usarakhi"))}
 
 
 PROD_CONFIG = read_policy_config(POLICY_DIR / "config" / "prod.json")

@@ -76,7 +76,9 @@ def test_the_stage_traces_logs_json_under_its_own_key_and_throttles():
     assert set(json.loads(stage["accessLogSettings"]["format"])) >= {"requestId", "ip", "status", "user"}
     settings = one(run, "aws:apigateway/methodSettings:MethodSettings").inputs
     assert settings["methodPath"] == "*/*"
-    assert settings["settings"] == {"metricsEnabled": True, "throttlingRateLimit": 50, "throttlingBurstLimit": 100}
+    assert settings["settings"] == {"metricsEnabled": False, "throttlingRateLimit": 50, "throttlingBurstLimit": 100}
+    detailed = one(api_run(detailed_metrics=True), "aws:apigateway/methodSettings:MethodSettings").inputs
+    assert detailed["settings"]["metricsEnabled"] is True
 
 
 def test_a_cache_keeps_public_get_answers_only_encrypted():
@@ -89,8 +91,15 @@ def test_a_cache_keeps_public_get_answers_only_encrypted():
         if m.inputs["methodPath"] != "*/*"
     }
     assert set(cached) == {"products/GET", "products/{id}/GET"}  # not the cart: it is each caller's own
+    (every_method,) = [
+        m.inputs["settings"]
+        for m in run.of_type("aws:apigateway/methodSettings:MethodSettings")
+        if m.inputs["methodPath"] == "*/*"
+    ]
+    # Once the stage has a cache, API Gateway caches every GET unless */* says otherwise.
+    assert (every_method["cachingEnabled"], every_method["cacheDataEncrypted"]) == (False, True)
     assert cached["products/{id}/GET"] == {
-        "metricsEnabled": True,
+        "metricsEnabled": False,
         "throttlingRateLimit": 100,
         "throttlingBurstLimit": 200,
         "cachingEnabled": True,

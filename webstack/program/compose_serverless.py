@@ -154,6 +154,7 @@ def _build_api(
                 cache_size_gb=api.cache_size_gb,
                 cache_ttl_seconds=api.cache_ttl_seconds,
                 log_retention_days=config.log_retention_days,
+                detailed_metrics=api.detailed_metrics,
                 waf_rate_limit_per_5_minutes=api.waf_rate_limit_per_5_minutes,
                 cors_origin=cors_origin(config),
                 domain_name=host,

@@ -120,6 +120,7 @@ class FunctionApiConfig(Section):
         ServerlessApiArgs, "cache_size_gb", also='Quote it in YAML ("0.5").'
     )
     cache_ttl_seconds: int = from_arg(ServerlessApiArgs, "cache_ttl_seconds", ge=0, le=3600)
+    detailed_metrics: bool = from_arg(ServerlessApiArgs, "detailed_metrics")
     waf_rate_limit_per_5_minutes: int | None = from_arg(
         ServerlessApiArgs, "waf_rate_limit_per_5_minutes", ge=10, le=2000000000
     )
