@@ -34,6 +34,16 @@ class Route:
     """Let the stage cache (when the API has one) keep this route's answers: public GETs whose answer is the
     same for every caller only (a product, not a cart). Example: True.
     """
+    rate_limit_per_second: float | None = None
+    """Steady requests a second this route accepts before answering 429, instead of the stage's limit (a
+    payment route kept below what the payment provider allows); None: the stage's. Example: 10.
+    """
+    burst_limit: int | None = None
+    """Requests this route accepts at once above its steady rate; None: the stage's. Example: 20."""
+
+    @property
+    def own_throttling(self) -> bool:
+        return self.rate_limit_per_second is not None or self.burst_limit is not None
 
     @property
     def method(self) -> str:
@@ -69,6 +79,10 @@ def checked_routes(routes: Sequence[Route]) -> None:
                     f"route {route.spec!r}: API Gateway refuses the path part {part!r} (a-z A-Z 0-9 . _ -, or "
                     "{name}; {name+} only last)"
                 )
+        if (route.rate_limit_per_second is not None and route.rate_limit_per_second <= 0) or (
+            route.burst_limit is not None and route.burst_limit < 0
+        ):
+            raise ValueError(f"route {route.spec!r}: a rate limit above 0 and a burst limit of 0 or more")
         if route.cached and (route.method != "GET" or route.access != "public"):
             raise ValueError(f"route {route.spec!r}: only a public GET may be cached (one caller's answer is theirs)")
         if (route.method, route.path) in seen:
@@ -116,9 +130,3 @@ def cors_methods(routes: Sequence[Route]) -> dict[str, list[str]]:
 def method_settings_path(route: Route) -> str:
     """How API Gateway's stage method settings name a method: "products/{id}/GET"."""
     return f"{route.path.strip('/')}/{route.method}"
-
-
-def cacheable(routes: Sequence[Route]) -> list[Route]:
-    """The routes whose answers a stage cache may keep: those marked cached (public GETs whose
-    answer is the same for every caller, which checked_routes insists on)."""
-    return [route for route in routes if route.cached]

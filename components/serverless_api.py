@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from .api_routes import Route, cacheable, checked_routes, cors_methods, method_settings_path, resource_tree
+from .api_routes import Route, checked_routes, cors_methods, method_settings_path, resource_tree
 from .aws_context import aws_context
 from .edge_settings import web_acl_rules
 from .encryption_key import customer_managed_key
@@ -273,23 +273,31 @@ class ServerlessApi(pulumi.ComponentResource):
             settings=throttling,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        if args.cache_size_gb is not None:
-            for route in cacheable(args.routes):
-                aws.apigateway.MethodSettings(
-                    f"{name}-cache-{route.method.lower()}{_logical(route.path)}",
-                    rest_api=api_id,
-                    stage_name=stage_name,
-                    method_path=method_settings_path(route),
-                    settings=aws.apigateway.MethodSettingsSettingsArgsDict(
-                        metrics_enabled=args.detailed_metrics,
-                        throttling_rate_limit=args.rate_limit_per_second,
-                        throttling_burst_limit=args.burst_limit,
-                        caching_enabled=True,
-                        cache_ttl_in_seconds=args.cache_ttl_seconds,
-                        cache_data_encrypted=True,
-                    ),
-                    opts=pulumi.ResourceOptions(parent=self),
-                )
+        cache = args.cache_size_gb is not None
+        for route in args.routes:
+            if not (route.own_throttling or (cache and route.cached)):
+                continue
+            settings = aws.apigateway.MethodSettingsSettingsArgsDict(
+                metrics_enabled=args.detailed_metrics,
+                throttling_rate_limit=args.rate_limit_per_second
+                if route.rate_limit_per_second is None
+                else route.rate_limit_per_second,
+                throttling_burst_limit=args.burst_limit if route.burst_limit is None else route.burst_limit,
+            )
+            if cache:
+                # A route's own settings replace */* for its method: say again whether it caches.
+                settings["caching_enabled"] = route.cached
+                settings["cache_data_encrypted"] = True
+                if route.cached:
+                    settings["cache_ttl_in_seconds"] = args.cache_ttl_seconds
+            aws.apigateway.MethodSettings(
+                f"{name}-{'cache' if cache and route.cached else 'limit'}-{route.method.lower()}{_logical(route.path)}",
+                rest_api=api_id,
+                stage_name=stage_name,
+                method_path=method_settings_path(route),
+                settings=settings,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
 
     def _domain(
         self,

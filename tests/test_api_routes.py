@@ -10,7 +10,6 @@ import pytest
 
 from components.api_routes import (
     Route,
-    cacheable,
     checked_routes,
     cors_methods,
     method_settings_path,
@@ -85,8 +84,13 @@ def test_a_greedy_variable_is_allowed_as_the_last_part():
     assert resource_tree([Route("GET /files/{key+}", "files")])[-1].part == "{key+}"
 
 
-def test_only_routes_marked_cached_are_cached_and_only_public_gets_may_be():
-    assert [r.spec for r in cacheable(SEED)] == ["GET /products", "GET /products/{id}"]
+def test_only_public_gets_may_be_cached_and_limits_are_positive():
     for route in (Route("GET /orders", "orders", "user", cached=True), Route("POST /cart", "cart", cached=True)):
         with pytest.raises(ValueError, match="only a public GET may be cached"):
+            checked_routes([route])
+    for route in (
+        Route("POST /checkout", "checkout", rate_limit_per_second=0),
+        Route("POST /cart", "cart", burst_limit=-1),
+    ):
+        with pytest.raises(ValueError, match="a rate limit above 0"):
             checked_routes([route])

@@ -188,3 +188,28 @@ def test_its_own_domain_maps_the_stage_aliases_the_zone_and_turns_the_execute_ap
 def test_what_would_not_deploy_is_refused_before_anything_is_registered(overrides, message):
     args = {"name": "usarakhi-prod", "routes": SEED, "targets": TARGETS, "user_pool_arn": POOL, **overrides}
     assert message in refusal(lambda: ServerlessApi("api", ServerlessApiArgs(**args)))
+
+
+def test_a_route_with_its_own_limits_is_throttled_apart_and_stays_out_of_the_cache():
+    checkout = ApiRoute("POST /checkout", "checkout", rate_limit_per_second=10, burst_limit=20)
+    routes = [r if r.spec != "POST /checkout" else checkout for r in SEED]
+    settings = {
+        m.name: m.inputs for m in api_run(routes=routes).of_type("aws:apigateway/methodSettings:MethodSettings")
+    }
+    assert set(settings) == {"api-throttling", "api-limit-post-checkout"}
+    assert settings["api-limit-post-checkout"]["methodPath"] == "checkout/POST"
+    assert settings["api-limit-post-checkout"]["settings"] == {
+        "metricsEnabled": False,
+        "throttlingRateLimit": 10,
+        "throttlingBurstLimit": 20,
+    }
+    cached = {
+        m.name: m.inputs["settings"]
+        for m in api_run(routes=routes, cache_size_gb="0.5").of_type("aws:apigateway/methodSettings:MethodSettings")
+    }
+    # Its settings replace */* for that method, so they say again that it does not cache.
+    assert (
+        cached["api-limit-post-checkout"]["cachingEnabled"],
+        cached["api-limit-post-checkout"]["cacheDataEncrypted"],
+    ) == (False, True)
+    assert cached["api-cache-get-products"]["throttlingRateLimit"] == 100  # the stage's

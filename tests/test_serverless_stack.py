@@ -75,6 +75,12 @@ def test_the_api_answers_at_its_own_host_with_the_seed_routes_and_the_pool_autho
     assert len(guarded) == 7  # two /orders routes, five /admin routes
     (stage,) = run.of_type("aws:apigateway/stage:Stage")
     assert stage.inputs["cacheClusterEnabled"] is True and stage.inputs["cacheClusterSize"] == "0.5"
+    limits = {
+        m.inputs["methodPath"]: m.inputs["settings"]
+        for m in run.of_type("aws:apigateway/methodSettings:MethodSettings")
+    }
+    assert (limits["checkout/POST"]["throttlingRateLimit"], limits["checkout/POST"]["throttlingBurstLimit"]) == (10, 20)
+    assert limits["*/*"]["throttlingRateLimit"] == 100
     warm = {
         p.inputs["provisionedConcurrentExecutions"]
         for p in run.of_type("aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig")

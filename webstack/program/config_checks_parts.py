@@ -33,7 +33,7 @@ def function_variables(function: FunctionConfig, *, table: bool, cors: bool) -> 
 def api_routes(api: FunctionApiConfig) -> list[ApiRoute]:
     """The function API's routes as the component takes them (a bare function name is public)."""
     return [
-        ApiRoute(spec, route.function, route.access, route.cached)
+        ApiRoute(spec, route.function, route.access, route.cached, route.rate_limit_per_second, route.burst_limit)
         if isinstance(route, RouteConfig)
         else ApiRoute(spec, route)
         for spec, route in api.routes.items()

@@ -95,6 +95,8 @@ class RouteConfig(Section):
     function: FunctionName = from_arg(ApiRoute, "function", also="A key of `webstack:functions`.")
     access: Literal["public", "user", "admin"] = from_arg(ApiRoute, "access")
     cached: bool = from_arg(ApiRoute, "cached")
+    rate_limit_per_second: float | None = from_arg(ApiRoute, "rate_limit_per_second", gt=0, le=10000)
+    burst_limit: int | None = from_arg(ApiRoute, "burst_limit", ge=0, le=5000)
 
 
 class FunctionApiConfig(Section):
@@ -103,7 +105,7 @@ class FunctionApiConfig(Section):
     routes: dict[Annotated[str, StringConstraints(pattern=r"^[A-Z]+ /\S*$")], FunctionName | RouteConfig] = own(
         ...,
         'Each endpoint, `"METHOD /path"` (`{id}` a path variable): the name of the function that serves it '
-        "(public), or `{function, access, cached}`.",
+        "(public), or `{function, access, cached, rate_limit_per_second, burst_limit}`.",
         allowed="methods GET, POST, PUT, PATCH, DELETE; `user` and `admin` routes need `webstack:users`",
     )
     host: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")] = own(
