@@ -55,5 +55,9 @@ def test_main_deploys_dev_and_prod_needs_the_approval_environment():
     assert "github.event_name == 'push'" in jobs["up-dev"]["if"]
     assert jobs["up-prod"]["environment"] == "prod"
     assert "release" in jobs["up-prod"]["if"]
-    assert any("webstack up prod --yes" in step.get("run", "") for step in jobs["up-prod"]["steps"])
+    dev_runs = " ".join(step.get("run", "") for step in jobs["up-dev"]["steps"])
+    prod_runs = " ".join(step.get("run", "") for step in jobs["up-prod"]["steps"])
+    # Built once on main, promoted (never rebuilt) to prod.
+    assert 'webstack release dev --tag "${{ github.sha }}" --build --yes' in dev_runs
+    assert "webstack release prod" in prod_runs and "--promote-from dev" in prod_runs and "--build" not in prod_runs
     assert not any("aws-access-key-id" in str(step) for job in jobs.values() for step in job["steps"])

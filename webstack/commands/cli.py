@@ -167,7 +167,7 @@ def run_diagram(target: str, out: Path | None, console: Console) -> int:
     return 0
 
 
-DEPLOY_COMMANDS = ("preview", "up", "refresh", "destroy", "outputs")
+DEPLOY_COMMANDS = ("preview", "up", "refresh", "destroy", "release", "outputs")
 
 
 def main(argv: Sequence[str] | None = None, deployer_factory: DeployerFactory | None = None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
@@ -79,21 +80,33 @@ class UsersTaskFailed(Exception):
     """The one-off task that creates the database's IAM users did not finish with exit code 0."""
 
 
-def run_users_task(
-    *,
-    cluster: str,
+class TaskFailed(Exception):
+    """A one-off task did not start, or stopped with a non-zero exit code."""
+
+
+@dataclass(frozen=True)
+class TaskPlace:
+    """Where a one-off task runs: a service's cluster, private subnets and security group."""
+
+    cluster: str
+    subnets: list[str]
+    security_group: str
+    region: str
+
+
+def run_task_to_completion(
+    place: TaskPlace,
     task_definition: str,
-    subnets: list[str],
-    security_group: str,
-    region: str,
     clients: ClientFactory,
-    console: Console,
-) -> None:
-    """Run the database's users task (idempotent SQL as the master user) and wait for it: the
-    services log in as those users with IAM authentication, so they must exist."""
-    ecs = clients("ecs", region)
+    *,
+    started_by: str,
+    overrides: Mapping[str, Any] | None = None,
+) -> str:
+    """Run one task in the service's private subnets and wait until it stops: its ARN when every
+    container exited 0, else TaskFailed saying why and where its output is."""
+    cluster = place.cluster
+    ecs = clients("ecs", place.region)
     family = task_definition.rsplit("/", 1)[-1].split(":", 1)[0]
-    console.print(f"Creating the database's IAM users ({family}) ...")
     started = ecs.run_task(
         cluster=cluster,
         taskDefinition=task_definition,
@@ -101,15 +114,16 @@ def run_users_task(
         count=1,
         networkConfiguration={
             "awsvpcConfiguration": {
-                "subnets": subnets,
-                "securityGroups": [security_group],
+                "subnets": place.subnets,
+                "securityGroups": [place.security_group],
                 "assignPublicIp": "DISABLED",
             }
         },
-        startedBy="webstack-up",
+        startedBy=started_by,
+        **({"overrides": dict(overrides)} if overrides else {}),
     )
     if started.get("failures") or not started.get("tasks"):
-        raise UsersTaskFailed(f"{family} did not start: {started.get('failures')}")
+        raise TaskFailed(f"{family} did not start: {started.get('failures')}")
     task_arn = started["tasks"][0]["taskArn"]
     ecs.get_waiter("tasks_stopped").wait(
         cluster=cluster, tasks=[task_arn], WaiterConfig={"Delay": 6, "MaxAttempts": 100}
@@ -117,8 +131,20 @@ def run_users_task(
     task = ecs.describe_tasks(cluster=cluster, tasks=[task_arn])["tasks"][0]
     exit_codes = [c.get("exitCode") for c in task.get("containers", [])]
     if exit_codes != [0]:
-        raise UsersTaskFailed(
+        raise TaskFailed(
             f"{family} stopped with exit code {exit_codes} ({task.get('stoppedReason', 'no reason given')}); "
             f"its output is in the log group /ecs/{family}"
         )
+    return str(task_arn)
+
+
+def run_users_task(place: TaskPlace, task_definition: str, clients: ClientFactory, console: Console) -> None:
+    """Run the database's users task (idempotent SQL as the master user) and wait for it: the
+    services log in as those users with IAM authentication, so they must exist."""
+    family = task_definition.rsplit("/", 1)[-1].split(":", 1)[0]
+    console.print(f"Creating the database's IAM users ({family}) ...")
+    try:
+        run_task_to_completion(place, task_definition, clients, started_by="webstack-up")
+    except TaskFailed as error:
+        raise UsersTaskFailed(str(error)) from None
     console.print(f"{family}: database users ready")

@@ -21,6 +21,7 @@ from rich.console import Console
 
 from webstack.deployment.after_up import (
     ClientFactory,
+    TaskPlace,
     UsersTaskFailed,
     boto3_client,
     changed_buckets,
@@ -261,15 +262,13 @@ class Deployer:
         users_task = values.get("databaseUsersTaskDefinition")
         if cluster and region and users_task:
             try:
-                run_users_task(
-                    cluster=str(cluster),
-                    task_definition=str(users_task),
-                    subnets=[str(s) for s in values.get("privateSubnetIds") or []],
-                    security_group=str(values.get("apiTaskSecurityGroupId")),
-                    region=str(region),
-                    clients=self.aws_clients,
-                    console=self.console,
+                place = TaskPlace(
+                    str(cluster),
+                    [str(s) for s in values.get("privateSubnetIds") or []],
+                    str(values.get("apiTaskSecurityGroupId")),
+                    str(region),
                 )
+                run_users_task(place, str(users_task), self.aws_clients, self.console)
             except UsersTaskFailed as error:
                 self.console.print(error_line(error))
                 return 1

@@ -54,6 +54,27 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
         "Destroy a stack; prod explains its protected resources." + engine,
     )
     destroy.add_argument("--confirm", metavar="STACK", help="the stack's name again, to confirm")
+    release = stack_command(
+        "release",
+        "ship a new image tag: build/promote, migrate, up, smoke-check",
+        "Release a new image tag to the stack's services (all, or --service): put the image in each service's "
+        "ECR repository under the immutable tag (already there; --build from release.context for the service's "
+        "architecture; or --promote-from another stack's repository, never rebuilt), run release.migration_command "
+        "as a one-off task of the new image (a failure stops the release with nothing deployed), run each site's "
+        "build_command, set the tag in the stack config, `up`, wait for every service's rollout and fetch "
+        "release.smoke_check_path at its host; a failed rollout or smoke check exits 1 and prints the command "
+        "that rolls back to the previous tag." + engine,
+    )
+    release.add_argument("--tag", required=True, help="the image tag (the git SHA in CI)")
+    release.add_argument(
+        "--service", action="append", default=[], metavar="NAME", help="only this service (repeatable)"
+    )
+    release.add_argument("--build", action="store_true", help="build and push the image (needs Docker)")
+    release.add_argument("--promote-from", metavar="STACK", help="copy the tag from this stack's repositories")
+    release.add_argument(
+        "--source-account", metavar="ID", help="the --promote-from stack's account (default: its webstack:account_id)"
+    )
+    release.add_argument("--yes", action="store_true", help="no confirmation (CI)")
     outputs = stack_command("outputs", "stack outputs (secrets masked)", "Print the stack outputs." + engine)
     outputs.add_argument("--json", action="store_true", help="as JSON")
     outputs.add_argument("--show-secrets", action="store_true", help="print secret outputs in clear")
@@ -92,6 +113,18 @@ def run_one(args: argparse.Namespace, stack: str, deployer: Deployer, console: C
         return deployer.refresh(stack, yes=args.yes)
     if args.command == "destroy":
         return deployer.destroy(stack, confirm=args.confirm)
+    if args.command == "release":
+        from webstack.deployment.release import Releaser  # noqa: PLC0415 - imports the Deployer module
+
+        return Releaser(deployer).release(
+            stack,
+            tag=args.tag,
+            services=args.service,
+            build=args.build,
+            promote_from=args.promote_from,
+            source_account=args.source_account,
+            yes=args.yes,
+        )
     return deployer.outputs(stack, as_json=args.json, show_secrets=args.show_secrets)
 
 

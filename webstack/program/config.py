@@ -31,6 +31,7 @@ from components import (
 )
 from components.log_groups import DEFAULT_RETENTION_DAYS
 from webstack.program.config_fields import Section, from_arg, own
+from webstack.program.config_release import ReleaseConfig
 from webstack.program.config_serverless import (
     FunctionApiConfig,
     FunctionConfig,
@@ -339,6 +340,9 @@ class ApiConfig(Section):
     capacity: Literal["on_demand", "spot"] = own(
         "on_demand", "Fargate capacity: `spot` for non-production services (two-minute interruption notice)."
     )
+    release: ReleaseConfig | None = own(
+        None, "What `webstack release` builds, migrates and checks for this service.", shown_default="none"
+    )
     schedule: ScheduleConfig | None = own(
         None,
         "Scale the service to zero outside these hours; it must lie inside `database.schedule` if the database "
@@ -411,6 +415,12 @@ class SiteConfig(Section):
     redirect_www: bool = own(False, "`www.<domain>` redirects (301) to the apex; apex sites only.")
     versioning: bool = from_arg(StaticSiteArgs, "versioning")
     content_dir: str | None = from_arg(StaticSiteArgs, "content_dir")
+    build_command: tuple[str, ...] = own(
+        (),
+        "Command `webstack release` runs in the project directory before updating the stack, to build the "
+        '`content_dir` that `up` uploads (and invalidates in CloudFront). Example: ["npm", "run", "build"].',
+        allowed="a list of strings (no shell)",
+    )
 
 
 class LifecycleConfig(Section):
