@@ -56,9 +56,9 @@ class ScheduledJobArgs:
     """The task definition to run: the service's current revision, so the job runs the image the service runs and
     moves with it on every deploy. Example: api.services["worker"].task_definition.arn.
     """
-    task_definition_family: str
+    task_definition_family: pulumi.Input[str]
     """The task definition's family: the role may run any revision of it and no other family. Example:
-    "billing-prod-worker".
+    worker.task_definition.family.
     """
     passed_role_arns: Sequence[pulumi.Input[str]]
     """The task's execution role and task role: the only roles the schedule's role may pass to ECS. Example:
@@ -83,8 +83,8 @@ class ScheduledJobArgs:
     timezone: str = "UTC"
     """IANA time zone the cron expression is read in (daylight saving time included). Example: "Europe/Berlin"."""
     enabled: bool = True
-    """False keeps the schedule but runs nothing (Scheduler's DISABLED state). Example: False while a job is
-    paused.
+    """Whether Scheduler starts runs; off keeps the schedule in place (its DISABLED state). Example: False while a
+    job is paused.
     """
     retries: JobRetries = field(default_factory=JobRetries)
     """Scheduler's retry policy for runs that fail to start (JobRetries). Example: JobRetries(0, 900)."""
@@ -118,7 +118,7 @@ class ScheduledJob(pulumi.ComponentResource):
 
         ScheduledJob("invoices", ScheduledJobArgs(
             name_prefix="billing-prod", job="invoices", cluster_arn=api.cluster_arn,
-            task_definition_arn=worker.task_definition.arn, task_definition_family="billing-prod-worker",
+            task_definition_arn=worker.task_definition.arn, task_definition_family=worker.task_definition.family,
             passed_role_arns=[worker.execution_role.arn, worker.task_role.arn],
             subnet_ids=vpc.private_subnet_ids, security_group_ids=[api.task_security_group_id],
             command=["python", "-m", "billing.jobs.invoices"], schedule="cron(0 1 * * ? *)",
@@ -172,16 +172,16 @@ class ScheduledJob(pulumi.ComponentResource):
             # Scheduler names the schedule group as the source, never the schedule; the group
             # holds this job's schedule only.
             source_arn=lambda region, account: f"arn:aws:scheduler:{region}:{account}:schedule-group/{identifier}",
-            policy=lambda region, account, cluster, queue_arn, key_arn, *roles: run_task_policy(
+            policy=lambda region, account, cluster, family, queue_arn, key_arn, *roles: run_task_policy(
                 region,
                 account,
-                family=args.task_definition_family,
+                family=family,
                 cluster_arn=cluster,
                 passed_role_arns=roles,
                 queue_arn=queue_arn,
                 key_arn=key_arn,
             ),
-            policy_inputs=[args.cluster_arn, queue.arn, key.arn, *args.passed_role_arns],
+            policy_inputs=[args.cluster_arn, args.task_definition_family, queue.arn, key.arn, *args.passed_role_arns],
             context=context,
             parent=self,
         )
@@ -189,7 +189,7 @@ class ScheduledJob(pulumi.ComponentResource):
             f"{name}-schedule",
             name=identifier,
             group_name=group.name,
-            description=f"Runs {args.job} on {args.task_definition_family}: {args.schedule} {args.timezone}",
+            description=f"Runs the {args.job} job of {args.name_prefix}: {args.schedule} {args.timezone}",
             schedule_expression=args.schedule,
             schedule_expression_timezone=args.timezone,
             flexible_time_window={"mode": "OFF"},
