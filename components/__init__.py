@@ -12,6 +12,7 @@ from .item_table import ItemTable, ItemTableArgs
 from .lambda_function import ApiTarget, LambdaFunction, LambdaFunctionArgs
 from .managed_postgres import ManagedPostgres, ManagedPostgresArgs
 from .redis_cache import RedisCache, RedisCacheArgs
+from .scheduled_job import JobRetries, ScheduledJob, ScheduledJobArgs
 from .secure_vpc import SecureVpc, SecureVpcArgs
 from .serverless_api import ServerlessApi, ServerlessApiArgs
 from .static_site import CorsRule, LifecycleRule, LogTargets, StaticSite, StaticSiteArgs
@@ -36,6 +37,7 @@ __all__ = [
     "ImageBuild",
     "ItemTable",
     "ItemTableArgs",
+    "JobRetries",
     "LambdaFunction",
     "LambdaFunctionArgs",
     "LifecycleRule",
@@ -47,6 +49,8 @@ __all__ = [
     "RedisCacheArgs",
     "Route",
     "S3Origin",
+    "ScheduledJob",
+    "ScheduledJobArgs",
     "SecureVpc",
     "SecureVpcArgs",
     "ServerlessApi",

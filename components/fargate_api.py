@@ -163,6 +163,7 @@ class FargateApi(pulumi.ComponentResource):
     repository_url: pulumi.Output[str]
     service_name: pulumi.Output[str]
     cluster_name: pulumi.Output[str]
+    cluster_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: FargateApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("webstack:compute:FargateApi", name, None, opts)
@@ -187,6 +188,7 @@ class FargateApi(pulumi.ComponentResource):
         self.repository_url = first.built.repository_url
         self.service_name = first.service.name
         self.cluster_name = shared.cluster.name
+        self.cluster_arn = shared.cluster.arn
         self.register_outputs(
             {
                 "repositoryUrl": self.repository_url,

@@ -186,10 +186,14 @@ class BuiltService:
 
 @dataclass(frozen=True)
 class RunningService:
-    """A service once it runs: what was prepared and its ECS service."""
+    """A service once it runs: what was prepared, its ECS service, and the task definition and
+    roles a one-off run of it (a scheduled job) needs."""
 
     built: BuiltService
     service: aws.ecs.Service
+    task_definition: aws.ecs.TaskDefinition
+    execution_role: aws.iam.Role
+    task_role: aws.iam.Role
 
     @property
     def spec(self) -> ServiceSpec:
@@ -289,7 +293,7 @@ def run_service(
     )
     quiet = quiet_while_stopped(specs) if built.spec.schedule else specs
     create_alarms(f"{built.base}-alarm", quiet, shared.alarm_actions, parent)
-    return RunningService(built, service)
+    return RunningService(built, service, task_definition, execution_role, task_role)
 
 
 def _injected_secrets(built: BuiltService, shared: Shared, parent: pulumi.Resource) -> Injected:

@@ -224,6 +224,35 @@ SERVERLESS_MUTATIONS = [
                setting("secret-stripe-secret-key-policy", "blockPublicPolicy", False)),
 ]  # fmt: skip
 
+JOB_POLICY = "invoices-job-scheduler-role-policy"
+JOB_QUEUE = "aws:sqs/queue:Queue::invoices-job-dead-letters"
+
+
+def job(id_: str, rule: str, target: str, change: Callable[[Plan], None]) -> Mutation:
+    return Mutation(id_, rule, target, change, plan="billing")
+
+
+def job_statement(sid: str, edit: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:
+    return lambda document: edit(next(s for s in document["Statement"] if s.get("Sid") == sid))
+
+
+# Scheduled jobs (seed 003: examples/billing.yaml)
+JOB_MUTATIONS = [
+    job("job-passes-any-role", "iam-pass-role-scoped", JOB_POLICY,
+        json_input(JOB_POLICY, "policy", job_statement("PassTheTaskItsTwoRoles", lambda s: s.update(Resource="*")))),
+    job("job-passes-roles-to-any-service", "iam-pass-role-scoped", JOB_POLICY,
+        json_input(JOB_POLICY, "policy", job_statement("PassTheTaskItsTwoRoles", lambda s: s.pop("Condition")))),
+    job("job-runs-any-task", "iam-no-star-resource-for-writes", JOB_POLICY,
+        json_input(JOB_POLICY, "policy",
+                   job_statement("RunTheServiceTaskOnItsCluster", lambda s: s.update(Resource="*")))),
+    job("job-role-trusts-anyone", "iam-trust-only-service-principals", "invoices-job-scheduler-role",
+        json_input("invoices-job-scheduler-role", "assumeRolePolicy", first_statement(lambda s: s.pop("Condition")))),
+    job("job-task-public-ip", "scheduler-ecs-tasks-without-public-ip", "invoices-job-schedule",
+        nested("invoices-job-schedule", "target.ecsParameters.networkConfiguration.assignPublicIp", True)),
+    job("job-dead-letters-aws-key", "sqs-queue-encrypted-with-kms", JOB_QUEUE,
+        setting(JOB_QUEUE, "kmsMasterKeyId", "alias/aws/sqs")),
+]  # fmt: skip
+
 MUTATIONS = [
     # encryption at rest
     Mutation("rds-storage-unencrypted", "rds-storage-encrypted-with-cmk", "database-primary",
@@ -463,6 +492,7 @@ MUTATIONS = [
              json_input("api-task", "containerDefinitions", container(lambda c: c.pop("logConfiguration")))),
     # serverless (seed 002: examples/usarakhi.yaml)
     *SERVERLESS_MUTATIONS,
+    *JOB_MUTATIONS,
     # tagging
     Mutation("owner-tag-missing", "required-tags-present", "aws",
              provider_tags({"Project": "exiuscart", "Environment": "prod", "ManagedBy": "pulumi"})),

@@ -46,6 +46,12 @@ def with_change(key: str, path: str | None, value: Any) -> dict[str, Any]:
     return raw
 
 
+def with_job(**fields: Any) -> dict[str, Any]:
+    """The prod config with one job, "nightly", on the API (fields override its settings)."""
+    job = {"service": "api", "command": ["python", "-m", "app.nightly"], "schedule": "cron(0 1 * * ? *)", **fields}
+    return with_change("webstack:jobs", None, {"nightly": job})
+
+
 # (case id, config, key named in the message, words the message must hold)
 BAD_CONFIGS = [
     ("region-unknown", with_change("aws:region", None, "mars-north-1"), "aws:region", "me-south-1"),
@@ -234,6 +240,21 @@ BAD_CONFIGS = [
      "cpu": 256, "memory_mib": 4096}), "webstack:services.jobs.memory_mib", "allows memory_mib 512, 1024, 2048"),
     ("bucket-storage-class", with_change("webstack:buckets", "backups.lifecycle.storage_class", "TAPE"),
      "webstack:buckets.backups.lifecycle.storage_class", "'GLACIER_IR'"),
+    ("job-unknown-service", with_job(service="worker"), "webstack:jobs.nightly.service",
+     "must be one of: api (got 'worker')"),
+    ("job-cron-two-days", with_job(schedule="cron(0 1 * * * *)"), "webstack:jobs.nightly.schedule",
+     "'?' in exactly one of day-of-month and day-of-week"),
+    ("job-cron-five-fields", with_job(schedule="cron(0 1 * * ?)"), "webstack:jobs.nightly.schedule",
+     "cron() takes 6 fields"),
+    ("job-rate-plural-one", with_job(schedule="rate(1 days)"), "webstack:jobs.nightly.schedule",
+     "takes the unit in the singular"),
+    ("job-plain-cron", with_job(schedule="0 1 * * *"), "webstack:jobs.nightly.schedule", "rate(N minutes|hours|days)"),
+    ("job-time-zone", with_job(timezone="CEST"), "webstack:jobs.nightly.timezone", "IANA time zone name"),
+    ("job-retries-too-many", with_job(retries={"maximum_attempts": 186}),
+     "webstack:jobs.nightly.retries.maximum_attempts", "less than or equal to 185"),
+    ("job-no-command", with_job(command=[]), "webstack:jobs.nightly.command", "at least 1 item"),
+    ("job-without-services", {**with_job(), "webstack:api": None}, "webstack:jobs",
+     "this stack has no services: add webstack:api or webstack:services"),
 ]  # fmt: skip
 
 
@@ -361,3 +382,14 @@ def test_a_number_where_numbers_are_wanted_gets_no_advice_to_quote_it():
         parse_stack_config(raw, "prod", "Pulumi.prod.yaml")
     assert "must be one of: 0, 1, 5, 10, 15, 30 or 60 (got 45)" in str(caught.value)
     assert "quotes" not in str(caught.value)
+
+
+def test_a_job_may_run_the_api_or_a_worker_in_any_time_zone():
+    raw = with_job(timezone="Europe/Berlin", schedule="cron(30 6 ? * MON-FRI *)", enabled=False)
+    raw["webstack:services"] = {"worker": {"worker": True, "image": "x:1"}}
+    raw["webstack:jobs"]["cleanup"] = {"service": "worker", "command": ["cleanup"], "schedule": "rate(6 hours)"}
+    config = parse_stack_config(raw, "prod", "Pulumi.prod.yaml")
+    nightly, cleanup = config.jobs["nightly"], config.jobs["cleanup"]
+    assert (nightly.service, nightly.timezone, nightly.enabled) == ("api", "Europe/Berlin", False)
+    assert (cleanup.service, cleanup.timezone, cleanup.enabled) == ("worker", "UTC", True)
+    assert (cleanup.retries.maximum_attempts, cleanup.retries.maximum_event_age_seconds) == (3, 3600)

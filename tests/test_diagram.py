@@ -40,7 +40,7 @@ from webstack.offline.first_preview import as_first_preview
 from webstack.offline.plan_json import plan_document
 from webstack.offline.program import ProgramRun
 
-from .helpers import render, render_stack_file, shipped_stack
+from .helpers import ROOT, render, render_stack_file, shipped_stack
 from .test_api_routes import SEED
 
 # What each of the seed's functions may do on the table (SEED names the routes each serves).
@@ -343,3 +343,12 @@ def test_readme_shows_the_serverless_diagram_as_the_example_draws_it_today(tmp_p
     plan.write_text(json.dumps(plan_document(render_stack_file(root / "examples" / "usarakhi.yaml", "usarakhi"))))
     assert main(["diagram", str(plan), "--out", str(tmp_path / "usarakhi.png")]) == 0
     assert (tmp_path / "usarakhi.dot").read_text() == (root / "docs" / "architecture-usarakhi.dot").read_text()
+
+
+def test_a_scheduled_job_is_drawn_running_its_service_and_database_schedules_are_not():
+    billing = build_architecture(plan_document(render_stack_file(ROOT / "examples" / "billing.yaml", "billing")), "b")
+    (job,) = [n for n in billing.nodes if n.kind == "scheduler"]
+    assert job.label == "Scheduler invoices\ncron(0 1 * * ? *) UTC" and job.place == Place("region")
+    assert [(e.target, e.label) for e in billing.edges if e.source == job.id] == [("api-worker-service@0", "RunTask")]
+    dev = build_architecture(plan_document(shipped_stack("dev")), "dev")
+    assert not [n for n in dev.nodes if n.kind == "scheduler"]

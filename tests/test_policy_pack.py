@@ -24,7 +24,9 @@ RULES = {rule.name: rule for rule in all_rules()}
 @pytest.fixture(scope="module")
 def plans():
     shipped = {stack: plan_document(shipped_stack(stack)) for stack in ("dev", "prod")}
-    return shipped | {"usarakhi": plan_document(render_stack_file(ROOT / "examples" / "usarakhi.yaml", "usarakhi"))}
+    examples = {name: plan_document(render_stack_file(ROOT / "examples" / f"{name}.yaml", name))
+                for name in ("usarakhi", "billing")}  # fmt: skip
+    return shipped | examples
 
 
 PROD_CONFIG = read_policy_config(POLICY_DIR / "config" / "prod.json")

@@ -147,7 +147,9 @@ def sns_encrypted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterat
     severity=Severity.MEDIUM,
     types=[t.SQS_QUEUE],
     description="SQS queues are encrypted with a customer-managed KMS key (SSE-KMS, not SSE-SQS).",
-    remediation="LambdaFunction encrypts its dead-letter queue with the function's CMK (kms_master_key_id).",
+    remediation=(
+        "LambdaFunction and ScheduledJob encrypt their dead-letter queues with their own CMK (kms_master_key_id)."
+    ),
     fsbp="SQS.1",
     cdk_nag="AwsSolutions-SQS2",
 )

@@ -106,6 +106,19 @@ def ecs_no_public_ip(props: Mapping[str, Any], config: Mapping[str, Any]) -> Ite
         yield "assignPublicIp is true"
 
 
+@resource_rule(
+    "scheduler-ecs-tasks-without-public-ip",
+    concern="network-exposure",
+    severity=Severity.HIGH,
+    types=[t.SCHEDULER_SCHEDULE],
+    description="Tasks an EventBridge Scheduler schedule starts on ECS get no public IP address.",
+    remediation="ScheduledJob runs the task in the service's private subnets with assign_public_ip false.",
+)
+def scheduler_ecs_no_public_ip(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "target", "ecsParameters", "networkConfiguration", "assignPublicIp") is True:
+        yield "target.ecsParameters.networkConfiguration.assignPublicIp is true"
+
+
 @stack_rule(
     "default-security-group-has-no-rules",
     concern="network-exposure",

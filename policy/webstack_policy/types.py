@@ -59,6 +59,7 @@ WAF_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
 DYNAMODB_TABLE = "aws:dynamodb/table:Table"
 USER_POOL = "aws:cognito/userPool:UserPool"
 SQS_QUEUE = "aws:sqs/queue:Queue"
+SCHEDULER_SCHEDULE = "aws:scheduler/schedule:Schedule"
 SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy"
 AWS_PROVIDER = "pulumi:providers:aws"
 

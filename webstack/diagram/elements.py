@@ -11,7 +11,7 @@ State = Mapping[str, Any]
 Kind = Literal[
     "users", "route53", "cloudfront", "waf", "alb", "nat_gateway", "nat_instance", "subnet",
     "fargate", "rds", "elasticache", "s3", "sns", "alarms",
-    "apigateway", "lambda", "dynamodb", "cognito", "secrets",
+    "apigateway", "lambda", "dynamodb", "cognito", "secrets", "scheduler",
 ]  # fmt: skip
 Tier = Literal["public", "private", "isolated"]
 TIERS: tuple[Tier, ...] = ("public", "private", "isolated")

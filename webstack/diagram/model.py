@@ -277,6 +277,29 @@ def _service_edges(states: Mapping[str, State], az_count: int) -> Iterator[Edge]
             yield Edge(first, name_of(bucket), "task role")
 
 
+def _ecs_schedules(states: Mapping[str, State]) -> list[State]:
+    """Schedules that start ECS tasks (scheduled jobs), not those that stop and start a database."""
+    return [s for s in of_type(states, "aws:scheduler/schedule:Schedule") if (s["inputs"].get("target") or {}).get(
+        "ecsParameters")]  # fmt: skip
+
+
+def _jobs(states: Mapping[str, State]) -> Iterator[Node]:
+    for schedule in _ecs_schedules(states):
+        inputs = schedule["inputs"]
+        when = f"{inputs.get('scheduleExpression', '')} {inputs.get('scheduleExpressionTimezone', 'UTC')}"
+        label = f"Scheduler {name_of(schedule['urn']).removesuffix('-job-schedule')}\n{when}"
+        yield Node(name_of(schedule["urn"]), "scheduler", label, Place("region"))
+
+
+def _job_edges(states: Mapping[str, State]) -> Iterator[Edge]:
+    """Each scheduled job to the first task of the service whose task definition it runs."""
+    for schedule in _ecs_schedules(states):
+        runs = deps(schedule, "target")
+        for service in of_type(states, "aws:ecs/service:Service"):
+            if deps(service, "taskDefinition") & runs:
+                yield Edge(name_of(schedule["urn"]), f"{name_of(service['urn'])}@0", "RunTask")
+
+
 def build_architecture(plan: Mapping[str, Any], title: str) -> Architecture:
     """The picture's content for one plan (`webstack plan` output or `pulumi preview --json`)."""
     states = {s["newState"]["urn"]: s["newState"] for s in plan["steps"] if "newState" in s}
@@ -288,6 +311,7 @@ def build_architecture(plan: Mapping[str, Any], title: str) -> Architecture:
         *_edge_nodes(states),
         *_web_acls(states),
         *_regional_nodes(states),
+        *_jobs(states),
         *serverless_nodes(states),
         *_load_balancers(states),
         *subnets,
@@ -301,6 +325,7 @@ def build_architecture(plan: Mapping[str, Any], title: str) -> Architecture:
     edges += [Edge("users", n.id, "HTTPS") for n in architecture.nodes if n.kind == "cloudfront" and zone is None]
     edges += list(_cloudfront_edges(states, zone))
     edges += list(_service_edges(states, az_count))
+    edges += list(_job_edges(states))
     edges += list(serverless_edges(states, zone))
     edges += [Edge("alarms", n.id, "notify") for n in architecture.nodes if n.kind == "sns" and any(
         m.kind == "alarms" for m in architecture.nodes)]  # fmt: skip

@@ -16,7 +16,7 @@ from diagrams import Cluster, Diagram, Edge, Node
 from diagrams.aws.compute import EC2Instance, Fargate, Lambda
 from diagrams.aws.database import Dynamodb, ElasticacheForRedis, RDSPostgresqlInstance
 from diagrams.aws.general import Users
-from diagrams.aws.integration import SNS
+from diagrams.aws.integration import SNS, EventbridgeScheduler
 from diagrams.aws.management import CloudwatchAlarm
 from diagrams.aws.network import ALB, APIGateway, CloudFront, NATGateway, PrivateSubnet, PublicSubnet, Route53
 from diagrams.aws.security import WAF, Cognito, SecretsManager
@@ -46,6 +46,7 @@ ICONS: dict[str, type[Node]] = {
     "dynamodb": Dynamodb,
     "cognito": Cognito,
     "secrets": SecretsManager,
+    "scheduler": EventbridgeScheduler,
 }
 TIER_ICONS: dict[str, type[Node]] = {"public": PublicSubnet, "private": PrivateSubnet, "isolated": PrivateSubnet}
 TIER_TITLES = {"public": "Public subnet", "private": "Private subnet", "isolated": "Isolated subnet (no route out)"}

@@ -18,6 +18,7 @@ from components import (
     SecureVpcArgs,
     TierPrefixes,
 )
+from webstack.program.compose_jobs import build_jobs
 from webstack.program.compose_serverless import build_serverless, export_serverless
 from webstack.program.compose_web import (
     build_api,
@@ -192,6 +193,7 @@ def build_stack(config: StackConfig) -> None:
         pulumi.export("apiServiceName", api.service_name)
         pulumi.export("apiClusterName", api.cluster_name)
         pulumi.export("apiTaskSecurityGroupId", api.task_security_group_id)
+        build_jobs(config, api=api, vpc=data.vpc, alert_topic_arn=data.alerts.topic_arn, opts=opts)
         if data.database.users_task is not None:
             pulumi.export("databaseUsersTaskDefinition", data.database.users_task.task_definition_arn)
     served = build_sites(config, domain=config.domain, edge=edge, api=api, log_bucket=log_bucket, opts=opts)

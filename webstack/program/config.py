@@ -31,6 +31,7 @@ from components import (
 )
 from components.log_groups import DEFAULT_RETENTION_DAYS
 from webstack.program.config_fields import Section, from_arg, own
+from webstack.program.config_jobs import JOBS_DESCRIPTION, JobConfig, JobName
 from webstack.program.config_release import ReleaseConfig
 from webstack.program.config_serverless import (
     FunctionApiConfig,
@@ -532,6 +533,9 @@ class StackConfig(Section):
         "More services on the API's cluster and ALB, each with its own repository, roles, task, scaling and "
         "alarms, and the database, cache and secrets the API gets.",
         allowed="every key of `webstack:api`, plus `hosts`, `paths`, `worker`",
+    )
+    jobs: dict[JobName, JobConfig] = own(
+        {}, JOBS_DESCRIPTION, allowed="keys of lower-case letters, digits and `-` (at most 31)"
     )
     domain: DomainConfig | None = own(None, "The domain every host lives under.")
     sites: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")], SiteConfig] = own(
