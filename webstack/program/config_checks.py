@@ -167,6 +167,14 @@ def services_problems(services: Mapping[str, ServiceConfig]) -> list[Problem]:
         problems += api_problems(service, key)
         if service.worker and (service.hosts or service.paths):
             problems.append(Problem(f"{key}.worker", "a worker has no load balancer: drop hosts and paths"))
+        if service.worker and service.deployment == "blue_green":
+            problems.append(
+                Problem(
+                    f"{key}.deployment",
+                    "blue_green shifts traffic between two target groups of the load balancer; a worker has none: "
+                    "use rolling",
+                )
+            )
     if "api" in services:
         problems.append(Problem("webstack:services.api", "'api' is the service of webstack:api; pick another name"))
     return problems
