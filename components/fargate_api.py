@@ -281,7 +281,7 @@ def _front_door(b: _Build, routed: list[BuiltService]) -> FrontDoor:
         name_ = service.spec.name
         target_groups[name_] = _target_group(b, service)
         if service.spec.deployment == "blue_green":
-            alternates[name_] = _target_group(b, service, suffix="-alternate")
+            alternates[name_] = _target_group(b, service, suffix="-alt")
         production_rules[name_] = _listener_rule(
             b,
             service,
@@ -370,7 +370,7 @@ def _listeners(b: _Build, load_balancer: aws.lb.LoadBalancer) -> aws.lb.Listener
 
 
 def _target_group(b: _Build, service: BuiltService, suffix: str = "") -> aws.lb.TargetGroup:
-    """The service's target group (``suffix`` "-alternate": the second one of a blue/green service)."""
+    """The service's target group (``suffix`` "-alt": the second one of a blue/green service)."""
     spec = service.spec
     return aws.lb.TargetGroup(
         f"{service.base}-targets{suffix}",

@@ -9,6 +9,8 @@ import pytest
 
 from components import FargateApi, FargateApiArgs, Route, ServiceSpec
 from components.rollout import Rollout, service_deployment_args, traffic_shift_policy
+from webstack.offline.plan_json import plan_document
+from webstack.validate import validate_plan
 
 from .helpers import render, statements
 from .test_fargate_api import api_run
@@ -89,19 +91,19 @@ def test_blue_green_service_strategy_bake_time_and_controller(blue_green):
 
 def test_blue_green_load_balancer_entry_names_alternate_group_rule_and_role(blue_green):
     groups = {g.name: blue_green.states[g.urn]["arn"] for g in blue_green.of_type("aws:lb/targetGroup:TargetGroup")}
-    assert set(groups) == {"api-targets", "api-targets-alternate"}
+    assert set(groups) == {"api-targets", "api-targets-alt"}
     rule = blue_green.named("api-from-cloudfront")
     role = blue_green.named("api-traffic-role")
     (entry,) = service_inputs(blue_green)["loadBalancers"]
     assert entry["targetGroupArn"] == groups["api-targets"]
     advanced = entry["advancedConfiguration"]
     assert advanced == {
-        "alternateTargetGroupArn": groups["api-targets-alternate"],
+        "alternateTargetGroupArn": groups["api-targets-alt"],
         "productionListenerRule": blue_green.states[rule.urn]["arn"],
         "roleArn": blue_green.states[role.urn]["arn"],
     }
     # Both groups check health the same way.
-    primary, alternate = (blue_green.named(n).inputs for n in ("api-targets", "api-targets-alternate"))
+    primary, alternate = (blue_green.named(n).inputs for n in ("api-targets", "api-targets-alt"))
     assert primary == alternate
 
 
@@ -111,7 +113,7 @@ def test_blue_green_production_rule_forwards_to_both_groups_and_leaves_weights_t
     assert action["type"] == "forward"
     weights = [(g["arn"].split("/")[1], g["weight"]) for g in action["forward"]["targetGroups"]]
     assert [w for _, w in weights] == [100, 0]
-    assert weights[1][0].startswith("api-targets-alternate")
+    assert weights[1][0].startswith("api-targets-alt")
 
 
 def test_traffic_role_trusts_ecs_for_this_account_and_is_scoped(blue_green):
@@ -177,3 +179,16 @@ def test_rollout_bounds():
         Rollout(bake_time_minutes=1441)
     args = service_deployment_args(Rollout(), target_group_arn=None, container_name="app", container_port=80)
     assert args["load_balancers"] is None and args["alarms"] is None
+
+
+def test_blue_green_plan_has_nothing_aws_would_refuse_and_a_bad_strategy_is_found(blue_green):
+    plan = plan_document(blue_green)
+    report = validate_plan(plan)
+    assert report.findings == [] and not report.unmapped
+    assert report.tally.mapping_errors == [] and report.tally.unmatched == []
+    by_name = {s["newState"]["urn"].rsplit("::", 1)[-1]: s["newState"]["inputs"] for s in plan["steps"]}
+    by_name["api-service"]["deploymentConfiguration"] = {"strategy": "BLUEGREEN", "bakeTimeInMinutes": "soon"}
+    report = validate_plan(plan)
+    assert {(f.resource_name, f.path) for f in report.findings} == {("api-service", "deploymentConfiguration.strategy")}
+    # Text that is no number fits no integer member: the walk reports it as not sent.
+    assert report.tally.unmatched == ["api-service: deploymentConfiguration.bakeTimeInMinutes"]
