@@ -72,7 +72,34 @@ def wait_for_service(cluster: str, service: str, region: str, clients: ClientFac
         f"{service}: rollout {state}, {described.get('runningCount', 0)}/{described.get('desiredCount', 0)} "
         f"tasks running, task definition {str(primary.get('taskDefinition', '?')).rsplit('/', 1)[-1]}"
     )
+    if (described.get("deploymentConfiguration") or {}).get("strategy") == "BLUE_GREEN":
+        report_service_deployment(ecs, cluster, service, console)
     return state
+
+
+def report_service_deployment(ecs: Any, cluster: str, service: str, console: Console) -> dict[str, Any] | None:
+    """Print the latest service deployment's status and lifecycle stage (blue/green: SCALE_UP,
+    PRODUCTION_TRAFFIC_SHIFT, BAKE_TIME, CLEAN_UP ...) and whether it rolled back; None when
+    the SDK has no ListServiceDeployments (boto3 before 1.36) or ECS lists none."""
+    if not (hasattr(ecs, "list_service_deployments") and hasattr(ecs, "describe_service_deployments")):
+        return None
+    briefs = ecs.list_service_deployments(cluster=cluster, service=service).get("serviceDeployments") or []
+    if not briefs:
+        return None
+    latest = max(briefs, key=lambda brief: str(brief.get("createdAt", "")))
+    found = ecs.describe_service_deployments(serviceDeploymentArns=[latest["serviceDeploymentArn"]])
+    deployment = (found.get("serviceDeployments") or [latest])[0]
+    line = (
+        f"{service}: blue/green deployment {deployment.get('status', '?')}, "
+        f"stage {deployment.get('lifecycleStage', '?')}"
+    )
+    rollback = deployment.get("rollback") or {}
+    if rollback:
+        line += f"; rolled back ({rollback.get('reason', 'no reason given')})"
+    elif deployment.get("statusReason"):
+        line += f" ({deployment['statusReason']})"
+    console.print(line, highlight=False)
+    return deployment
 
 
 class UsersTaskFailed(Exception):
