@@ -176,6 +176,11 @@ class FargateApi(pulumi.ComponentResource):
         for spec in args.services:
             if spec.deployment == "blue_green" and spec.route is None:
                 raise ValueError(f"service {spec.name!r}: a blue_green deployment needs a route (workers roll)")
+            if spec.deployment == "blue_green" and spec.requests_per_target is not None:
+                raise ValueError(
+                    f"service {spec.name!r}: requests_per_target tracks one target group, and blue_green moves "
+                    "production traffic between two; scale a blue/green service on CPU and memory"
+                )
         build = _Build(name, args, pulumi.ResourceOptions(parent=self), self)
         shared = _shared(build, aws_context(self))
         capacity = _spot_capacity(build, shared.cluster)

@@ -156,7 +156,8 @@ class ServiceSpec:
     """How a new task definition rolls out: "rolling" replaces tasks in place; "blue_green" (ECS's own
     BLUE_GREEN strategy, routed services only) starts a full new set on a second target group, moves the
     production listener rule to it, and keeps the old set for bake_time_minutes. Both roll back when the
-    circuit breaker trips or the service's 5xx-rate or unhealthy-host alarm fires. Example: "blue_green".
+    circuit breaker trips or the service's 5xx-rate or unhealthy-host alarm fires. blue_green does not go with
+    requests_per_target (which counts one target group's requests). Example: "blue_green".
     """
     bake_time_minutes: int = 10
     """Blue/green only: minutes both sets run after production traffic moved (0-1440); an alarm in that

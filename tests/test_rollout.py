@@ -172,6 +172,11 @@ def test_blue_green_worker_is_refused():
         render(program)
 
 
+def test_blue_green_refuses_request_count_scaling():
+    with pytest.raises(Exception, match="requests_per_target tracks one target group"):
+        api_run(deployment="blue_green", requests_per_target=1000)
+
+
 def test_rollout_bounds():
     with pytest.raises(ValueError, match="needs a load balancer"):
         Rollout(deployment="blue_green")

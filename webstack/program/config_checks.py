@@ -149,6 +149,14 @@ def api_problems(api: ApiConfig, key: str = "webstack:api") -> list[Problem]:
                 f"must lie between min_count and max_count ({api.min_count}..{api.max_count}); got {api.desired_count}",
             )
         )
+    if api.deployment == "blue_green" and api.requests_per_target is not None:
+        problems.append(
+            Problem(
+                f"{key}.requests_per_target",
+                "tracks one target group's requests, and blue_green moves production traffic between two: drop it "
+                "(CPU and memory still scale the service) or deploy rolling",
+            )
+        )
     if api.health_check_timeout_seconds >= api.health_check_interval_seconds:
         problems.append(
             Problem(
