@@ -34,7 +34,7 @@ class FakeEcs:
             "deployments": [{"status": "PRIMARY", "rolloutState": "COMPLETED", "taskDefinition": "arn:td/api:8"}],
         }
         if self.strategy:
-            service["deploymentConfiguration"] = {"strategy": self.strategy}
+            service["deploymentConfiguration"] = {"strategy": self.strategy, "bakeTimeInMinutes": 15}
         return {"services": [service]}
 
     def list_service_deployments(self, **kwargs: Any) -> Any:
@@ -80,10 +80,12 @@ def test_blue_green_rollout_reports_the_latest_deployments_stage():
     assert "rollout COMPLETED, 2/2 tasks running, task definition api:8" in out
     assert "monay-prod-api: blue/green deployment IN_PROGRESS, stage BAKE_TIME" in out
     names = [name for name, _ in ecs.calls]
-    assert names == ["wait:services_stable", "describe_services", "list_service_deployments",
+    assert names == ["describe_services", "wait:services_stable", "describe_services", "list_service_deployments",
                      "describe_service_deployments"]  # fmt: skip
-    assert ecs.calls[2][1] == {"cluster": CLUSTER, "service": SERVICE}
-    assert ecs.calls[3][1] == {"serviceDeploymentArns": [f"{ARN}2"]}
+    # 20 minutes, and the 15-minute bake on top (both sets run until it ends).
+    assert ecs.calls[1][1]["WaiterConfig"] == {"Delay": 15, "MaxAttempts": 80 + 4 * 15}
+    assert ecs.calls[3][1] == {"cluster": CLUSTER, "service": SERVICE}
+    assert ecs.calls[4][1] == {"serviceDeploymentArns": [f"{ARN}2"]}
 
 
 def test_a_rolled_back_blue_green_deployment_says_why():
@@ -104,7 +106,8 @@ def test_rolling_service_is_not_asked_for_service_deployments():
     ecs = FakeEcs(None, [deployment(1, datetime(2026, 12, 4), lifecycleStage="CLEAN_UP")])
     _, out = run(ecs)
     assert "blue/green" not in out
-    assert [name for name, _ in ecs.calls] == ["wait:services_stable", "describe_services"]
+    assert [name for name, _ in ecs.calls] == ["describe_services", "wait:services_stable", "describe_services"]
+    assert ecs.calls[1][1]["WaiterConfig"] == {"Delay": 15, "MaxAttempts": 80}
 
 
 def test_no_service_deployments_or_an_old_sdk_prints_nothing_more():

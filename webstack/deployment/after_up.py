@@ -63,7 +63,7 @@ def wait_for_service(cluster: str, service: str, region: str, clients: ClientFac
     ecs = clients("ecs", region)
     console.print(f"Waiting for {service} to reach a steady state ...")
     ecs.get_waiter("services_stable").wait(
-        cluster=cluster, services=[service], WaiterConfig={"Delay": 15, "MaxAttempts": 80}
+        cluster=cluster, services=[service], WaiterConfig={"Delay": 15, "MaxAttempts": _attempts(ecs, cluster, service)}
     )
     described = ecs.describe_services(cluster=cluster, services=[service])["services"][0]
     primary = next((d for d in described.get("deployments", []) if d.get("status") == "PRIMARY"), {})
@@ -75,6 +75,14 @@ def wait_for_service(cluster: str, service: str, region: str, clients: ClientFac
     if (described.get("deploymentConfiguration") or {}).get("strategy") == "BLUE_GREEN":
         report_service_deployment(ecs, cluster, service, console)
     return state
+
+
+def _attempts(ecs: Any, cluster: str, service: str) -> int:
+    """20 minutes of 15-second polls, plus a blue/green service's bake time: both sets run (and
+    the service is not stable) until it ends."""
+    found = ecs.describe_services(cluster=cluster, services=[service]).get("services") or [{}]
+    bake = (found[0].get("deploymentConfiguration") or {}).get("bakeTimeInMinutes") or 0
+    return 80 + 4 * int(bake)
 
 
 def report_service_deployment(ecs: Any, cluster: str, service: str, console: Console) -> dict[str, Any] | None:
