@@ -269,18 +269,6 @@ def load_balancer_alarm_specs(
     )  # fmt: skip
 
 
-def target_alarm_specs(*, service: str, load_balancer: Any, target_group: Any) -> tuple[AlarmSpec, ...]:
-    dims = {"LoadBalancer": load_balancer, "TargetGroup": target_group}
-    return (
-        AlarmSpec(
-            "unhealthy-hosts",
-            f"{service}: a target failed its health check",
-            "AWS/ApplicationELB", "UnHealthyHostCount", dims, "GreaterThanThreshold", 0,
-            statistic="Maximum", period_seconds=60, evaluation_periods=3,
-        ),
-    )  # fmt: skip
-
-
 def service_alarm_specs(
     *, cluster: str, service: str, cpu_percent: float = 80, memory_percent: float = 80
 ) -> tuple[AlarmSpec, ...]:

@@ -11,7 +11,7 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from .alarms import create_alarms
-from .api_settings import TLS_POLICY, load_balancer_alarm_specs, target_alarm_specs
+from .api_settings import TLS_POLICY, load_balancer_alarm_specs
 from .aws_context import AwsContext, aws_context
 from .aws_text import ec2_description
 from .edge_settings import ORIGIN_VERIFY_HEADER
@@ -30,6 +30,7 @@ from .fargate_service import (
 from .iam_documents import logs_key_statement
 from .log_groups import DEFAULT_RETENTION_DAYS
 from .restricted_security_group import Peer, tcp_rule
+from .rollout import BlueGreen, Rollout, production_forward_action, rollback_alarm_specs, traffic_shift_role
 
 CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing"
 
@@ -129,6 +130,10 @@ class FrontDoor:
     vpc_origin_id: pulumi.Output[str] | None
     prefix_list_id: pulumi.Output[str]
     container_ports: list[int]
+    https_listener: aws.lb.Listener
+    # Blue/green services only: the second target group, and the rule ECS moves between the two.
+    alternate_target_groups: dict[str, aws.lb.TargetGroup]
+    production_rules: dict[str, aws.lb.ListenerRule]
 
 
 class FargateApi(pulumi.ComponentResource):
@@ -169,6 +174,14 @@ class FargateApi(pulumi.ComponentResource):
         super().__init__("webstack:compute:FargateApi", name, None, opts)
         if not args.services:
             raise ValueError("FargateApi needs at least one service")
+        for spec in args.services:
+            if spec.deployment == "blue_green" and spec.route is None:
+                raise ValueError(f"service {spec.name!r}: a blue_green deployment needs a route (workers roll)")
+            if spec.deployment == "blue_green" and spec.requests_per_target is not None:
+                raise ValueError(
+                    f"service {spec.name!r}: requests_per_target tracks one target group, and blue_green moves "
+                    "production traffic between two; scale a blue/green service on CPU and memory"
+                )
         build = _Build(name, args, pulumi.ResourceOptions(parent=self), self)
         shared = _shared(build, aws_context(self))
         capacity = _spot_capacity(build, shared.cluster)
@@ -268,19 +281,24 @@ def _front_door(b: _Build, routed: list[BuiltService]) -> FrontDoor:
     load_balancer = _load_balancer(b, alb_sg)
     https = _listeners(b, load_balancer)
     target_groups: dict[str, aws.lb.TargetGroup] = {}
+    alternates: dict[str, aws.lb.TargetGroup] = {}
     listener_rules: list[pulumi.Resource] = []
+    production_rules: dict[str, aws.lb.ListenerRule] = {}
     for position, service in enumerate(routed):
-        target_groups[service.spec.name] = _target_group(b, service)
-        listener_rules.append(
-            _listener_rule(
-                b,
-                service,
-                https=https,
-                target_group=target_groups[service.spec.name],
-                position=position,
-                origin_verify=origin_verify.result,
-            )
+        name_ = service.spec.name
+        target_groups[name_] = _target_group(b, service)
+        if service.spec.deployment == "blue_green":
+            alternates[name_] = _target_group(b, service, suffix="-alt")
+        production_rules[name_] = _listener_rule(
+            b,
+            service,
+            https=https,
+            target_group=target_groups[name_],
+            alternate=alternates.get(name_),
+            position=position,
+            origin_verify=origin_verify.result,
         )
+        listener_rules.append(production_rules[name_])
     _origin_record(b, load_balancer)
     create_alarms(
         f"{name}-alarm",
@@ -302,6 +320,9 @@ def _front_door(b: _Build, routed: list[BuiltService]) -> FrontDoor:
         vpc_origin_id=_vpc_origin(b, load_balancer) if args.load_balancer_scheme == "internal" else None,
         prefix_list_id=prefix_list.id,
         container_ports=sorted({service.spec.container_port for service in routed}),
+        https_listener=https,
+        alternate_target_groups=alternates,
+        production_rules=production_rules,
     )
 
 
@@ -355,10 +376,11 @@ def _listeners(b: _Build, load_balancer: aws.lb.LoadBalancer) -> aws.lb.Listener
     return https
 
 
-def _target_group(b: _Build, service: BuiltService) -> aws.lb.TargetGroup:
+def _target_group(b: _Build, service: BuiltService, suffix: str = "") -> aws.lb.TargetGroup:
+    """The service's target group (``suffix`` "-alt": the second one of a blue/green service)."""
     spec = service.spec
     return aws.lb.TargetGroup(
-        f"{service.base}-targets",
+        f"{service.base}-targets{suffix}",
         port=spec.container_port,
         protocol="HTTP",
         target_type="ip",
@@ -383,10 +405,15 @@ def _listener_rule(
     *,
     https: aws.lb.Listener,
     target_group: aws.lb.TargetGroup,
+    alternate: aws.lb.TargetGroup | None,
     position: int,
     origin_verify: pulumi.Output[str],
 ) -> aws.lb.ListenerRule:
-    """Forward to the service what carries CloudFront's secret header and matches its route."""
+    """Forward to the service what carries CloudFront's secret header and matches its route.
+
+    A blue/green service's rule forwards to both its target groups (all to the primary at first);
+    ECS owns the weights from then on, so the program ignores later changes to its actions (putting
+    them back would send production traffic to the set ECS just drained)."""
     route = service.spec.route or Route()
     conditions: list[Any] = [
         {
@@ -400,13 +427,22 @@ def _listener_rule(
         conditions.append({"host_header": {"values": list(route.hosts)}})
     if route.paths:
         conditions.append({"path_pattern": {"values": list(route.paths)}})
+    if alternate is None:
+        return aws.lb.ListenerRule(
+            f"{service.base}-from-cloudfront",
+            listener_arn=https.arn,
+            priority=10 * (position + 1),
+            conditions=conditions,
+            actions=[{"type": "forward", "target_group_arn": target_group.arn}],
+            opts=b.child,
+        )
     return aws.lb.ListenerRule(
         f"{service.base}-from-cloudfront",
         listener_arn=https.arn,
         priority=10 * (position + 1),
         conditions=conditions,
-        actions=[{"type": "forward", "target_group_arn": target_group.arn}],
-        opts=b.child,
+        actions=[production_forward_action(target_group.arn, alternate.arn)],
+        opts=pulumi.ResourceOptions(parent=b.parent, ignore_changes=["actions"]),
     )
 
 
@@ -500,23 +536,60 @@ def _load_balancer_rules(front: FrontDoor, task_group: pulumi.Input[str]) -> lis
 def _run(
     b: _Build, service: BuiltService, shared: Shared, front: FrontDoor | None, depends: list[pulumi.Resource]
 ) -> RunningService:
-    """The ECS service, its scaling, and (when routed) its target alarms."""
+    """The ECS service, its scaling, and (when routed) the target alarms that roll back its deployments."""
     target_group = front.target_groups.get(service.spec.name) if front else None
-    running = run_service(service, shared, b.parent, target_group, depends)
     if front is None or target_group is None:
+        running = run_service(service, shared, b.parent, None, depends)
         autoscale(running, shared, b.parent, None)
         return running
+    running = run_service(service, shared, b.parent, target_group, depends, rollout=_rollout(b, service, shared, front))
     autoscale(
         running, shared, b.parent, pulumi.Output.concat(front.load_balancer.arn_suffix, "/", target_group.arn_suffix)
     )
-    create_alarms(
-        f"{service.base}-alarm",
-        target_alarm_specs(
-            service=f"{shared.prefix}-{service.spec.name}",
-            load_balancer=front.load_balancer.arn_suffix,
-            target_group=target_group.arn_suffix,
-        ),
-        b.args.alarm_actions,
-        b.parent,
-    )
     return running
+
+
+def _rollout(b: _Build, service: BuiltService, shared: Shared, front: FrontDoor) -> Rollout:
+    """The target-group alarms that fail and roll back the service's deployments (both target
+    groups' for blue/green: production traffic alternates between them), and for blue/green the
+    role ECS assumes to move the production rule."""
+    spec = service.spec
+    groups = [("", front.target_groups[spec.name])]
+    alternate = front.alternate_target_groups.get(spec.name)
+    if alternate is not None:
+        groups.append(("-alternate", alternate))
+    alarms = [
+        alarm
+        for suffix, group in groups
+        for alarm in create_alarms(
+            f"{service.base}-alarm",
+            rollback_alarm_specs(
+                service=f"{shared.prefix}-{spec.name}",
+                load_balancer=front.load_balancer.arn_suffix,
+                target_group=group.arn_suffix,
+                error_rate_percent=b.args.error_rate_alarm_percent,
+                key_suffix=suffix,
+            ),
+            b.args.alarm_actions,
+            b.parent,
+        )
+    ]
+    names = [alarm.name for alarm in alarms]
+    if alternate is None:
+        return Rollout(alarm_names=names)
+    rule = front.production_rules[spec.name]
+    role_arn = traffic_shift_role(
+        f"{service.base}-traffic-role",
+        description=f"{shared.prefix} {spec.name}: ECS shifts blue/green traffic on this service's rule",
+        context=shared.context,
+        listener_arn=front.https_listener.arn,
+        rule_arn=rule.arn,
+        target_group_arns=[front.target_groups[spec.name].arn, alternate.arn],
+        parent=b.parent,
+    )
+    return Rollout(
+        deployment="blue_green",
+        bake_time_minutes=spec.bake_time_minutes,
+        alarm_names=names,
+        blue_green=BlueGreen(alternate.arn, rule.arn, role_arn),
+    )

@@ -27,6 +27,7 @@ from .api_settings import (
 from .aws_context import AwsContext
 from .encryption_key import secret_recovery_window_days
 from .log_groups import encrypted_log_group
+from .rollout import Deployment, Rollout, service_deployment_args
 from .service_role import ecs_task_trust_policy
 from .working_hours import WorkingHours, start_cron, stop_cron
 
@@ -151,6 +152,17 @@ class ServiceSpec:
     """Which requests of the shared ALB reach the service (Route of hosts and paths; both empty: every request
     no other rule takes); None: a worker with no load balancer. Example: Route(paths=("/api/*",)).
     """
+    deployment: Deployment = "rolling"
+    """How a new task definition rolls out: "rolling" replaces tasks in place; "blue_green" (ECS's own
+    BLUE_GREEN strategy, routed services only) starts a full new set on a second target group, moves the
+    production listener rule to it, and keeps the old set for bake_time_minutes. Both roll back when the
+    circuit breaker trips or the service's 5xx-rate or unhealthy-host alarm fires. blue_green does not go with
+    requests_per_target (which counts one target group's requests). Example: "blue_green".
+    """
+    bake_time_minutes: int = 10
+    """Blue/green only: minutes both sets run after production traffic moved (0-1440); an alarm in that
+    time rolls traffic straight back to the old set. Example: 30.
+    """
 
 
 @dataclass(frozen=True)
@@ -267,6 +279,8 @@ def run_service(
     parent: pulumi.Resource,
     target_group: aws.lb.TargetGroup | None,
     depends_on: Sequence[pulumi.Resource],
+    *,
+    rollout: Rollout | None = None,
 ) -> RunningService:
     """Secrets, logs, roles, task definition, the ECS service and its alarms."""
     injected = _injected_secrets(built, shared, parent)
@@ -283,7 +297,13 @@ def run_service(
         built, shared, injected, roles=(execution_role, task_role), log_group=log_group, parent=parent
     )
     service = _ecs_service(
-        built, shared, task_definition, target_group=target_group, depends_on=depends_on, parent=parent
+        built,
+        shared,
+        task_definition,
+        target_group=target_group,
+        depends_on=depends_on,
+        parent=parent,
+        rollout=rollout or Rollout(),
     )
     specs = service_alarm_specs(
         cluster=f"{shared.prefix}-{shared.component}",
@@ -432,8 +452,9 @@ def _ecs_service(
     target_group: aws.lb.TargetGroup | None,
     depends_on: Sequence[pulumi.Resource],
     parent: pulumi.Resource,
+    rollout: Rollout,
 ) -> aws.ecs.Service:
-    """In the private subnets without a public IP, rolling back a failed deployment."""
+    """In the private subnets without a public IP, rolling back a failed deployment (components/rollout.py)."""
     spec = built.spec
     return aws.ecs.Service(
         f"{built.base}-service",
@@ -449,17 +470,13 @@ def _ecs_service(
             "security_groups": [shared.task_security_group],
             "assign_public_ip": False,
         },
-        load_balancers=[
-            {
-                "target_group_arn": target_group.arn,
-                "container_name": CONTAINER_NAME,
-                "container_port": spec.container_port,
-            }
-        ]
-        if target_group is not None
-        else None,
         health_check_grace_period_seconds=spec.health_check_grace_seconds if target_group is not None else None,
-        deployment_circuit_breaker={"enable": True, "rollback": True},
+        **service_deployment_args(
+            rollout,
+            target_group_arn=target_group.arn if target_group is not None else None,
+            container_name=CONTAINER_NAME,
+            container_port=spec.container_port,
+        ),
         deployment_minimum_healthy_percent=spec.deployment_minimum_healthy_percent,
         deployment_maximum_percent=spec.deployment_maximum_percent,
         propagate_tags="SERVICE",

@@ -462,6 +462,8 @@ MUTATIONS = [
              setting("api-alb", "dropInvalidHeaderFields", False)),
     Mutation("circuit-breaker-off", "ecs-deployment-circuit-breaker", "api-service",
              nested("api-service", "deploymentCircuitBreaker.rollback", False)),
+    Mutation("rollback-alarms-off", "ecs-rollback-alarms", "api-service",
+             nested("api-service", "alarms.rollback", False)),
     Mutation("writable-root", "ecs-container-hardening", "api-task",
              json_input("api-task", "containerDefinitions", container(
                  lambda c: c.update(readonlyRootFilesystem=False)))),

@@ -129,6 +129,18 @@ def test_monay_serves_three_web_apps_by_host_and_a_static_site():
     assert len(instances) == 2 and any(i.inputs.get("multiAz") for i in instances)
 
 
+def test_monay_deploys_its_web_apps_blue_green_as_the_seed_asks():
+    run = example_run("monay")
+    services = {s.inputs["name"]: s.inputs for s in run.of_type("aws:ecs/service:Service")}
+    assert len(services) == 4
+    for name, service in services.items():
+        assert service["deploymentConfiguration"]["strategy"] == "BLUE_GREEN", name
+        assert "advancedConfiguration" in service["loadBalancers"][0], name
+        assert len(service["alarms"]["alarmNames"]) == 4 and service["alarms"]["rollback"] is True, name
+    assert services["monay-prod-api"]["deploymentConfiguration"]["bakeTimeInMinutes"] == "15"
+    assert len(run.of_type("aws:lb/targetGroup:TargetGroup")) == 8
+
+
 def test_payments_alarms_follow_the_seed_thresholds():
     alarms = {a.name: a.inputs for a in example_run("payments").of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
     assert alarms["api-backend-alarm-cpu-high"]["threshold"] == 90

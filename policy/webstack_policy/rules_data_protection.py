@@ -9,7 +9,7 @@ from typing import Any
 from pulumi_policy import PolicyResource, Severity
 
 from . import types as t
-from .props import as_list, get, is_set, json_document
+from .props import as_list, get, is_set, json_document, peek
 from .registry import joined, resource_rule, resources_of, stack_rule
 
 BACKUP_SCHEMA = {"minimumDays": {"type": "integer", "minimum": 1, "maximum": 35, "default": 7}}
@@ -235,6 +235,26 @@ def ecs_circuit_breaker(props: Mapping[str, Any], config: Mapping[str, Any]) -> 
     breaker = get(props, "deploymentCircuitBreaker", default={})
     if get(breaker, "enable") is not True or get(breaker, "rollback") is not True:
         yield "the deployment circuit breaker with rollback is off"
+
+
+@resource_rule(
+    "ecs-rollback-alarms",
+    concern="data-protection",
+    severity=Severity.MEDIUM,
+    types=[t.ECS_SERVICE],
+    description="ECS services behind a load balancer fail and roll back a deployment when a CloudWatch alarm "
+    "(the target group's error rate or health) fires, not only when tasks fail to start.",
+    remediation="FargateApi wires each routed service's target-group 5xx-rate and unhealthy-host alarms to "
+    "deploymentConfiguration.alarms with rollback.",
+)
+def ecs_rollback_alarms(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    if not is_set(props, "loadBalancers"):
+        return  # a worker: the circuit breaker is its only signal
+    if peek(props, "alarms", "enable") is not True or peek(props, "alarms", "rollback") is not True:
+        yield "deployments do not roll back on CloudWatch alarms (alarms.enable and alarms.rollback)"
+    elif not is_set(props, "alarms", "alarmNames"):
+        # Names not known yet (a first preview) are the stack's own alarms: set.
+        yield "alarms.alarmNames is empty: no alarm can fail a deployment"
 
 
 @resource_rule(

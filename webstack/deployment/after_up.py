@@ -64,7 +64,7 @@ def wait_for_service(cluster: str, service: str, region: str, clients: ClientFac
     ecs = clients("ecs", region)
     console.print(f"Waiting for {service} to reach a steady state ...")
     ecs.get_waiter("services_stable").wait(
-        cluster=cluster, services=[service], WaiterConfig={"Delay": 15, "MaxAttempts": 80}
+        cluster=cluster, services=[service], WaiterConfig={"Delay": 15, "MaxAttempts": _attempts(ecs, cluster, service)}
     )
     described = ecs.describe_services(cluster=cluster, services=[service])["services"][0]
     primary = next((d for d in described.get("deployments", []) if d.get("status") == "PRIMARY"), {})
@@ -73,7 +73,42 @@ def wait_for_service(cluster: str, service: str, region: str, clients: ClientFac
         f"{service}: rollout {state}, {described.get('runningCount', 0)}/{described.get('desiredCount', 0)} "
         f"tasks running, task definition {str(primary.get('taskDefinition', '?')).rsplit('/', 1)[-1]}"
     )
+    if (described.get("deploymentConfiguration") or {}).get("strategy") == "BLUE_GREEN":
+        report_service_deployment(ecs, cluster, service, console)
     return state
+
+
+def _attempts(ecs: Any, cluster: str, service: str) -> int:
+    """20 minutes of 15-second polls, plus a blue/green service's bake time: both sets run (and
+    the service is not stable) until it ends."""
+    found = ecs.describe_services(cluster=cluster, services=[service]).get("services") or [{}]
+    bake = (found[0].get("deploymentConfiguration") or {}).get("bakeTimeInMinutes") or 0
+    return 80 + 4 * int(bake)
+
+
+def report_service_deployment(ecs: Any, cluster: str, service: str, console: Console) -> dict[str, Any] | None:
+    """Print the latest service deployment's status and lifecycle stage (blue/green: SCALE_UP,
+    PRODUCTION_TRAFFIC_SHIFT, BAKE_TIME, CLEAN_UP ...) and whether it rolled back; None when
+    the SDK has no ListServiceDeployments (boto3 before 1.36) or ECS lists none."""
+    if not (hasattr(ecs, "list_service_deployments") and hasattr(ecs, "describe_service_deployments")):
+        return None
+    briefs = ecs.list_service_deployments(cluster=cluster, service=service).get("serviceDeployments") or []
+    if not briefs:
+        return None
+    latest = max(briefs, key=lambda brief: str(brief.get("createdAt", "")))
+    found = ecs.describe_service_deployments(serviceDeploymentArns=[latest["serviceDeploymentArn"]])
+    deployment = (found.get("serviceDeployments") or [latest])[0]
+    line = (
+        f"{service}: blue/green deployment {deployment.get('status', '?')}, "
+        f"stage {deployment.get('lifecycleStage', '?')}"
+    )
+    rollback = deployment.get("rollback") or {}
+    if rollback:
+        line += f"; rolled back ({rollback.get('reason', 'no reason given')})"
+    elif deployment.get("statusReason"):
+        line += f" ({deployment['statusReason']})"
+    console.print(line, highlight=False)
+    return deployment
 
 
 class UsersTaskFailed(Exception):

@@ -184,6 +184,8 @@ def service_spec(
         spot=task.capacity == "spot",
         schedule=task.schedule.working_hours() if task.schedule else None,
         route=route,
+        deployment=task.deployment,
+        bake_time_minutes=task.bake_time_minutes,
     )
 
 

@@ -350,6 +350,10 @@ class ApiConfig(Section):
         "has one.",
         shown_default="none (always on)",
     )
+    deployment: Literal["rolling", "blue_green"] = from_arg(
+        ServiceSpec, "deployment", also="`blue_green` on a worker (no load balancer) is a config error."
+    )
+    bake_time_minutes: int = from_arg(ServiceSpec, "bake_time_minutes", ge=0, le=1440)
 
 
 class LoadBalancerConfig(Section):

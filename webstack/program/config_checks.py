@@ -150,6 +150,14 @@ def api_problems(api: ApiConfig, key: str = "webstack:api") -> list[Problem]:
                 f"must lie between min_count and max_count ({api.min_count}..{api.max_count}); got {api.desired_count}",
             )
         )
+    if api.deployment == "blue_green" and api.requests_per_target is not None:
+        problems.append(
+            Problem(
+                f"{key}.requests_per_target",
+                "tracks one target group's requests, and blue_green moves production traffic between two: drop it "
+                "(CPU and memory still scale the service) or deploy rolling",
+            )
+        )
     if api.health_check_timeout_seconds >= api.health_check_interval_seconds:
         problems.append(
             Problem(
@@ -168,6 +176,14 @@ def services_problems(services: Mapping[str, ServiceConfig]) -> list[Problem]:
         problems += api_problems(service, key)
         if service.worker and (service.hosts or service.paths):
             problems.append(Problem(f"{key}.worker", "a worker has no load balancer: drop hosts and paths"))
+        if service.worker and service.deployment == "blue_green":
+            problems.append(
+                Problem(
+                    f"{key}.deployment",
+                    "blue_green shifts traffic between two target groups of the load balancer; a worker has none: "
+                    "use rolling",
+                )
+            )
     if "api" in services:
         problems.append(Problem("webstack:services.api", "'api' is the service of webstack:api; pick another name"))
     return problems

@@ -194,6 +194,7 @@ RESOURCES: dict[str, Mapped] = {
                 "deploymentMinimumHealthyPercent": "deploymentConfiguration.minimumHealthyPercent",
                 "deploymentMaximumPercent": "deploymentConfiguration.maximumPercent",
                 "deploymentConfiguration": "deploymentConfiguration",
+                "alarms": "deploymentConfiguration.alarms",
                 "waitForSteadyState": None,
                 "forceNewDeployment": None,
                 "triggers": None,
@@ -404,6 +405,8 @@ RESOURCES: dict[str, Mapped] = {
                 "conditions[].httpHeader": "Conditions[].HttpHeaderConfig",
                 "conditions[].hostHeader": "Conditions[].HostHeaderConfig",
                 "conditions[].pathPattern": "Conditions[].PathPatternConfig",
+                "actions[].forward": "Actions[].ForwardConfig",
+                "actions[].forward.targetGroups[].arn": "Actions[].ForwardConfig.TargetGroups[].TargetGroupArn",
             },
         )
     ),

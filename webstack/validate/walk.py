@@ -221,7 +221,8 @@ class ResourceCheck:
         if kind == "boolean":
             return isinstance(value, bool)
         if kind in ("integer", "long", "double", "float"):
-            return isinstance(value, int | float) and not isinstance(value, bool)
+            # The provider types a few numbers as text and converts them (bakeTimeInMinutes).
+            return (isinstance(value, int | float) and not isinstance(value, bool)) or _numeric_text(value)
         if kind == "string":
             # The provider writes numbers as text where the API wants a string (ResponseCode).
             return isinstance(value, str | int | float) and not isinstance(value, bool)
@@ -252,7 +253,7 @@ class ResourceCheck:
         elif kind == "string":
             self.text(value if isinstance(value, str) else f"{value:g}", shape, shown)
         elif kind in ("integer", "long", "double", "float"):
-            self.number(value, shape, shown)
+            self.number(float(value) if isinstance(value, str) else value, shape, shown)
 
     def length(self, value: Any, shape: Shape, shown: str, unit: str) -> None:
         low, high = shape.get("min"), shape.get("max")
@@ -294,6 +295,16 @@ class ResourceCheck:
         if member_path is not None:
             shape = self.api_shape(member_path)
             self.value(parsed, shape, shown, member_path, strict=True)
+
+
+def _numeric_text(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
 
 
 def values_at(inputs: Any, generic: str) -> Iterator[tuple[str, Any]]:
