@@ -108,6 +108,8 @@ def build_data_tier(config: StackConfig, opts: pulumi.ResourceOptions) -> DataTi
                 # Services log in as the app user with IAM authentication (compose_web.build_api).
                 iam_users=[db.app_username] if config.api is not None or config.services else [],
                 users_task_image=db.users_task_image,
+                backup_window=db.backup_window,
+                maintenance_window=db.maintenance_window,
             ),
             opts,
         )
@@ -127,6 +129,9 @@ def build_data_tier(config: StackConfig, opts: pulumi.ResourceOptions) -> DataTi
                 replicas=cache_config.replicas,
                 automatic_failover=cache_config.automatic_failover,
                 snapshot_retention_days=cache_config.snapshot_retention_days,
+                snapshot_window=cache_config.snapshot_window,
+                maintenance_window=cache_config.maintenance_window,
+                memory_alarm_percent=cache_config.memory_alarm_percent,
                 log_retention_days=config.log_retention_days,
                 alarm_actions=[alerts.topic_arn],
             ),

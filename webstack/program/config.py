@@ -29,7 +29,10 @@ from components import (
     StaticSiteArgs,
     TierPrefixes,
 )
+from components.cache_settings import CACHE_WINDOW_MINUTES
 from components.log_groups import DEFAULT_RETENTION_DAYS
+from components.postgres_settings import RDS_WINDOW_MINUTES
+from components.time_windows import DAILY_FORMAT, WEEKLY_FORMAT, window_problem
 from webstack.program.config_fields import Section, from_arg, own
 from webstack.program.config_serverless import (
     FunctionApiConfig,
@@ -183,6 +186,14 @@ class ScheduleConfig(Section):
         return other.hours_of_week() <= self.hours_of_week()
 
 
+def _checked_window(window: str | None, *, weekly: bool, minimum_minutes: int) -> str | None:
+    """A backup, snapshot or maintenance window as AWS accepts it (format and length)."""
+    problem = None if window is None else window_problem(window, weekly=weekly, minimum_minutes=minimum_minutes)
+    if problem is not None:
+        raise ValueError(problem)
+    return window
+
+
 class DatabaseConfig(Section):
     """The database (ManagedPostgres)."""
 
@@ -237,9 +248,32 @@ class DatabaseConfig(Section):
         None,
         "Stop the instance outside these hours with EventBridge Scheduler (storage and backups still bill). "
         "Every service's schedule must lie inside it (same days or daily, start no later, stop no "
-        "earlier); not with read replicas. The backup and maintenance windows move into the running hours.",
+        "earlier); not with read replicas. The backup and maintenance windows move into the running hours "
+        "unless set: then they must lie inside them (config error).",
         shown_default="none (always on)",
     )
+    backup_window: str | None = from_arg(
+        ManagedPostgresArgs,
+        "backup_window",
+        allowed=DAILY_FORMAT,
+        shown_default="`02:00-03:00`; with `schedule`, 30 minutes from an hour after its start",
+    )
+    maintenance_window: str | None = from_arg(
+        ManagedPostgresArgs,
+        "maintenance_window",
+        allowed=WEEKLY_FORMAT,
+        shown_default="`sun:03:30-sun:04:30`; with `schedule`, 30 minutes on Wednesday two hours after its start",
+    )
+
+    @field_validator("backup_window")
+    @classmethod
+    def _rds_backup_window(cls, window: str | None) -> str | None:
+        return _checked_window(window, weekly=False, minimum_minutes=RDS_WINDOW_MINUTES)
+
+    @field_validator("maintenance_window")
+    @classmethod
+    def _rds_maintenance_window(cls, window: str | None) -> str | None:
+        return _checked_window(window, weekly=True, minimum_minutes=RDS_WINDOW_MINUTES)
 
 
 class CacheConfig(Section):
@@ -263,6 +297,19 @@ class CacheConfig(Section):
     replicas: int = from_arg(RedisCacheArgs, "replicas", ge=0, le=5)
     automatic_failover: bool = from_arg(RedisCacheArgs, "automatic_failover")
     snapshot_retention_days: int = from_arg(RedisCacheArgs, "snapshot_retention_days", ge=0, le=35)
+    snapshot_window: str = from_arg(RedisCacheArgs, "snapshot_window", allowed=DAILY_FORMAT)
+    maintenance_window: str = from_arg(RedisCacheArgs, "maintenance_window", allowed=WEEKLY_FORMAT)
+    memory_alarm_percent: float = from_arg(RedisCacheArgs, "memory_alarm_percent", gt=0, le=100)
+
+    @field_validator("snapshot_window")
+    @classmethod
+    def _snapshot_window(cls, window: str) -> str:
+        return _checked_window(window, weekly=False, minimum_minutes=CACHE_WINDOW_MINUTES) or window
+
+    @field_validator("maintenance_window")
+    @classmethod
+    def _maintenance_window(cls, window: str) -> str:
+        return _checked_window(window, weekly=True, minimum_minutes=CACHE_WINDOW_MINUTES) or window
 
 
 DnsLabel = Annotated[str, StringConstraints(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)?$")]
