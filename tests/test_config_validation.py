@@ -419,3 +419,14 @@ def test_a_scheduled_database_takes_windows_inside_its_running_hours_only():
     parse_stack_config(
         with_change("webstack:database", None, night) | {"webstack:api": {**api, "schedule": overnight}}, "prod", "x"
     )
+
+
+def test_database_url_is_reserved_only_for_a_service_that_asks_for_it():
+    api = {k: v for k, v in VALID["webstack:api"].items() if k != "database_url"}
+    own_url = {**api, "environment": {"DATABASE_URL": "postgresql://elsewhere/db"}}
+    parse_stack_config(with_change("webstack:api", None, own_url), "prod", "Pulumi.prod.yaml")
+    with pytest.raises(ConfigError) as caught:
+        parse_stack_config(with_change("webstack:api", None, own_url | {"database_url": True}), "prod", "x")
+    (problem,) = caught.value.problems
+    assert problem.key == "webstack:api.environment.DATABASE_URL"
+    assert "DATABASE_URL is set by webstack" in problem.message and "DB_HOST" in problem.message

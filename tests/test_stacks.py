@@ -220,9 +220,12 @@ def test_api_reaches_its_data_stores_and_they_admit_only_the_api(stack):
     assert {s["name"] for s in container["secrets"]} == {"REDIS_URL"}
     environment = {e["name"]: e["value"] for e in container["environment"]}
     assert set(environment) == {
-        "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_IAM_AUTH", "UPLOADS_BUCKET", "BACKUPS_BUCKET"
+        "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_IAM_AUTH", "DATABASE_URL", "UPLOADS_BUCKET", "BACKUPS_BUCKET"
     }  # fmt: skip
     assert (environment["DB_USER"], environment["DB_IAM_AUTH"]) == ("app", "true")
+    # Seed 000's DATABASE_URL, without a password: the app passes an IAM token when it connects.
+    host = environment["DB_HOST"]
+    assert environment["DATABASE_URL"] == f"postgresql://app@{host}:5432/{environment['DB_NAME']}?sslmode=require"
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

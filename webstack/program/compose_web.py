@@ -27,7 +27,7 @@ from components import (
     StaticSiteArgs,
 )
 from webstack.program.config import ApiConfig, DomainConfig, StackConfig, price_class_for_region
-from webstack.program.service_environment import bucket_variable
+from webstack.program.service_environment import DATABASE_URL, bucket_variable, database_url
 
 ALB_LOG_PREFIX = "alb"
 S3_LOG_PREFIX = "s3/"
@@ -215,6 +215,8 @@ def build_api(
     secrets: dict[str, pulumi.Input[str]] = {
         "REDIS_URL": pulumi.Output.concat(cache.auth_secret_arn, ":url::"),
     }
+    user, name = config.database.app_username, config.database.database_name
+    url = database.address.apply(lambda host: database_url(user, host, database.port, name))
     database_users = [database.connect_arn(config.database.app_username)]
     tasks: list[tuple[str, ApiConfig, Route | None]] = []
     if config.api is not None:
@@ -238,7 +240,7 @@ def build_api(
                     name,
                     task,
                     route,
-                    environment=environment,
+                    environment={**environment, DATABASE_URL: url} if task.database_url else environment,
                     secrets=secrets,
                     buckets=buckets,
                     database_users=database_users,

@@ -368,12 +368,19 @@ class ApiConfig(Section):
     environment: dict[Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")], str] = from_arg(
         ServiceSpec,
         "environment",
-        also="webstack sets DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_IAM_AUTH and <BUCKET>_BUCKET for each of "
-        "`webstack:buckets`, and injects REDIS_URL from Secrets Manager; a name that collides with one of "
-        "these is a config error.",
+        also="webstack sets DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_IAM_AUTH (DATABASE_URL too with "
+        "`database_url`) and <BUCKET>_BUCKET for each of `webstack:buckets`, and injects REDIS_URL from Secrets "
+        "Manager; a name that collides with one of these is a config error.",
         allowed="`UPPER_CASE` names",
     )
     bucket_access: tuple[BucketAccessConfig, ...] = own((), "Buckets (and prefixes) the task role may use.")
+    database_url: bool = own(
+        False,
+        "Also set DATABASE_URL=`postgresql://<app_username>@<host>:5432/<database_name>?sslmode=require` (with "
+        "DB_HOST and the rest) for apps that read one URL. It holds no password: the service logs in with IAM "
+        "authentication, so the app makes a token (`generate-db-auth-token`, valid 15 minutes) from its task "
+        "role when it opens a connection and passes it as the password.",
+    )
     cpu_alarm_percent: float = from_arg(ServiceSpec, "cpu_alarm_percent", gt=0, le=100)
     memory_alarm_percent: float = from_arg(ServiceSpec, "memory_alarm_percent", gt=0, le=100)
     app_secrets: tuple[Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")], ...] = from_arg(

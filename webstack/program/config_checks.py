@@ -354,15 +354,14 @@ def _domain_missing_problems(
 def _collision_problems(tasks: Mapping[str, ApiConfig], buckets: Mapping[str, Any] | None) -> list[Problem]:
     """A user variable or secret named like one webstack sets would be overwritten (or overwrite
     it) without a word: refuse it."""
-    named = [
-        pair
-        for key, task in tasks.items()
-        for pair in (
+    problems = []
+    for key, task in tasks.items():
+        named = [
             *((f"{key}.environment.{v}", v) for v in task.environment),
             *((f"{key}.app_secrets[{i}]", v) for i, v in enumerate(task.app_secrets)),
-        )
-    ]
-    return collision_problems(named, injected_variables(buckets or ()))
+        ]
+        problems += collision_problems(named, injected_variables(buckets or (), with_database_url=task.database_url))
+    return problems
 
 
 def _site_problems(
