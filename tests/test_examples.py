@@ -136,3 +136,28 @@ def test_payments_alarms_follow_the_seed_thresholds():
     assert alarms["api-alarm-latency-p95"]["threshold"] == 2
     connections = next(a for a in alarms.values() if a.get("metricName") == "DatabaseConnections")
     assert connections["threshold"] == 150
+
+
+def test_billing_keeps_the_seed_backup_maintenance_and_snapshot_windows():
+    run = example_run("billing")
+    (db,) = [i.inputs for i in run.of_type("aws:rds/instance:Instance")]
+    assert (db["backupWindow"], db["maintenanceWindow"]) == ("03:00-04:00", "mon:04:00-mon:05:00")
+    (cache,) = [c.inputs for c in run.of_type("aws:elasticache/replicationGroup:ReplicationGroup")]
+    assert (cache["snapshotWindow"], cache["maintenanceWindow"]) == ("03:00-05:00", "mon:05:00-mon:06:00")
+
+
+def test_payments_health_checks_are_the_seeds_endpoints():
+    groups = example_run("payments").of_type("aws:lb/targetGroup:TargetGroup")
+    paths = {g.inputs["port"]: g.inputs["healthCheck"]["path"] for g in groups}
+    assert paths == {8000: "/api/v1/actuator/health", 3000: "/health"}  # backend, frontend
+
+
+@pytest.mark.parametrize("name", ["monay", "monay-staging", "monay-dev"])
+def test_monay_alarms_follow_the_seed_thresholds(name):
+    registered = example_run(name).of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    alarms = {a.name: a.inputs for a in registered}
+    redis = [a["threshold"] for a in alarms.values() if a.get("metricName") == "DatabaseMemoryUsagePercentage"]
+    ecs_memory = [a["threshold"] for n, a in alarms.items() if n.endswith("-alarm-memory-high")]
+    assert redis and set(redis) == {75}
+    assert len(ecs_memory) == 4 and set(ecs_memory) == {90}
+    assert alarms["api-alarm-5xx-rate"]["threshold"] == 1
