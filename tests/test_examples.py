@@ -161,3 +161,27 @@ def test_monay_alarms_follow_the_seed_thresholds(name):
     assert redis and set(redis) == {75}
     assert len(ecs_memory) == 4 and set(ecs_memory) == {90}
     assert alarms["api-alarm-5xx-rate"]["threshold"] == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "services", "first"),
+    [("payments", {"backend", "frontend"}, "backend"), ("billing", {"api", "worker"}, "api")],
+)
+def test_every_service_has_its_outputs_and_the_load_balancer_its_dns_name(name, services, first):
+    run = example_run(name)
+    outputs = run.outputs
+    assert set(outputs["services"]) == services
+    ecs = {s.name: s for s in run.of_type("aws:ecs/service:Service")}
+    repositories = {r.inputs["name"]: run.states[r.urn] for r in run.of_type("aws:ecr/repository:Repository")}
+    tasks = {t.inputs["family"]: run.states[t.urn] for t in run.of_type("aws:ecs/taskDefinition:TaskDefinition")}
+    prefix = f"{name}-prod"
+    for service, entry in outputs["services"].items():
+        assert entry["serviceName"] == f"{prefix}-{service}"
+        assert entry["repositoryUrl"] == repositories[f"{prefix}-{service}"]["repositoryUrl"]
+        assert entry["taskDefinitionArn"] == tasks[f"{prefix}-{service}"]["arn"]
+        assert any(s.inputs["name"] == entry["serviceName"] for s in ecs.values())
+    (alb,) = run.of_type("aws:lb/loadBalancer:LoadBalancer")
+    assert outputs["loadBalancerDnsName"] == run.states[alb.urn]["dnsName"]
+    # The single-service outputs stay: they name the first service.
+    entry = outputs["services"][first]
+    assert (outputs["apiRepositoryUrl"], outputs["apiServiceName"]) == (entry["repositoryUrl"], entry["serviceName"])

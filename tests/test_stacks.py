@@ -104,6 +104,8 @@ def test_no_secret_value_in_plan_or_outputs(stack):
         "apiServiceName",
         "apiClusterName",
         "apiTaskSecurityGroupId",
+        "services",
+        "loadBalancerDnsName",
         "databaseUsersTaskDefinition",
         "hosts",
         "region",
