@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from webstack.commands.cli import main
 from webstack.commands.plan_tree import resource_count
@@ -185,3 +187,21 @@ def test_every_service_has_its_outputs_and_the_load_balancer_its_dns_name(name, 
     # The single-service outputs stay: they name the first service.
     entry = outputs["services"][first]
     assert (outputs["apiRepositoryUrl"], outputs["apiServiceName"]) == (entry["repositoryUrl"], entry["serviceName"])
+
+
+def test_database_url_reaches_only_the_service_that_asks_for_it(tmp_path):
+    raw = yaml.safe_load((ROOT / "examples" / "payments.yaml").read_text())
+    raw["config"]["webstack:services"]["backend"]["database_url"] = True
+    path = tmp_path / "payments.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    run = render_stack_file(path, "payments")
+    environments = {
+        t.inputs["family"]: {
+            e["name"]: e["value"] for e in json.loads(t.inputs["containerDefinitions"])[0]["environment"]
+        }
+        for t in run.of_type("aws:ecs/taskDefinition:TaskDefinition")
+        if t.inputs["family"] in ("payments-prod-backend", "payments-prod-frontend")
+    }
+    backend, frontend = environments["payments-prod-backend"], environments["payments-prod-frontend"]
+    assert "DATABASE_URL" not in frontend and "DB_HOST" in frontend
+    assert backend["DATABASE_URL"] == f"postgresql://app@{backend['DB_HOST']}:5432/app?sslmode=require"

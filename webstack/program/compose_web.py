@@ -215,8 +215,8 @@ def build_api(
     secrets: dict[str, pulumi.Input[str]] = {
         "REDIS_URL": pulumi.Output.concat(cache.auth_secret_arn, ":url::"),
     }
-    user, name = config.database.app_username, config.database.database_name
-    url = database.address.apply(lambda host: database_url(user, host, database.port, name))
+    db_user, db_name = config.database.app_username, config.database.database_name
+    url = database.address.apply(lambda host: database_url(db_user, host, database.port, db_name))
     database_users = [database.connect_arn(config.database.app_username)]
     tasks: list[tuple[str, ApiConfig, Route | None]] = []
     if config.api is not None:
