@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .alarms import AlarmSpec
+from .time_windows import pair_problems
 
 PORT = 6379
 LOG_TYPES = ("slow-log", "engine-log")
@@ -30,7 +31,7 @@ def log_group_name(replication_group_id: str, log_type: str) -> str:
     return f"/aws/elasticache/{replication_group_id}/{log_type}"
 
 
-def cache_alarm_specs(cluster_id: str) -> tuple[AlarmSpec, ...]:
+def cache_alarm_specs(cluster_id: str, memory_percent: float = 80) -> tuple[AlarmSpec, ...]:
     dims = {"CacheClusterId": cluster_id}
     return (
         AlarmSpec(
@@ -40,7 +41,25 @@ def cache_alarm_specs(cluster_id: str) -> tuple[AlarmSpec, ...]:
         ),
         AlarmSpec(
             "memory-high",
-            f"{cluster_id}: more than 80 % of the memory for data in use",
-            "AWS/ElastiCache", "DatabaseMemoryUsagePercentage", dims, "GreaterThanThreshold", 80,
+            f"{cluster_id}: more than {memory_percent:g} % of the memory for data in use",
+            "AWS/ElastiCache", "DatabaseMemoryUsagePercentage", dims, "GreaterThanThreshold", memory_percent,
         ),
     )  # fmt: skip
+
+
+# ElastiCache: maintenance and snapshot windows at least 60 minutes (CreateReplicationGroup).
+CACHE_WINDOW_MINUTES = 60
+
+
+def cache_window_problems(snapshot_window: str, maintenance_window: str) -> list[str]:
+    """Why ElastiCache would refuse the pair: a malformed or short window, or the two overlapping."""
+    names = {"daily": "snapshot_window", "weekly": "maintenance_window", "overlap": "snapshot_window"}
+    return [
+        f"{names[which]} {why}"
+        for which, why in pair_problems(
+            snapshot_window,
+            maintenance_window,
+            daily_minimum=CACHE_WINDOW_MINUTES,
+            weekly_minimum=CACHE_WINDOW_MINUTES,
+        )
+    ]

@@ -18,8 +18,8 @@ from .postgres_settings import (
     LOG_EXPORTS,
     PORT,
     estimated_max_connections,
+    instance_windows,
     log_group_names,
-    maintenance_windows,
     parameter_family,
     postgres_alarm_specs,
     postgres_parameters,
@@ -113,6 +113,16 @@ class ManagedPostgresArgs:
     """The psql image of that task; None: postgres:<major>-alpine from ECR Public. Example: a private ECR copy
     when the VPC has no NAT.
     """
+    backup_window: str | None = None
+    """Daily window (UTC, "hh24:mi-hh24:mi", at least 30 minutes) in which RDS starts the automated backup;
+    it must not overlap maintenance_window. None: 02:00-03:00, or with a schedule 30 minutes from an hour after
+    the start hour. Example: "03:00-04:00".
+    """
+    maintenance_window: str | None = None
+    """Weekly window (UTC, "ddd:hh24:mi-ddd:hh24:mi", ddd mon to sun, at least 30 minutes) in which RDS applies
+    minor upgrades and patches. None: sun:03:30-sun:04:30, or with a schedule 30 minutes on Wednesday two hours
+    after the start hour. Example: "mon:04:00-mon:05:00".
+    """
 
 
 @dataclass(frozen=True)
@@ -175,6 +185,7 @@ class ManagedPostgres(AdmitsClients):
     users_task: UsersTask | None
 
     def __init__(self, name: str, args: ManagedPostgresArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        instance_windows(args.schedule, args.backup_window, args.maintenance_window)  # refuses bad windows
         super().__init__("webstack:data:ManagedPostgres", name, None, opts)
         context = aws_context(self)
         build = _Build(name, args, context, _database_key(name, args, context, self), self)
@@ -305,7 +316,7 @@ def _db_instance(
     credentials and subnets from the primary."""
     args, key = b.args, b.key
     primary = source is None
-    windows = maintenance_windows(args.schedule)
+    windows = instance_windows(args.schedule, args.backup_window, args.maintenance_window)
     return aws.rds.Instance(
         resource_name,
         identifier=identifier,

@@ -8,6 +8,7 @@ from typing import Literal
 
 from .alarms import AlarmSpec
 from .instance_classes import offered
+from .time_windows import pair_problems
 from .working_hours import WorkingHours
 
 PORT = 5432
@@ -134,6 +135,27 @@ def maintenance_windows(schedule: WorkingHours | None) -> Windows:
     _days, start, _stop = schedule
     backup, maintenance = (start + 1) % 24, (start + 2) % 24
     return Windows(f"{backup:02d}:00-{backup:02d}:30", f"wed:{maintenance:02d}:00-wed:{maintenance:02d}:30")
+
+
+# RDS: each window at least 30 minutes (CreateDBInstance).
+RDS_WINDOW_MINUTES = 30
+
+
+def instance_windows(schedule: WorkingHours | None, backup: str | None, maintenance: str | None) -> Windows:
+    """The windows an instance gets: the ones given, else maintenance_windows(schedule)'s. Raises
+    ValueError for a window RDS would refuse (format, under 30 minutes, the two overlapping)."""
+    computed = maintenance_windows(schedule)
+    windows = Windows(backup or computed.backup, maintenance or computed.maintenance)
+    problems = pair_problems(
+        windows.backup,
+        windows.maintenance,
+        daily_minimum=RDS_WINDOW_MINUTES,
+        weekly_minimum=RDS_WINDOW_MINUTES,
+    )
+    if problems:
+        names = {"daily": "backup_window", "weekly": "maintenance_window", "overlap": "backup_window"}
+        raise ValueError("; ".join(f"{names[which]} {why}" for which, why in problems))
+    return windows
 
 
 def scheduler_alarm_specs(group: str) -> tuple[AlarmSpec, ...]:

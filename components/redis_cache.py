@@ -17,6 +17,7 @@ from .cache_settings import (
     LOG_TYPES,
     PORT,
     cache_alarm_specs,
+    cache_window_problems,
     default_parameter_group,
     log_group_name,
     member_cluster_ids,
@@ -59,6 +60,18 @@ class RedisCacheArgs:
     """Automatic failover and Multi-AZ: needs at least one replica. Example: True for production."""
     snapshot_retention_days: int = 1
     """Daily snapshots kept (0 turns them off; 1-35). Example: 7."""
+    snapshot_window: str = "02:00-03:00"
+    """Daily window (UTC, "hh24:mi-hh24:mi", at least 60 minutes) in which ElastiCache begins the snapshot; it
+    must not overlap maintenance_window. Example: "03:00-05:00".
+    """
+    maintenance_window: str = "sun:03:30-sun:04:30"
+    """Weekly window (UTC, "ddd:hh24:mi-ddd:hh24:mi", ddd mon to sun, at least 60 minutes) in which ElastiCache
+    patches and upgrades the nodes (a failover with replicas). Example: "mon:05:00-mon:06:00".
+    """
+    memory_alarm_percent: float = 80
+    """Alarm when a node's DatabaseMemoryUsagePercentage (memory for data, of maxmemory) stays above this
+    percentage. Example: 75.
+    """
     log_retention_days: int = DEFAULT_RETENTION_DAYS
     """Days the slow and engine logs are kept (a CloudWatch Logs retention value). Example: 90."""
     alarm_actions: Sequence[pulumi.Input[str]] = ()
@@ -67,6 +80,17 @@ class RedisCacheArgs:
     """True: the AUTH secret waits 7 days before deletion (its name stays taken); False: `destroy` deletes it
     at once so the same name can be created again straight away. Example: False for dev.
     """
+
+
+def _refuse_bad_args(args: RedisCacheArgs) -> None:
+    """What ElastiCache would refuse, or a replica nobody promotes: refused before anything exists."""
+    if args.replicas > 0 and not args.automatic_failover:
+        raise ValueError("replicas need automatic_failover: a replica nobody promotes is dead weight")
+    if args.automatic_failover and args.replicas < 1:
+        raise ValueError("automatic_failover needs at least one replica")
+    window_problems = cache_window_problems(args.snapshot_window, args.maintenance_window)
+    if window_problems:
+        raise ValueError("; ".join(window_problems))
 
 
 class RedisCache(AdmitsClients):
@@ -99,11 +123,8 @@ class RedisCache(AdmitsClients):
     kms_key_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: RedisCacheArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        _refuse_bad_args(args)
         super().__init__("webstack:data:RedisCache", name, None, opts)
-        if args.replicas > 0 and not args.automatic_failover:
-            raise ValueError("replicas need automatic_failover: a replica nobody promotes is dead weight")
-        if args.automatic_failover and args.replicas < 1:
-            raise ValueError("automatic_failover needs at least one replica")
         child = pulumi.ResourceOptions(parent=self)
         context = aws_context(self)
         group_id = args.replication_group_id
@@ -163,8 +184,8 @@ class RedisCache(AdmitsClients):
             auth_token=token.result,
             auth_token_update_strategy="ROTATE",
             snapshot_retention_limit=args.snapshot_retention_days,
-            snapshot_window="02:00-03:00",
-            maintenance_window="sun:03:30-sun:04:30",
+            snapshot_window=args.snapshot_window,
+            maintenance_window=args.maintenance_window,
             auto_minor_version_upgrade=True,
             log_delivery_configurations=[
                 aws.elasticache.ReplicationGroupLogDeliveryConfigurationArgs(
@@ -204,7 +225,12 @@ class RedisCache(AdmitsClients):
             opts=child,
         )
         for cluster_id in member_cluster_ids(group_id, 1 + args.replicas):
-            create_alarms(f"{name}-{cluster_id}", cache_alarm_specs(cluster_id), args.alarm_actions, self)
+            create_alarms(
+                f"{name}-{cluster_id}",
+                cache_alarm_specs(cluster_id, args.memory_alarm_percent),
+                args.alarm_actions,
+                self,
+            )
 
         self.primary_endpoint = group.primary_endpoint_address
         self.reader_endpoint = group.reader_endpoint_address

@@ -402,3 +402,72 @@ def test_a_job_may_run_the_api_or_a_worker_in_any_time_zone():
     assert (nightly.service, nightly.timezone, nightly.enabled) == ("api", "Europe/Berlin", False)
     assert (cleanup.service, cleanup.timezone, cleanup.enabled) == ("worker", "UTC", True)
     assert (cleanup.retries.maximum_attempts, cleanup.retries.maximum_event_age_seconds) == (3, 3600)
+
+
+WINDOW_CASES = [
+    ("backup-window-format", with_change("webstack:database", "backup_window", "3am-4am"),
+     "webstack:database.backup_window", "hh24:mi-hh24:mi"),
+    ("backup-window-short", with_change("webstack:database", "backup_window", "03:00-03:20"),
+     "webstack:database.backup_window", "at least 30 minutes"),
+    ("maintenance-window-capitalised", with_change("webstack:database", "maintenance_window", "Mon:04:00-Mon:05:00"),
+     "webstack:database.maintenance_window", "mon, tue, wed, thu, fri, sat, sun"),
+    ("backup-window-meets-default-maintenance", with_change("webstack:database", "backup_window", "03:00-04:00"),
+     "webstack:database.backup_window", "overlaps maintenance_window sun:03:30-sun:04:30 (the default) on sun"),
+    ("maintenance-window-meets-backup", with_change("webstack:database", "maintenance_window", "tue:02:30-tue:03:30"),
+     "webstack:database.maintenance_window", "overlaps backup_window 02:00-03:00 (the default) on tue"),
+    ("cache-snapshot-window-short", with_change("webstack:cache", "snapshot_window", "03:00-03:30"),
+     "webstack:cache.snapshot_window", "at least 60 minutes"),
+    ("cache-maintenance-window-short", with_change("webstack:cache", "maintenance_window", "sun:05:00-sun:05:30"),
+     "webstack:cache.maintenance_window", "at least 60 minutes"),
+    ("cache-windows-overlap", with_change("webstack:cache", "snapshot_window", "03:00-05:00"),
+     "webstack:cache.snapshot_window", "overlaps maintenance_window sun:03:30-sun:04:30 on sun"),
+    ("cache-memory-alarm-over-100", with_change("webstack:cache", "memory_alarm_percent", 120),
+     "webstack:cache.memory_alarm_percent", "less than or equal to 100"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("raw", "key", "words"), [c[1:] for c in WINDOW_CASES], ids=[c[0] for c in WINDOW_CASES])
+def test_windows_aws_would_refuse_are_config_errors(raw, key, words):
+    test_bad_config_is_reported_by_key_with_allowed_values(raw, key, words)
+
+
+def test_a_scheduled_database_takes_windows_inside_its_running_hours_only():
+    schedule = {"days": "MON-FRI", "start_hour_utc": 6, "stop_hour_utc": 18}
+    inside = {"schedule": schedule, "backup_window": "07:00-07:30", "maintenance_window": "wed:08:00-wed:09:00"}
+    database = {**VALID["webstack:database"], "multi_az": False, "read_replicas": 0}
+    api = {**VALID["webstack:api"], "schedule": schedule}
+    raw = with_change("webstack:database", None, database | inside) | {"webstack:api": api}
+    parsed = parse_stack_config(raw, "prod", "Pulumi.prod.yaml").database
+    assert parsed is not None and parsed.backup_window == "07:00-07:30"
+    outside = (
+        database
+        | {"schedule": schedule, "backup_window": "03:00-04:00"}
+        | {"maintenance_window": "sat:08:00-sat:09:00"}
+    )
+    with pytest.raises(ConfigError) as caught:
+        parse_stack_config(with_change("webstack:database", None, outside) | {"webstack:api": api}, "prod", "x")
+    problems = {p.key: p.message for p in caught.value.problems}
+    assert set(problems) == {"webstack:database.backup_window", "webstack:database.maintenance_window"}
+    running = "running hours of webstack:database.schedule (MON-FRI 06:00-18:00 UTC)"
+    assert running in problems["webstack:database.backup_window"]
+    # Overnight (20:00-06:00, stopping Tuesday to Saturday mornings): Saturday 03:00 is still running.
+    overnight = {"days": "MON-FRI", "start_hour_utc": 20, "stop_hour_utc": 6}
+    night = (
+        database
+        | {"schedule": overnight, "backup_window": "02:00-02:30"}
+        | {"maintenance_window": "sat:03:00-sat:04:00"}
+    )
+    parse_stack_config(
+        with_change("webstack:database", None, night) | {"webstack:api": {**api, "schedule": overnight}}, "prod", "x"
+    )
+
+
+def test_database_url_is_reserved_only_for_a_service_that_asks_for_it():
+    api = {k: v for k, v in VALID["webstack:api"].items() if k != "database_url"}
+    own_url = {**api, "environment": {"DATABASE_URL": "postgresql://elsewhere/db"}}
+    parse_stack_config(with_change("webstack:api", None, own_url), "prod", "Pulumi.prod.yaml")
+    with pytest.raises(ConfigError) as caught:
+        parse_stack_config(with_change("webstack:api", None, own_url | {"database_url": True}), "prod", "x")
+    (problem,) = caught.value.problems
+    assert problem.key == "webstack:api.environment.DATABASE_URL"
+    assert "DATABASE_URL is set by webstack" in problem.message and "DB_HOST" in problem.message

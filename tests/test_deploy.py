@@ -472,3 +472,28 @@ def test_a_mandatory_violation_found_offline_fails_the_preview(capsys):
     harness = Harness(offline_judge=lambda _stack, _root: [violation])
     assert harness.run("preview", "prod") == 1
     assert "1 mandatory violation in the offline plan" in capsys.readouterr().out
+
+
+class ServicesStack(SiteStack):
+    def up(self, **kwargs: Any) -> Any:
+        result = super().up(**kwargs)
+        entries = {
+            name: {"repositoryUrl": f"r/acme-prod-{name}", "serviceName": f"acme-prod-{name}", "taskDefinitionArn": "t"}
+            for name in ("api", "worker")
+        }
+        result.outputs["services"] = OutputValue(entries, False)
+        return result
+
+
+def test_after_up_waits_for_every_service_in_the_services_output():
+    aws = FakeAws()
+    deployer = Deployer(
+        console=Console(file=open("/dev/null", "w")),  # noqa: SIM115
+        opener=lambda stack, _root: ServicesStack(stack),
+        which=lambda _n: "/bin/pulumi",
+        env={"AWS_PROFILE": "p"},
+        aws_clients=aws,
+    )
+    assert deployer.up("prod", yes=True) == 0
+    waits = [c[2]["services"] for c in aws.calls if c[1] == "wait:services_stable"]
+    assert waits == [["acme-prod-api"], ["acme-prod-worker"]]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from webstack.commands.cli import main
 from webstack.commands.plan_tree import resource_count
@@ -148,3 +150,70 @@ def test_payments_alarms_follow_the_seed_thresholds():
     assert alarms["api-alarm-latency-p95"]["threshold"] == 2
     connections = next(a for a in alarms.values() if a.get("metricName") == "DatabaseConnections")
     assert connections["threshold"] == 150
+
+
+def test_billing_keeps_the_seed_backup_maintenance_and_snapshot_windows():
+    run = example_run("billing")
+    (db,) = [i.inputs for i in run.of_type("aws:rds/instance:Instance")]
+    assert (db["backupWindow"], db["maintenanceWindow"]) == ("03:00-04:00", "mon:04:00-mon:05:00")
+    (cache,) = [c.inputs for c in run.of_type("aws:elasticache/replicationGroup:ReplicationGroup")]
+    assert (cache["snapshotWindow"], cache["maintenanceWindow"]) == ("03:00-05:00", "mon:05:00-mon:06:00")
+
+
+def test_payments_health_checks_are_the_seeds_endpoints():
+    groups = example_run("payments").of_type("aws:lb/targetGroup:TargetGroup")
+    paths = {g.inputs["port"]: g.inputs["healthCheck"]["path"] for g in groups}
+    assert paths == {8000: "/api/v1/actuator/health", 3000: "/health"}  # backend, frontend
+
+
+@pytest.mark.parametrize("name", ["monay", "monay-staging", "monay-dev"])
+def test_monay_alarms_follow_the_seed_thresholds(name):
+    registered = example_run(name).of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    alarms = {a.name: a.inputs for a in registered}
+    redis = [a["threshold"] for a in alarms.values() if a.get("metricName") == "DatabaseMemoryUsagePercentage"]
+    ecs_memory = [a["threshold"] for n, a in alarms.items() if n.endswith("-alarm-memory-high")]
+    assert redis and set(redis) == {75}
+    assert len(ecs_memory) == 4 and set(ecs_memory) == {90}
+    assert alarms["api-alarm-5xx-rate"]["threshold"] == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "services", "first"),
+    [("payments", {"backend", "frontend"}, "backend"), ("billing", {"api", "worker"}, "api")],
+)
+def test_every_service_has_its_outputs_and_the_load_balancer_its_dns_name(name, services, first):
+    run = example_run(name)
+    outputs = run.outputs
+    assert set(outputs["services"]) == services
+    ecs = {s.name: s for s in run.of_type("aws:ecs/service:Service")}
+    repositories = {r.inputs["name"]: run.states[r.urn] for r in run.of_type("aws:ecr/repository:Repository")}
+    tasks = {t.inputs["family"]: run.states[t.urn] for t in run.of_type("aws:ecs/taskDefinition:TaskDefinition")}
+    prefix = f"{name}-prod"
+    for service, entry in outputs["services"].items():
+        assert entry["serviceName"] == f"{prefix}-{service}"
+        assert entry["repositoryUrl"] == repositories[f"{prefix}-{service}"]["repositoryUrl"]
+        assert entry["taskDefinitionArn"] == tasks[f"{prefix}-{service}"]["arn"]
+        assert any(s.inputs["name"] == entry["serviceName"] for s in ecs.values())
+    (alb,) = run.of_type("aws:lb/loadBalancer:LoadBalancer")
+    assert outputs["loadBalancerDnsName"] == run.states[alb.urn]["dnsName"]
+    # The single-service outputs stay: they name the first service.
+    entry = outputs["services"][first]
+    assert (outputs["apiRepositoryUrl"], outputs["apiServiceName"]) == (entry["repositoryUrl"], entry["serviceName"])
+
+
+def test_database_url_reaches_only_the_service_that_asks_for_it(tmp_path):
+    raw = yaml.safe_load((ROOT / "examples" / "payments.yaml").read_text())
+    raw["config"]["webstack:services"]["backend"]["database_url"] = True
+    path = tmp_path / "payments.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    run = render_stack_file(path, "payments")
+    environments = {
+        t.inputs["family"]: {
+            e["name"]: e["value"] for e in json.loads(t.inputs["containerDefinitions"])[0]["environment"]
+        }
+        for t in run.of_type("aws:ecs/taskDefinition:TaskDefinition")
+        if t.inputs["family"] in ("payments-prod-backend", "payments-prod-frontend")
+    }
+    backend, frontend = environments["payments-prod-backend"], environments["payments-prod-frontend"]
+    assert "DATABASE_URL" not in frontend and "DB_HOST" in frontend
+    assert backend["DATABASE_URL"] == f"postgresql://app@{backend['DB_HOST']}:5432/app?sslmode=require"

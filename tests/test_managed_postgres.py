@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pulumi
 import pulumi_aws as aws
@@ -10,7 +11,7 @@ import pytest
 
 from components import ManagedPostgres, ManagedPostgresArgs
 
-from .helpers import ancestors, as_list, document, one, render, statements
+from .helpers import ancestors, as_list, document, one, refusal, render, statements
 
 INSTANCE = "aws:rds/instance:Instance"
 
@@ -296,3 +297,38 @@ def test_performance_insights_keeps_the_free_week_unless_told_longer():
     assert longer["performanceInsightsRetentionPeriod"] == 31
     off = primary(postgres_run(performance_insights=False)).inputs
     assert "performanceInsightsRetentionPeriod" not in off
+
+
+def test_backup_and_maintenance_windows_given_are_sent_as_given():
+    # Seed 003: backups 03:00-04:00 UTC, maintenance Monday 04:00-05:00 UTC (touching, not overlapping).
+    run = postgres_run(backup_window="03:00-04:00", maintenance_window="mon:04:00-mon:05:00", read_replicas=1)
+    for name in ("database-primary", "database-replica-0"):
+        db = run.named(name).inputs
+        assert (db["backupWindow"], db["maintenanceWindow"]) == ("03:00-04:00", "mon:04:00-mon:05:00")
+    # One window given: the other is still the computed one.
+    db = primary(postgres_run(maintenance_window="tue:22:00-tue:23:00", schedule=None)).inputs
+    assert (db["backupWindow"], db["maintenanceWindow"]) == ("02:00-03:00", "tue:22:00-tue:23:00")
+
+
+@pytest.mark.parametrize(
+    ("windows", "message"),
+    [
+        ({"backup_window": "3:00-4:00"}, r"backup_window must be hh24:mi-hh24:mi"),
+        ({"backup_window": "03:00-03:15"}, r"backup_window must be at least 30 minutes long \(got 15"),
+        ({"maintenance_window": "Mon:04:00-Mon:05:00"}, r"maintenance_window must be ddd:hh24:mi-ddd:hh24:mi"),
+        ({"maintenance_window": "mon:04:00-mon:04:20"}, r"maintenance_window must be at least 30 minutes"),
+        # The default maintenance window (sun:03:30-sun:04:30) meets a 03:00-04:00 backup on Sunday.
+        ({"backup_window": "03:00-04:00"}, r"backup_window 03:00-04:00 overlaps sun:03:30-sun:04:30 on sun"),
+        (
+            {"backup_window": "23:30-00:30", "maintenance_window": "sun:00:00-sun:01:00"},
+            r"overlaps sun:00:00-sun:01:00 on sat",
+        ),
+    ],
+)
+def test_windows_rds_would_refuse_are_refused_before_anything_is_registered(windows, message):
+    def build():
+        ManagedPostgres(
+            "database", ManagedPostgresArgs(identifier="x-db", vpc_id="v", subnet_ids=["a", "b"], **windows)
+        )
+
+    assert re.search(message, refusal(build))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pulumi
 import pulumi_aws as aws
@@ -11,7 +12,7 @@ import pytest
 from components import RedisCache, RedisCacheArgs
 from webstack.offline.plan_json import plan_document
 
-from .helpers import ancestors, one, render
+from .helpers import ancestors, one, refusal, render
 
 GROUP = "aws:elasticache/replicationGroup:ReplicationGroup"
 
@@ -137,3 +138,40 @@ def test_every_child_is_parented_to_the_component():
     for reg in run.registrations:
         if reg.custom and reg.name != "app":
             assert component in ancestors(run, reg), reg.urn
+
+
+def test_snapshot_and_maintenance_windows_and_memory_alarm_threshold():
+    # Seed 003: Redis snapshots 03:00-05:00 UTC; seed 004: alarm on Redis memory above 75 %.
+    run = cache_run(snapshot_window="03:00-05:00", maintenance_window="mon:05:00-mon:06:00", memory_alarm_percent=75)
+    group = one(run, GROUP).inputs
+    assert (group["snapshotWindow"], group["maintenanceWindow"]) == ("03:00-05:00", "mon:05:00-mon:06:00")
+    memory = [
+        a.inputs
+        for a in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+        if a.inputs["metricName"] == "DatabaseMemoryUsagePercentage"
+    ]
+    assert [m["threshold"] for m in memory] == [75]
+    assert "75 %" in memory[0]["alarmDescription"]
+    defaults = one(cache_run(), GROUP).inputs
+    assert (defaults["snapshotWindow"], defaults["maintenanceWindow"]) == ("02:00-03:00", "sun:03:30-sun:04:30")
+
+
+@pytest.mark.parametrize(
+    ("windows", "message"),
+    [
+        ({"snapshot_window": "03:00-03:30"}, r"snapshot_window must be at least 60 minutes long \(got 30"),
+        ({"maintenance_window": "sun:03:30-sun:04:00"}, r"maintenance_window must be at least 60 minutes"),
+        ({"maintenance_window": "sunday 03:30"}, r"maintenance_window must be ddd:hh24:mi-ddd:hh24:mi"),
+        ({"snapshot_window": "03:00-05:00"}, r"snapshot_window 03:00-05:00 overlaps sun:03:30-sun:04:30 on sun"),
+    ],
+)
+def test_windows_elasticache_would_refuse_are_refused_before_anything_is_registered(windows, message):
+    def build():
+        RedisCache(
+            "cache",
+            RedisCacheArgs(
+                replication_group_id="x-cache", secret_name="x/cache", vpc_id="v", subnet_ids=["a"], **windows
+            ),
+        )
+
+    assert re.search(message, refusal(build))

@@ -6,9 +6,11 @@ import json
 from collections import Counter
 
 import pytest
+import yaml
 
 from webstack.offline.plan_json import plan_document
 from webstack.program.config import price_class_for_region
+from webstack.program.config_problems import ConfigError
 from webstack.program.stack_settings import parse_stack_config, read_config_file
 
 from .helpers import ROOT, ancestors, render_stack_file, shipped_stack
@@ -104,6 +106,8 @@ def test_no_secret_value_in_plan_or_outputs(stack):
         "apiServiceName",
         "apiClusterName",
         "apiTaskSecurityGroupId",
+        "services",
+        "loadBalancerDnsName",
         "databaseUsersTaskDefinition",
         "hosts",
         "region",
@@ -220,9 +224,12 @@ def test_api_reaches_its_data_stores_and_they_admit_only_the_api(stack):
     assert {s["name"] for s in container["secrets"]} == {"REDIS_URL"}
     environment = {e["name"]: e["value"] for e in container["environment"]}
     assert set(environment) == {
-        "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_IAM_AUTH", "UPLOADS_BUCKET", "BACKUPS_BUCKET"
+        "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_IAM_AUTH", "DATABASE_URL", "UPLOADS_BUCKET", "BACKUPS_BUCKET"
     }  # fmt: skip
     assert (environment["DB_USER"], environment["DB_IAM_AUTH"]) == ("app", "true")
+    # Seed 000's DATABASE_URL, without a password: the app passes an IAM token when it connects.
+    host = environment["DB_HOST"]
+    assert environment["DATABASE_URL"] == f"postgresql://app@{host}:5432/{environment['DB_NAME']}?sslmode=require"
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
@@ -329,3 +336,21 @@ def test_keep_data_on_destroy_follows_the_policy_config_unless_set():
     assert parse_stack_config(raw, "sandbox", "sandbox").keep_data_on_destroy is False
     unnamed = {k: v for k, v in raw.items() if k != "webstack:environment"}
     assert parse_stack_config(unnamed, "sandbox", "sandbox").keep_data_on_destroy is True
+
+
+def test_a_stack_of_workers_only_needs_a_domain_and_then_builds_them_without_a_load_balancer(tmp_path):
+    config = {
+        "aws:region": "us-east-1",
+        "webstack:environment": "dev",
+        "webstack:name_prefix": "workers-dev",
+        "webstack:tags": {"Owner": "platform"},
+        "webstack:services": {"worker": {"worker": True, "image": "{repository}:1.0.0"}},
+    }
+    with pytest.raises(ConfigError, match="webstack:domain: required with webstack:services, workers too"):
+        parse_stack_config(config, "workers-dev", "workers-dev.yaml")
+    path = tmp_path / "workers-dev.yaml"
+    path.write_text(yaml.safe_dump({"config": {**config, "webstack:domain": {"name": "example.com"}}}))
+    run = render_stack_file(path, "workers-dev")
+    (service,) = run.of_type("aws:ecs/service:Service")
+    assert service.inputs["name"] == "workers-dev-worker" and "loadBalancers" not in service.inputs
+    assert run.of_type("aws:lb/loadBalancer:LoadBalancer") == []

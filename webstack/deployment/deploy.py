@@ -272,8 +272,12 @@ class Deployer:
             except UsersTaskFailed as error:
                 self.console.print(error_line(error))
                 return 1
-        if cluster and service and region:
-            wait_for_service(str(cluster), str(service), str(region), self.aws_clients, self.console)
+        # Every service of the stack (the `services` output), or the API's alone for a stack
+        # deployed before that output existed.
+        names = [str(entry["serviceName"]) for entry in (values.get("services") or {}).values()] or [service]
+        for name in names if cluster and region else ():
+            if name:
+                wait_for_service(str(cluster), name, str(region), self.aws_clients, self.console)
         return 0
 
     def refresh(self, stack: str, *, yes: bool) -> int:

@@ -10,6 +10,7 @@ import pulumi_aws as aws
 from components import (
     AlertTopic,
     AlertTopicArgs,
+    FargateApi,
     ManagedPostgres,
     ManagedPostgresArgs,
     RedisCache,
@@ -29,6 +30,7 @@ from webstack.program.compose_web import (
     keeps_data,
 )
 from webstack.program.config import StackConfig
+from webstack.program.stack_outputs import export_services
 
 
 @dataclass
@@ -109,6 +111,8 @@ def build_data_tier(config: StackConfig, opts: pulumi.ResourceOptions) -> DataTi
                 # Services log in as the app user with IAM authentication (compose_web.build_api).
                 iam_users=[db.app_username] if config.api is not None or config.services else [],
                 users_task_image=db.users_task_image,
+                backup_window=db.backup_window,
+                maintenance_window=db.maintenance_window,
             ),
             opts,
         )
@@ -128,6 +132,9 @@ def build_data_tier(config: StackConfig, opts: pulumi.ResourceOptions) -> DataTi
                 replicas=cache_config.replicas,
                 automatic_failover=cache_config.automatic_failover,
                 snapshot_retention_days=cache_config.snapshot_retention_days,
+                snapshot_window=cache_config.snapshot_window,
+                maintenance_window=cache_config.maintenance_window,
+                memory_alarm_percent=cache_config.memory_alarm_percent,
                 log_retention_days=config.log_retention_days,
                 alarm_actions=[alerts.topic_arn],
             ),
@@ -147,6 +154,18 @@ def export_data_tier(data: DataTier) -> None:
     if data.cache is not None:
         pulumi.export("cacheEndpoint", data.cache.primary_endpoint)
         pulumi.export("cacheAuthSecretArn", data.cache.auth_secret_arn)
+
+
+def export_api(config: StackConfig, api: FargateApi, database: ManagedPostgres) -> None:
+    """The first service's names (kept for scripts written against them), every service's, and the
+    database users task that `up` runs."""
+    pulumi.export("apiRepositoryUrl", api.repository_url)
+    pulumi.export("apiServiceName", api.service_name)
+    pulumi.export("apiClusterName", api.cluster_name)
+    pulumi.export("apiTaskSecurityGroupId", api.task_security_group_id)
+    export_services(api, routed=config.api is not None or any(not s.worker for s in config.services.values()))
+    if database.users_task is not None:
+        pulumi.export("databaseUsersTaskDefinition", database.users_task.task_definition_arn)
 
 
 def build_stack(config: StackConfig) -> None:
@@ -189,13 +208,8 @@ def build_stack(config: StackConfig) -> None:
             log_bucket=log_bucket,
             opts=opts,
         )
-        pulumi.export("apiRepositoryUrl", api.repository_url)
-        pulumi.export("apiServiceName", api.service_name)
-        pulumi.export("apiClusterName", api.cluster_name)
-        pulumi.export("apiTaskSecurityGroupId", api.task_security_group_id)
         build_jobs(config, api=api, vpc=data.vpc, alert_topic_arn=data.alerts.topic_arn, opts=opts)
-        if data.database.users_task is not None:
-            pulumi.export("databaseUsersTaskDefinition", data.database.users_task.task_definition_arn)
+        export_api(config, api, data.database)
     served = build_sites(config, domain=config.domain, edge=edge, api=api, log_bucket=log_bucket, opts=opts)
     if serverless.api_host is not None:
         served[serverless.api_host] = "API Gateway (REST, regional) -> Lambda"

@@ -27,7 +27,7 @@ from components import (
     StaticSiteArgs,
 )
 from webstack.program.config import ApiConfig, DomainConfig, StackConfig, price_class_for_region
-from webstack.program.service_environment import bucket_variable
+from webstack.program.service_environment import DATABASE_URL, bucket_variable, database_url
 
 ALB_LOG_PREFIX = "alb"
 S3_LOG_PREFIX = "s3/"
@@ -123,9 +123,8 @@ def build_edge_domain(config: StackConfig, opts: pulumi.ResourceOptions) -> Edge
             domain=domain.name,
             name_prefix=config.name_prefix,
             hosted_zone=domain.hosted_zone,
-            regional_certificate=config.api is not None
-            or any(not s.worker for s in config.services.values())
-            or config.function_api is not None,
+            # Every FargateApi takes one (an ALB for routed services; free from ACM either way).
+            regional_certificate=config.api is not None or bool(config.services) or config.function_api is not None,
             waf=domain.waf,
             rate_limit_per_5_minutes=domain.rate_limit_per_5_minutes,
             api_hosts=[fqdn(host, domain.name) for host, _, _ in api_distributions(config, domain)],
@@ -217,6 +216,8 @@ def build_api(
     secrets: dict[str, pulumi.Input[str]] = {
         "REDIS_URL": pulumi.Output.concat(cache.auth_secret_arn, ":url::"),
     }
+    db_user, db_name = config.database.app_username, config.database.database_name
+    url = database.address.apply(lambda host: database_url(db_user, host, database.port, db_name))
     database_users = [database.connect_arn(config.database.app_username)]
     tasks: list[tuple[str, ApiConfig, Route | None]] = []
     if config.api is not None:
@@ -240,7 +241,7 @@ def build_api(
                     name,
                     task,
                     route,
-                    environment=environment,
+                    environment={**environment, DATABASE_URL: url} if task.database_url else environment,
                     secrets=secrets,
                     buckets=buckets,
                     database_users=database_users,

@@ -29,7 +29,10 @@ from components import (
     StaticSiteArgs,
     TierPrefixes,
 )
+from components.cache_settings import CACHE_WINDOW_MINUTES
 from components.log_groups import DEFAULT_RETENTION_DAYS
+from components.postgres_settings import RDS_WINDOW_MINUTES
+from components.time_windows import DAILY_FORMAT, WEEKLY_FORMAT, window_problem
 from webstack.program.config_fields import Section, from_arg, own
 from webstack.program.config_jobs import JOBS_DESCRIPTION, JobConfig, JobName
 from webstack.program.config_release import ReleaseConfig
@@ -185,6 +188,14 @@ class ScheduleConfig(Section):
         return other.hours_of_week() <= self.hours_of_week()
 
 
+def _checked_window(window: str | None, *, weekly: bool, minimum_minutes: int) -> str | None:
+    """A backup, snapshot or maintenance window as AWS accepts it (format and length)."""
+    problem = None if window is None else window_problem(window, weekly=weekly, minimum_minutes=minimum_minutes)
+    if problem is not None:
+        raise ValueError(problem)
+    return window
+
+
 class DatabaseConfig(Section):
     """The database (ManagedPostgres)."""
 
@@ -239,9 +250,32 @@ class DatabaseConfig(Section):
         None,
         "Stop the instance outside these hours with EventBridge Scheduler (storage and backups still bill). "
         "Every service's schedule must lie inside it (same days or daily, start no later, stop no "
-        "earlier); not with read replicas. The backup and maintenance windows move into the running hours.",
+        "earlier); not with read replicas. The backup and maintenance windows move into the running hours "
+        "unless set: then they must lie inside them (config error).",
         shown_default="none (always on)",
     )
+    backup_window: str | None = from_arg(
+        ManagedPostgresArgs,
+        "backup_window",
+        allowed=DAILY_FORMAT,
+        shown_default="`02:00-03:00`; with `schedule`, 30 minutes from an hour after its start",
+    )
+    maintenance_window: str | None = from_arg(
+        ManagedPostgresArgs,
+        "maintenance_window",
+        allowed=WEEKLY_FORMAT,
+        shown_default="`sun:03:30-sun:04:30`; with `schedule`, 30 minutes on Wednesday two hours after its start",
+    )
+
+    @field_validator("backup_window")
+    @classmethod
+    def _rds_backup_window(cls, window: str | None) -> str | None:
+        return _checked_window(window, weekly=False, minimum_minutes=RDS_WINDOW_MINUTES)
+
+    @field_validator("maintenance_window")
+    @classmethod
+    def _rds_maintenance_window(cls, window: str | None) -> str | None:
+        return _checked_window(window, weekly=True, minimum_minutes=RDS_WINDOW_MINUTES)
 
 
 class CacheConfig(Section):
@@ -265,6 +299,19 @@ class CacheConfig(Section):
     replicas: int = from_arg(RedisCacheArgs, "replicas", ge=0, le=5)
     automatic_failover: bool = from_arg(RedisCacheArgs, "automatic_failover")
     snapshot_retention_days: int = from_arg(RedisCacheArgs, "snapshot_retention_days", ge=0, le=35)
+    snapshot_window: str = from_arg(RedisCacheArgs, "snapshot_window", allowed=DAILY_FORMAT)
+    maintenance_window: str = from_arg(RedisCacheArgs, "maintenance_window", allowed=WEEKLY_FORMAT)
+    memory_alarm_percent: float = from_arg(RedisCacheArgs, "memory_alarm_percent", gt=0, le=100)
+
+    @field_validator("snapshot_window")
+    @classmethod
+    def _snapshot_window(cls, window: str) -> str:
+        return _checked_window(window, weekly=False, minimum_minutes=CACHE_WINDOW_MINUTES) or window
+
+    @field_validator("maintenance_window")
+    @classmethod
+    def _maintenance_window(cls, window: str) -> str:
+        return _checked_window(window, weekly=True, minimum_minutes=CACHE_WINDOW_MINUTES) or window
 
 
 DnsLabel = Annotated[str, StringConstraints(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)?$")]
@@ -323,12 +370,19 @@ class ApiConfig(Section):
     environment: dict[Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")], str] = from_arg(
         ServiceSpec,
         "environment",
-        also="webstack sets DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_IAM_AUTH and <BUCKET>_BUCKET for each of "
-        "`webstack:buckets`, and injects REDIS_URL from Secrets Manager; a name that collides with one of "
-        "these is a config error.",
+        also="webstack sets DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_IAM_AUTH (DATABASE_URL too with "
+        "`database_url`) and <BUCKET>_BUCKET for each of `webstack:buckets`, and injects REDIS_URL from Secrets "
+        "Manager; a name that collides with one of these is a config error.",
         allowed="`UPPER_CASE` names",
     )
     bucket_access: tuple[BucketAccessConfig, ...] = own((), "Buckets (and prefixes) the task role may use.")
+    database_url: bool = own(
+        False,
+        "Also set DATABASE_URL=`postgresql://<app_username>@<host>:5432/<database_name>?sslmode=require` (with "
+        "DB_HOST and the rest) for apps that read one URL. It holds no password: the service logs in with IAM "
+        "authentication, so the app makes a token (`generate-db-auth-token`, valid 15 minutes) from its task "
+        "role when it opens a connection and passes it as the password.",
+    )
     cpu_alarm_percent: float = from_arg(ServiceSpec, "cpu_alarm_percent", gt=0, le=100)
     memory_alarm_percent: float = from_arg(ServiceSpec, "memory_alarm_percent", gt=0, le=100)
     app_secrets: tuple[Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$")], ...] = from_arg(

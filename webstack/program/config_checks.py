@@ -6,8 +6,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from components.instance_classes import unknown_class_message
-from components.postgres_settings import estimated_max_connections
+from components.postgres_settings import estimated_max_connections, maintenance_windows
 from components.subnet_layout import SubnetLayoutError, TierPrefixes, plan_subnets
+from components.time_windows import days_inside, overlap_day, running_minutes, weekly_minutes
 from webstack.program.config import (
     CACHE_ENGINE_VERSIONS,
     FARGATE_ENDPOINTS,
@@ -84,6 +85,52 @@ def database_problems(database: DatabaseConfig) -> list[Problem]:
         problems.append(
             Problem("webstack:database.read_replicas", "read replicas need backups (backup_retention_days >= 1)")
         )
+    return problems + _database_window_problems(database)
+
+
+def _database_window_problems(database: DatabaseConfig) -> list[Problem]:
+    """RDS refuses overlapping backup and maintenance windows; on a schedule, a window set by
+    hand must fall in the hours the instance runs (RDS backs up and patches only a running one)."""
+    schedule = database.schedule
+    computed = maintenance_windows(schedule.working_hours() if schedule else None)
+    backup = database.backup_window or computed.backup
+    maintenance = database.maintenance_window or computed.maintenance
+    problems = []
+    day = overlap_day(backup, maintenance)
+    if day is not None:
+        key = "maintenance_window" if database.maintenance_window else "backup_window"
+        shown = {
+            "backup_window": backup + ("" if database.backup_window else " (the default)"),
+            "maintenance_window": maintenance + ("" if database.maintenance_window else " (the default)"),
+        }
+        other = "backup_window" if key == "maintenance_window" else "maintenance_window"
+        problems.append(
+            Problem(
+                f"webstack:database.{key}",
+                f"{shown[key]} overlaps {other} {shown[other]} on {day}: RDS refuses overlapping windows",
+            )
+        )
+    if schedule is None or schedule.start_hour_utc == schedule.stop_hour_utc:
+        return problems
+    running = running_minutes(schedule.hours_of_week())
+    days = 5 if schedule.days == "MON-FRI" else 7
+    window = f"{schedule.days} {schedule.start_hour_utc:02d}:00-{schedule.stop_hour_utc:02d}:00 UTC"
+    if database.backup_window and days_inside(database.backup_window, running) < days:
+        problems.append(
+            Problem(
+                "webstack:database.backup_window",
+                f"must lie inside the running hours of webstack:database.schedule ({window}): RDS takes no "
+                "backup of a stopped instance (or leave it unset to have one chosen)",
+            )
+        )
+    if database.maintenance_window and not weekly_minutes(database.maintenance_window) <= running:
+        problems.append(
+            Problem(
+                "webstack:database.maintenance_window",
+                f"must lie inside the running hours of webstack:database.schedule ({window}) (or leave it "
+                "unset to have one chosen)",
+            )
+        )
     return problems
 
 
@@ -110,6 +157,15 @@ def cache_problems(cache: CacheConfig) -> list[Problem]:
         )
     if cache.automatic_failover and cache.replicas == 0:
         problems.append(Problem("webstack:cache.replicas", "must be 1 or more when automatic_failover is true (got 0)"))
+    day = overlap_day(cache.snapshot_window, cache.maintenance_window)
+    if day is not None:
+        problems.append(
+            Problem(
+                "webstack:cache.snapshot_window",
+                f"{cache.snapshot_window} overlaps maintenance_window {cache.maintenance_window} on {day}: "
+                "ElastiCache refuses overlapping windows (move one of them)",
+            )
+        )
     return problems
 
 
@@ -311,21 +367,28 @@ def _domain_missing_problems(
         problems.append(
             Problem("webstack:domain", "required with routed webstack:services: they are served through CloudFront")
         )
+    elif services:
+        problems.append(
+            Problem(
+                "webstack:domain",
+                "required with webstack:services, workers too: their cluster is built with the domain's certificate "
+                "and log bucket (without it the services would not be deployed at all)",
+            )
+        )
     return problems
 
 
 def _collision_problems(tasks: Mapping[str, ApiConfig], buckets: Mapping[str, Any] | None) -> list[Problem]:
     """A user variable or secret named like one webstack sets would be overwritten (or overwrite
     it) without a word: refuse it."""
-    named = [
-        pair
-        for key, task in tasks.items()
-        for pair in (
+    problems = []
+    for key, task in tasks.items():
+        named = [
             *((f"{key}.environment.{v}", v) for v in task.environment),
             *((f"{key}.app_secrets[{i}]", v) for i, v in enumerate(task.app_secrets)),
-        )
-    ]
-    return collision_problems(named, injected_variables(buckets or ()))
+        ]
+        problems += collision_problems(named, injected_variables(buckets or (), with_database_url=task.database_url))
+    return problems
 
 
 def _site_problems(

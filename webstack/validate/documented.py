@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from components.time_windows import window_problem
 from webstack.validate.walk import compiled, is_unknown
 
 
@@ -259,6 +260,19 @@ def _ip_protocol(value: Any) -> str | None:
     return f"IP protocols are {', '.join(IP_PROTOCOLS)} or a protocol number 0-255"
 
 
+def _window(*, weekly: bool, minimum_minutes: int) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, str):
+            return "windows are text"
+        problem = window_problem(value, weekly=weekly, minimum_minutes=minimum_minutes)
+        return None if problem is None else f"{'weekly' if weekly else 'daily'} windows {problem}"
+
+    return check
+
+
+_RDS_WINDOW_SOURCE = "Amazon RDS API reference: CreateDBInstance (Preferred{}Window: {}, UTC, at least 30 minutes)"
+_CACHE_WINDOW_SOURCE = "Amazon ElastiCache API reference: CreateReplicationGroup ({}: {}, UTC, at least 60 minutes)"
+
 _SG_PROTOCOL = (
     _ip_protocol,
     "EC2 API reference: IpPermission (IpProtocol: tcp, udp, icmp, icmpv6, -1 or a protocol number)",
@@ -274,6 +288,26 @@ VALUE_RULES: dict[str, dict[str, tuple[Callable[[Any], str | None], str]]] = {
     },
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {"ipProtocol": _SG_PROTOCOL},
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {"ipProtocol": _SG_PROTOCOL},
+    "aws:rds/instance:Instance": {
+        "backupWindow": (
+            _window(weekly=False, minimum_minutes=30),
+            _RDS_WINDOW_SOURCE.format("Backup", "hh24:mi-hh24:mi"),
+        ),
+        "maintenanceWindow": (
+            _window(weekly=True, minimum_minutes=30),
+            _RDS_WINDOW_SOURCE.format("Maintenance", "ddd:hh24:mi-ddd:hh24:mi"),
+        ),
+    },
+    "aws:elasticache/replicationGroup:ReplicationGroup": {
+        "snapshotWindow": (
+            _window(weekly=False, minimum_minutes=60),
+            _CACHE_WINDOW_SOURCE.format("SnapshotWindow", "hh24:mi-hh24:mi"),
+        ),
+        "maintenanceWindow": (
+            _window(weekly=True, minimum_minutes=60),
+            _CACHE_WINDOW_SOURCE.format("PreferredMaintenanceWindow", "ddd:hh24:mi-ddd:hh24:mi"),
+        ),
+    },
     "aws:secretsmanager/secret:Secret": {
         "recoveryWindowInDays": (
             _secret_recovery_window,
