@@ -26,6 +26,7 @@ from .api_settings import (
 )
 from .aws_context import AwsContext
 from .encryption_key import secret_recovery_window_days
+from .exec_sessions import exec_role_policy
 from .log_groups import encrypted_log_group
 from .service_role import ecs_task_trust_policy
 from .working_hours import WorkingHours, start_cron, stop_cron
@@ -151,6 +152,12 @@ class ServiceSpec:
     """Which requests of the shared ALB reach the service (Route of hosts and paths; both empty: every request
     no other rule takes); None: a worker with no load balancer. Example: Route(paths=("/api/*",)).
     """
+    exec_enabled: bool = False
+    """ECS Exec into the service's tasks (`aws ecs execute-command`, `webstack tunnel`): sessions encrypted
+    with the component's CMK and logged to an encrypted log group; the task role gets only the Session
+    Manager channel, key and log-writing permissions. Off: no way into a running container. Tasks started
+    before it was turned on need a new deployment. Costs nothing but the session logs. Example: True for dev.
+    """
 
 
 @dataclass(frozen=True)
@@ -168,6 +175,7 @@ class Shared:
     log_retention_days: int
     alarm_actions: Sequence[pulumi.Input[str]]
     keep_data_on_destroy: bool
+    exec_log_group: str | None = None  # where exec sessions are logged (None: no service enables exec)
 
 
 @dataclass(frozen=True)
@@ -361,6 +369,15 @@ def _task_role(built: BuiltService, shared: Shared, parent: pulumi.Resource) -> 
         assume_role_policy=ecs_task_trust_policy(shared.context),
         opts=child,
     )
+    if spec.exec_enabled and shared.exec_log_group is not None:
+        exec_role_policy(
+            f"{built.base}-exec-policy",
+            role=role,
+            context=shared.context,
+            key=shared.key,
+            log_group=shared.exec_log_group,
+            parent=parent,
+        )
     if spec.bucket_grants or spec.database_users:
         grants = spec.bucket_grants
         resolved = pulumi.Output.all(*[pulumi.Output.all(g.bucket_arn, g.kms_key_arn or "") for g in grants]).apply(
@@ -460,7 +477,7 @@ def _ecs_service(
         deployment_maximum_percent=spec.deployment_maximum_percent,
         propagate_tags="SERVICE",
         enable_ecs_managed_tags=True,
-        enable_execute_command=False,
+        enable_execute_command=spec.exec_enabled,
         wait_for_steady_state=False,
         # Autoscaling owns the task count once the service runs.
         opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on), ignore_changes=["desiredCount"]),

@@ -184,6 +184,7 @@ def service_spec(
         spot=task.capacity == "spot",
         schedule=task.schedule.working_hours() if task.schedule else None,
         route=route,
+        exec_enabled=task.exec,
     )
 
 

@@ -345,6 +345,11 @@ class ApiConfig(Section):
         "has one.",
         shown_default="none (always on)",
     )
+    exec: bool = from_arg(
+        ServiceSpec,
+        "exec_enabled",
+        also="`webstack tunnel` reaches the database and cache through a task of a service with exec on.",
+    )
 
 
 class LoadBalancerConfig(Section):
