@@ -461,6 +461,9 @@ MUTATIONS = [
              dropping("alerts-email-0")),
     Mutation("container-logs-off", "ecs-container-logging", "api-task",
              json_input("api-task", "containerDefinitions", container(lambda c: c.pop("logConfiguration")))),
+    # ECS Exec turned on behind the component's back: the cluster has no session key or log group.
+    Mutation("exec-on-a-bare-cluster", "ecs-exec-sessions-encrypted-and-logged", "api-service",
+             setting("api-service", "enableExecuteCommand", True)),
     # serverless (seed 002: examples/usarakhi.yaml)
     *SERVERLESS_MUTATIONS,
     # tagging
