@@ -32,7 +32,7 @@ INHERENTLY_BLIND = {
 }
 # Undecidable rule evaluations on a simulated first preview, per shipped stack (51 before this
 # pack judged unknown values by what they must be). A change that blinds a rule fails here.
-MOST_UNDECIDED = {"prod": 23, "dev": 26}
+MOST_UNDECIDED = {"prod": 23, "dev": 29}  # dev: 3 more for the task role's exec policy (its key ARN)
 
 
 def undecided(violations: list[Any]) -> list[Any]:
