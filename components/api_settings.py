@@ -15,6 +15,8 @@ CONTAINER_NAME = "app"
 CONTAINER_USER = "1000:1000"  # no root in the container; the image must not need it
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 SCRATCH_VOLUME = "tmp"  # writable /tmp beside the read-only root file system
+# awslogs names each task's stream <prefix>/<container>/<task id>.
+LOG_STREAM_PREFIX = "ecs"
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def container_definitions(
                 "options": {
                     "awslogs-group": log_group,
                     "awslogs-region": region,
-                    "awslogs-stream-prefix": "ecs",
+                    "awslogs-stream-prefix": LOG_STREAM_PREFIX,
                 },
             },
         }

@@ -28,6 +28,7 @@ from webstack.program.compose_web import (
     keeps_data,
 )
 from webstack.program.config import StackConfig
+from webstack.program.service_outputs import export_operations
 
 
 @dataclass
@@ -192,6 +193,7 @@ def build_stack(config: StackConfig) -> None:
         pulumi.export("apiServiceName", api.service_name)
         pulumi.export("apiClusterName", api.cluster_name)
         pulumi.export("apiTaskSecurityGroupId", api.task_security_group_id)
+        export_operations(api, config.name_prefix, data.database, data.cache)
         if data.database.users_task is not None:
             pulumi.export("databaseUsersTaskDefinition", data.database.users_task.task_definition_arn)
     served = build_sites(config, domain=config.domain, edge=edge, api=api, log_bucket=log_bucket, opts=opts)
