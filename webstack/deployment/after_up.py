@@ -9,6 +9,15 @@ from typing import Any
 
 from rich.console import Console
 
+from webstack.deployment.one_off import (
+    TaskDidNotStart,
+    TaskNetwork,
+    describe_task,
+    exit_codes,
+    family_of,
+    start_task,
+)
+
 OBJECT_TYPES = ("aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/bucketObject:BucketObject")
 CHANGED = ("create", "update", "replace", "create-replacement", "delete")
 ClientFactory = Callable[[str, str], Any]  # (service, region) -> boto3 client
@@ -92,33 +101,22 @@ def run_users_task(
     """Run the database's users task (idempotent SQL as the master user) and wait for it: the
     services log in as those users with IAM authentication, so they must exist."""
     ecs = clients("ecs", region)
-    family = task_definition.rsplit("/", 1)[-1].split(":", 1)[0]
+    family = family_of(task_definition)
     console.print(f"Creating the database's IAM users ({family}) ...")
-    started = ecs.run_task(
-        cluster=cluster,
-        taskDefinition=task_definition,
-        launchType="FARGATE",
-        count=1,
-        networkConfiguration={
-            "awsvpcConfiguration": {
-                "subnets": subnets,
-                "securityGroups": [security_group],
-                "assignPublicIp": "DISABLED",
-            }
-        },
-        startedBy="webstack-up",
-    )
-    if started.get("failures") or not started.get("tasks"):
-        raise UsersTaskFailed(f"{family} did not start: {started.get('failures')}")
-    task_arn = started["tasks"][0]["taskArn"]
+    try:
+        task_arn = start_task(
+            ecs, TaskNetwork(cluster, subnets, security_group), task_definition, started_by="webstack-up"
+        )
+    except TaskDidNotStart as error:
+        raise UsersTaskFailed(str(error)) from None
     ecs.get_waiter("tasks_stopped").wait(
         cluster=cluster, tasks=[task_arn], WaiterConfig={"Delay": 6, "MaxAttempts": 100}
     )
-    task = ecs.describe_tasks(cluster=cluster, tasks=[task_arn])["tasks"][0]
-    exit_codes = [c.get("exitCode") for c in task.get("containers", [])]
-    if exit_codes != [0]:
+    task = describe_task(ecs, cluster, task_arn)
+    codes = exit_codes(task)
+    if codes != [0]:
         raise UsersTaskFailed(
-            f"{family} stopped with exit code {exit_codes} ({task.get('stoppedReason', 'no reason given')}); "
+            f"{family} stopped with exit code {codes} ({task.get('stoppedReason', 'no reason given')}); "
             f"its output is in the log group /ecs/{family}"
         )
     console.print(f"{family}: database users ready")
