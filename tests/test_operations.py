@@ -214,6 +214,34 @@ def test_run_starts_the_task_definition_with_the_command_streams_its_logs_and_ex
     assert setup.opened == ["dev"]
 
 
+def test_aws_and_engine_failures_are_one_line_and_exit_1(capsys):
+    from botocore.exceptions import ClientError  # noqa: PLC0415
+    from pulumi.automation import CommandResult  # noqa: PLC0415
+    from pulumi.automation.errors import CommandError  # noqa: PLC0415
+
+    class Refusing(FakeAws):
+        def __call__(self, service: str, region: str) -> Any:
+            client = super().__call__(service, region)
+
+            def run_task(**_kwargs: Any) -> Any:
+                raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "RunTask")
+
+            client.run_task = run_task
+            return client
+
+    assert Setup(Refusing()).main("run", "dev", "api", "--", "true") == 1
+    out = capsys.readouterr().out
+    assert "AWS refused the request (ClientError: An error occurred (AccessDeniedException)" in out
+    assert "Traceback" not in out
+
+    class NoStack(Setup):
+        def open(self, stack: str, _root: Path) -> OutputsStack:
+            raise CommandError(CommandResult(stdout="", stderr="no stack named 'dev' found", code=255))
+
+    assert NoStack().main("run", "dev", "api", "--", "true") == 1
+    assert "run dev failed" in capsys.readouterr().out
+
+
 def test_run_exits_0_when_the_command_succeeds():
     assert Setup(FakeAws(exit_code=0)).main("run", "dev", "api", "--", "true") == 0
 

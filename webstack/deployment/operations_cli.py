@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from botocore.exceptions import BotoCoreError, ClientError
+from pulumi.automation.errors import CommandError
 from rich.console import Console
 
 from webstack.deployment.deploy import Deployer
 from webstack.deployment.operations import DEFAULT_LOCAL_PORTS, OperationError, Operations
+from webstack.terminal import error_line, styled
 
 OperationsFactory = Callable[[Console], Operations]
 OPERATION_COMMANDS = ("run", "tunnel")
@@ -64,7 +67,19 @@ def default_operations(console: Console) -> Operations:
 
 
 def run_operation_command(args: argparse.Namespace, console: Console, factory: OperationsFactory) -> int:
-    operations = factory(console)
+    """Exit codes: the task's own (run), 0/1 (tunnel), 1 when the engine or AWS fails (one line, no
+    traceback), 2 for something to fix first (raised as OperationError/DeployError)."""
+    try:
+        return _run(args, factory(console))
+    except CommandError as error:
+        console.print(styled((f"{args.command} {args.stack} failed", "red"), "\n", str(error)))
+        return 1
+    except (BotoCoreError, ClientError) as error:
+        console.print(error_line(f"AWS refused the request ({type(error).__name__}: {error})"))
+        return 1
+
+
+def _run(args: argparse.Namespace, operations: Operations) -> int:
     if args.command == "run":
         command = list(args.cmd)
         if command[:1] == ["--"]:
