@@ -127,12 +127,15 @@ class FakeAws:
         return Client()
 
 
-def running_task(exec_enabled: bool = True, status: str = "RUNNING", task_id: str = "9a8b7c") -> dict[str, Any]:
+def running_task(
+    exec_enabled: bool = True, status: str = "RUNNING", task_id: str = "9a8b7c", agent: str = "RUNNING"
+) -> dict[str, Any]:
+    managed = [{"name": "ExecuteCommandAgent", "lastStatus": agent, "reason": "agent could not start"}]
     return {
         "taskArn": f"arn:aws:ecs:me-south-1:123456789012:task/{CLUSTER}/{task_id}",
         "lastStatus": status,
         "enableExecuteCommand": exec_enabled,
-        "containers": [{"name": "app", "runtimeId": f"{task_id}-1234567890"}],
+        "containers": [{"name": "app", "runtimeId": f"{task_id}-1234567890", "managedAgents": managed}],
     }
 
 
@@ -346,6 +349,8 @@ def test_tunnel_skips_tasks_started_before_exec_and_tasks_still_starting():
          "started before ECS Exec was turned on: roll them with `aws ecs update-service --cluster exiuscart-dev-api "
          "--service exiuscart-dev-api --force-new-deployment`"),
         (Setup(FakeAws(running=[running_task(status="PENDING")])), "no task of exiuscart-dev-api is running yet"),
+        (Setup(FakeAws(running=[running_task(agent="STOPPED")])),
+         "the ECS Exec agent is not running in the tasks of exiuscart-dev-api (STOPPED: agent could not start)"),
         (Setup(values={k: v for k, v in outputs().items() if k != "databaseAddress"}),
          "stack dev has no database (no databaseAddress output)"),
     ],

@@ -141,6 +141,14 @@ def _runtime_target(cluster: str, task: Mapping[str, Any], container: str) -> st
     return f"ecs:{cluster}_{task_id_of(task['taskArn'])}_{runtime}" if runtime else None
 
 
+def _exec_agent(task: Mapping[str, Any], container: str) -> Mapping[str, Any] | None:
+    """The container's ExecuteCommandAgent as DescribeTasks reports it (None: not reported)."""
+    for each in task.get("containers", []):
+        if each.get("name") == container:
+            return next((a for a in each.get("managedAgents", []) if a.get("name") == "ExecuteCommandAgent"), None)
+    return None
+
+
 @dataclass
 class Operations:
     console: Console
@@ -257,10 +265,20 @@ class Operations:
             )
         tasks = ecs.describe_tasks(cluster=cluster, tasks=list(arns)).get("tasks", [])
         running = [t for t in tasks if t.get("lastStatus") == "RUNNING"]
+        stuck: list[str] = []
         for task in running:
             target = _runtime_target(cluster, task, service.container)
-            if task.get("enableExecuteCommand") and target:
+            if not (task.get("enableExecuteCommand") and target):
+                continue
+            agent = _exec_agent(task, service.container)
+            if agent is None or agent.get("lastStatus") == "RUNNING":
                 return target
+            stuck.append(f"{agent.get('lastStatus', '?')}: {agent.get('reason', 'no reason given')}")
+        if stuck:
+            raise OperationError(
+                f"the ECS Exec agent is not running in the tasks of {service.service} ({'; '.join(stuck)}); "
+                "AWS's ECS Exec considerations: the agent needs to write to the container's file system"
+            )
         if running:
             raise OperationError(
                 f"the running tasks of {service.service} started before ECS Exec was turned on: roll them with "
