@@ -108,8 +108,10 @@ def container_definitions(
     log_group: str,
     environment: Mapping[str, str],
     secrets: Mapping[str, str],
+    writable_paths: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """One essential container: non-root, read-only root file system, secrets only via ``secrets``."""
+    """One essential container: non-root, read-only root file system, secrets only via ``secrets``;
+    ``writable_paths`` (volume name -> path) mounts more writable task volumes beside /tmp."""
     return [
         {
             "name": CONTAINER_NAME,
@@ -120,7 +122,13 @@ def container_definitions(
             "portMappings": [{"containerPort": port, "protocol": "tcp", "name": "http"}],
             "environment": [{"name": k, "value": v} for k, v in sorted(environment.items())],
             "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(secrets.items())],
-            "mountPoints": [{"sourceVolume": SCRATCH_VOLUME, "containerPath": "/tmp", "readOnly": False}],
+            "mountPoints": [
+                {"sourceVolume": SCRATCH_VOLUME, "containerPath": "/tmp", "readOnly": False},
+                *(
+                    {"sourceVolume": volume, "containerPath": path, "readOnly": False}
+                    for volume, path in (writable_paths or {}).items()
+                ),
+            ],
             "linuxParameters": {"initProcessEnabled": True},
             "logConfiguration": {
                 "logDriver": "awslogs",

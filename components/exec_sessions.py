@@ -30,6 +30,17 @@ SESSION_CHANNEL_ACTIONS = (
 )
 
 
+# Where ECS's managed agent (the SSM agent) writes inside the container. AWS documents ECS Exec as
+# unsupported with readonlyRootFilesystem; the workaround reported on aws/containers-roadmap#1359
+# and amazon-ecs-exec-checker#71 is a writable task volume on each of these paths, which keeps the
+# rest of the root file system read-only. Volume name -> path.
+AGENT_WRITABLE_PATHS = {
+    "exec-managed-agents": "/managed-agents",
+    "exec-ssm-state": "/var/lib/amazon/ssm",
+    "exec-ssm-logs": "/var/log/amazon/ssm",
+}
+
+
 def exec_log_group_name(prefix: str, component: str) -> str:
     """Where the sessions of a FargateApi's services are logged. Under ``/ecs/<prefix>-`` so that
     the component key's CloudWatch Logs grant covers it; a service name has no "/", so it never

@@ -26,7 +26,7 @@ from .api_settings import (
 )
 from .aws_context import AwsContext
 from .encryption_key import secret_recovery_window_days
-from .exec_sessions import exec_role_policy
+from .exec_sessions import AGENT_WRITABLE_PATHS, exec_role_policy
 from .log_groups import encrypted_log_group
 from .service_role import ecs_task_trust_policy
 from .working_hours import WorkingHours, start_cron, stop_cron
@@ -410,6 +410,7 @@ def _task_definition(
     spec = built.spec
     execution_role, task_role = roles
     logs = log_group_name(shared.prefix, spec.name)
+    writable = AGENT_WRITABLE_PATHS if spec.exec_enabled else {}
     return aws.ecs.TaskDefinition(
         f"{built.base}-task",
         family=f"{shared.prefix}-{spec.name}",
@@ -420,7 +421,7 @@ def _task_definition(
         runtime_platform={"cpu_architecture": spec.architecture, "operating_system_family": "LINUX"},
         execution_role_arn=execution_role.arn,
         task_role_arn=task_role.arn,
-        volumes=[{"name": SCRATCH_VOLUME}],
+        volumes=[{"name": SCRATCH_VOLUME}, *({"name": volume} for volume in writable)],
         container_definitions=pulumi.Output.all(
             _image(built, parent),
             shared.context.region,
@@ -429,7 +430,13 @@ def _task_definition(
         ).apply(
             lambda v: json.dumps(
                 container_definitions(
-                    image=v[0], port=spec.container_port, region=v[1], log_group=logs, environment=v[2], secrets=v[3]
+                    image=v[0],
+                    port=spec.container_port,
+                    region=v[1],
+                    log_group=logs,
+                    environment=v[2],
+                    secrets=v[3],
+                    writable_paths=writable,
                 )
             )
         ),

@@ -6,7 +6,12 @@ from __future__ import annotations
 import json
 
 from components import ServiceSpec
-from components.exec_sessions import SESSION_CHANNEL_ACTIONS, exec_log_group_name, exec_task_policy
+from components.exec_sessions import (
+    AGENT_WRITABLE_PATHS,
+    SESSION_CHANNEL_ACTIONS,
+    exec_log_group_name,
+    exec_task_policy,
+)
 
 from .helpers import document, one, statements
 from .test_fargate_api import api_run
@@ -56,6 +61,21 @@ def test_the_task_role_gets_only_the_channels_the_key_and_the_session_log_group(
     }  # fmt: skip
     # The application's own policy is untouched.
     assert all(not s["Sid"].startswith("Exec") for s in statements(document(run.named("api-task-policy"), "policy")))
+
+
+def test_the_agent_gets_writable_volumes_and_the_root_file_system_stays_read_only():
+    """AWS documents ECS Exec as unsupported with a read-only root; the reported workaround is a
+    writable task volume on each path the managed agent writes."""
+    run = api_run(exec_enabled=True)
+    task = one(run, "aws:ecs/taskDefinition:TaskDefinition").inputs
+    assert task["volumes"] == [{"name": "tmp"}, *({"name": v} for v in AGENT_WRITABLE_PATHS)]
+    (container,) = json.loads(task["containerDefinitions"])
+    assert container["readonlyRootFilesystem"] is True
+    assert {m["containerPath"]: m["readOnly"] for m in container["mountPoints"]} == {
+        "/tmp": False, "/managed-agents": False, "/var/lib/amazon/ssm": False, "/var/log/amazon/ssm": False
+    }  # fmt: skip
+    off = one(api_run(), "aws:ecs/taskDefinition:TaskDefinition").inputs
+    assert off["volumes"] == [{"name": "tmp"}]
 
 
 def test_only_the_services_that_opt_in_get_exec():
