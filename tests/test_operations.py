@@ -382,3 +382,11 @@ def test_help_describes_what_the_commands_do():
     for fact in ("Session Manager plugin", "never the secret itself",
                  "ECS Exec", "--to {database,cache}"):  # fmt: skip
         assert fact in tunnel_help, fact
+
+
+def test_secret_arns_print_as_they_are_not_as_emoji(capsys):
+    """rich turns ":secret:" into an emoji unless told not to; every console of the CLI is."""
+    from webstack.terminal import make_console  # noqa: PLC0415
+
+    make_console().print(f"databaseMasterSecretArn: {MASTER_SECRET}")
+    assert MASTER_SECRET in capsys.readouterr().out
