@@ -15,6 +15,8 @@ CONTAINER_NAME = "app"
 CONTAINER_USER = "1000:1000"  # no root in the container; the image must not need it
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 SCRATCH_VOLUME = "tmp"  # writable /tmp beside the read-only root file system
+# awslogs names each task's stream <prefix>/<container>/<task id>.
+LOG_STREAM_PREFIX = "ecs"
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,10 @@ def container_definitions(
     log_group: str,
     environment: Mapping[str, str],
     secrets: Mapping[str, str],
+    writable_paths: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """One essential container: non-root, read-only root file system, secrets only via ``secrets``."""
+    """One essential container: non-root, read-only root file system, secrets only via ``secrets``;
+    ``writable_paths`` (volume name -> path) mounts more writable task volumes beside /tmp."""
     return [
         {
             "name": CONTAINER_NAME,
@@ -118,14 +122,20 @@ def container_definitions(
             "portMappings": [{"containerPort": port, "protocol": "tcp", "name": "http"}],
             "environment": [{"name": k, "value": v} for k, v in sorted(environment.items())],
             "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(secrets.items())],
-            "mountPoints": [{"sourceVolume": SCRATCH_VOLUME, "containerPath": "/tmp", "readOnly": False}],
+            "mountPoints": [
+                {"sourceVolume": SCRATCH_VOLUME, "containerPath": "/tmp", "readOnly": False},
+                *(
+                    {"sourceVolume": volume, "containerPath": path, "readOnly": False}
+                    for volume, path in (writable_paths or {}).items()
+                ),
+            ],
             "linuxParameters": {"initProcessEnabled": True},
             "logConfiguration": {
                 "logDriver": "awslogs",
                 "options": {
                     "awslogs-group": log_group,
                     "awslogs-region": region,
-                    "awslogs-stream-prefix": "ecs",
+                    "awslogs-stream-prefix": LOG_STREAM_PREFIX,
                 },
             },
         }

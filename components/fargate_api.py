@@ -16,6 +16,7 @@ from .aws_context import AwsContext, aws_context
 from .aws_text import ec2_description
 from .edge_settings import ORIGIN_VERIFY_HEADER
 from .encryption_key import customer_managed_key
+from .exec_sessions import cluster_exec_configuration, exec_log_group, exec_log_group_name
 from .fargate_service import (
     BuiltService,
     ImageBuild,
@@ -223,10 +224,12 @@ def _shared(b: _Build, context: AwsContext) -> Shared:
         parent=b.parent,
         service_statements=lambda region, account: [logs_key_statement(region, account, log_groups)],
     )
+    exec_logs = _exec_log_group(b, key)
     cluster = aws.ecs.Cluster(
         f"{name}-cluster",
         name=f"{prefix}-{name}",
         settings=[{"name": "containerInsights", "value": "enabled"}],
+        configuration=cluster_exec_configuration(key.arn, exec_logs.name) if exec_logs else None,  # type: ignore[arg-type]
         opts=b.child,
     )
     task_sg = aws.ec2.SecurityGroup(
@@ -247,6 +250,21 @@ def _shared(b: _Build, context: AwsContext) -> Shared:
         log_retention_days=b.args.log_retention_days,
         alarm_actions=b.args.alarm_actions,
         keep_data_on_destroy=b.args.keep_data_on_destroy,
+        exec_log_group=exec_log_group_name(prefix, name) if exec_logs else None,
+    )
+
+
+def _exec_log_group(b: _Build, key: aws.kms.Key) -> aws.cloudwatch.LogGroup | None:
+    """The encrypted log group of ECS Exec sessions, when a service enables exec."""
+    if not any(spec.exec_enabled for spec in b.args.services):
+        return None
+    return exec_log_group(
+        f"{b.name}-exec-logs",
+        prefix=b.args.name_prefix,
+        component=b.name,
+        key=key,
+        retention_days=b.args.log_retention_days,
+        parent=b.parent,
     )
 
 

@@ -26,6 +26,7 @@ from .api_settings import (
 )
 from .aws_context import AwsContext
 from .encryption_key import secret_recovery_window_days
+from .exec_sessions import AGENT_WRITABLE_PATHS, exec_role_policy
 from .log_groups import encrypted_log_group
 from .rollout import Deployment, Rollout, service_deployment_args
 from .service_role import ecs_task_trust_policy
@@ -163,6 +164,12 @@ class ServiceSpec:
     """Blue/green only: minutes both sets run after production traffic moved (0-1440); an alarm in that
     time rolls traffic straight back to the old set. Example: 30.
     """
+    exec_enabled: bool = False
+    """ECS Exec into the service's tasks (`aws ecs execute-command`, `webstack tunnel`): sessions encrypted
+    with the component's CMK and logged to an encrypted log group; the task role gets only the Session
+    Manager channel, key and log-writing permissions. Off: no way into a running container. Tasks started
+    before it was turned on need a new deployment. Costs nothing but the session logs. Example: True for dev.
+    """
 
 
 @dataclass(frozen=True)
@@ -180,6 +187,7 @@ class Shared:
     log_retention_days: int
     alarm_actions: Sequence[pulumi.Input[str]]
     keep_data_on_destroy: bool
+    exec_log_group: str | None = None  # where exec sessions are logged (None: no service enables exec)
 
 
 @dataclass(frozen=True)
@@ -385,6 +393,15 @@ def _task_role(built: BuiltService, shared: Shared, parent: pulumi.Resource) -> 
         assume_role_policy=ecs_task_trust_policy(shared.context),
         opts=child,
     )
+    if spec.exec_enabled and shared.exec_log_group is not None:
+        exec_role_policy(
+            f"{built.base}-exec-policy",
+            role=role,
+            context=shared.context,
+            key=shared.key,
+            log_group=shared.exec_log_group,
+            parent=parent,
+        )
     if spec.bucket_grants or spec.database_users:
         grants = spec.bucket_grants
         resolved = pulumi.Output.all(*[pulumi.Output.all(g.bucket_arn, g.kms_key_arn or "") for g in grants]).apply(
@@ -417,6 +434,7 @@ def _task_definition(
     spec = built.spec
     execution_role, task_role = roles
     logs = log_group_name(shared.prefix, spec.name)
+    writable = AGENT_WRITABLE_PATHS if spec.exec_enabled else {}
     return aws.ecs.TaskDefinition(
         f"{built.base}-task",
         family=f"{shared.prefix}-{spec.name}",
@@ -427,7 +445,7 @@ def _task_definition(
         runtime_platform={"cpu_architecture": spec.architecture, "operating_system_family": "LINUX"},
         execution_role_arn=execution_role.arn,
         task_role_arn=task_role.arn,
-        volumes=[{"name": SCRATCH_VOLUME}],
+        volumes=[{"name": SCRATCH_VOLUME}, *({"name": volume} for volume in writable)],
         container_definitions=pulumi.Output.all(
             _image(built, parent),
             shared.context.region,
@@ -436,7 +454,13 @@ def _task_definition(
         ).apply(
             lambda v: json.dumps(
                 container_definitions(
-                    image=v[0], port=spec.container_port, region=v[1], log_group=logs, environment=v[2], secrets=v[3]
+                    image=v[0],
+                    port=spec.container_port,
+                    region=v[1],
+                    log_group=logs,
+                    environment=v[2],
+                    secrets=v[3],
+                    writable_paths=writable,
                 )
             )
         ),
@@ -481,7 +505,7 @@ def _ecs_service(
         deployment_maximum_percent=spec.deployment_maximum_percent,
         propagate_tags="SERVICE",
         enable_ecs_managed_tags=True,
-        enable_execute_command=False,
+        enable_execute_command=spec.exec_enabled,
         wait_for_steady_state=False,
         # Autoscaling owns the task count once the service runs.
         opts=pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on), ignore_changes=["desiredCount"]),

@@ -492,6 +492,15 @@ MUTATIONS = [
              dropping("alerts-email-0")),
     Mutation("container-logs-off", "ecs-container-logging", "api-task",
              json_input("api-task", "containerDefinitions", container(lambda c: c.pop("logConfiguration")))),
+    # ECS Exec turned on behind the component's back: the cluster has no session key or log group.
+    Mutation("exec-on-a-bare-cluster", "ecs-exec-sessions-encrypted-and-logged", "api-service",
+             setting("api-service", "enableExecuteCommand", True)),
+    # dev enables exec: its sessions lose their key, or their log group's encryption.
+    Mutation("exec-sessions-without-key", "ecs-exec-sessions-encrypted-and-logged", "api-service",
+             nested("api-cluster", "configuration.executeCommandConfiguration.kmsKeyId", ...), plan="dev"),
+    Mutation("exec-sessions-logged-in-clear", "ecs-exec-sessions-encrypted-and-logged", "api-service",
+             nested("api-cluster", "configuration.executeCommandConfiguration.logConfiguration"
+                    ".cloudWatchEncryptionEnabled", False), plan="dev"),
     # serverless (seed 002: examples/usarakhi.yaml)
     *SERVERLESS_MUTATIONS,
     *JOB_MUTATIONS,

@@ -89,6 +89,13 @@ BAD_CONFIGS = [
      "'none', 'single' or 'per_az'"),
     ("nat-none-with-api-no-endpoints", with_change("webstack:network", "nat", "none"), "webstack:network.nat",
      "ecr.api, ecr.dkr, logs, secretsmanager"),
+    ("exec-without-nat-or-session-endpoints",
+     with_change("webstack:api", "exec", True) | {"webstack:network": {
+         **VALID["webstack:network"], "nat": "none",
+         "interface_endpoints": ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "kms"]}},
+     "webstack:network.interface_endpoints", "ECS Exec (webstack:api) without a NAT needs the interface endpoints "
+     "ssmmessages"),
+    ("exec-not-a-bool", with_change("webstack:api", "exec", "sometimes"), "webstack:api.exec", "boolean"),
     ("nat-type-unknown", with_change("webstack:network", "nat_type", "fck-nat"), "webstack:network.nat_type",
      "'gateway' or 'instance'"),
     ("nat-instance-type-not-graviton", with_change("webstack:network", "nat_instance_type", "t3.nano"),

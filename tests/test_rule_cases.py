@@ -513,6 +513,18 @@ def _provider(tags: dict[str, str]) -> list[PolicyResource]:
     return [resource("pulumi:providers:aws", "aws", {"defaultTags": json.dumps({"tags": tags})})]
 
 
+EXEC_LOGGED = {"kmsKeyId": KEY, "logging": "OVERRIDE",
+               "logConfiguration": {"cloudWatchLogGroupName": "/ecs/acme-api/exec-sessions",
+                                    "cloudWatchEncryptionEnabled": True}}  # fmt: skip
+
+
+def _exec_service(exec_config: dict[str, Any] | None, enabled: bool = True) -> list[PolicyResource]:
+    """A service with execute-command on (or off) and its cluster with this exec configuration."""
+    props = {"configuration": {"executeCommandConfiguration": exec_config}} if exec_config is not None else {}
+    cluster = r("ecs/cluster:Cluster", "cluster", props)
+    return [cluster, r("ecs/service:Service", "svc", {"enableExecuteCommand": enabled}, cluster=cluster)]
+
+
 REQUIRED_TAGS = {"Project": "webstack", "Environment": "prod", "ManagedBy": "pulumi"}
 KMS_DEFAULT = {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KEY}}
 DSSE_KMS = {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms:dsse", "kmsMasterKeyId": KEY}}
@@ -602,6 +614,26 @@ STACK_CASES = [
     Case("apigateway-waf-attached", "web acl", lambda: _stage({}, waf=True), {}),
     Case("apigateway-waf-attached", "none", lambda: _stage({}),
          {"stage": ["no WAF web ACL is associated with the stage"]}),
+    Case("ecs-exec-sessions-encrypted-and-logged", "cmk and encrypted log group", lambda: _exec_service(EXEC_LOGGED),
+         {}),
+    Case("ecs-exec-sessions-encrypted-and-logged", "exec off on a bare cluster",
+         lambda: _exec_service(None, enabled=False), {}),
+    Case("ecs-exec-sessions-encrypted-and-logged", "to an encrypted bucket",
+         lambda: _exec_service({"kmsKeyId": KEY, "logging": "OVERRIDE",
+                                "logConfiguration": {"s3BucketName": "logs", "s3EncryptionEnabled": True}}), {}),
+    Case("ecs-exec-sessions-encrypted-and-logged", "bare cluster", lambda: _exec_service(None),
+         {"svc": ["execute-command is on, but the cluster names no KMS key for exec sessions "
+                  "(executeCommandConfiguration.kmsKeyId)",
+                  "execute-command is on, but exec sessions are not logged to a log group or bucket of their own "
+                  "(logging DEFAULT, not OVERRIDE)"]}),
+    Case("ecs-exec-sessions-encrypted-and-logged", "unencrypted log group",
+         lambda: _exec_service({**EXEC_LOGGED, "logConfiguration": {"cloudWatchLogGroupName": "/exec"}}),
+         {"svc": ["execute-command is on, but exec sessions are not logged to an encrypted log group or bucket "
+                  "(cloudWatchEncryptionEnabled)"]}),
+    Case("ecs-exec-sessions-encrypted-and-logged", "cluster outside the stack",
+         lambda: [r("ecs/service:Service", "svc", {"enableExecuteCommand": True, "cluster": "arn:cluster"})],
+         {"svc": ["execute-command is on, but the service's cluster is not in the stack to show that its sessions "
+                  "are encrypted and logged"]}),
     Case("required-tags-present", "all three", lambda: _provider(REQUIRED_TAGS), {}),
     Case("required-tags-present", "no managed by", lambda: _provider({"Project": "webstack", "Environment": "prod"}),
          {"aws": ["provider default_tags lack ManagedBy"]}),

@@ -108,11 +108,31 @@ def test_no_secret_value_in_plan_or_outputs(stack):
         "apiTaskSecurityGroupId",
         "services",
         "loadBalancerDnsName",
+        "databasePort",
+        "cachePort",
         "databaseUsersTaskDefinition",
         "hosts",
         "region",
         "siteDistributions",
     }
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_service_tasks_output_what_run_and_tunnel_read(stack):
+    """webstack run starts the task definition with another command and follows
+    <logGroup>/<logStreamPrefix>/<container>/<task id>; tunnel needs exec on."""
+    run = stack_run(stack)
+    (api,) = run.outputs["services"].values()
+    assert api["serviceName"] == run.outputs["apiServiceName"]
+    (definition,) = [r for r in run.of_type("aws:ecs/taskDefinition:TaskDefinition") if r.name == "api-task"]
+    assert api["taskDefinitionArn"] == run.states[definition.urn]["arn"]
+    (container,) = json.loads(definition.inputs["containerDefinitions"])
+    options = container["logConfiguration"]["options"]
+    assert (api["container"], api["logGroup"], api["logStreamPrefix"]) == (
+        container["name"], options["awslogs-group"], options["awslogs-stream-prefix"]
+    )  # fmt: skip
+    assert api["exec"] is (stack == "dev")
+    assert (run.outputs["databasePort"], run.outputs["cachePort"]) == (5432, 6379)
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

@@ -30,6 +30,8 @@ def make_console(*, stderr: bool = False, file: IO[str] | None = None, width: in
         width=width,
         markup=False,
         highlight=False,
+        # ARNs hold ":secret:" and the like, which rich would turn into emoji.
+        emoji=False,
         soft_wrap=not on_terminal,
     )
 

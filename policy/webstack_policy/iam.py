@@ -23,6 +23,7 @@ RESOURCE_STAR_ACTIONS = frozenset(
         "ssmmessages:createcontrolchannel",
         "ssmmessages:createdatachannel",
         "ssmmessages:openchannel",
+        "ssmmessages:opencontrolchannel",  # ECS Exec's agent opens its control channel with it
         "ssmmessages:opendatachannel",
     }
 )

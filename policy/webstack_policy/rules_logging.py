@@ -8,8 +8,9 @@ from typing import Any
 from pulumi_policy import PolicyResource, Severity
 
 from . import types as t
-from .props import as_list, get, is_set, json_document
+from .props import UNKNOWN, as_list, get, is_set, json_document, peek
 from .registry import joined, resource_rule, resources_of, stack_rule
+from .types import canonical
 
 
 @stack_rule(
@@ -128,6 +129,52 @@ def container_logging(props: Mapping[str, Any], config: Mapping[str, Any]) -> It
     for container in as_list(json_document(get(props, "containerDefinitions"))):
         if not get(container, "logConfiguration", "logDriver"):
             yield f"container {get(container, 'name', default='?')} has no logConfiguration"
+
+
+@stack_rule(
+    "ecs-exec-sessions-encrypted-and-logged",
+    concern="logging",
+    severity=Severity.HIGH,
+    description=(
+        "ECS Exec only with encrypted, logged sessions: a service that enables execute-command runs on a cluster "
+        "whose executeCommandConfiguration names a KMS key and logs every session (OVERRIDE) to an encrypted "
+        "CloudWatch log group or S3 bucket."
+    ),
+    remediation="Turn exec on with webstack:api.exec (or a service's exec): FargateApi then configures the cluster.",
+)
+def ecs_exec_sessions(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for service in resources_of(resources, t.ECS_SERVICE):
+        if get(service.props, "enableExecuteCommand") is not True:
+            continue
+        clusters = [c for c in joined(service, "cluster") if canonical(c.resource_type) == t.ECS_CLUSTER]
+        if not clusters:
+            yield (
+                (
+                    "execute-command is on, but the service's cluster is not in the stack to show that its sessions "
+                    "are encrypted and logged"
+                ),
+                service.urn,
+            )
+            continue
+        for problem in _exec_session_problems(clusters[0].props):
+            yield f"execute-command is on, but {problem}", service.urn
+
+
+def _exec_session_problems(cluster: Any) -> Iterator[str]:
+    exec_config = ("configuration", "executeCommandConfiguration")
+    if not is_set(cluster, *exec_config, "kmsKeyId"):
+        yield "the cluster names no KMS key for exec sessions (executeCommandConfiguration.kmsKeyId)"
+    logging = peek(cluster, *exec_config, "logging", default="DEFAULT")
+    if logging is UNKNOWN:
+        return
+    if logging != "OVERRIDE":
+        yield f"exec sessions are not logged to a log group or bucket of their own (logging {logging}, not OVERRIDE)"
+        return
+    log = (*exec_config, "logConfiguration")
+    to_logs = is_set(cluster, *log, "cloudWatchLogGroupName") and peek(cluster, *log, "cloudWatchEncryptionEnabled")
+    to_s3 = is_set(cluster, *log, "s3BucketName") and peek(cluster, *log, "s3EncryptionEnabled")
+    if not (to_logs or to_s3):
+        yield "exec sessions are not logged to an encrypted log group or bucket (cloudWatchEncryptionEnabled)"
 
 
 @stack_rule(

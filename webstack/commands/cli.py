@@ -17,6 +17,13 @@ from webstack.commands.usage import UsageError
 from webstack.commands.validate import run_validate
 from webstack.deployment.deploy import Deployer, DeployError
 from webstack.deployment.deploy_cli import DeployerFactory, add_commands, run_deploy_command
+from webstack.deployment.operations_cli import (
+    OPERATION_COMMANDS,
+    OperationsFactory,
+    add_operation_commands,
+    default_operations,
+    run_operation_command,
+)
 from webstack.diagram import build_architecture, write_diagram
 from webstack.offline.plan import PlanError, build_plan
 from webstack.policy_driver.engine import PolicyPackError
@@ -44,6 +51,8 @@ With the Pulumi CLI and AWS credentials (Automation API, policy pack always appl
   refresh       refresh a stack's state from AWS
   destroy       delete a stack's resources (--confirm <stack>)
   outputs       a stack's outputs, secrets masked unless --show-secrets
+  run           a one-off task of a service with another command (logs streamed, its exit code)
+  tunnel        a local port to the database or cache through a running task (ECS Exec, SSM)
 """
 
 
@@ -143,6 +152,7 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("target", metavar="STACK|PLAN.json", help="a stack (planned offline) or a plan JSON")
     validate.add_argument("--verbose", action="store_true", help="also list the types left out on purpose, and why")
     add_commands(commands)
+    add_operation_commands(commands)
     return root
 
 
@@ -170,7 +180,11 @@ def run_diagram(target: str, out: Path | None, console: Console) -> int:
 DEPLOY_COMMANDS = ("preview", "up", "refresh", "destroy", "release", "outputs")
 
 
-def main(argv: Sequence[str] | None = None, deployer_factory: DeployerFactory | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    deployer_factory: DeployerFactory | None = None,
+    operations_factory: OperationsFactory | None = None,
+) -> int:
     args = parser().parse_args(argv)
     console = make_console()
     errors = make_console(stderr=True)
@@ -190,6 +204,8 @@ def main(argv: Sequence[str] | None = None, deployer_factory: DeployerFactory | 
             return check_plan_file(args.plan_file, args.config, args.stack, console)
         if args.command in DEPLOY_COMMANDS:
             return run_deploy_command(args, console, deployer_factory or (lambda c: Deployer(console=c)))
+        if args.command in OPERATION_COMMANDS:
+            return run_operation_command(args, console, operations_factory or default_operations)
         if args.command == "diagram":
             return run_diagram(args.target, args.out, console)
         if args.command == "validate":

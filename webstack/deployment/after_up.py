@@ -4,11 +4,20 @@ and wait for the API service to reach a steady state, reporting the rollout."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
+
+from webstack.deployment.one_off import (
+    TaskDidNotStart,
+    TaskNetwork,
+    describe_task,
+    exit_codes,
+    family_of,
+    start_task,
+)
 
 OBJECT_TYPES = ("aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/bucketObject:BucketObject")
 CHANGED = ("create", "update", "replace", "create-replacement", "delete")
@@ -135,39 +144,28 @@ def run_task_to_completion(
     clients: ClientFactory,
     *,
     started_by: str,
-    overrides: Mapping[str, Any] | None = None,
+    container: str | None = None,
+    command: Sequence[str] | None = None,
 ) -> str:
     """Run one task in the service's private subnets and wait until it stops: its ARN when every
     container exited 0, else TaskFailed saying why and where its output is."""
-    cluster = place.cluster
     ecs = clients("ecs", place.region)
-    family = task_definition.rsplit("/", 1)[-1].split(":", 1)[0]
-    started = ecs.run_task(
-        cluster=cluster,
-        taskDefinition=task_definition,
-        launchType="FARGATE",
-        count=1,
-        networkConfiguration={
-            "awsvpcConfiguration": {
-                "subnets": place.subnets,
-                "securityGroups": [place.security_group],
-                "assignPublicIp": "DISABLED",
-            }
-        },
-        startedBy=started_by,
-        **({"overrides": dict(overrides)} if overrides else {}),
-    )
-    if started.get("failures") or not started.get("tasks"):
-        raise TaskFailed(f"{family} did not start: {started.get('failures')}")
-    task_arn = started["tasks"][0]["taskArn"]
+    family = family_of(task_definition)
+    network = TaskNetwork(place.cluster, place.subnets, place.security_group)
+    try:
+        task_arn = start_task(
+            ecs, network, task_definition, started_by=started_by, container=container, command=command
+        )
+    except TaskDidNotStart as error:
+        raise TaskFailed(str(error)) from None
     ecs.get_waiter("tasks_stopped").wait(
-        cluster=cluster, tasks=[task_arn], WaiterConfig={"Delay": 6, "MaxAttempts": 100}
+        cluster=place.cluster, tasks=[task_arn], WaiterConfig={"Delay": 6, "MaxAttempts": 100}
     )
-    task = ecs.describe_tasks(cluster=cluster, tasks=[task_arn])["tasks"][0]
-    exit_codes = [c.get("exitCode") for c in task.get("containers", [])]
-    if exit_codes != [0]:
+    task = describe_task(ecs, place.cluster, task_arn)
+    codes = exit_codes(task)
+    if codes != [0]:
         raise TaskFailed(
-            f"{family} stopped with exit code {exit_codes} ({task.get('stoppedReason', 'no reason given')}); "
+            f"{family} stopped with exit code {codes} ({task.get('stoppedReason', 'no reason given')}); "
             f"its output is in the log group /ecs/{family}"
         )
     return str(task_arn)
@@ -176,7 +174,7 @@ def run_task_to_completion(
 def run_users_task(place: TaskPlace, task_definition: str, clients: ClientFactory, console: Console) -> None:
     """Run the database's users task (idempotent SQL as the master user) and wait for it: the
     services log in as those users with IAM authentication, so they must exist."""
-    family = task_definition.rsplit("/", 1)[-1].split(":", 1)[0]
+    family = family_of(task_definition)
     console.print(f"Creating the database's IAM users ({family}) ...")
     try:
         run_task_to_completion(place, task_definition, clients, started_by="webstack-up")

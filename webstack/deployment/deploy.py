@@ -310,6 +310,11 @@ class Deployer:
             self._print_outputs(outputs, show_secrets)
         return 0
 
+    def stack_outputs(self, stack: str) -> dict[str, Any]:
+        """The stack's outputs in clear (after the same checks as every command): for the commands
+        that act on what a deploy created (`run`, `tunnel`)."""
+        return self._output_values(self._open(stack).outputs(), show_secrets=True)
+
     # -- reporting ------------------------------------------------------------------------------
 
     @staticmethod

@@ -291,7 +291,8 @@ class Releaser:
                 registered,
                 self.deployer.aws_clients,
                 started_by="webstack-release",
-                overrides={"containerOverrides": [{"name": CONTAINER_NAME, "command": command}]},
+                container=CONTAINER_NAME,
+                command=command,
             )
         except TaskFailed as error:
             self.console.print(f"{service.name}: {error}", markup=False)

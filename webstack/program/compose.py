@@ -156,14 +156,15 @@ def export_data_tier(data: DataTier) -> None:
         pulumi.export("cacheAuthSecretArn", data.cache.auth_secret_arn)
 
 
-def export_api(config: StackConfig, api: FargateApi, database: ManagedPostgres) -> None:
+def export_api(config: StackConfig, api: FargateApi, database: ManagedPostgres, cache: RedisCache) -> None:
     """The first service's names (kept for scripts written against them), every service's, and the
     database users task that `up` runs."""
     pulumi.export("apiRepositoryUrl", api.repository_url)
     pulumi.export("apiServiceName", api.service_name)
     pulumi.export("apiClusterName", api.cluster_name)
     pulumi.export("apiTaskSecurityGroupId", api.task_security_group_id)
-    export_services(api, routed=config.api is not None or any(not s.worker for s in config.services.values()))
+    routed = config.api is not None or any(not s.worker for s in config.services.values())
+    export_services(api, config.name_prefix, database, cache, routed=routed)
     if database.users_task is not None:
         pulumi.export("databaseUsersTaskDefinition", database.users_task.task_definition_arn)
 
@@ -209,7 +210,7 @@ def build_stack(config: StackConfig) -> None:
             opts=opts,
         )
         build_jobs(config, api=api, vpc=data.vpc, alert_topic_arn=data.alerts.topic_arn, opts=opts)
-        export_api(config, api, data.database)
+        export_api(config, api, data.database, data.cache)
     served = build_sites(config, domain=config.domain, edge=edge, api=api, log_bucket=log_bucket, opts=opts)
     if serverless.api_host is not None:
         served[serverless.api_host] = "API Gateway (REST, regional) -> Lambda"

@@ -185,6 +185,7 @@ def service_spec(
         route=route,
         deployment=task.deployment,
         bake_time_minutes=task.bake_time_minutes,
+        exec_enabled=task.exec,
     )
 
 

@@ -408,6 +408,11 @@ class ApiConfig(Section):
         ServiceSpec, "deployment", also="`blue_green` on a worker (no load balancer) is a config error."
     )
     bake_time_minutes: int = from_arg(ServiceSpec, "bake_time_minutes", ge=0, le=1440)
+    exec: bool = from_arg(
+        ServiceSpec,
+        "exec_enabled",
+        also="`webstack tunnel` reaches the database and cache through a task of a service with exec on.",
+    )
 
 
 class LoadBalancerConfig(Section):

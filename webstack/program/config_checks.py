@@ -316,6 +316,7 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
                     "or use nat: single or per_az",
                 )
             )
+    problems += _exec_endpoint_problems(network, api, services)
     problems += _database_schedule_problems(sections.get("database"), tasks_of(api, services))
     if "domain" in sections and domain is None:
         problems += _domain_missing_problems(api, sites, services)
@@ -350,6 +351,24 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _exec_endpoint_problems(network: Any, api: Any, services: Mapping[str, ServiceConfig]) -> list[Problem]:
+    """ECS Exec's agent talks to Session Manager (ssmmessages) and decrypts with KMS: without a NAT
+    the private subnets need those endpoints too."""
+    with_exec = [key for key, task in tasks_of(api, services).items() if task.exec]
+    if not with_exec or not isinstance(network, NetworkConfig) or network.nat != "none":
+        return []
+    missing = [e for e in ("ssmmessages", "kms") if e not in network.interface_endpoints]
+    if not missing:
+        return []
+    return [
+        Problem(
+            "webstack:network.interface_endpoints",
+            f"ECS Exec ({', '.join(with_exec)}) without a NAT needs the interface endpoints {', '.join(missing)} "
+            "(Session Manager's channels and the session key)",
+        )
+    ]
 
 
 def _domain_missing_problems(
