@@ -14,7 +14,9 @@ from webstack.program.project import available_stacks
 
 from .helpers import ROOT
 
-WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml")) + sorted(
+    (ROOT / "examples" / "workflows").glob("*.yml")
+)
 
 
 def load(name: str) -> dict:
@@ -61,3 +63,12 @@ def test_main_deploys_dev_and_prod_needs_the_approval_environment():
     assert 'webstack release dev --tag "${{ github.sha }}" --build --yes' in dev_runs
     assert "webstack release prod" in prod_runs and "--promote-from dev" in prod_runs and "--build" not in prod_runs
     assert not any("aws-access-key-id" in str(step) for job in jobs.values() for step in job["steps"])
+
+
+def test_seed_001s_example_pipeline_releases_backend_and_frontend_with_the_migration():
+    workflow = yaml.safe_load((ROOT / "examples" / "workflows" / "payments-deploy.yml").read_text())
+    runs = " ".join(step.get("run", "") for step in workflow["jobs"]["release"]["steps"])
+    assert "webstack release payments" in runs and "--service backend --service frontend --build" in runs
+    services = yaml.safe_load((ROOT / "examples" / "payments.yaml").read_text())["config"]["webstack:services"]
+    assert services["backend"]["release"]["migration_command"] == ["./deploy.sh", "migrate"]
+    assert services["frontend"]["release"]["smoke_check_path"] == "/health"
