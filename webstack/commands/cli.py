@@ -33,7 +33,8 @@ from webstack.pulumi_sdk import UnsupportedSdk
 from webstack.terminal import command_prefix, error_line, make_console, styled
 
 DESCRIPTION = """\
-webstack: the AWS home of a containerised API, PostgreSQL, Redis and static sites.
+webstack: the AWS home of a containerised API, PostgreSQL, Redis and static sites, or of a
+serverless API (Lambda, API Gateway, DynamoDB, Cognito).
 
 Offline (no Pulumi CLI, no AWS credentials):
   plan          evaluate the program for one stack against mocked AWS, print the resource
@@ -51,6 +52,7 @@ With the Pulumi CLI and AWS credentials (Automation API, policy pack always appl
   refresh       refresh a stack's state from AWS
   destroy       delete a stack's resources (--confirm <stack>)
   outputs       a stack's outputs, secrets masked unless --show-secrets
+  release       ship an image tag: build or promote, migrate, up, wait for rollouts, smoke-check
   run           a one-off task of a service with another command (logs streamed, its exit code)
   tunnel        a local port to the database or cache through a running task (ECS Exec, SSM)
 """
