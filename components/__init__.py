@@ -5,6 +5,7 @@ from .alert_topic import AlertTopic, AlertTopicArgs
 from .api_routes import Route as ApiRoute
 from .api_settings import BucketGrant
 from .app_secret import AppSecret, AppSecretArgs
+from .dns_records import DnsRecord
 from .edge_distribution import EdgeDistribution, EdgeDistributionArgs, LoadBalancerOrigin, S3Origin
 from .edge_domain import EdgeDomain, EdgeDomainArgs
 from .fargate_api import FargateApi, FargateApiArgs, ImageBuild, Route, ServiceSpec
@@ -28,6 +29,7 @@ __all__ = [
     "AppSecretArgs",
     "BucketGrant",
     "CorsRule",
+    "DnsRecord",
     "EdgeDistribution",
     "EdgeDistributionArgs",
     "EdgeDomain",

@@ -11,6 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .dns_certificate import validated_certificate
+from .dns_records import DnsRecord, checked_record, record_label, route53_value
 from .edge_settings import CACHE_PROFILES, web_acl_association_config, web_acl_rules, www_redirect_function_code
 
 EDGE_REGION = "us-east-1"  # CloudFront reads certificates and CLOUDFRONT-scope web ACLs only here
@@ -44,6 +45,11 @@ class EdgeDomainArgs:
     api_max_body_kb: int | None = 16
     """Largest request body (KB, 1-64) the WAF lets through to the API hosts; above 16 KB CloudFront sends WAF
     more of each body, billed per request. None: no WAF body limit on the API. Example: 64.
+    """
+    records: Sequence[DnsRecord] = ()
+    """More record sets of the zone beside webstack's aliases: mail (MX), SPF, DMARC and verification (TXT),
+    CAA (which CAs may issue), CNAMEs to other services. Each name and type once; a TXT value longer than
+    255 characters is split as DNS requires. Example: [DnsRecord("", "CAA", ['0 issue "amazon.com"'])].
     """
     hsts_max_age_seconds: int = 63072000
     """HSTS max-age of the response-headers policy (with includeSubDomains and preload); two years is the
@@ -79,6 +85,11 @@ class EdgeDomain(pulumi.ComponentResource):
     web_acl_arn: pulumi.Output[str] | None
 
     def __init__(self, name: str, args: EdgeDomainArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        for record in args.records:
+            checked_record(record)
+        sets = [(record_label(r.name), r.type) for r in args.records]
+        if len(set(sets)) != len(sets):
+            raise ValueError("records: give each name and type once, with all its values")
         super().__init__("webstack:edge:EdgeDomain", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         if args.hosted_zone == "create":
@@ -174,4 +185,14 @@ class EdgeDomain(pulumi.ComponentResource):
                 },
                 opts=child,
             ).arn
+        for record in args.records:
+            aws.route53.Record(
+                f"{name}-record-{record.type.lower()}-{record_label(record.name)}",
+                zone_id=self.zone_id,
+                name=f"{record.name}.{args.domain}" if record.name else args.domain,
+                type=record.type,
+                ttl=record.ttl,
+                records=[route53_value(record.type, value) for value in record.values],
+                opts=child,
+            )
         self.register_outputs({"zoneId": self.zone_id, "certificateArn": self.certificate_arn})

@@ -7,6 +7,7 @@ import pulumi
 from components import (
     BucketGrant,
     CorsRule,
+    DnsRecord,
     EdgeDistribution,
     EdgeDistributionArgs,
     EdgeDomain,
@@ -129,6 +130,7 @@ def build_edge_domain(config: StackConfig, opts: pulumi.ResourceOptions) -> Edge
             rate_limit_per_5_minutes=domain.rate_limit_per_5_minutes,
             api_hosts=[fqdn(host, domain.name) for host, _, _ in api_distributions(config, domain)],
             api_max_body_kb=domain.api_max_body_kb,
+            records=[DnsRecord(r.name, r.type, r.values, r.ttl) for r in domain.records],
         ),
         opts,
     )

@@ -17,6 +17,7 @@ from pydantic import BeforeValidator, StringConstraints, field_validator
 from components import (
     AlertTopicArgs,
     BucketGrant,
+    DnsRecord,
     EdgeDistributionArgs,
     EdgeDomainArgs,
     FargateApiArgs,
@@ -30,6 +31,7 @@ from components import (
     TierPrefixes,
 )
 from components.cache_settings import CACHE_WINDOW_MINUTES
+from components.dns_records import RECORD_NAME
 from components.log_groups import DEFAULT_RETENTION_DAYS
 from components.postgres_settings import RDS_WINDOW_MINUTES
 from components.time_windows import DAILY_FORMAT, WEEKLY_FORMAT, window_problem
@@ -440,6 +442,17 @@ MOVED_TO_LOAD_BALANCER = {
 }
 
 
+class DnsRecordConfig(Section):
+    """One record set of the domain's zone (mail, verification, CAA, a CNAME to another service)."""
+
+    name: Annotated[str, StringConstraints(pattern=RECORD_NAME.pattern)] = from_arg(
+        DnsRecord, "name", allowed='lower-case DNS labels (letters, digits, `-`, `_`), `""` for the apex'
+    )
+    type: Literal["MX", "TXT", "CAA", "CNAME"] = from_arg(DnsRecord, "type")
+    values: tuple[str, ...] = from_arg(DnsRecord, "values", min_length=1, allowed="a list of text")
+    ttl: int = from_arg(DnsRecord, "ttl", ge=60, le=172800)
+
+
 class DomainConfig(Section):
     """The domain, its certificates, zone and web ACL (EdgeDomain)."""
 
@@ -459,6 +472,11 @@ class DomainConfig(Section):
         "of ours blocks its label on every other host). `null` leaves API bodies to the application.",
         ge=1,
         le=64,
+    )
+    records: tuple[DnsRecordConfig, ...] = from_arg(
+        EdgeDomainArgs,
+        "records",
+        also="Only in a zone webstack manages (`hosted_zone`); a CNAME may not take a name webstack serves.",
     )
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] | None = own(
         None,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from components import DnsRecord
+from components.dns_records import checked_record, record_label
 from components.instance_classes import unknown_class_message
 from components.postgres_settings import estimated_max_connections, maintenance_windows
 from components.subnet_layout import SubnetLayoutError, TierPrefixes, plan_subnets
@@ -245,7 +247,37 @@ def services_problems(services: Mapping[str, ServiceConfig]) -> list[Problem]:
     return problems
 
 
+def domain_problems(domain: DomainConfig) -> list[Problem]:
+    """Each record as Route 53 and its type would take it, each name and type once."""
+    problems = []
+    seen: set[tuple[str, str]] = set()
+    for index, record in enumerate(domain.records):
+        key = f"webstack:domain.records[{index}]"
+        try:
+            checked_record(DnsRecord(record.name, record.type, record.values, record.ttl))
+        except ValueError as error:
+            problems.append(Problem(key, str(error)))
+        if (record_label(record.name), record.type) in seen:
+            problems.append(Problem(key, f"{record.type} {record.name or '(apex)'!r} again: list all its values once"))
+        seen.add((record_label(record.name), record.type))
+    for index, record in enumerate(domain.records):
+        others = [r.type for r in domain.records if r.name == record.name and r is not record]
+        if record.type == "CNAME" and others:
+            problems.append(
+                Problem(
+                    f"webstack:domain.records[{index}]",
+                    f"a CNAME is the only record of its name ({', '.join(others)} too)",
+                )
+            )
+    if domain.records and domain.hosted_zone not in ("lookup", "create"):
+        problems.append(
+            Problem("webstack:domain.records", "only in a zone webstack manages (hosted_zone lookup or create)")
+        )
+    return problems
+
+
 SECTION_CHECKS: Mapping[str, Callable[[Any], list[Problem]]] = {
+    "domain": domain_problems,
     "services": services_problems,
     "network": network_problems,
     "database": database_problems,
@@ -410,13 +442,14 @@ def _collision_problems(tasks: Mapping[str, ApiConfig], buckets: Mapping[str, An
     return problems
 
 
-def _site_problems(
-    sites: Mapping[str, SiteConfig],
+def _api_hosts(
     domain: DomainConfig | None,
     api: ApiConfig | None,
     services: Mapping[str, ServiceConfig],
     function_api: FunctionApiConfig | None,
-) -> list[Problem]:
+) -> tuple[dict[str, str], list[Problem]]:
+    """The hosts the APIs and routed services answer (host -> the key that names it), and any
+    host two of them claim."""
     problems = []
     hosts: dict[str, str] = {}
     if domain is not None and isinstance(api, ApiConfig):
@@ -435,6 +468,17 @@ def _site_problems(
             if host in hosts and not hosts[host].startswith("webstack:services."):
                 problems.append(Problem(key, f"{host} is already served by {hosts[host]}"))
             hosts.setdefault(host, key)
+    return hosts, problems
+
+
+def _site_problems(
+    sites: Mapping[str, SiteConfig],
+    domain: DomainConfig | None,
+    api: ApiConfig | None,
+    services: Mapping[str, ServiceConfig],
+    function_api: FunctionApiConfig | None,
+) -> list[Problem]:
+    hosts, problems = _api_hosts(domain, api, services, function_api)
     for name, site in sites.items():
         key = f"webstack:sites.{name}.host"
         if site.host in hosts:
@@ -447,4 +491,19 @@ def _site_problems(
             )
         if site.host == "www":
             problems.append(Problem(key, "'www' is reserved for the redirect to the apex (redirect_www: true)"))
-    return problems
+        if site.redirect_www:
+            hosts.setdefault("www", f"webstack:sites.{name}.redirect_www")
+    return problems + _record_clashes(domain, hosts)
+
+
+def _record_clashes(domain: DomainConfig | None, hosts: dict[str, str]) -> list[Problem]:
+    """A CNAME cannot share its name with the aliases webstack creates for the hosts it serves."""
+    if domain is None:
+        return []
+    if "webstack:domain.api_host" in hosts.values():
+        hosts.setdefault(f"origin-{domain.api_host}", "the ALB's origin name")
+    return [
+        Problem(f"webstack:domain.records[{index}]", f"CNAME {record.name!r} would clash with {hosts[record.name]}")
+        for index, record in enumerate(domain.records)
+        if record.type == "CNAME" and record.name in hosts
+    ]
