@@ -91,6 +91,9 @@ class FakeStack:
     def set_config(self, key: str, value: Any, *, path: bool = False) -> None:
         self.log.append(("set_config", key, value.value, path))
 
+    def outputs(self) -> dict[str, Any]:
+        return {"apiClusterName": SimpleNamespace(value="shop-dev-api", secret=False)}
+
     def up(self, **kwargs: Any) -> Any:
         self.log.append(("up",))
         return SimpleNamespace(summary=SimpleNamespace(resource_changes={"update": 2}), outputs={})
@@ -240,3 +243,14 @@ def test_the_cli_refuses_a_bad_tag_before_anything_runs(capsys):
     )
     assert main(["release", "dev", "--tag", "not a tag"], deployer_factory=lambda _c: deployer) == 2
     assert "--tag 'not a tag': ECR takes" in capsys.readouterr().err
+
+
+def test_the_cluster_comes_from_the_stacks_outputs_and_a_stack_never_deployed_is_told_to_up_first(tmp_path):
+    world = World(tmp_path, pushed={"shop-dev-api:abc123"})
+    assert world.releaser().release("shop", tag="abc123", services=["api"], yes=True) == 0
+    assert {e[1] for e in world.log if e[0] == "ecs.describe_services"} == {"shop-dev-api"}
+    fresh = World(tmp_path, pushed={"shop-dev-api:abc123"})
+    fresh.stack.outputs = dict  # type: ignore[method-assign]  # nothing deployed yet
+    with pytest.raises(ReleaseError, match="no services deployed yet: run `webstack up shop` once first"):
+        fresh.releaser().release("shop", tag="abc123", services=["api"], yes=True)
+    assert "up" not in fresh.names()

@@ -76,7 +76,7 @@ def wait_for_service(cluster: str, service: str, region: str, clients: ClientFac
         cluster=cluster, services=[service], WaiterConfig={"Delay": 15, "MaxAttempts": _attempts(ecs, cluster, service)}
     )
     described = ecs.describe_services(cluster=cluster, services=[service])["services"][0]
-    primary = next((d for d in described.get("deployments", []) if d.get("status") == "PRIMARY"), {})
+    primary = primary_deployment(described)
     state = primary.get("rolloutState", "COMPLETED")
     console.print(
         f"{service}: rollout {state}, {described.get('runningCount', 0)}/{described.get('desiredCount', 0)} "
@@ -85,6 +85,11 @@ def wait_for_service(cluster: str, service: str, region: str, clients: ClientFac
     if (described.get("deploymentConfiguration") or {}).get("strategy") == "BLUE_GREEN":
         report_service_deployment(ecs, cluster, service, console)
     return state
+
+
+def primary_deployment(described: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The deployment ECS is rolling out (or has rolled out) of a described service."""
+    return next((d for d in described.get("deployments", []) if d.get("status") == "PRIMARY"), {})
 
 
 def _attempts(ecs: Any, cluster: str, service: str) -> int:

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from components.api_settings import CONTAINER_NAME
 from components.fargate_service import running_tag
-from webstack.deployment.after_up import TaskFailed, TaskPlace, run_task_to_completion, wait_for_service
+from webstack.deployment.after_up import TaskFailed, TaskPlace, primary_deployment, run_task_to_completion
 from webstack.deployment.deploy import Deployer, DeployError
 from webstack.program.compose_web import fqdn
 from webstack.program.config import ApiConfig, StackConfig
@@ -135,6 +135,7 @@ class Releaser:
     fetch: HttpStatus = http_status
     sleep: Callable[[float], None] = time.sleep
     results: dict[str, dict[str, str]] = field(default_factory=dict)
+    cluster: str | None = None
 
     @property
     def console(self) -> Any:
@@ -177,7 +178,7 @@ class Releaser:
                 source_account=source_account,
             )
         for service in planned:
-            if service.release.migration_command and not self._migrate(config, registry, service, tag):
+            if service.release.migration_command and not self._migrate(stack, config, registry, service, tag):
                 self.console.print(f"{service.name}: migration failed; nothing was deployed.")
                 return self._summary(1)
         for site, settings in config.sites.items():
@@ -266,11 +267,20 @@ class Releaser:
             ) from None
         return bool(found.get("imageDetails"))
 
-    def _migrate(self, config: StackConfig, registry: str, service: ServiceRelease, tag: str) -> bool:
+    def _cluster(self, stack: str) -> str:
+        """The services' cluster, from the stack's outputs (a release ships to a deployed stack)."""
+        if self.cluster is None:
+            name = self.deployer.stack_outputs(stack).get("apiClusterName")
+            if not name:
+                raise ReleaseError(f"stack {stack} has no services deployed yet: run `webstack up {stack}` once first")
+            self.cluster = str(name)
+        return self.cluster
+
+    def _migrate(self, stack: str, config: StackConfig, registry: str, service: ServiceRelease, tag: str) -> bool:
         """The migration as a one-off task of the new image: a revision of the service's task
         definition with only the image changed, in the service's own subnets and security group."""
         ecs = self.deployer.aws_clients("ecs", config.region)
-        cluster = f"{config.name_prefix}-api"
+        cluster = self._cluster(stack)
         described = ecs.describe_services(cluster=cluster, services=[service.resource_name])["services"]
         if not described:
             raise ReleaseError(f"{service.resource_name} is not running yet: deploy it once with `webstack up`")
@@ -303,14 +313,12 @@ class Releaser:
 
     def _after_rollout(self, stack: str, config: StackConfig, planned: Sequence[ServiceRelease]) -> int:
         code = 0
+        # `up` waited for every service to settle; read how each rollout ended.
+        ecs = self.deployer.aws_clients("ecs", config.region)
+        cluster = self._cluster(stack)
         for service in planned:
-            state = wait_for_service(
-                f"{config.name_prefix}-api",
-                service.resource_name,
-                config.region,
-                self.deployer.aws_clients,
-                self.console,
-            )
+            described = ecs.describe_services(cluster=cluster, services=[service.resource_name])["services"]
+            state = str(primary_deployment(described[0] if described else {}).get("rolloutState", "unknown"))
             self.results[service.name]["rollout"] = state
             if state != "COMPLETED":
                 code = 1
