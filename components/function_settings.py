@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .alarms import AlarmSpec
+from .dead_letters import dead_letters_alarm
 from .iam_documents import Document, policy_document
 
 # Node.js runtimes in standard support (reference/aws-facts-beyond-day1.md): nodejs18.x, the
@@ -146,7 +147,5 @@ def function_alarm_specs(
         AlarmSpec("duration", f"{name}: p95 duration near its timeout", "AWS/Lambda", "Duration", dimensions,
                   "GreaterThanThreshold", duration_alarm_ms or timeout_seconds * 1000 * 0.8, statistic="p95",
                   treat_missing_data="notBreaching"),
-        AlarmSpec("dead-letters", f"{name}: asynchronous events failed every retry", "AWS/SQS",
-                  "ApproximateNumberOfMessagesVisible", {"QueueName": queue_name}, "GreaterThanThreshold", 0,
-                  statistic="Maximum", period_seconds=300, evaluation_periods=1, treat_missing_data="notBreaching"),
+        dead_letters_alarm(f"{name}: asynchronous events failed every retry", queue_name),
     ]  # fmt: skip

@@ -11,6 +11,7 @@ from functools import cache
 import pulumi
 
 from .alarms import AlarmSpec
+from .dead_letters import dead_letters_alarm, schedule_dropped_alarm
 from .iam_documents import Document, policy_document
 
 # EventBridge Scheduler, "Schedule types": rate(value unit) with a positive whole value, the unit
@@ -154,16 +155,6 @@ def job_alarm_specs(job: str, group: pulumi.Input[str], queue_name: pulumi.Input
             "AWS/Scheduler", "TargetErrorCount", {"ScheduleGroup": group}, "GreaterThanThreshold", 0,
             statistic="Sum", evaluation_periods=1, treat_missing_data="notBreaching",
         ),
-        AlarmSpec(
-            "dropped",
-            f"{job}: a scheduled run was given up after its retries",
-            "AWS/Scheduler", "InvocationDroppedCount", {"ScheduleGroup": group}, "GreaterThanThreshold", 0,
-            statistic="Sum", evaluation_periods=1, treat_missing_data="notBreaching",
-        ),
-        AlarmSpec(
-            "dead-letters",
-            f"{job}: runs that never started wait in the dead-letter queue",
-            "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": queue_name}, "GreaterThanThreshold", 0,
-            statistic="Maximum", evaluation_periods=1, treat_missing_data="notBreaching",
-        ),
+        schedule_dropped_alarm("dropped", f"{job}: a scheduled run was given up after its retries", group),
+        dead_letters_alarm(f"{job}: runs that never started wait in the dead-letter queue", queue_name),
     )  # fmt: skip

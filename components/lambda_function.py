@@ -10,6 +10,7 @@ import pulumi_aws as aws
 
 from .alarms import create_alarms
 from .aws_context import aws_context
+from .dead_letters import dead_letter_queue
 from .encryption_key import customer_managed_key
 from .function_settings import (
     checked_function,
@@ -21,9 +22,6 @@ from .function_settings import (
 from .iam_documents import logs_key_statement
 from .log_groups import DEFAULT_RETENTION_DAYS, encrypted_log_group
 from .service_role import service_role
-
-# Fourteen days, SQS's longest retention: time to find and replay an event that failed every retry.
-DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -144,13 +142,7 @@ class LambdaFunction(pulumi.ComponentResource):
             retention_days=args.log_retention_days,
             parent=self,
         )
-        queue = aws.sqs.Queue(
-            f"{name}-dead-letters",
-            name=f"{args.name}-dlq",
-            kms_master_key_id=key.arn,
-            message_retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
-            opts=child,
-        )
+        queue = dead_letter_queue(f"{name}-dead-letters", name=f"{args.name}-dlq", key=key, parent=self)
         role = service_role(
             f"{name}-role",
             service="lambda.amazonaws.com",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .alarms import AlarmSpec
+from .dead_letters import schedule_dropped_alarm
 from .instance_classes import offered
 from .time_windows import pair_problems
 from .working_hours import WorkingHours
@@ -161,10 +162,7 @@ def instance_windows(schedule: WorkingHours | None, backup: str | None, maintena
 def scheduler_alarm_specs(group: str) -> tuple[AlarmSpec, ...]:
     """Tell someone when a stop or start was given up after its retries."""
     return (
-        AlarmSpec(
-            "schedule-dropped",
-            f"{group}: a scheduled stop or start of the database failed after its retries",
-            "AWS/Scheduler", "InvocationDroppedCount", {"ScheduleGroup": group}, "GreaterThanThreshold", 0,
-            statistic="Sum", evaluation_periods=1, treat_missing_data="notBreaching",
+        schedule_dropped_alarm(
+            "schedule-dropped", f"{group}: a scheduled stop or start of the database failed after its retries", group
         ),
     )  # fmt: skip

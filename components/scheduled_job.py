@@ -12,6 +12,7 @@ import pulumi_aws as aws
 from .alarms import create_alarms
 from .api_settings import CONTAINER_NAME
 from .aws_context import aws_context
+from .dead_letters import dead_letter_queue
 from .encryption_key import customer_managed_key
 from .job_settings import (
     container_overrides,
@@ -21,8 +22,6 @@ from .job_settings import (
     time_zone_problem,
 )
 from .service_role import service_role
-
-DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600  # SQS's longest
 
 
 @dataclass(frozen=True)
@@ -157,13 +156,7 @@ class ScheduledJob(pulumi.ComponentResource):
             context=context,
             parent=self,
         )
-        queue = aws.sqs.Queue(
-            f"{name}-dead-letters",
-            name=f"{identifier}-dlq",
-            kms_master_key_id=key.arn,
-            message_retention_seconds=DEAD_LETTER_RETENTION_SECONDS,
-            opts=child,
-        )
+        queue = dead_letter_queue(f"{name}-dead-letters", name=f"{identifier}-dlq", key=key, parent=self)
         group = aws.scheduler.ScheduleGroup(f"{name}-schedules", name=identifier, opts=child)
         role = service_role(
             f"{name}-scheduler-role",

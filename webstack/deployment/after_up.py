@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
@@ -133,18 +132,9 @@ class TaskFailed(Exception):
     """A one-off task did not start, or stopped with a non-zero exit code."""
 
 
-@dataclass(frozen=True)
-class TaskPlace:
-    """Where a one-off task runs: a service's cluster, private subnets and security group."""
-
-    cluster: str
-    subnets: list[str]
-    security_group: str
-    region: str
-
-
 def run_task_to_completion(
-    place: TaskPlace,
+    network: TaskNetwork,
+    region: str,
     task_definition: str,
     clients: ClientFactory,
     *,
@@ -154,9 +144,8 @@ def run_task_to_completion(
 ) -> str:
     """Run one task in the service's private subnets and wait until it stops: its ARN when every
     container exited 0, else TaskFailed saying why and where its output is."""
-    ecs = clients("ecs", place.region)
+    ecs = clients("ecs", region)
     family = family_of(task_definition)
-    network = TaskNetwork(place.cluster, place.subnets, place.security_group)
     try:
         task_arn = start_task(
             ecs, network, task_definition, started_by=started_by, container=container, command=command
@@ -164,9 +153,9 @@ def run_task_to_completion(
     except TaskDidNotStart as error:
         raise TaskFailed(str(error)) from None
     ecs.get_waiter("tasks_stopped").wait(
-        cluster=place.cluster, tasks=[task_arn], WaiterConfig={"Delay": 6, "MaxAttempts": 100}
+        cluster=network.cluster, tasks=[task_arn], WaiterConfig={"Delay": 6, "MaxAttempts": 100}
     )
-    task = describe_task(ecs, place.cluster, task_arn)
+    task = describe_task(ecs, network.cluster, task_arn)
     codes = exit_codes(task)
     if codes != [0]:
         raise TaskFailed(
@@ -176,13 +165,15 @@ def run_task_to_completion(
     return str(task_arn)
 
 
-def run_users_task(place: TaskPlace, task_definition: str, clients: ClientFactory, console: Console) -> None:
+def run_users_task(
+    network: TaskNetwork, region: str, task_definition: str, clients: ClientFactory, console: Console
+) -> None:
     """Run the database's users task (idempotent SQL as the master user) and wait for it: the
     services log in as those users with IAM authentication, so they must exist."""
     family = family_of(task_definition)
     console.print(f"Creating the database's IAM users ({family}) ...")
     try:
-        run_task_to_completion(place, task_definition, clients, started_by="webstack-up")
+        run_task_to_completion(network, region, task_definition, clients, started_by="webstack-up")
     except TaskFailed as error:
         raise UsersTaskFailed(str(error)) from None
     console.print(f"{family}: database users ready")

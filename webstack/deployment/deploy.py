@@ -21,7 +21,6 @@ from rich.console import Console
 
 from webstack.deployment.after_up import (
     ClientFactory,
-    TaskPlace,
     UsersTaskFailed,
     boto3_client,
     changed_buckets,
@@ -29,6 +28,7 @@ from webstack.deployment.after_up import (
     run_users_task,
     wait_for_service,
 )
+from webstack.deployment.one_off import network_of
 from webstack.offline.plan import build_plan
 from webstack.policy_driver.engine import Violation
 from webstack.policy_driver.offline_verdicts import engine_verdicts, report, settle
@@ -262,13 +262,7 @@ class Deployer:
         users_task = values.get("databaseUsersTaskDefinition")
         if cluster and region and users_task:
             try:
-                place = TaskPlace(
-                    str(cluster),
-                    [str(s) for s in values.get("privateSubnetIds") or []],
-                    str(values.get("apiTaskSecurityGroupId")),
-                    str(region),
-                )
-                run_users_task(place, str(users_task), self.aws_clients, self.console)
+                run_users_task(network_of(values), str(region), str(users_task), self.aws_clients, self.console)
             except UsersTaskFailed as error:
                 self.console.print(error_line(error))
                 return 1

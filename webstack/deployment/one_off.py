@@ -22,6 +22,15 @@ class TaskNetwork:
     security_group: str
 
 
+def network_of(outputs: Mapping[str, Any]) -> TaskNetwork:
+    """The services' network, from the stack's outputs."""
+    return TaskNetwork(
+        cluster=str(outputs["apiClusterName"]),
+        subnets=[str(s) for s in outputs.get("privateSubnetIds") or []],
+        security_group=str(outputs["apiTaskSecurityGroupId"]),
+    )
+
+
 def family_of(task_definition: str) -> str:
     """arn:aws:ecs:...:task-definition/acme-prod-api:7 -> acme-prod-api."""
     return task_definition.rsplit("/", 1)[-1].split(":", 1)[0]

@@ -23,10 +23,10 @@ from webstack.deployment.after_up import ClientFactory, boto3_client
 from webstack.deployment.deploy import Deployer, DeployError
 from webstack.deployment.one_off import (
     TaskDidNotStart,
-    TaskNetwork,
     describe_task,
     exit_code_of,
     family_of,
+    network_of,
     start_task,
     task_id_of,
 )
@@ -84,14 +84,6 @@ def service_task(outputs: Mapping[str, Any], stack: str, name: str) -> ServiceTa
         log_group=str(entry["logGroup"]),
         log_stream_prefix=str(entry["logStreamPrefix"]),
         exec_enabled=bool(entry.get("exec")),
-    )
-
-
-def network_of(outputs: Mapping[str, Any]) -> TaskNetwork:
-    return TaskNetwork(
-        cluster=str(outputs["apiClusterName"]),
-        subnets=[str(s) for s in outputs.get("privateSubnetIds") or []],
-        security_group=str(outputs["apiTaskSecurityGroupId"]),
     )
 
 

@@ -20,8 +20,9 @@ from rich.table import Table
 
 from components.api_settings import CONTAINER_NAME
 from components.fargate_service import running_tag
-from webstack.deployment.after_up import TaskFailed, TaskPlace, primary_deployment, run_task_to_completion
+from webstack.deployment.after_up import TaskFailed, primary_deployment, run_task_to_completion
 from webstack.deployment.deploy import Deployer, DeployError
+from webstack.deployment.one_off import TaskNetwork
 from webstack.program.compose_web import fqdn
 from webstack.program.config import ApiConfig, StackConfig
 from webstack.program.config_release import ReleaseConfig
@@ -297,7 +298,8 @@ class Releaser:
         self.console.print(f"{service.name}: running the migration {' '.join(command)} from {tag} ...")
         try:
             run_task_to_completion(
-                TaskPlace(cluster, list(network["subnets"]), network["securityGroups"][0], config.region),
+                TaskNetwork(cluster, list(network["subnets"]), network["securityGroups"][0]),
+                config.region,
                 registered,
                 self.deployer.aws_clients,
                 started_by="webstack-release",
