@@ -17,6 +17,7 @@ from .edge_settings import (
     CLOUDFRONT_ZONE_ID,
     MIN_VIEWER_TLS,
     ORIGIN_VERIFY_HEADER,
+    no_custom_domain_tags,
     spa_error_responses,
 )
 
@@ -40,11 +41,14 @@ class S3Origin:
 
 @dataclass(frozen=True)
 class LoadBalancerOrigin:
-    """The API's load balancer, reached over HTTPS at a name its certificate covers; every
-    request carries the secret header the listener requires."""
+    """The API's load balancer, reached over HTTPS at a name its certificate covers (or, without a
+    custom domain, over HTTP through its VPC origin); every request carries the secret header the
+    listener requires."""
 
     domain_name: pulumi.Input[str]
-    """Name CloudFront connects to, which the ALB's certificate covers. Example: "origin-api.example.com"."""
+    """Name CloudFront connects to, which the ALB's certificate covers; without a domain, the internal ALB's
+    own DNS name. Example: "origin-api.example.com".
+    """
     verify_header_value: pulumi.Input[str]
     """Value of the secret X-Origin-Verify header every origin request carries; the listener answers 403
     without it. Example: api.origin_verify_value.
@@ -61,12 +65,18 @@ class LoadBalancerOrigin:
 
 @dataclass(frozen=True)
 class EdgeDistributionArgs:
-    hostname: str
-    """The viewer host name the distribution answers (its alias and A/AAAA records). Example: "www.example.com"."""
-    zone_id: pulumi.Input[str]
-    """Route 53 zone of the alias records. Example: domain.zone_id."""
-    certificate_arn: pulumi.Input[str]
-    """ACM certificate in us-east-1 covering hostname and extra_aliases. Example: domain.certificate_arn."""
+    hostname: str | None
+    """The viewer host name the distribution answers (its alias and A/AAAA records); None: no custom domain,
+    the distribution answers on its own *.cloudfront.net name with CloudFront's default certificate (which
+    still negotiates TLSv1 and TLSv1.1: the resource is tagged CustomDomain=none for the policy pack).
+    Example: "www.example.com".
+    """
+    zone_id: pulumi.Input[str] | None
+    """Route 53 zone of the alias records; None: no records. Example: domain.zone_id."""
+    certificate_arn: pulumi.Input[str] | None
+    """ACM certificate in us-east-1 covering hostname and extra_aliases; None with hostname None. Example:
+    domain.certificate_arn.
+    """
     origin: S3Origin | LoadBalancerOrigin
     """Where requests go: an S3Origin (a private bucket through OAC) or a LoadBalancerOrigin (the ALB over
     HTTPS with the secret header). Example: S3Origin(site.regional_domain_name, site.allow_distribution).
@@ -94,6 +104,10 @@ class EdgeDistributionArgs:
     log_bucket_arn: pulumi.Input[str] | None = None
     """Bucket that receives standard logs (v2) through CloudWatch Logs delivery ($0.25 per GB); None: no logs.
     Example: logs.bucket_arn.
+    """
+    accept_no_custom_domain: bool = False
+    """With hostname None: the stack accepts CloudFront's default certificate (tag AcceptedRisk=no-custom-domain,
+    which the policy pack lists as an advisory instead of a violation). Example: True.
     """
     price_class: str = "PriceClass_100"
     """Edge locations used: PriceClass_100 (North America, Europe, Israel), PriceClass_200 (adds the Middle
@@ -128,14 +142,18 @@ class EdgeDistribution(pulumi.ComponentResource):
     domain_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: EdgeDistributionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        if (args.hostname is None) != (args.certificate_arn is None):
+            raise ValueError("hostname and certificate_arn: give both (a custom domain) or neither (*.cloudfront.net)")
+        if args.hostname is None and args.extra_aliases:
+            raise ValueError("extra_aliases: a distribution without a hostname has no aliases")
         super().__init__("webstack:edge:EdgeDistribution", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        aliases = [args.hostname, *args.extra_aliases]
+        aliases = [args.hostname, *args.extra_aliases] if args.hostname is not None else []
         distribution = aws.cloudfront.Distribution(
             f"{name}-distribution",
-            comment=args.hostname,
+            comment=args.hostname or f"{pulumi.get_stack()} {name} on its CloudFront domain",
             enabled=True,
-            aliases=aliases,
+            aliases=aliases or None,
             is_ipv6_enabled=True,
             http_version="http2and3",
             price_class=args.price_class,
@@ -144,23 +162,37 @@ class EdgeDistribution(pulumi.ComponentResource):
             default_cache_behavior=_behavior(args),  # type: ignore[arg-type]
             custom_error_responses=spa_error_responses() if args.spa else None,  # type: ignore[arg-type]
             restrictions={"geo_restriction": {"restriction_type": "none"}},
-            viewer_certificate={
-                "acm_certificate_arn": args.certificate_arn,
-                "ssl_support_method": "sni-only",
-                "minimum_protocol_version": MIN_VIEWER_TLS,
-            },
+            viewer_certificate=_viewer_certificate(args.certificate_arn),
             web_acl_id=args.web_acl_arn,
+            tags=no_custom_domain_tags(args.accept_no_custom_domain) if args.hostname is None else None,
             opts=child,
         )
         if isinstance(args.origin, S3Origin):
             args.origin.grant_read(distribution.arn)
-        _alias_records(name, args.zone_id, aliases, distribution, child)
+        if args.zone_id is not None:
+            _alias_records(name, args.zone_id, aliases, distribution, child)
         if args.log_bucket_arn is not None:
             _standard_logging(name, args.log_bucket_arn, distribution, child)
         self.distribution_arn = distribution.arn
         self.distribution_id = distribution.id
         self.domain_name = distribution.domain_name
-        self.register_outputs({"distributionArn": self.distribution_arn, "hostname": args.hostname})
+        self.register_outputs(
+            {"distributionArn": self.distribution_arn, "hostname": args.hostname or distribution.domain_name}
+        )
+
+
+def _viewer_certificate(
+    certificate_arn: pulumi.Input[str] | None,
+) -> aws.cloudfront.DistributionViewerCertificateArgsDict:
+    """The domain's ACM certificate with AWS's recommended TLS policy, or CloudFront's own
+    (*.cloudfront.net), on which CloudFront sets TLSv1 whatever the distribution asks."""
+    if certificate_arn is None:
+        return {"cloudfront_default_certificate": True}
+    return {
+        "acm_certificate_arn": certificate_arn,
+        "ssl_support_method": "sni-only",
+        "minimum_protocol_version": MIN_VIEWER_TLS,
+    }
 
 
 def _origin(name: str, args: EdgeDistributionArgs, child: pulumi.ResourceOptions) -> dict[str, Any]:
@@ -171,7 +203,7 @@ def _origin(name: str, args: EdgeDistributionArgs, child: pulumi.ResourceOptions
         access_control = aws.cloudfront.OriginAccessControl(
             f"{name}-oac",
             name=f"{pulumi.get_stack()}-{name}"[:64],
-            description=f"{args.hostname}: signed reads from S3",
+            description=f"{args.hostname or name}: signed reads from S3",
             origin_access_control_origin_type="s3",
             signing_behavior="always",
             signing_protocol="sigv4",

@@ -19,8 +19,10 @@ EDGE_REGION = "us-east-1"  # CloudFront reads certificates and CLOUDFRONT-scope 
 
 @dataclass(frozen=True)
 class EdgeDomainArgs:
-    domain: str
-    """The domain every host lives under. Example: "example.com"."""
+    domain: str | None
+    """The domain every host lives under; None: no custom domain, so no zone, certificates, www redirect or
+    records, and the distributions answer on their own *.cloudfront.net names. Example: "example.com".
+    """
     name_prefix: str
     """Start of every physical name (policies, functions, web ACL). Example: "acme-prod"."""
     hosted_zone: Literal["lookup", "create"] = "lookup"
@@ -40,7 +42,8 @@ class EdgeDomainArgs:
     """Requests one IP may make in 5 minutes before WAF blocks it (10 to 2,000,000,000). Example: 500."""
     api_hosts: Sequence[str] = ()
     """Host names the API answers on: the web ACL lets their request bodies reach api_max_body_kb instead of
-    the Common Rule Set's 8 KB. Example: ("api.example.com",).
+    the Common Rule Set's 8 KB; ("*",) applies the API's limit to every host (a stack without a domain,
+    whose names CloudFront assigns at up; its sites take no bodies). Example: ("api.example.com",).
     """
     api_max_body_kb: int | None = 16
     """Largest request body (KB, 1-64) the WAF lets through to the API hosts; above 16 KB CloudFront sends WAF
@@ -64,7 +67,8 @@ class EdgeDomain(pulumi.ComponentResource):
     policy (HSTS two years with subdomains and preload, nosniff, frame DENY, referrer policy); the
     www redirect function; and the WAF web ACL (AWS's common, known-bad-inputs and IP-reputation
     groups and a per-IP rate limit). CloudFront allows 20 custom policies per account, so one set
-    per stack rather than one per distribution.
+    per stack rather than one per distribution. Without a domain (``domain=None``) only the
+    policies and the web ACL: the distributions then serve on their *.cloudfront.net names.
 
     Example::
 
@@ -76,48 +80,27 @@ class EdgeDomain(pulumi.ComponentResource):
     rule and $0.60 per million requests.
     """
 
-    zone_id: pulumi.Output[str]
-    certificate_arn: pulumi.Output[str]
+    zone_id: pulumi.Output[str] | None
+    certificate_arn: pulumi.Output[str] | None
     regional_certificate_arn: pulumi.Output[str] | None
     cache_policy_ids: dict[str, pulumi.Output[str]]
     response_headers_policy_id: pulumi.Output[str]
-    www_redirect_function_arn: pulumi.Output[str]
+    www_redirect_function_arn: pulumi.Output[str] | None
     web_acl_arn: pulumi.Output[str] | None
 
     def __init__(self, name: str, args: EdgeDomainArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         for record in args.records:
             checked_record(record)
+        if args.domain is None and args.records:
+            raise ValueError("records: a stack without a domain has no zone to hold them")
         sets = [(record_label(r.name), r.type) for r in args.records]
         if len(set(sets)) != len(sets):
             raise ValueError("records: give each name and type once, with all its values")
         super().__init__("webstack:edge:EdgeDomain", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        if args.hosted_zone == "create":
-            zone = aws.route53.Zone(
-                f"{name}-zone", name=args.domain, comment=f"{args.name_prefix}: public zone", opts=child
-            )
-            self.zone_id = zone.zone_id
-        else:
-            self.zone_id = aws.route53.get_zone_output(
-                name=args.domain, private_zone=False, opts=pulumi.InvokeOutputOptions(parent=self)
-            ).zone_id
-
-        edge_certificate = validated_certificate(
-            f"{name}-edge-cert", domain=args.domain, zone_id=self.zone_id, region=EDGE_REGION, parent=self
-        )
-        self.certificate_arn = edge_certificate.arn
-        self.regional_certificate_arn = (
-            validated_certificate(
-                f"{name}-regional-cert",
-                domain=args.domain,
-                zone_id=self.zone_id,
-                region=None,
-                parent=self,
-                validated_by=edge_certificate,
-            ).arn
-            if args.regional_certificate
-            else None
-        )
+        self.zone_id = self.certificate_arn = self.regional_certificate_arn = self.www_redirect_function_arn = None
+        if args.domain is not None:
+            self._domain_parts(name, args, args.domain, child)
         self.cache_policy_ids = {
             profile.name: aws.cloudfront.CachePolicy(
                 f"{name}-cache-{profile.name}",
@@ -154,21 +137,12 @@ class EdgeDomain(pulumi.ComponentResource):
             },
             opts=child,
         ).id
-        self.www_redirect_function_arn = aws.cloudfront.Function(
-            f"{name}-www-redirect",
-            name=f"{args.name_prefix}-www-redirect",
-            runtime="cloudfront-js-2.0",
-            comment=f"www.{args.domain} -> {args.domain}",
-            code=www_redirect_function_code(args.domain),
-            publish=True,
-            opts=child,
-        ).arn
         self.web_acl_arn = None
         if args.waf:
             self.web_acl_arn = aws.wafv2.WebAcl(
                 f"{name}-waf",
                 name=f"{args.name_prefix}-edge",
-                description=f"{args.domain}: AWS managed rules and a per-IP rate limit",
+                description=f"{args.domain or args.name_prefix}: AWS managed rules and a per-IP rate limit",
                 scope="CLOUDFRONT",
                 region=EDGE_REGION,
                 default_action={"allow": {}},
@@ -185,14 +159,47 @@ class EdgeDomain(pulumi.ComponentResource):
                 },
                 opts=child,
             ).arn
+        self.register_outputs({"zoneId": self.zone_id, "certificateArn": self.certificate_arn})
+
+    def _domain_parts(self, name: str, args: EdgeDomainArgs, domain: str, child: pulumi.ResourceOptions) -> None:
+        """The zone, the two certificates, the www redirect and the records of a custom domain."""
+        if args.hosted_zone == "create":
+            zone = aws.route53.Zone(f"{name}-zone", name=domain, comment=f"{args.name_prefix}: public zone", opts=child)
+            zone_id = zone.zone_id
+        else:
+            zone_id = aws.route53.get_zone_output(
+                name=domain, private_zone=False, opts=pulumi.InvokeOutputOptions(parent=self)
+            ).zone_id
+        self.zone_id = zone_id
+        edge_certificate = validated_certificate(
+            f"{name}-edge-cert", domain=domain, zone_id=zone_id, region=EDGE_REGION, parent=self
+        )
+        self.certificate_arn = edge_certificate.arn
+        if args.regional_certificate:
+            self.regional_certificate_arn = validated_certificate(
+                f"{name}-regional-cert",
+                domain=domain,
+                zone_id=zone_id,
+                region=None,
+                parent=self,
+                validated_by=edge_certificate,
+            ).arn
+        self.www_redirect_function_arn = aws.cloudfront.Function(
+            f"{name}-www-redirect",
+            name=f"{args.name_prefix}-www-redirect",
+            runtime="cloudfront-js-2.0",
+            comment=f"www.{domain} -> {domain}",
+            code=www_redirect_function_code(domain),
+            publish=True,
+            opts=child,
+        ).arn
         for record in args.records:
             aws.route53.Record(
                 f"{name}-record-{record.type.lower()}-{record_label(record.name)}",
-                zone_id=self.zone_id,
-                name=f"{record.name}.{args.domain}" if record.name else args.domain,
+                zone_id=zone_id,
+                name=f"{record.name}.{domain}" if record.name else domain,
                 type=record.type,
                 ttl=record.ttl,
                 records=[route53_value(record.type, value) for value in record.values],
                 opts=child,
             )
-        self.register_outputs({"zoneId": self.zone_id, "certificateArn": self.certificate_arn})

@@ -16,6 +16,17 @@ ALL_VIEWER = "216adef6-5c7f-47e4-b989-5492eafa07d3"
 CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"  # the hosted zone of every *.cloudfront.net alias target
 ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
 MIN_VIEWER_TLS = "TLSv1.2_2025"
+# Without a custom domain, the weaker links are tagged so the policy pack judges them as one
+# decision (rule no-custom-domain) and lists them once the stack accepts them.
+CUSTOM_DOMAIN_TAG = "CustomDomain"
+ACCEPTED_RISK_TAG = "AcceptedRisk"
+NO_CUSTOM_DOMAIN = "no-custom-domain"
+EVERY_HOST = "*"
+
+
+def no_custom_domain_tags(accepted: bool) -> dict[str, str]:
+    """Tags of a resource weakened by the lack of a custom domain (``accepted``: the stack says so)."""
+    return {CUSTOM_DOMAIN_TAG: "none", **({ACCEPTED_RISK_TAG: NO_CUSTOM_DOMAIN} if accepted else {})}
 
 
 @dataclass(frozen=True)
@@ -123,8 +134,11 @@ def body_inspection_limit_kb(api_max_body_kb: int | None) -> int:
     raise ValueError(f"WAF inspects at most {BODY_INSPECTION_STEPS_KB[-1]} KB of a body (got {api_max_body_kb} KB)")
 
 
-def _host_is(hosts: Sequence[str]) -> dict[str, Any]:
-    """A statement that matches requests for any of ``hosts`` (the viewer's Host header)."""
+def _host_is(hosts: Sequence[str]) -> dict[str, Any] | None:
+    """A statement that matches requests for any of ``hosts`` (the viewer's Host header); None for
+    EVERY_HOST (CloudFront names the distributions of a stack without a custom domain only at up)."""
+    if EVERY_HOST in hosts:
+        return None
     matches = [
         {
             "byte_match_statement": {
@@ -157,7 +171,9 @@ def web_acl_rules(
     With API hosts behind the same web ACL, the Common Rule Set's 8 KB body limit would refuse
     API requests the application needs. That rule then only counts and labels; the sites keep
     it (a later rule blocks the label on every other host), and the API gets its own limit,
-    ``api_max_body_kb`` (None: WAF does not limit API bodies; the application does).
+    ``api_max_body_kb`` (None: WAF does not limit API bodies; the application does). With
+    EVERY_HOST the API's limit applies to every request (the sites take no bodies: GET, HEAD and
+    OPTIONS only).
     """
     rules = [rate_limit_rule(limit_per_5_minutes, 0)]
     counted = (BODY_SIZE_RULE,) if api_hosts else ()
@@ -170,13 +186,14 @@ def web_acl_rules(
     api = _host_is(api_hosts)
     priority = len(rules)
     label = {"label_match_statement": {"scope": "LABEL", "key": BODY_SIZE_LABEL}}
-    rules.append(
-        _block(
-            "body-size-sites",
-            priority,
-            {"and_statement": {"statements": [label, {"not_statement": {"statement": api}}]}},
+    if api is not None:
+        rules.append(
+            _block(
+                "body-size-sites",
+                priority,
+                {"and_statement": {"statements": [label, {"not_statement": {"statement": api}}]}},
+            )
         )
-    )
     if api_max_body_kb is not None:
         too_large = {
             "size_constraint_statement": {
@@ -187,7 +204,8 @@ def web_acl_rules(
                 "text_transformations": [{"priority": 0, "type": "NONE"}],
             }
         }
-        rules.append(_block("body-size-api", priority + 1, {"and_statement": {"statements": [api, too_large]}}))
+        statement = too_large if api is None else {"and_statement": {"statements": [api, too_large]}}
+        rules.append(_block("body-size-api", len(rules), statement))
     return rules
 
 

@@ -14,7 +14,7 @@ from .alarms import create_alarms
 from .api_settings import TLS_POLICY, load_balancer_alarm_specs
 from .aws_context import AwsContext, aws_context
 from .aws_text import ec2_description
-from .edge_settings import ORIGIN_VERIFY_HEADER
+from .edge_settings import ORIGIN_VERIFY_HEADER, no_custom_domain_tags
 from .encryption_key import customer_managed_key
 from .exec_sessions import cluster_exec_configuration, exec_log_group, exec_log_group_name
 from .fargate_service import (
@@ -48,9 +48,12 @@ class FargateApiArgs:
     """Subnets of an internet-facing ALB (one per AZ). Example: vpc.public_subnet_ids."""
     private_subnet_ids: Sequence[pulumi.Input[str]]
     """Subnets of the tasks (no public IP), and of an internal ALB. Example: vpc.private_subnet_ids."""
-    certificate_arn: pulumi.Input[str]
+    certificate_arn: pulumi.Input[str] | None
     """ACM certificate (in the stack's region) of the HTTPS listener; it must cover origin_hostname and, for
-    host routing, the viewer host names. Example: domain.regional_certificate_arn.
+    host routing, the viewer host names. None (a stack without a custom domain, or workers only): no public
+    certificate can name the ALB, so an internal ALB listens on HTTP 80 and CloudFront reaches it through
+    its VPC origin over HTTP inside AWS's network (listener and VPC origin tagged CustomDomain=none for the
+    policy pack). Example: domain.regional_certificate_arn.
     """
     log_bucket_name: pulumi.Input[str]
     """Bucket that receives the ALB's access logs (SSE-S3, as ELB requires). Example: logs.bucket_name."""
@@ -93,6 +96,11 @@ class FargateApiArgs:
     origin-facing prefix list only; "internal": the private subnets with no public address, reached through a
     CloudFront VPC origin (saves the ALB's public IPv4 charge; no WebSockets or gRPC). Example: "internal".
     """
+    accept_no_custom_domain: bool = False
+    """Without a certificate: the stack accepts the HTTP leg from CloudFront to the internal ALB (tag
+    AcceptedRisk=no-custom-domain, listed by the policy pack as an advisory instead of a violation).
+    Example: True.
+    """
     keep_data_on_destroy: bool = True
     """True: repositories holding images stop `destroy` and application secrets wait 7 days; False: `destroy`
     deletes them with their contents at once. Example: False for dev.
@@ -131,7 +139,9 @@ class FrontDoor:
     vpc_origin_id: pulumi.Output[str] | None
     prefix_list_id: pulumi.Output[str]
     container_ports: list[int]
-    https_listener: aws.lb.Listener
+    # The listener the services' rules hang on: HTTPS 443, or HTTP 80 without a certificate.
+    listener: aws.lb.Listener
+    listener_port: int
     # Blue/green services only: the second target group, and the rule ECS moves between the two.
     alternate_target_groups: dict[str, aws.lb.TargetGroup]
     production_rules: dict[str, aws.lb.ListenerRule]
@@ -183,6 +193,12 @@ class FargateApi(pulumi.ComponentResource):
                     f"service {spec.name!r}: requests_per_target tracks one target group, and blue_green moves "
                     "production traffic between two; scale a blue/green service on CPU and memory"
                 )
+        routes = [spec for spec in args.services if spec.route is not None]
+        if routes and args.certificate_arn is None and args.load_balancer_scheme != "internal":
+            raise ValueError(
+                "certificate_arn: an internet-facing ALB needs a certificate; without one (no custom domain) "
+                "the ALB must be internal, reached through CloudFront's VPC origin"
+            )
         build = _Build(name, args, pulumi.ResourceOptions(parent=self), self)
         shared = _shared(build, aws_context(self))
         capacity = _spot_capacity(build, shared.cluster)
@@ -290,10 +306,11 @@ def _front_door(b: _Build, routed: list[BuiltService]) -> FrontDoor:
     prefix_list = aws.ec2.get_managed_prefix_list_output(
         name=CLOUDFRONT_ORIGIN_FACING, opts=pulumi.InvokeOutputOptions(parent=b.parent)
     )
+    protocol = "HTTPS" if args.certificate_arn is not None else "HTTP"
     alb_sg = aws.ec2.SecurityGroup(
         f"{name}-alb-sg",
         vpc_id=args.vpc_id,
-        description=ec2_description(f"{args.name_prefix} {name} ALB: HTTPS from CloudFront only"),
+        description=ec2_description(f"{args.name_prefix} {name} ALB: {protocol} from CloudFront only"),
         opts=b.child,
     )
     load_balancer = _load_balancer(b, alb_sg)
@@ -338,7 +355,8 @@ def _front_door(b: _Build, routed: list[BuiltService]) -> FrontDoor:
         vpc_origin_id=_vpc_origin(b, load_balancer) if args.load_balancer_scheme == "internal" else None,
         prefix_list_id=prefix_list.id,
         container_ports=sorted({service.spec.container_port for service in routed}),
-        https_listener=https,
+        listener=https,
+        listener_port=443 if args.certificate_arn is not None else 80,
         alternate_target_groups=alternates,
         production_rules=production_rules,
     )
@@ -363,8 +381,25 @@ def _load_balancer(b: _Build, alb_sg: aws.ec2.SecurityGroup) -> aws.lb.LoadBalan
     )
 
 
+FORBIDDEN: aws.lb.ListenerDefaultActionArgsDict = {
+    "type": "fixed-response",
+    "fixed_response": {"content_type": "text/plain", "message_body": "Forbidden", "status_code": "403"},
+}
+
+
 def _listeners(b: _Build, load_balancer: aws.lb.LoadBalancer) -> aws.lb.Listener:
-    """HTTPS (TLS 1.3 policy) answering 403 unless a rule matches, and HTTP that only redirects."""
+    """HTTPS (TLS 1.3 policy) answering 403 unless a rule matches, and HTTP that only redirects;
+    without a certificate, HTTP answering 403 unless a rule matches (the VPC origin's leg)."""
+    if b.args.certificate_arn is None:
+        return aws.lb.Listener(
+            f"{b.name}-http",
+            load_balancer_arn=load_balancer.arn,
+            port=80,
+            protocol="HTTP",
+            default_actions=[FORBIDDEN],
+            tags=no_custom_domain_tags(b.args.accept_no_custom_domain),
+            opts=b.child,
+        )
     https = aws.lb.Listener(
         f"{b.name}-https",
         load_balancer_arn=load_balancer.arn,
@@ -373,12 +408,7 @@ def _listeners(b: _Build, load_balancer: aws.lb.LoadBalancer) -> aws.lb.Listener
         ssl_policy=TLS_POLICY,
         certificate_arn=b.args.certificate_arn,
         # Only requests that carry CloudFront's secret header reach a service.
-        default_actions=[
-            {
-                "type": "fixed-response",
-                "fixed_response": {"content_type": "text/plain", "message_body": "Forbidden", "status_code": "403"},
-            }
-        ],
+        default_actions=[FORBIDDEN],
         opts=b.child,
     )
     aws.lb.Listener(
@@ -483,7 +513,8 @@ def _origin_record(b: _Build, load_balancer: aws.lb.LoadBalancer) -> None:
 
 def _vpc_origin(b: _Build, load_balancer: aws.lb.LoadBalancer) -> pulumi.Output[str]:
     """CloudFront's own network interfaces in the VPC reach the private ALB; traffic still comes
-    from the origin-facing prefix list the ALB's group admits."""
+    from the origin-facing prefix list the ALB's group admits. HTTPS, or HTTP without a certificate."""
+    secure = b.args.certificate_arn is not None
     return aws.cloudfront.VpcOrigin(
         f"{b.name}-vpc-origin",
         vpc_origin_endpoint_config={
@@ -491,9 +522,10 @@ def _vpc_origin(b: _Build, load_balancer: aws.lb.LoadBalancer) -> pulumi.Output[
             "arn": load_balancer.arn,
             "http_port": 80,
             "https_port": 443,
-            "origin_protocol_policy": "https-only",
+            "origin_protocol_policy": "https-only" if secure else "http-only",
             "origin_ssl_protocols": {"items": ["TLSv1.2"], "quantity": 1},
         },
+        tags=None if secure else no_custom_domain_tags(b.args.accept_no_custom_domain),
         # Creating and deleting a VPC origin can outlast the provider's 15-minute default.
         timeouts={"create": "30m", "update": "30m", "delete": "30m"},
         # CloudFront refuses to update a VPC origin a distribution uses (409): any change creates
@@ -536,8 +568,8 @@ def _load_balancer_rules(front: FrontDoor, task_group: pulumi.Input[str]) -> lis
 
     alb_sg = front.security_group_id
     return [
-        ("alb-from-cloudfront", "ingress", alb_sg, 443, Peer(prefix_list=front.prefix_list_id),
-         "HTTPS from CloudFront origin-facing addresses"),
+        ("alb-from-cloudfront", "ingress", alb_sg, front.listener_port, Peer(prefix_list=front.prefix_list_id),
+         f"{'HTTPS' if front.listener_port == 443 else 'HTTP'} from CloudFront origin-facing addresses"),
         *(
             (f"alb-to-tasks{suffix(port)}", "egress", alb_sg, port, Peer(group=task_group),
              "to the task container port")
@@ -600,7 +632,7 @@ def _rollout(b: _Build, service: BuiltService, shared: Shared, front: FrontDoor)
         f"{service.base}-traffic-role",
         description=f"{shared.prefix} {spec.name}: ECS shifts blue/green traffic on this service's rule",
         context=shared.context,
-        listener_arn=front.https_listener.arn,
+        listener_arn=front.listener.arn,
         rule_arn=rule.arn,
         target_group_arns=[front.target_groups[spec.name].arn, alternate.arn],
         parent=b.parent,

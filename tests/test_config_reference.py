@@ -47,7 +47,7 @@ def test_every_config_key_has_a_meaning_and_an_allowed_column():
         (config.DatabaseConfig, "backup_retention_days", components.ManagedPostgresArgs, "backup_retention_days"),
         (config.CacheConfig, "node_type", components.RedisCacheArgs, "node_type"),
         (config.ApiConfig, "health_check_path", components.ServiceSpec, "health_check_path"),
-        (config.LoadBalancerConfig, "scheme", components.FargateApiArgs, "load_balancer_scheme"),
+        (config.LoadBalancerConfig, "idle_timeout_seconds", components.FargateApiArgs, "idle_timeout_seconds"),
         (config.NetworkConfig, "nat", components.SecureVpcArgs, "nat"),
         (config.SubnetPrefixes, "private", components.TierPrefixes, "private"),
         (config.DomainConfig, "rate_limit_per_5_minutes", components.EdgeDomainArgs, "rate_limit_per_5_minutes"),

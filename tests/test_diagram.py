@@ -181,6 +181,16 @@ def test_route53_to_cloudfront_to_origins_service_to_data_and_buckets_alarms_to_
     assert ("api-alb", "api-service@1", "") in edges  # tasks in both AZs behind the ALB
 
 
+def test_a_stack_without_a_domain_is_drawn_with_what_it_accepted():
+    """Seed 001's example: viewers on *.cloudfront.net, no zone, HTTP from the VPC origin to the ALB."""
+    run = render_stack_file(ROOT / "examples" / "payments.yaml", "payments")
+    payments = build_architecture(plan_document(run), "p")
+    labels = {n.kind: n.label for n in payments.nodes}
+    assert labels["users"] == "Viewers (HTTPS, *.cloudfront.net)" and "route53" not in labels
+    assert labels["alb"] == "ALB (internal, private subnets)\nHTTP 80 from CloudFront only"
+    assert ("api-edge-distribution", "api-alb", "VPC origin, HTTP + secret header") in edge_labels(payments)
+
+
 def test_dev_draws_its_nat_instance_and_the_stopped_database(dev):
     public = [n for az in range(dev.az_count) for n in dev.in_place(Place("subnet", az, "public"))]
     assert any(n.kind == "nat_instance" and "t4g.nano" in n.label for n in public)

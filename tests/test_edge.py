@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components import (
+    DnsRecord,
     EdgeDistribution,
     EdgeDistributionArgs,
     EdgeDomain,
@@ -17,6 +18,7 @@ from components.edge_settings import (
     CACHING_DISABLED,
     MANAGED_RULE_GROUPS,
     body_inspection_limit_kb,
+    web_acl_rules,
     www_redirect_function_code,
 )
 
@@ -196,6 +198,36 @@ def test_www_redirect_function_keeps_path_and_query():
     assert "statusCode: 301" in code
 
 
+def test_without_a_domain_only_the_shared_policies_and_web_acl():
+    run = render(lambda: EdgeDomain("edge", EdgeDomainArgs(domain=None, name_prefix="acme-dev")), region="me-south-1")
+    kinds = {r.type.split(":")[1] for r in run.custom()}
+    assert kinds == {"cloudfront/cachePolicy", "cloudfront/responseHeadersPolicy", "wafv2/webAcl"}, kinds
+    spf = EdgeDomainArgs(domain=None, name_prefix="x", records=[DnsRecord("", "TXT", ("v=spf1 -all",))])
+    with pytest.raises(Exception, match="records: a stack without a domain has no zone"):
+        render(lambda: EdgeDomain("edge", spf))
+
+
+def test_without_a_hostname_the_distribution_answers_on_its_cloudfront_name():
+    run, _ = distribution_run(hostname=None, certificate_arn=None, zone_id=None, accept_no_custom_domain=True)
+    distribution = one(run, DISTRIBUTION).inputs
+    assert distribution["viewerCertificate"] == {"cloudfrontDefaultCertificate": True}
+    assert "aliases" not in distribution
+    assert distribution["tags"] == {"CustomDomain": "none", "AcceptedRisk": "no-custom-domain"}
+    assert run.of_type("aws:route53/record:Record") == []
+    with pytest.raises(Exception, match="hostname and certificate_arn: give both"):
+        distribution_run(hostname=None, zone_id=None)
+
+
+def test_an_api_without_a_domain_gets_its_body_limit_on_every_host():
+    """CloudFront names a domain-less stack's distributions only at up, so the web ACL cannot tell
+    the API's host from the sites': the API's limit applies to all (the sites take no bodies)."""
+    rules = {r["name"]: r for r in web_acl_rules(2000, ["*"], 32)}
+    assert "body-size-sites" not in rules
+    assert rules["body-size-api"]["statement"]["size_constraint_statement"]["size"] == 32 * 1024
+    common = rules["AWSManagedRulesCommonRuleSet"]["statement"]["managed_rule_group_statement"]
+    assert [o["name"] for o in common["rule_action_overrides"]] == ["SizeRestrictions_BODY"]
+
+
 def distribution_run(origin_kind="s3", **overrides):
     granted = []
 
@@ -209,14 +241,16 @@ def distribution_run(origin_kind="s3", **overrides):
         EdgeDistribution(
             "site-edge",
             EdgeDistributionArgs(
-                hostname="app.example.com" if origin_kind == "s3" else "api.example.com",
-                zone_id="Z123",
-                certificate_arn="arn:aws:acm:us-east-1:123456789012:certificate/abc",
-                origin=origin,
-                response_headers_policy_id="rhp-1",
-                cache_policy_id="cp-1" if origin_kind == "s3" else None,
-                log_bucket_arn="arn:aws:s3:::logs",
-                **overrides,
+                **{
+                    "hostname": "app.example.com" if origin_kind == "s3" else "api.example.com",
+                    "zone_id": "Z123",
+                    "certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+                    "origin": origin,
+                    "response_headers_policy_id": "rhp-1",
+                    "cache_policy_id": "cp-1" if origin_kind == "s3" else None,
+                    "log_bucket_arn": "arn:aws:s3:::logs",
+                    **overrides,
+                }
             ),
         )
 

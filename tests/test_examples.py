@@ -84,8 +84,34 @@ def test_payments_routes_api_paths_to_the_backend_on_one_alb_with_waf_and_replic
     assert run.of_type("aws:wafv2/webAcl:WebAcl")
     instances = run.of_type("aws:rds/instance:Instance")
     assert any(i.inputs.get("replicateSourceDb") for i in instances)
-    distribution = one_distribution(run, "pay.payments.example.com")
-    assert distribution["defaultCacheBehavior"]["originRequestPolicyId"] == "216adef6-5c7f-47e4-b989-5492eafa07d3"
+
+
+def test_payments_without_a_domain_serves_on_cloudfronts_name_through_an_internal_alb():
+    """Seed 001's domain is optional: one distribution on *.cloudfront.net, an internal ALB on
+    HTTP 80 reached through the VPC origin, no zone or certificate, and the acceptance tagged."""
+    run = example_run("payments")
+    (distribution,) = [d.inputs for d in run.of_type("aws:cloudfront/distribution:Distribution")]
+    assert distribution["viewerCertificate"] == {"cloudfrontDefaultCertificate": True}
+    assert "aliases" not in distribution
+    assert distribution["tags"] == {"CustomDomain": "none", "AcceptedRisk": "no-custom-domain"}
+    # Routing is by path on one host, so the viewer's Host (the CloudFront name) is not forwarded.
+    assert distribution["defaultCacheBehavior"]["originRequestPolicyId"] == "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+    (balancer,) = run.of_type("aws:lb/loadBalancer:LoadBalancer")
+    assert balancer.inputs["internal"] is True
+    (listener,) = run.of_type("aws:lb/listener:Listener")
+    assert (listener.inputs["port"], listener.inputs["protocol"]) == (80, "HTTP")
+    assert listener.inputs["defaultActions"][0]["fixedResponse"]["statusCode"] == "403"
+    (origin,) = run.of_type("aws:cloudfront/vpcOrigin:VpcOrigin")
+    assert origin.inputs["vpcOriginEndpointConfig"]["originProtocolPolicy"] == "http-only"
+    for kind in ("acm/certificate:Certificate", "route53/record:Record"):
+        assert run.of_type(f"aws:{kind}") == []
+    assert run.outputs["apiHost"] == distribution_domain(run)
+    assert set(run.outputs["hosts"]) == {run.outputs["apiHost"]}
+
+
+def distribution_domain(run):
+    (distribution,) = run.of_type("aws:cloudfront/distribution:Distribution")
+    return run.states[distribution.urn]["domainName"]
 
 
 def one_distribution(run, alias):

@@ -498,3 +498,40 @@ def test_only_workers_means_no_load_balancer_at_all():
     assert run.of_type("aws:lb/loadBalancer:LoadBalancer") == []
     assert run.of_type("aws:ec2/securityGroup:SecurityGroup")[0].name == "jobs-task-sg"
     assert len(run.of_type("aws:ecs/service:Service")) == 1
+
+
+def test_without_a_certificate_the_internal_alb_listens_on_http_for_the_vpc_origin_only():
+    """No custom domain: no certificate can name the ALB, so CloudFront's VPC origin reaches it on
+    HTTP 80 inside AWS's network; the listener still forwards only what carries the secret header,
+    and what that weakens is tagged for the policy pack (AcceptedRisk only when accepted)."""
+    run = api_run(certificate_arn=None, load_balancer_scheme="internal", origin_hostname=None, zone_id=None)
+    (listener,) = run.of_type("aws:lb/listener:Listener")
+    assert (listener.inputs["port"], listener.inputs["protocol"]) == (80, "HTTP")
+    assert "certificateArn" not in listener.inputs and "sslPolicy" not in listener.inputs
+    assert listener.inputs["defaultActions"][0]["fixedResponse"]["statusCode"] == "403"
+    assert listener.inputs["tags"] == {"CustomDomain": "none"}
+    (rule,) = run.of_type("aws:lb/listenerRule:ListenerRule")
+    assert rule.inputs["listenerArn"] == listener.id or listener.urn in rule.property_dependencies["listenerArn"]
+    assert any("httpHeader" in c for c in rule.inputs["conditions"])
+    origin = one(run, "aws:cloudfront/vpcOrigin:VpcOrigin").inputs
+    assert origin["vpcOriginEndpointConfig"]["originProtocolPolicy"] == "http-only"
+    assert origin["tags"] == {"CustomDomain": "none"}
+    ingress = [
+        r.inputs
+        for r in run.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        if r.inputs["securityGroupId"] == run.named("api-alb-sg").id
+    ]
+    assert [(r["fromPort"], r["toPort"], "prefixListId" in r) for r in ingress] == [(80, 80, True)]
+    assert run.of_type("aws:route53/record:Record") == []
+    accepted = api_run(
+        certificate_arn=None, load_balancer_scheme="internal", accept_no_custom_domain=True, zone_id=None
+    )
+    assert one(accepted, "aws:lb/listener:Listener").inputs["tags"] == {
+        "CustomDomain": "none",
+        "AcceptedRisk": "no-custom-domain",
+    }
+
+
+def test_an_internet_facing_alb_without_a_certificate_is_refused_before_anything_registers():
+    with pytest.raises(Exception, match="certificate_arn: an internet-facing ALB needs a certificate"):
+        api_run(certificate_arn=None)

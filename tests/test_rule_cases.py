@@ -79,6 +79,11 @@ def r(type_: str, name: str, props: dict[str, Any], **joined: PolicyResource) ->
     return resource(f"aws:{type_}", name, props, **joined)
 
 
+NO_DOMAIN = {"CustomDomain": "none"}
+ACCEPTED = {**NO_DOMAIN, "AcceptedRisk": "no-custom-domain"}
+FORBIDDEN = {"type": "fixed-response", "fixedResponse": {"statusCode": "403", "contentType": "text/plain"}}
+
+
 def bucket(tags: dict[str, str] | None = None) -> PolicyResource:
     return r("s3/bucket:Bucket", "b", {"tags": tags or {}})
 
@@ -219,6 +224,12 @@ RESOURCE_CASES = [
     Case("cloudfront-minimum-tls-version", "default certificate",
          {"viewerCertificate": {"cloudfrontDefaultCertificate": True}},
          ["the default *.cloudfront.net certificate allows TLSv1"]),
+    Case("cloudfront-minimum-tls-version", "default certificate of a stack without a domain (no-custom-domain's)",
+         {"viewerCertificate": {"cloudfrontDefaultCertificate": True}, "tags": NO_DOMAIN}, []),
+    Case("cloudfront-origin-https-only", "vpc origin over http without a domain (no-custom-domain's)",
+         {"vpcOriginEndpointConfig": {"originProtocolPolicy": "http-only",
+                                      "originSslProtocols": {"items": ["TLSv1.2"], "quantity": 1.0}},
+          "tags": NO_DOMAIN}, []),
     Case("cloudfront-origin-https-only", "https only",
          {"origins": [{"originId": "api", "customOriginConfig": {"originProtocolPolicy": "https-only",
                                                                  "originSslProtocols": ["TLSv1.2"]}}]}, []),
@@ -403,10 +414,21 @@ def _legacy_bucket() -> PolicyResource:
     return r("s3/bucketV2:BucketV2", "b", props)
 
 
-def _listener(default_actions: list[dict[str, Any]]) -> list[PolicyResource]:
-    balancer = r("lb/loadBalancer:LoadBalancer", "alb", {"loadBalancerType": "application"})
-    return [r("lb/listener:Listener", "http", {"port": 80.0, "protocol": "HTTP", "defaultActions": default_actions},
-              loadBalancerArn=balancer), balancer]  # fmt: skip
+def _listener(
+    default_actions: list[dict[str, Any]], *, internal: bool = False, tags: dict[str, str] | None = None
+) -> list[PolicyResource]:
+    balancer = r("lb/loadBalancer:LoadBalancer", "alb", {"loadBalancerType": "application", "internal": internal})
+    props = {"port": 80.0, "protocol": "HTTP", "defaultActions": default_actions, "tags": tags or {}}
+    return [r("lb/listener:Listener", "http", props, loadBalancerArn=balancer), balancer]
+
+
+def _no_domain_stack(tags: dict[str, str]) -> list[PolicyResource]:
+    """A distribution, its VPC origin and the ALB's listener, tagged as a stack without a domain tags them."""
+    edge = r("cloudfront/distribution:Distribution", "edge",
+             {"viewerCertificate": {"cloudfrontDefaultCertificate": True}, "tags": tags})  # fmt: skip
+    origin = r("cloudfront/vpcOrigin:VpcOrigin", "origin",
+               {"vpcOriginEndpointConfig": {"originProtocolPolicy": "http-only"}, "tags": tags})  # fmt: skip
+    return [edge, origin, *_listener([FORBIDDEN], internal=True, tags=tags)]
 
 
 def _postgres(force_ssl: str | None, version: str) -> list[PolicyResource]:
@@ -552,6 +574,28 @@ STACK_CASES = [
     Case("alb-http-listener-only-redirects", "forward",
          lambda: _listener([{"type": "forward", "targetGroupArn": "tg"}]),
          {"http": ["the HTTP listener serves traffic instead of redirecting it to HTTPS"]}),
+    Case("alb-http-listener-only-redirects", "no domain: 403 on an internal ALB (no-custom-domain's)",
+         lambda: _listener([FORBIDDEN], internal=True, tags=NO_DOMAIN), {}),
+    Case("alb-http-listener-only-redirects", "no-domain tag on an internet-facing ALB",
+         lambda: _listener([FORBIDDEN], internal=False, tags=NO_DOMAIN),
+         {"http": ["the HTTP listener serves traffic instead of redirecting it to HTTPS"]}),
+    Case("no-custom-domain", "own domain", lambda: _no_domain_stack({}), {}),
+    Case("no-custom-domain", "no domain, not accepted", lambda: _no_domain_stack(NO_DOMAIN),
+         {"edge": ["viewers reach CloudFront's default *.cloudfront.net certificate, on which CloudFront still "
+                   "negotiates TLSv1 and TLSv1.1 whatever minimumProtocolVersion says"],
+          "origin": ["CloudFront reaches the load balancer over HTTP through the VPC origin (inside AWS's network, "
+                     "no TLS): no public certificate can name a load balancer without a domain"],
+          "http": ["the load balancer takes plain HTTP from CloudFront's VPC origin"]}),
+    Case("no-custom-domain", "no domain, accepted", lambda: _no_domain_stack(ACCEPTED), {}),
+    Case("no-custom-domain-accepted", "no domain, not accepted", lambda: _no_domain_stack(NO_DOMAIN), {}),
+    Case("no-custom-domain-accepted", "accepted: listed", lambda: _no_domain_stack(ACCEPTED),
+         {"edge": ["accepted: viewers reach CloudFront's default *.cloudfront.net certificate, on which CloudFront "
+                   "still negotiates TLSv1 and TLSv1.1 whatever minimumProtocolVersion says"],
+          "origin": ["accepted: CloudFront reaches the load balancer over HTTP through the VPC origin (inside AWS's "
+                     "network, no TLS): no public certificate can name a load balancer without a domain"],
+          "http": ["accepted: the load balancer takes plain HTTP from CloudFront's VPC origin"]}),
+    Case("no-custom-domain-accepted", "acceptance without the no-domain tag lists nothing",
+         lambda: _no_domain_stack({"AcceptedRisk": "no-custom-domain"}), {}),
     Case("rds-requires-tls", "force ssl", lambda: _postgres("1", "14"), {}),
     Case("rds-requires-tls", "force ssl off", lambda: _postgres("0", "16"),
          {"db": ["the instance's parameter group sets rds.force_ssl=0"]}),

@@ -112,6 +112,7 @@ def test_no_secret_value_in_plan_or_outputs(stack):
         "cachePort",
         "databaseUsersTaskDefinition",
         "hosts",
+        "apiHost",
         "region",
         "siteDistributions",
     }
@@ -358,7 +359,7 @@ def test_keep_data_on_destroy_follows_the_policy_config_unless_set():
     assert parse_stack_config(unnamed, "sandbox", "sandbox").keep_data_on_destroy is True
 
 
-def test_a_stack_of_workers_only_needs_a_domain_and_then_builds_them_without_a_load_balancer(tmp_path):
+def test_a_stack_of_workers_only_needs_no_domain_and_builds_them_without_a_load_balancer(tmp_path):
     config = {
         "aws:region": "us-east-1",
         "webstack:environment": "dev",
@@ -366,11 +367,44 @@ def test_a_stack_of_workers_only_needs_a_domain_and_then_builds_them_without_a_l
         "webstack:tags": {"Owner": "platform"},
         "webstack:services": {"worker": {"worker": True, "image": "{repository}:1.0.0"}},
     }
-    with pytest.raises(ConfigError, match="webstack:domain: required with webstack:services, workers too"):
-        parse_stack_config(config, "workers-dev", "workers-dev.yaml")
     path = tmp_path / "workers-dev.yaml"
-    path.write_text(yaml.safe_dump({"config": {**config, "webstack:domain": {"name": "example.com"}}}))
+    path.write_text(yaml.safe_dump({"config": config}))
     run = render_stack_file(path, "workers-dev")
+    # Nothing is served: no zone, certificate, distribution or web ACL.
+    for kind in ("acm/certificate:Certificate", "cloudfront/distribution:Distribution", "wafv2/webAcl:WebAcl"):
+        assert run.of_type(f"aws:{kind}") == []
     (service,) = run.of_type("aws:ecs/service:Service")
     assert service.inputs["name"] == "workers-dev-worker" and "loadBalancers" not in service.inputs
     assert run.of_type("aws:lb/loadBalancer:LoadBalancer") == []
+
+
+def test_a_stack_without_a_domain_serves_its_sites_on_their_cloudfront_names(tmp_path):
+    """webstack:domain left out: each site gets a distribution on *.cloudfront.net with the shared
+    WAF, headers and logs, no zone, certificate or record; the hosts output names those URLs."""
+    config = {
+        "aws:region": "us-east-1",
+        "webstack:environment": "dev",
+        "webstack:name_prefix": "docs-dev",
+        "webstack:tags": {"Owner": "platform"},
+        "webstack:network": False,
+        "webstack:database": False,
+        "webstack:cache": False,
+        "webstack:sites": {"docs": {"spa": True}, "blog": {"cache": "dashboard"}},
+    }
+    path = tmp_path / "docs-dev.yaml"
+    path.write_text(yaml.safe_dump({"config": config}))
+    run = render_stack_file(path, "docs-dev")
+    distributions = run.of_type("aws:cloudfront/distribution:Distribution")
+    assert len(distributions) == 2
+    for distribution in distributions:
+        assert distribution.inputs["viewerCertificate"] == {"cloudfrontDefaultCertificate": True}
+        assert distribution.inputs["tags"] == {"CustomDomain": "none"}  # not accepted: advisory in dev
+        assert distribution.inputs["webAclId"]
+        assert distribution.inputs["defaultCacheBehavior"]["responseHeadersPolicyId"]
+    for kind in ("acm/certificate:Certificate", "route53/record:Record", "cloudfront/function:Function"):
+        assert run.of_type(f"aws:{kind}") == []
+    names = {run.states[d.urn]["domainName"] for d in distributions}
+    assert set(run.outputs["hosts"]) == names
+    assert sorted(run.outputs["hosts"].values()) == ["S3 bucket blog (dashboard)", "S3 bucket docs (marketing)"]
+    with pytest.raises(ConfigError, match=r"webstack:sites\.docs\.host: needs webstack:domain\.name"):
+        parse_stack_config(config | {"webstack:sites": {"docs": {"host": "docs"}}}, "docs-dev", "docs-dev.yaml")

@@ -12,6 +12,7 @@ from . import types as t
 from .iam import actions, principals, statements
 from .props import UNKNOWN, as_list, get, is_set, peek
 from .registry import joined, resource_rule, resources_of, stack_rule
+from .types import canonical
 
 TLS_POLICIES_SCHEMA = {
     "allowedPolicies": {
@@ -171,6 +172,13 @@ def http_listener_redirects(resources: list[PolicyResource], config: Mapping[str
     for listener in resources_of(resources, t.LISTENER):
         if _listener_protocol(listener) != "HTTP":
             continue
+        balancers = joined(listener, "loadBalancerArn")
+        if (
+            without_custom_domain(listener.props)
+            and balancers
+            and all(get(b.props, "internal") is True for b in balancers)
+        ):
+            continue  # the VPC origin's leg of a stack without a domain: judged by no-custom-domain
         default_actions = as_list(get(listener.props, "defaultActions"))
         only_redirect = len(default_actions) == 1 and get(default_actions[0], "type") == "redirect"
         if not only_redirect or get(default_actions[0], "redirect", "protocol") != "HTTPS":
@@ -231,7 +239,8 @@ def viewer_https(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterato
 def viewer_tls(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
     certificate = get(props, "viewerCertificate", default={})
     if get(certificate, "cloudfrontDefaultCertificate") is True:
-        yield "the default *.cloudfront.net certificate allows TLSv1"
+        if not without_custom_domain(props):  # else judged by no-custom-domain
+            yield "the default *.cloudfront.net certificate allows TLSv1"
         return
     version = get(certificate, "minimumProtocolVersion")
     if version not in config["allowedMinimumProtocolVersions"]:
@@ -253,8 +262,8 @@ def viewer_tls(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[
 )
 def origin_https(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
     endpoint = get(props, "vpcOriginEndpointConfig")
-    if endpoint:  # a VPC origin
-        if get(endpoint, "originProtocolPolicy") != "https-only":
+    if endpoint:  # a VPC origin (HTTP without a custom domain is judged by no-custom-domain)
+        if get(endpoint, "originProtocolPolicy") != "https-only" and not without_custom_domain(props):
             yield "the VPC origin allows HTTP to the load balancer"
         weak = WEAK_ORIGIN_PROTOCOLS & set(map(str, as_list(get(endpoint, "originSslProtocols", "items"))))
         if weak:
@@ -311,3 +320,65 @@ def api_domain_tls(props: Mapping[str, Any], config: Mapping[str, Any]) -> Itera
         yield "securityPolicy is not set"
     elif not any(fnmatch.fnmatchcase(str(policy), pattern) for pattern in allowed):
         yield f"securityPolicy {policy!r} is not one of {', '.join(allowed)}"
+
+
+# A stack without a custom domain (webstack:domain.name left out) tags what that weakens; the two
+# rules below judge those resources as one decision, and the per-resource TLS rules above leave them
+# to it (components/edge_settings.py writes the tags).
+CUSTOM_DOMAIN_TAG, ACCEPTED_RISK_TAG, NO_CUSTOM_DOMAIN = "CustomDomain", "AcceptedRisk", "no-custom-domain"
+NO_DOMAIN_WEAKNESS = {
+    t.DISTRIBUTION: "viewers reach CloudFront's default *.cloudfront.net certificate, on which CloudFront still "
+    "negotiates TLSv1 and TLSv1.1 whatever minimumProtocolVersion says",
+    t.VPC_ORIGIN: "CloudFront reaches the load balancer over HTTP through the VPC origin (inside AWS's network, "
+    "no TLS): no public certificate can name a load balancer without a domain",
+    t.LISTENER: "the load balancer takes plain HTTP from CloudFront's VPC origin",
+}
+
+
+def without_custom_domain(props: Mapping[str, Any]) -> bool:
+    return get(props, "tags", CUSTOM_DOMAIN_TAG) == "none"
+
+
+def accepted_without_domain(props: Mapping[str, Any]) -> bool:
+    return without_custom_domain(props) and get(props, "tags", ACCEPTED_RISK_TAG) == NO_CUSTOM_DOMAIN
+
+
+def _without_domain(resources: list[PolicyResource]) -> Iterator[tuple[PolicyResource, str]]:
+    """Each resource tagged as weakened by the lack of a custom domain, with what it weakens."""
+    for resource in resources_of(resources, *NO_DOMAIN_WEAKNESS):
+        if without_custom_domain(resource.props):
+            yield resource, NO_DOMAIN_WEAKNESS[canonical(resource.resource_type)]
+
+
+@stack_rule(
+    NO_CUSTOM_DOMAIN,
+    concern="encryption-in-transit",
+    severity=Severity.HIGH,
+    description="A stack serves on its own domain: without one, viewers may use TLSv1 on *.cloudfront.net and "
+    "CloudFront reaches the API's load balancer over HTTP. Advisory in dev and staging; in prod only an explicit "
+    "acceptance turns it into the advisory no-custom-domain-accepted.",
+    remediation="Set webstack:domain.name (each host then has its certificate and the ALB its HTTPS listener), or "
+    "accept it with webstack:domain.accept_no_custom_domain: true.",
+    # The one encryption rule a stack config may relax: whether to own a domain is the team's
+    # call, and dev stacks often start without one (see policy/README.md).
+    relaxable=True,
+)
+def no_custom_domain(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for resource, weakness in _without_domain(resources):
+        if not accepted_without_domain(resource.props):
+            yield weakness, resource.urn
+
+
+@stack_rule(
+    "no-custom-domain-accepted",
+    concern="encryption-in-transit",
+    severity=Severity.LOW,
+    description="Lists, on every preview, what a stack without a custom domain accepted "
+    "(webstack:domain.accept_no_custom_domain); advisory in every environment.",
+    remediation="Set webstack:domain.name and drop accept_no_custom_domain to end it.",
+    relaxable=True,
+)
+def no_custom_domain_accepted(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for resource, weakness in _without_domain(resources):
+        if accepted_without_domain(resource.props):
+            yield f"accepted: {weakness}", resource.urn

@@ -59,7 +59,10 @@ def hosts_table(plan: dict[str, Any]) -> Table | None:
     table.add_column("host")
     table.add_column("served by")
     for host, target in sorted(hosts.items(), key=lambda item: (item[0].count("."), item[0])):
-        table.add_row(f"https://{host}", target)
+        if host.endswith(".cloudfront.net"):  # no custom domain: the mocks' stand-in name
+            table.add_row(Text.assemble(f"https://{host}", (" (CloudFront names it at up)", "dim")), target)
+        else:
+            table.add_row(f"https://{host}", target)
     return table
 
 

@@ -54,7 +54,7 @@ class ServiceRelease:
     previous_tag: str | None
     release: ReleaseConfig
     platform: str
-    host: str | None  # where the smoke check goes (None: a worker, or no domain)
+    host: str | None  # where the smoke check goes (None: a worker; API_HOST_OUTPUT: no custom domain)
 
 
 def checked_tag(tag: str) -> str:
@@ -72,14 +72,21 @@ def _services(config: StackConfig) -> dict[str, tuple[str, ApiConfig]]:
     return found
 
 
+# A routed service of a stack without a custom domain answers on the API distribution's
+# *.cloudfront.net name, which only the stack's output `apiHost` knows.
+API_HOST_OUTPUT = "apiHost"
+
+
 def _host(config: StackConfig, name: str) -> str | None:
-    domain = config.domain
-    if domain is None:
+    if name != "api" and config.services[name].worker:
         return None
+    domain = config.domain
+    if domain is None or domain.name is None:
+        return API_HOST_OUTPUT
     if name == "api":
         return fqdn(domain.api_host, domain.name)
     hosts = config.services[name].hosts
-    return fqdn(hosts[0], domain.name) if hosts and not config.services[name].worker else None
+    return fqdn(hosts[0], domain.name) if hosts else None
 
 
 def plan_release(config: StackConfig, names: Sequence[str] = ()) -> list[ServiceRelease]:
@@ -324,8 +331,11 @@ class Releaser:
             self.results[service.name]["rollout"] = state
             if state != "COMPLETED":
                 code = 1
-            if service.release.smoke_check_path and service.host:
-                healthy = self._smoke(f"https://{service.host}{service.release.smoke_check_path}")
+            host = service.host
+            if host == API_HOST_OUTPUT:
+                host = self.deployer.stack_outputs(stack).get(API_HOST_OUTPUT)
+            if service.release.smoke_check_path and host:
+                healthy = self._smoke(f"https://{host}{service.release.smoke_check_path}")
                 self.results[service.name]["smoke"] = "passed" if healthy else "failed"
                 code = code or (0 if healthy else 1)
         if code:

@@ -183,7 +183,11 @@ def _web_acls(states: Mapping[str, State]) -> Iterator[Node]:
 
 
 def _edge_nodes(states: Mapping[str, State]) -> Iterator[Node]:
-    yield Node("users", "users", "Viewers (HTTPS)", Place("edge"))
+    default = any(
+        (d["inputs"].get("viewerCertificate") or {}).get("cloudfrontDefaultCertificate")
+        for d in of_type(states, "aws:cloudfront/distribution:Distribution")
+    )
+    yield Node("users", "users", "Viewers (HTTPS, *.cloudfront.net)" if default else "Viewers (HTTPS)", Place("edge"))
     for zone in of_type(states, "aws:route53/zone:Zone"):
         yield Node(name_of(zone["urn"]), "route53", f"Route 53\n{zone['inputs'].get('name', '')}", Place("edge"))
     if not of_type(states, "aws:route53/zone:Zone") and of_type(states, "aws:route53/record:Record"):
@@ -206,9 +210,17 @@ def _regional_nodes(states: Mapping[str, State]) -> Iterator[Node]:
 
 
 def _load_balancers(states: Mapping[str, State]) -> Iterator[Node]:
+    listeners = of_type(states, "aws:lb/listener:Listener")
     for balancer in of_type(states, "aws:lb/loadBalancer:LoadBalancer"):
         scheme = "internal, private subnets" if balancer["inputs"].get("internal") else "public subnets"
-        yield Node(name_of(balancer["urn"]), "alb", f"ALB ({scheme})\nHTTPS 443 from CloudFront only", Place("vpc"))
+        # What CloudFront reaches: HTTPS 443, or HTTP 80 for a stack without a custom domain.
+        secure = any(
+            listener["inputs"].get("protocol") == "HTTPS"
+            for listener in listeners
+            if balancer["urn"] in deps(listener, "loadBalancerArn")
+        )
+        front = "HTTPS 443" if secure else "HTTP 80"
+        yield Node(name_of(balancer["urn"]), "alb", f"ALB ({scheme})\n{front} from CloudFront only", Place("vpc"))
 
 
 def _cloudfront_edges(states: Mapping[str, State], zone: str | None) -> Iterator[Edge]:
@@ -227,8 +239,10 @@ def _cloudfront_edges(states: Mapping[str, State], zone: str | None) -> Iterator
             if kind == "aws:s3/bucket:Bucket":
                 yield Edge(source, name_of(origin), "OAC")
             elif kind == "aws:cloudfront/vpcOrigin:VpcOrigin":
+                endpoint = states[origin]["inputs"].get("vpcOriginEndpointConfig") or {}
+                protocol = "HTTP" if endpoint.get("originProtocolPolicy") == "http-only" else "HTTPS"
                 for target in deps(states[origin], "vpcOriginEndpointConfig"):
-                    yield Edge(source, name_of(target), "VPC origin, HTTPS + secret header")
+                    yield Edge(source, name_of(target), f"VPC origin, {protocol} + secret header")
         custom = {
             o.get("domainName") for o in distribution["inputs"].get("origins") or [] if o.get("customOriginConfig")
         }

@@ -191,15 +191,12 @@ def build_stack(config: StackConfig) -> None:
     buckets = build_buckets(config, log_bucket, opts)
     pulumi.export("logBucket", log_bucket.bucket_name)
     pulumi.export("buckets", {name: site.bucket_name for name, site in buckets.items()})
-    if edge is None or config.domain is None:
-        return
     api = None
     if has_services:
         # The config checks refuse services without the VPC, database and cache.
         assert data.vpc is not None and data.database is not None and data.cache is not None
         api = build_api(
             config,
-            domain=config.domain,
             edge=edge,
             vpc=data.vpc,
             database=data.database,
@@ -211,7 +208,8 @@ def build_stack(config: StackConfig) -> None:
         )
         build_jobs(config, api=api, vpc=data.vpc, alert_topic_arn=data.alerts.topic_arn, opts=opts)
         export_api(config, api, data.database, data.cache)
-    served = build_sites(config, domain=config.domain, edge=edge, api=api, log_bucket=log_bucket, opts=opts)
+    served = build_sites(config, edge=edge, api=api, log_bucket=log_bucket, opts=opts) if edge is not None else []
     if serverless.api_host is not None:
-        served[serverless.api_host] = "API Gateway (REST, regional) -> Lambda"
-    pulumi.export("hosts", served)
+        served.append((serverless.api_host, "API Gateway (REST, regional) -> Lambda"))
+    if served:
+        pulumi.export("hosts", pulumi.Output.all(*(pulumi.Output.all(h, what) for h, what in served)).apply(dict))

@@ -43,7 +43,7 @@ def cors_origin(config: StackConfig) -> str | None:
         return None
     if api.cors_origin is not None:
         return api.cors_origin
-    return f"https://{config.domain.name}" if config.domain is not None else None
+    return f"https://{config.custom_domain}" if config.custom_domain is not None else None
 
 
 def _function_args(
@@ -139,7 +139,8 @@ def _build_api(
 ) -> tuple[ServerlessApi, str | None]:
     api = config.function_api
     assert api is not None
-    host = fqdn(api.host, config.domain.name) if config.domain is not None and edge is not None else None
+    domain = config.custom_domain
+    host = fqdn(api.host, domain) if domain is not None and edge is not None else None
     return (
         ServerlessApi(
             "function-api",

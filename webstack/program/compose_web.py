@@ -27,6 +27,7 @@ from components import (
     StaticSite,
     StaticSiteArgs,
 )
+from components.edge_settings import EVERY_HOST
 from webstack.program.config import ApiConfig, DomainConfig, StackConfig, price_class_for_region
 from webstack.program.service_environment import DATABASE_URL, bucket_variable, database_url
 
@@ -43,10 +44,23 @@ def fqdn(host: str, domain: str) -> str:
     return f"{host}.{domain}" if host else domain
 
 
-def api_distributions(config: StackConfig, domain: DomainConfig) -> list[tuple[str, str, str]]:
+def host_name(host: str | None, config: StackConfig) -> str | None:
+    """``host`` under the stack's domain; None without a custom domain (a *.cloudfront.net name)."""
+    domain = config.custom_domain
+    return fqdn(host or "", domain) if domain is not None else None
+
+
+def api_distributions(config: StackConfig, domain: DomainConfig) -> list[tuple[str | None, str, str]]:
     """(host label, resource name, what serves it) of every distribution in front of the ALB: the
-    API's host, and each host the routed services answer."""
-    hosts = [(domain.api_host, "api-edge", "ALB -> ECS Fargate (no cache)")] if config.api else []
+    API's host, and each host the routed services answer. Without a custom domain one
+    distribution (no host label) serves the API and every routed service, told apart by path."""
+    routed = [name for name, service in config.services.items() if not service.worker]
+    if domain.name is None:
+        names = (["api"] if config.api else []) + routed
+        return [(None, "api-edge", f"ALB -> ECS Fargate {' and '.join(names)} (no cache)")] if names else []
+    hosts: list[tuple[str | None, str, str]] = (
+        [(domain.api_host, "api-edge", "ALB -> ECS Fargate (no cache)")] if config.api else []
+    )
     by_host: dict[str, list[str]] = {}
     for name, service in config.services.items():
         for host in () if service.worker else service.hosts:
@@ -115,8 +129,11 @@ def build_buckets(config: StackConfig, log_bucket: StaticSite, opts: pulumi.Reso
 
 
 def build_edge_domain(config: StackConfig, opts: pulumi.ResourceOptions) -> EdgeDomain | None:
-    domain = config.domain
-    if domain is None:
+    """The domain's zone and certificates and what every distribution shares; None for a stack
+    that names no domain and serves nothing through CloudFront."""
+    domain = config.edge
+    distributions = api_distributions(config, domain)
+    if domain.name is None and not (config.sites or distributions):
         return None
     return EdgeDomain(
         "edge",
@@ -128,7 +145,9 @@ def build_edge_domain(config: StackConfig, opts: pulumi.ResourceOptions) -> Edge
             regional_certificate=config.api is not None or bool(config.services) or config.function_api is not None,
             waf=domain.waf,
             rate_limit_per_5_minutes=domain.rate_limit_per_5_minutes,
-            api_hosts=[fqdn(host, domain.name) for host, _, _ in api_distributions(config, domain)],
+            api_hosts=[
+                fqdn(host or "", domain.name) if domain.name is not None else EVERY_HOST for host, _, _ in distributions
+            ],
             api_max_body_kb=domain.api_max_body_kb,
             records=[DnsRecord(r.name, r.type, r.values, r.ttl) for r in domain.records],
         ),
@@ -194,8 +213,7 @@ def service_spec(
 def build_api(
     config: StackConfig,
     *,
-    domain: DomainConfig,
-    edge: EdgeDomain,
+    edge: EdgeDomain | None,
     vpc: SecureVpc,
     database: ManagedPostgres,
     cache: RedisCache,
@@ -204,8 +222,10 @@ def build_api(
     log_bucket: StaticSite,
     opts: pulumi.ResourceOptions,
 ) -> FargateApi:
-    """The stack's services (webstack:api and webstack:services) on one cluster and one ALB."""
-    assert edge.regional_certificate_arn is not None and config.database is not None
+    """The stack's services (webstack:api and webstack:services) on one cluster and one ALB (with
+    the domain's regional certificate, or without a custom domain internal and on HTTP)."""
+    assert config.database is not None
+    domain = config.edge
     # The services log in with IAM authentication as the app user: a token made when a
     # connection opens, never a password that RDS rotates under running tasks.
     environment: dict[str, pulumi.Input[str]] = {
@@ -226,7 +246,8 @@ def build_api(
     if config.api is not None:
         tasks.append(("api", config.api, Route()))
     for name, service in config.services.items():
-        route = None if service.worker else Route(tuple(fqdn(h, domain.name) for h in service.hosts), service.paths)
+        hosts = tuple(fqdn(h, domain.name) for h in service.hosts) if domain.name is not None else ()
+        route = None if service.worker else Route(hosts, service.paths)
         tasks.append((name, service, route))
     alb = config.load_balancer
     api = FargateApi(
@@ -237,7 +258,7 @@ def build_api(
             vpc_id=vpc.vpc_id,
             public_subnet_ids=vpc.public_subnet_ids,
             private_subnet_ids=vpc.private_subnet_ids,
-            certificate_arn=edge.regional_certificate_arn,
+            certificate_arn=edge.regional_certificate_arn if edge is not None else None,
             log_bucket_name=log_bucket.bucket_name,
             services=[
                 service_spec(
@@ -259,9 +280,10 @@ def build_api(
             alarm_actions=[alert_topic_arn],
             error_rate_alarm_percent=alb.error_rate_alarm_percent,
             latency_alarm_seconds=alb.latency_alarm_seconds,
-            origin_hostname=fqdn(f"origin-{domain.api_host}", domain.name),
-            zone_id=edge.zone_id,
-            load_balancer_scheme=alb.scheme,
+            origin_hostname=host_name(f"origin-{domain.api_host}", config),
+            zone_id=edge.zone_id if edge is not None else None,
+            load_balancer_scheme=alb.resolved_scheme(custom_domain=domain.name is not None),
+            accept_no_custom_domain=domain.accept_no_custom_domain,
         ),
         pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[log_bucket])),
     )
@@ -273,15 +295,16 @@ def build_api(
 def build_sites(
     config: StackConfig,
     *,
-    domain: DomainConfig,
     edge: EdgeDomain,
     api: FargateApi | None,
     log_bucket: StaticSite,
     opts: pulumi.ResourceOptions,
-) -> dict[str, str]:
+) -> list[tuple[pulumi.Input[str], str]]:
     """One StaticSite and one EdgeDistribution per site, and one distribution for the API.
-    Returns host name -> what serves it, and bucket name -> distribution id (for invalidations)."""
-    served: dict[str, str] = {}
+    Returns (host name, what serves it) pairs, and exports bucket name -> distribution id (for
+    invalidations). Without a custom domain the host names are the *.cloudfront.net ones."""
+    domain = config.edge
+    served: list[tuple[pulumi.Input[str], str]] = []
     distributions: dict[pulumi.Output[str], pulumi.Output[str]] = {}
     common = dict(
         zone_id=edge.zone_id,
@@ -290,13 +313,15 @@ def build_sites(
         web_acl_arn=edge.web_acl_arn,
         log_bucket_arn=log_bucket.bucket_arn,
         price_class=domain.price_class or price_class_for_region(config.region),
+        accept_no_custom_domain=domain.accept_no_custom_domain,
     )
     for name, site in config.sites.items():
+        hostname = host_name(site.host, config)
         bucket = StaticSite(
             name,
             StaticSiteArgs(
                 keep_data_on_destroy=keeps_data(config),
-                purpose=f"static site {fqdn(site.host, domain.name)}",
+                purpose=f"static site {hostname or name}",
                 bucket_prefix=f"{config.name_prefix}-{name}",
                 data_class="public-content",
                 # Content that CloudFront serves to anyone gains nothing from a CMK but KMS costs.
@@ -309,35 +334,37 @@ def build_sites(
             ),
             opts,
         )
-        hostname = fqdn(site.host, domain.name)
+        www = host_name("www", config) if site.redirect_www else None
         edge_distribution = EdgeDistribution(
             f"{name}-edge",
             EdgeDistributionArgs(
                 hostname=hostname,
                 origin=S3Origin(bucket.regional_domain_name, bucket.allow_distribution),
                 cache_policy_id=edge.cache_policy_ids[site.cache],
-                extra_aliases=[fqdn("www", domain.name)] if site.redirect_www else [],
-                viewer_request_function_arn=edge.www_redirect_function_arn if site.redirect_www else None,
+                extra_aliases=[www] if www else [],
+                viewer_request_function_arn=edge.www_redirect_function_arn if www else None,
                 spa=site.spa,
                 **common,  # type: ignore[arg-type]
             ),
             opts,
         )
         distributions[bucket.bucket_name] = edge_distribution.distribution_id
-        served[hostname] = f"S3 bucket {name} ({site.cache})"
-        if site.redirect_www:
-            served[fqdn("www", domain.name)] = f"redirect to {hostname}"
+        served.append((hostname or edge_distribution.domain_name, f"S3 bucket {name} ({site.cache})"))
+        if www:
+            served.append((www, f"redirect to {hostname}"))
     if api is not None:
         # Host-routed services need the viewer's Host at the ALB; the catch-all API does not.
         forward_host = any(service.hosts for service in config.services.values() if not service.worker)
+        # The ALB's certificate covers origin-<api_host>; without a domain its own name (VPC origin, HTTP).
+        origin_name = host_name(f"origin-{domain.api_host}", config) or api.load_balancer_dns_name
         for host, resource_name, description in api_distributions(config, domain):
-            hostname = fqdn(host, domain.name)
-            EdgeDistribution(
+            hostname = host_name(host, config) if host is not None else None
+            api_distribution = EdgeDistribution(
                 resource_name,
                 EdgeDistributionArgs(
                     hostname=hostname,
                     origin=LoadBalancerOrigin(
-                        domain_name=fqdn(f"origin-{domain.api_host}", domain.name),
+                        domain_name=origin_name,
                         verify_header_value=api.origin_verify_value,
                         forward_host=forward_host,
                         vpc_origin_id=api.vpc_origin_id,
@@ -346,7 +373,10 @@ def build_sites(
                 ),
                 opts,
             )
-            served[hostname] = description
+            served.append((hostname or api_distribution.domain_name, description))
+            if resource_name == "api-edge":
+                # Where `webstack release` sends its smoke check.
+                pulumi.export("apiHost", hostname or api_distribution.domain_name)
     pulumi.export(
         "siteDistributions",
         pulumi.Output.all(*[pulumi.Output.all(k, v) for k, v in distributions.items()]).apply(dict),

@@ -420,12 +420,19 @@ class ApiConfig(Section):
 class LoadBalancerConfig(Section):
     """The one ALB that every routed service of the stack shares."""
 
-    scheme: Literal["internet-facing", "internal"] = from_arg(
+    scheme: Literal["internet-facing", "internal"] | None = from_arg(
         FargateApiArgs,
         "load_balancer_scheme",
-        also="Switching a deployed stack's scheme replaces the ALB: turn deletion_protection off for that `up` "
-        "and expect a short API outage.",
+        also="Without `domain.name` the ALB can have no certificate, so it must be internal (listening on HTTP "
+        "80 for CloudFront's VPC origin only). Switching a deployed stack's scheme replaces the ALB: turn "
+        "deletion_protection off for that `up` and expect a short API outage.",
+        shown_default="`internet-facing` with `domain.name`, `internal` without",
+        default=None,
     )
+
+    def resolved_scheme(self, custom_domain: bool) -> Literal["internet-facing", "internal"]:
+        return self.scheme or ("internet-facing" if custom_domain else "internal")
+
     deletion_protection: bool = from_arg(FargateApiArgs, "load_balancer_deletion_protection")
     error_rate_alarm_percent: float = from_arg(FargateApiArgs, "error_rate_alarm_percent", gt=0, le=100)
     latency_alarm_seconds: float = from_arg(FargateApiArgs, "latency_alarm_seconds", gt=0)
@@ -456,8 +463,25 @@ class DnsRecordConfig(Section):
 class DomainConfig(Section):
     """The domain, its certificates, zone and web ACL (EdgeDomain)."""
 
-    name: Annotated[str, StringConstraints(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")] = from_arg(
-        EdgeDomainArgs, "domain", also="Required with `api` or `sites`.", allowed="a DNS name"
+    name: Annotated[str, StringConstraints(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")] | None = (
+        from_arg(
+            EdgeDomainArgs,
+            "domain",
+            also="Leaving out all of `webstack:domain` does the same; see `accept_no_custom_domain` and "
+            'README "Domains and DNS".',
+            allowed="a DNS name",
+            shown_default="`null` (no custom domain)",
+            default=None,
+        )
+    )
+    accept_no_custom_domain: bool = own(
+        False,
+        "Without `name`, viewers reach CloudFront's default `*.cloudfront.net` certificate, on which CloudFront "
+        "still negotiates TLSv1 and TLSv1.1 whatever the distribution asks, and CloudFront reaches the API's "
+        "internal ALB over HTTP through its VPC origin, inside AWS's network (no public certificate can name a "
+        "load balancer without a domain). The policy pack's rule `no-custom-domain` judges that: advisory in "
+        "dev and staging, mandatory in a stack judged by `prod.json` unless this is `true`, which tags those "
+        "resources `AcceptedRisk: no-custom-domain` and lists them as advisories on every preview.",
     )
     hosted_zone: Literal["lookup", "create"] = from_arg(EdgeDomainArgs, "hosted_zone")
     api_host: DnsLabel = own(
@@ -487,9 +511,15 @@ class DomainConfig(Section):
 
 
 class SiteConfig(Section):
-    """A static site: a private bucket served by its own distribution at <host>.<domain>."""
+    """A static site: a private bucket served by its own distribution at <host>.<domain> (or on
+    the distribution's *.cloudfront.net name without a custom domain)."""
 
-    host: DnsLabel = own(..., 'The site answers at `<host>.<domain>`; `""` is the apex.')
+    host: DnsLabel | None = own(
+        None,
+        'The site answers at `<host>.<domain>`; `""` is the apex. Required with `domain.name`; without one the '
+        "site answers on its distribution's `*.cloudfront.net` name.",
+        shown_default="required with `domain.name`",
+    )
     cache: Literal["marketing", "dashboard", "assets"] = own(
         "marketing", "Default TTL profile: marketing (1 day), dashboard (1 hour), assets (30 days)."
     )
@@ -618,7 +648,20 @@ class StackConfig(Section):
     jobs: dict[JobName, JobConfig] = own(
         {}, JOBS_DESCRIPTION, allowed="keys of lower-case letters, digits and `-` (at most 31)"
     )
-    domain: DomainConfig | None = own(None, "The domain every host lives under.")
+    domain: DomainConfig | None = own(
+        None, "The domain every host lives under, and the CloudFront settings (WAF, price class) with or without one."
+    )
+
+    @property
+    def custom_domain(self) -> str | None:
+        """The domain the hosts live under; None: they answer on their *.cloudfront.net names."""
+        return self.domain.name if self.domain is not None else None
+
+    @property
+    def edge(self) -> DomainConfig:
+        """The CloudFront settings, the defaults when webstack:domain is left out."""
+        return self.domain if self.domain is not None else DomainConfig()
+
     sites: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,30}$")], SiteConfig] = own(
         {}, "Static sites."
     )

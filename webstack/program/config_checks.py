@@ -18,6 +18,7 @@ from webstack.program.config import (
     CacheConfig,
     DatabaseConfig,
     DomainConfig,
+    LoadBalancerConfig,
     NetworkConfig,
     ServiceConfig,
     SiteConfig,
@@ -273,6 +274,16 @@ def domain_problems(domain: DomainConfig) -> list[Problem]:
         problems.append(
             Problem("webstack:domain.records", "only in a zone webstack manages (hosted_zone lookup or create)")
         )
+    if domain.name is None:
+        problems += [
+            Problem(f"webstack:domain.{key}", "needs webstack:domain.name (without a domain there is no zone or host)")
+            for key in ("hosted_zone", "api_host", "records")
+            if key in domain.model_fields_set
+        ]
+    elif domain.accept_no_custom_domain:
+        problems.append(
+            Problem("webstack:domain.accept_no_custom_domain", "only without webstack:domain.name: remove one of them")
+        )
     return problems
 
 
@@ -350,8 +361,8 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
             )
     problems += _exec_endpoint_problems(network, api, services)
     problems += _database_schedule_problems(sections.get("database"), tasks_of(api, services))
-    if "domain" in sections and domain is None:
-        problems += _domain_missing_problems(api, sites, services)
+    if "domain" in sections and (domain is None or (isinstance(domain, DomainConfig) and domain.name is None)):
+        problems += _no_domain_problems(sites, services, sections.get("load_balancer"))
     catch_all = (["webstack:api"] if isinstance(api, ApiConfig) else []) + [
         f"webstack:services.{n}" for n, s in services.items() if not (s.worker or s.hosts or s.paths)
     ]
@@ -403,27 +414,31 @@ def _exec_endpoint_problems(network: Any, api: Any, services: Mapping[str, Servi
     ]
 
 
-def _domain_missing_problems(
-    api: Any, sites: Mapping[str, SiteConfig] | None, services: Mapping[str, ServiceConfig]
+def _no_domain_problems(
+    sites: Mapping[str, SiteConfig] | None, services: Mapping[str, ServiceConfig], load_balancer: Any
 ) -> list[Problem]:
-    """What is served at <host>.<domain> when the stack names no domain."""
-    problems: list[Problem] = []
-    if isinstance(api, ApiConfig):
-        problems.append(Problem("webstack:domain", "required with webstack:api: the API is served through CloudFront"))
-    if sites:
-        problems.append(
-            Problem("webstack:domain", "required with webstack:sites: every site is served at <host>.<domain>")
+    """What needs a custom domain: host names, the www redirect, an internet-facing ALB (whose
+    listener needs a certificate)."""
+    problems = [
+        Problem(
+            f"webstack:services.{name}.hosts",
+            "needs webstack:domain.name: without a domain every routed service shares the API's CloudFront "
+            "name; route by paths",
         )
-    if any(not s.worker for s in services.values()):
-        problems.append(
-            Problem("webstack:domain", "required with routed webstack:services: they are served through CloudFront")
-        )
-    elif services:
+        for name, service in services.items()
+        if service.hosts
+    ]
+    for name, site in (sites or {}).items():
+        if site.host is not None:
+            problems.append(Problem(f"webstack:sites.{name}.host", "needs webstack:domain.name: leave it out"))
+        if site.redirect_www:
+            problems.append(Problem(f"webstack:sites.{name}.redirect_www", "needs webstack:domain.name"))
+    if isinstance(load_balancer, LoadBalancerConfig) and load_balancer.scheme == "internet-facing":
         problems.append(
             Problem(
-                "webstack:domain",
-                "required with webstack:services, workers too: their cluster is built with the domain's certificate "
-                "and log bucket (without it the services would not be deployed at all)",
+                "webstack:load_balancer.scheme",
+                "must be internal without webstack:domain.name: no certificate can name the ALB, so CloudFront "
+                "reaches it through its VPC origin",
             )
         )
     return problems
@@ -478,9 +493,14 @@ def _site_problems(
     services: Mapping[str, ServiceConfig],
     function_api: FunctionApiConfig | None,
 ) -> list[Problem]:
+    if domain is None or domain.name is None:
+        return []  # no host names: _no_domain_problems refuses those given
     hosts, problems = _api_hosts(domain, api, services, function_api)
     for name, site in sites.items():
         key = f"webstack:sites.{name}.host"
+        if site.host is None:
+            problems.append(Problem(key, 'required with webstack:domain.name (`""` for the apex)'))
+            continue
         if site.host in hosts:
             shown = site.host or "(apex)"
             problems.append(Problem(key, f"{shown} is already served by {hosts[site.host]}"))

@@ -116,7 +116,8 @@ def serverless_problems(sections: Mapping[str, Any]) -> list[Problem]:
     if "secrets" in sections:
         problems += _secret_problems(sections["secrets"], functions)
     has_table = "table" in sections and sections["table"] is not None
-    cors = isinstance(api, FunctionApiConfig) and (api.cors_origin is not None or sections.get("domain") is not None)
+    domain_name = getattr(sections.get("domain"), "name", None)
+    cors = isinstance(api, FunctionApiConfig) and (api.cors_origin is not None or domain_name is not None)
     for name, function in functions.items():
         key = f"webstack:functions.{name}"
         if function.table_actions and "table" in sections and not has_table:

@@ -31,13 +31,16 @@ def from_arg(
     also: str = "",
     allowed: str | None = None,
     shown_default: str | None = None,
+    default: Any = MISSING,
     **constraints: Any,
 ) -> Any:
     """A config key that sets one component arg: the arg's default and docstring (without its
-    Python example, None written as YAML's null), plus ``also`` for what only the config adds."""
+    Python example, None written as YAML's null), plus ``also`` for what only the config adds.
+    ``default`` replaces the arg's default where the stack decides it (say how in shown_default)."""
     meaning = " ".join(re.split(r"\sExample:\s", field_doc(args_class, name))[0].split())
     meaning = re.sub(r"\bNone\b", "`null`", meaning)  # what YAML writes for Python's None
-    default = default_of(args_class, name)
+    if default is MISSING:
+        default = default_of(args_class, name)
     return Field(
         default=... if default is MISSING else default,
         description=f"{meaning} {also}".strip(),
