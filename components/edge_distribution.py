@@ -63,8 +63,8 @@ class LoadBalancerOrigin:
 class EdgeDistributionArgs:
     hostname: str
     """The viewer host name the distribution answers (its alias and A/AAAA records). Example: "www.example.com"."""
-    zone_id: pulumi.Input[str]
-    """Route 53 zone of the alias records. Example: domain.zone_id."""
+    zone_id: pulumi.Input[str] | None
+    """Route 53 zone of the alias records; None: no records. Example: domain.zone_id."""
     certificate_arn: pulumi.Input[str]
     """ACM certificate in us-east-1 covering hostname and extra_aliases. Example: domain.certificate_arn."""
     origin: S3Origin | LoadBalancerOrigin
@@ -126,6 +126,7 @@ class EdgeDistribution(pulumi.ComponentResource):
     distribution_arn: pulumi.Output[str]
     distribution_id: pulumi.Output[str]
     domain_name: pulumi.Output[str]
+    aliases: list[str]
 
     def __init__(self, name: str, args: EdgeDistributionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("webstack:edge:EdgeDistribution", name, None, opts)
@@ -154,12 +155,14 @@ class EdgeDistribution(pulumi.ComponentResource):
         )
         if isinstance(args.origin, S3Origin):
             args.origin.grant_read(distribution.arn)
-        _alias_records(name, args.zone_id, aliases, distribution, child)
+        if args.zone_id is not None:
+            _alias_records(name, args.zone_id, aliases, distribution, child)
         if args.log_bucket_arn is not None:
             _standard_logging(name, args.log_bucket_arn, distribution, child)
         self.distribution_arn = distribution.arn
         self.distribution_id = distribution.id
         self.domain_name = distribution.domain_name
+        self.aliases = aliases
         self.register_outputs({"distributionArn": self.distribution_arn, "hostname": args.hostname})
 
 

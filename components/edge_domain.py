@@ -10,7 +10,7 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
-from .dns_certificate import validated_certificate
+from .dns_certificate import IssuedCertificate, validated_certificate
 from .dns_records import DnsRecord, checked_record, record_label, route53_value
 from .edge_settings import CACHE_PROFILES, web_acl_association_config, web_acl_rules, www_redirect_function_code
 
@@ -23,9 +23,17 @@ class EdgeDomainArgs:
     """The domain every host lives under. Example: "example.com"."""
     name_prefix: str
     """Start of every physical name (policies, functions, web ACL). Example: "acme-prod"."""
-    hosted_zone: Literal["lookup", "create"] = "lookup"
+    hosted_zone: Literal["lookup", "create", "external"] = "lookup"
     """Where the zone comes from: "lookup" uses the existing public zone of that name; "create" makes one
-    ($0.50 a month), which you then delegate from the registrar. Example: "create".
+    ($0.50 a month), which you then delegate from the registrar; "external": the domain's DNS stays at another
+    provider, so no Route 53 zone is read or created and no record is written (dns_records lists the ones you
+    create there). Example: "create".
+    """
+    validation_timeout_minutes: int = 60
+    """Minutes `up` waits for ACM to issue each certificate before it stops with an error (5-4320; ACM itself
+    gives up after 72 hours). With "external" this includes the time you take to create the validation records
+    and for resolvers to forget that they did not exist (a provider's negative-caching TTL, often 30 minutes).
+    Example: 120.
     """
     regional_certificate: bool = True
     """Also issue a certificate in the stack's region (for the ALB), beside CloudFront's in us-east-1.
@@ -64,7 +72,9 @@ class EdgeDomain(pulumi.ComponentResource):
     policy (HSTS two years with subdomains and preload, nosniff, frame DENY, referrer policy); the
     www redirect function; and the WAF web ACL (AWS's common, known-bad-inputs and IP-reputation
     groups and a per-IP rate limit). CloudFront allows 20 custom policies per account, so one set
-    per stack rather than one per distribution.
+    per stack rather than one per distribution. With ``hosted_zone="external"`` nothing in Route 53:
+    ``validation_records`` are the records to create at the domain's DNS provider, and each
+    certificate's validation waits for them at most ``validation_timeout_minutes``.
 
     Example::
 
@@ -76,37 +86,41 @@ class EdgeDomain(pulumi.ComponentResource):
     rule and $0.60 per million requests.
     """
 
-    zone_id: pulumi.Output[str]
+    zone_id: pulumi.Output[str] | None
     certificate_arn: pulumi.Output[str]
     regional_certificate_arn: pulumi.Output[str] | None
     cache_policy_ids: dict[str, pulumi.Output[str]]
     response_headers_policy_id: pulumi.Output[str]
     www_redirect_function_arn: pulumi.Output[str]
     web_acl_arn: pulumi.Output[str] | None
+    validation_records: pulumi.Output[list[dict[str, str]]]
 
     def __init__(self, name: str, args: EdgeDomainArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         for record in args.records:
             checked_record(record)
+        if args.records and args.hosted_zone == "external":
+            raise ValueError(
+                "records: with hosted_zone 'external' webstack writes no records; create them at your provider"
+            )
+        if not 5 <= args.validation_timeout_minutes <= 4320:
+            raise ValueError(f"validation_timeout_minutes {args.validation_timeout_minutes}: 5-4320 (ACM's 72 hours)")
         sets = [(record_label(r.name), r.type) for r in args.records]
         if len(set(sets)) != len(sets):
             raise ValueError("records: give each name and type once, with all its values")
         super().__init__("webstack:edge:EdgeDomain", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        if args.hosted_zone == "create":
-            zone = aws.route53.Zone(
-                f"{name}-zone", name=args.domain, comment=f"{args.name_prefix}: public zone", opts=child
-            )
-            self.zone_id = zone.zone_id
-        else:
-            self.zone_id = aws.route53.get_zone_output(
-                name=args.domain, private_zone=False, opts=pulumi.InvokeOutputOptions(parent=self)
-            ).zone_id
+        self.zone_id = _zone_id(name, args, self)
 
         edge_certificate = validated_certificate(
-            f"{name}-edge-cert", domain=args.domain, zone_id=self.zone_id, region=EDGE_REGION, parent=self
+            f"{name}-edge-cert",
+            domain=args.domain,
+            zone_id=self.zone_id,
+            region=EDGE_REGION,
+            parent=self,
+            timeout_minutes=args.validation_timeout_minutes,
         )
         self.certificate_arn = edge_certificate.arn
-        self.regional_certificate_arn = (
+        regional = (
             validated_certificate(
                 f"{name}-regional-cert",
                 domain=args.domain,
@@ -114,10 +128,13 @@ class EdgeDomain(pulumi.ComponentResource):
                 region=None,
                 parent=self,
                 validated_by=edge_certificate,
-            ).arn
+                timeout_minutes=args.validation_timeout_minutes,
+            )
             if args.regional_certificate
             else None
         )
+        self.regional_certificate_arn = regional.arn if regional is not None else None
+        self.validation_records = _merged_records(edge_certificate, regional)
         self.cache_policy_ids = {
             profile.name: aws.cloudfront.CachePolicy(
                 f"{name}-cache-{profile.name}",
@@ -196,3 +213,29 @@ class EdgeDomain(pulumi.ComponentResource):
                 opts=child,
             )
         self.register_outputs({"zoneId": self.zone_id, "certificateArn": self.certificate_arn})
+
+
+def _zone_id(name: str, args: EdgeDomainArgs, parent: pulumi.Resource) -> pulumi.Output[str] | None:
+    """The public zone's id: created, looked up, or None when the domain's DNS is elsewhere."""
+    if args.hosted_zone == "external":
+        return None
+    if args.hosted_zone == "create":
+        zone = aws.route53.Zone(
+            f"{name}-zone",
+            name=args.domain,
+            comment=f"{args.name_prefix}: public zone",
+            opts=pulumi.ResourceOptions(parent=parent),
+        )
+        return zone.zone_id
+    return aws.route53.get_zone_output(
+        name=args.domain, private_zone=False, opts=pulumi.InvokeOutputOptions(parent=parent)
+    ).zone_id
+
+
+def _merged_records(*certificates: IssuedCertificate | None) -> pulumi.Output[list[dict[str, str]]]:
+    """The validation records of every certificate, each distinct record once (the edge and regional
+    certificates of one name share theirs)."""
+    issued = [c.validation_records for c in certificates if c is not None]
+    return pulumi.Output.all(*issued).apply(
+        lambda lists: list({(r["name"], r["type"], r["value"]): r for records in lists for r in records}.values())
+    )

@@ -30,6 +30,7 @@ from webstack.program.compose_web import (
     keeps_data,
 )
 from webstack.program.config import StackConfig
+from webstack.program.dns_handoff import DnsHandoff
 from webstack.program.stack_outputs import export_services
 
 
@@ -185,7 +186,9 @@ def build_stack(config: StackConfig) -> None:
     edge = build_edge_domain(config, opts)
     serverless = build_serverless(config, edge=edge, alert_topic_arn=data.alerts.topic_arn, opts=opts)
     export_serverless(serverless)
+    handoff = DnsHandoff.of(config, edge, serverless.api)
     if not (has_services or config.sites or config.buckets):
+        handoff.export()
         return
     log_bucket = build_log_bucket(config, opts)
     buckets = build_buckets(config, log_bucket, opts)
@@ -211,7 +214,11 @@ def build_stack(config: StackConfig) -> None:
         )
         build_jobs(config, api=api, vpc=data.vpc, alert_topic_arn=data.alerts.topic_arn, opts=opts)
         export_api(config, api, data.database, data.cache)
-    served = build_sites(config, domain=config.domain, edge=edge, api=api, log_bucket=log_bucket, opts=opts)
+        handoff.load_balancer(config, api.load_balancer_dns_name)
+    served = build_sites(
+        config, domain=config.domain, edge=edge, api=api, log_bucket=log_bucket, opts=opts, handoff=handoff
+    )
     if serverless.api_host is not None:
         served[serverless.api_host] = "API Gateway (REST, regional) -> Lambda"
     pulumi.export("hosts", served)
+    handoff.export()

@@ -28,6 +28,7 @@ from components import (
     StaticSiteArgs,
 )
 from webstack.program.config import ApiConfig, DomainConfig, StackConfig, price_class_for_region
+from webstack.program.dns_handoff import DnsHandoff
 from webstack.program.service_environment import DATABASE_URL, bucket_variable, database_url
 
 ALB_LOG_PREFIX = "alb"
@@ -124,6 +125,7 @@ def build_edge_domain(config: StackConfig, opts: pulumi.ResourceOptions) -> Edge
             domain=domain.name,
             name_prefix=config.name_prefix,
             hosted_zone=domain.hosted_zone,
+            validation_timeout_minutes=domain.validation_timeout_minutes,
             # Every FargateApi takes one (an ALB for routed services; free from ACM either way).
             regional_certificate=config.api is not None or bool(config.services) or config.function_api is not None,
             waf=domain.waf,
@@ -278,9 +280,11 @@ def build_sites(
     api: FargateApi | None,
     log_bucket: StaticSite,
     opts: pulumi.ResourceOptions,
+    handoff: DnsHandoff | None = None,
 ) -> dict[str, str]:
     """One StaticSite and one EdgeDistribution per site, and one distribution for the API.
-    Returns host name -> what serves it, and bucket name -> distribution id (for invalidations)."""
+    Returns host name -> what serves it, and bucket name -> distribution id (for invalidations).
+    With DNS elsewhere, ``handoff`` gets each distribution's CNAMEs."""
     served: dict[str, str] = {}
     distributions: dict[pulumi.Output[str], pulumi.Output[str]] = {}
     common = dict(
@@ -325,6 +329,8 @@ def build_sites(
         )
         distributions[bucket.bucket_name] = edge_distribution.distribution_id
         served[hostname] = f"S3 bucket {name} ({site.cache})"
+        if handoff is not None:
+            handoff.distribution(edge_distribution, served[hostname])
         if site.redirect_www:
             served[fqdn("www", domain.name)] = f"redirect to {hostname}"
     if api is not None:
@@ -332,7 +338,7 @@ def build_sites(
         forward_host = any(service.hosts for service in config.services.values() if not service.worker)
         for host, resource_name, description in api_distributions(config, domain):
             hostname = fqdn(host, domain.name)
-            EdgeDistribution(
+            api_distribution = EdgeDistribution(
                 resource_name,
                 EdgeDistributionArgs(
                     hostname=hostname,
@@ -347,6 +353,8 @@ def build_sites(
                 opts,
             )
             served[hostname] = description
+            if handoff is not None:
+                handoff.distribution(api_distribution, description)
     pulumi.export(
         "siteDistributions",
         pulumi.Output.all(*[pulumi.Output.all(k, v) for k, v in distributions.items()]).apply(dict),

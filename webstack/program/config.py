@@ -459,7 +459,13 @@ class DomainConfig(Section):
     name: Annotated[str, StringConstraints(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")] = from_arg(
         EdgeDomainArgs, "domain", also="Required with `api` or `sites`.", allowed="a DNS name"
     )
-    hosted_zone: Literal["lookup", "create"] = from_arg(EdgeDomainArgs, "hosted_zone")
+    hosted_zone: Literal["lookup", "create", "external"] = from_arg(
+        EdgeDomainArgs,
+        "hosted_zone",
+        also="With `external`, `plan`, `up` and the `dnsRecords` output list the records to create there (see "
+        '"DNS elsewhere"); a proxied (Cloudflare orange-cloud) record in front of CloudFront is not supported.',
+    )
+    validation_timeout_minutes: int = from_arg(EdgeDomainArgs, "validation_timeout_minutes", ge=5, le=4320)
     api_host: DnsLabel = own(
         "api", "Host of the API under the domain; an internet-facing ALB answers at `origin-<api_host>.<domain>`."
     )
@@ -476,7 +482,8 @@ class DomainConfig(Section):
     records: tuple[DnsRecordConfig, ...] = from_arg(
         EdgeDomainArgs,
         "records",
-        also="Only in a zone webstack manages (`hosted_zone`); a CNAME may not take a name webstack serves.",
+        also="Only in a zone webstack manages (`hosted_zone` lookup or create); a CNAME may not take a name "
+        "webstack serves.",
     )
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] | None = own(
         None,
