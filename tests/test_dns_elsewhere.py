@@ -19,6 +19,7 @@ from components.dns_certificate import validation_records
 from components.dns_records import DnsRecord
 from webstack.commands.plan import print_dns_records
 from webstack.deployment.deploy import Deployer
+from webstack.deployment.dns_wait import ValidationWatch
 from webstack.offline import aws_mocks
 from webstack.offline.plan_json import plan_document
 from webstack.program.dns_handoff import target_record
@@ -271,3 +272,25 @@ def test_a_validation_that_times_out_stops_up_with_the_records_to_create(tmp_pat
     told = " ".join(out.getvalue().split("edge-edge-cert-issued creating")[1].split())
     assert "ACM did not issue the certificates of billing.example.com within 60 minutes" in told
     assert "webstack up billing` again" in told and "_3f1a.billing.example.com │ CNAME │ _9c2e" in told
+
+
+def test_a_certificate_acm_refuses_is_not_blamed_on_missing_records():
+    out = io.StringIO()
+    watch = ValidationWatch("billing", "billing.example.com", 60, Console(file=out, width=250))
+    refused = SimpleNamespace(
+        diagnostic_event=SimpleNamespace(
+            severity="error",
+            urn=TIMED_OUT.diagnostic_event.urn,
+            message="waiting for ACM Certificate to be issued: unexpected state 'FAILED': CAA_ERROR",
+        )
+    )
+    watch.see(refused)
+    watch.explain(CommandError(CommandResult(stdout="", stderr="update failed", code=255)))
+    told = " ".join(out.getvalue().split())
+    assert "ACM refused to issue the certificates of billing.example.com" in told and "--replace" in told
+    assert "within 60 minutes" not in told
+    quiet = io.StringIO()
+    ValidationWatch("billing", "billing.example.com", 60, Console(file=quiet)).explain(
+        CommandError(CommandResult(stdout="", stderr="policy violation: rds-multi-az", code=255))
+    )
+    assert quiet.getvalue() == ""  # other failures are the engine's to report

@@ -68,7 +68,8 @@ class ValidationWatch:
     timeout_minutes: int
     console: Console
     records: dict[tuple[str, str, str], dict[str, str]] = field(default_factory=dict)
-    failed: bool = False
+    # What the engine said of a certificate validation that failed ("" while none has).
+    failure: str = ""
 
     @classmethod
     def of(cls, stack: str, config: StackConfig, console: Console) -> ValidationWatch | None:
@@ -79,7 +80,7 @@ class ValidationWatch:
     def see(self, event: Any) -> None:
         diagnostic = getattr(event, "diagnostic_event", None)
         if diagnostic is not None and diagnostic.severity == "error" and VALIDATION in str(diagnostic.urn or ""):
-            self.failed = True
+            self.failure = str(diagnostic.message or "") or TIMEOUT_WORDS
         metadata = getattr(getattr(event, "res_outputs_event", None), "metadata", None)
         if metadata is None or metadata.type != CERTIFICATE:
             return
@@ -106,7 +107,20 @@ class ValidationWatch:
     def explain(self, error: Exception) -> None:
         """After a failed `up`: if a certificate validation gave up, which records to create and how
         to go on (nothing else is lost: the certificates wait, the next `up` carries on)."""
-        if not (self.failed or TIMEOUT_WORDS in str(error)):
+        said = f"{self.failure}\n{error}"
+        if not (self.failure or TIMEOUT_WORDS in said):
+            return
+        if "timeout" not in said:
+            # ACM answered FAILED (a CAA record that does not admit amazon.com, say): no wait helps.
+            self.console.print(
+                Text(
+                    f"ACM refused to issue the certificates of {self.domain} (the error above says why; a CAA record "
+                    "must admit amazon.com). ACM does not retry a failed certificate: fix the cause, replace it "
+                    "(`pulumi up --replace <its URN>`; `pulumi stack --show-urns` lists them), then run `webstack up "
+                    f"{self.stack}`.",
+                    style="red",
+                )
+            )
             return
         self.console.print(
             Text(
