@@ -26,13 +26,13 @@ class EdgeDomainArgs:
     hosted_zone: Literal["lookup", "create", "external"] = "lookup"
     """Where the zone comes from: "lookup" uses the existing public zone of that name; "create" makes one
     ($0.50 a month), which you then delegate from the registrar; "external": the domain's DNS stays at another
-    provider, so no Route 53 zone is read or created and no record is written (dns_records lists the ones you
-    create there). Example: "create".
+    provider, so no Route 53 zone is read or created and no record is written (EdgeDomain.validation_records: ACM's,
+    to create there with the distributions' CNAMEs). Example: "create".
     """
     validation_timeout_minutes: int = 60
     """Minutes `up` waits for ACM to issue each certificate before it stops with an error (5-4320; ACM itself
     gives up after 72 hours). With "external" this includes the time you take to create the validation records
-    and for resolvers to forget that they did not exist (a provider's negative-caching TTL, often 30 minutes).
+    and for resolvers to forget that they did not exist (the negative-caching TTL of the zone's SOA record).
     Example: 120.
     """
     regional_certificate: bool = True
