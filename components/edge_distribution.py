@@ -140,6 +140,7 @@ class EdgeDistribution(pulumi.ComponentResource):
     distribution_arn: pulumi.Output[str]
     distribution_id: pulumi.Output[str]
     domain_name: pulumi.Output[str]
+    aliases: list[str]
 
     def __init__(self, name: str, args: EdgeDistributionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         if (args.hostname is None) != (args.certificate_arn is None):
@@ -176,6 +177,7 @@ class EdgeDistribution(pulumi.ComponentResource):
         self.distribution_arn = distribution.arn
         self.distribution_id = distribution.id
         self.domain_name = distribution.domain_name
+        self.aliases = aliases
         self.register_outputs(
             {"distributionArn": self.distribution_arn, "hostname": args.hostname or distribution.domain_name}
         )

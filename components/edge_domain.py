@@ -10,7 +10,7 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
-from .dns_certificate import validated_certificate
+from .dns_certificate import IssuedCertificate, validated_certificate
 from .dns_records import DnsRecord, checked_record, record_label, route53_value
 from .edge_settings import CACHE_PROFILES, web_acl_association_config, web_acl_rules, www_redirect_function_code
 
@@ -25,9 +25,17 @@ class EdgeDomainArgs:
     """
     name_prefix: str
     """Start of every physical name (policies, functions, web ACL). Example: "acme-prod"."""
-    hosted_zone: Literal["lookup", "create"] = "lookup"
+    hosted_zone: Literal["lookup", "create", "external"] = "lookup"
     """Where the zone comes from: "lookup" uses the existing public zone of that name; "create" makes one
-    ($0.50 a month), which you then delegate from the registrar. Example: "create".
+    ($0.50 a month), which you then delegate from the registrar; "external": the domain's DNS stays at another
+    provider, so no Route 53 zone is read or created and no record is written (EdgeDomain.validation_records: ACM's,
+    to create there with the distributions' CNAMEs). Example: "create".
+    """
+    validation_timeout_minutes: int = 60
+    """Minutes `up` waits for ACM to issue each certificate before it stops with an error (5-4320; ACM itself
+    gives up after 72 hours). With "external" this includes the time you take to create the validation records
+    and for resolvers to forget that they did not exist (the negative-caching TTL of the zone's SOA record).
+    Example: 120.
     """
     regional_certificate: bool = True
     """Also issue a certificate in the stack's region (for the ALB), beside CloudFront's in us-east-1.
@@ -68,7 +76,10 @@ class EdgeDomain(pulumi.ComponentResource):
     www redirect function; and the WAF web ACL (AWS's common, known-bad-inputs and IP-reputation
     groups and a per-IP rate limit). CloudFront allows 20 custom policies per account, so one set
     per stack rather than one per distribution. Without a domain (``domain=None``) only the
-    policies and the web ACL: the distributions then serve on their *.cloudfront.net names.
+    policies and the web ACL: the distributions then serve on their *.cloudfront.net names. With
+    ``hosted_zone="external"`` nothing in Route 53: ``validation_records`` are the records to create
+    at the domain's DNS provider, and each certificate's validation waits for them at most
+    ``validation_timeout_minutes``.
 
     Example::
 
@@ -87,18 +98,26 @@ class EdgeDomain(pulumi.ComponentResource):
     response_headers_policy_id: pulumi.Output[str]
     www_redirect_function_arn: pulumi.Output[str] | None
     web_acl_arn: pulumi.Output[str] | None
+    validation_records: pulumi.Output[list[dict[str, str]]]
 
     def __init__(self, name: str, args: EdgeDomainArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         for record in args.records:
             checked_record(record)
         if args.domain is None and args.records:
             raise ValueError("records: a stack without a domain has no zone to hold them")
+        if args.records and args.hosted_zone == "external":
+            raise ValueError(
+                "records: with hosted_zone 'external' webstack writes no records; create them at your provider"
+            )
+        if not 5 <= args.validation_timeout_minutes <= 4320:
+            raise ValueError(f"validation_timeout_minutes {args.validation_timeout_minutes}: 5-4320 (ACM's 72 hours)")
         sets = [(record_label(r.name), r.type) for r in args.records]
         if len(set(sets)) != len(sets):
             raise ValueError("records: give each name and type once, with all its values")
         super().__init__("webstack:edge:EdgeDomain", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.zone_id = self.certificate_arn = self.regional_certificate_arn = self.www_redirect_function_arn = None
+        self.validation_records = pulumi.Output.from_input([])
         if args.domain is not None:
             self._domain_parts(name, args, args.domain, child)
         self.cache_policy_ids = {
@@ -163,27 +182,31 @@ class EdgeDomain(pulumi.ComponentResource):
 
     def _domain_parts(self, name: str, args: EdgeDomainArgs, domain: str, child: pulumi.ResourceOptions) -> None:
         """The zone, the two certificates, the www redirect and the records of a custom domain."""
-        if args.hosted_zone == "create":
-            zone = aws.route53.Zone(f"{name}-zone", name=domain, comment=f"{args.name_prefix}: public zone", opts=child)
-            zone_id = zone.zone_id
-        else:
-            zone_id = aws.route53.get_zone_output(
-                name=domain, private_zone=False, opts=pulumi.InvokeOutputOptions(parent=self)
-            ).zone_id
-        self.zone_id = zone_id
+        self.zone_id = zone_id = _zone_id(name, args, domain, self)
         edge_certificate = validated_certificate(
-            f"{name}-edge-cert", domain=domain, zone_id=zone_id, region=EDGE_REGION, parent=self
+            f"{name}-edge-cert",
+            domain=domain,
+            zone_id=zone_id,
+            region=EDGE_REGION,
+            parent=self,
+            timeout_minutes=args.validation_timeout_minutes,
         )
         self.certificate_arn = edge_certificate.arn
-        if args.regional_certificate:
-            self.regional_certificate_arn = validated_certificate(
+        regional = (
+            validated_certificate(
                 f"{name}-regional-cert",
                 domain=domain,
                 zone_id=zone_id,
                 region=None,
                 parent=self,
                 validated_by=edge_certificate,
-            ).arn
+                timeout_minutes=args.validation_timeout_minutes,
+            )
+            if args.regional_certificate
+            else None
+        )
+        self.regional_certificate_arn = regional.arn if regional is not None else None
+        self.validation_records = _merged_records(edge_certificate, regional)
         self.www_redirect_function_arn = aws.cloudfront.Function(
             f"{name}-www-redirect",
             name=f"{args.name_prefix}-www-redirect",
@@ -193,7 +216,7 @@ class EdgeDomain(pulumi.ComponentResource):
             publish=True,
             opts=child,
         ).arn
-        for record in args.records:
+        for record in args.records if zone_id is not None else ():  # refused with "external"
             aws.route53.Record(
                 f"{name}-record-{record.type.lower()}-{record_label(record.name)}",
                 zone_id=zone_id,
@@ -203,3 +226,29 @@ class EdgeDomain(pulumi.ComponentResource):
                 records=[route53_value(record.type, value) for value in record.values],
                 opts=child,
             )
+
+
+def _zone_id(name: str, args: EdgeDomainArgs, domain: str, parent: pulumi.Resource) -> pulumi.Output[str] | None:
+    """The public zone's id: created, looked up, or None when the domain's DNS is elsewhere."""
+    if args.hosted_zone == "external":
+        return None
+    if args.hosted_zone == "create":
+        zone = aws.route53.Zone(
+            f"{name}-zone",
+            name=domain,
+            comment=f"{args.name_prefix}: public zone",
+            opts=pulumi.ResourceOptions(parent=parent),
+        )
+        return zone.zone_id
+    return aws.route53.get_zone_output(
+        name=domain, private_zone=False, opts=pulumi.InvokeOutputOptions(parent=parent)
+    ).zone_id
+
+
+def _merged_records(*certificates: IssuedCertificate | None) -> pulumi.Output[list[dict[str, str]]]:
+    """The validation records of every certificate, each distinct record once (the edge and regional
+    certificates of one name share theirs)."""
+    issued = [c.validation_records for c in certificates if c is not None]
+    return pulumi.Output.all(*issued).apply(
+        lambda lists: list({(r["name"], r["type"], r["value"]): r for records in lists for r in records}.values())
+    )

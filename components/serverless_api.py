@@ -111,8 +111,8 @@ class ServerlessApiArgs:
     domain.regional_certificate_arn.
     """
     zone_id: pulumi.Input[str] | None = None
-    """The Route 53 hosted zone that gets domain_name's alias record (EdgeDomain.zone_id). Example:
-    domain.zone_id.
+    """The Route 53 hosted zone that gets domain_name's alias record (EdgeDomain.zone_id); None with a
+    domain_name: its DNS is elsewhere, where a CNAME to domain_target must be created. Example: domain.zone_id.
     """
 
 
@@ -122,9 +122,10 @@ def checked_api(args: ServerlessApiArgs) -> None:
         raise ValueError(f"cache_size_gb {args.cache_size_gb!r}: one of {', '.join(CACHE_SIZES_GB)}")
     if not 0 <= args.cache_ttl_seconds <= MAX_CACHE_TTL_SECONDS:
         raise ValueError(f"cache_ttl_seconds {args.cache_ttl_seconds}: 0-3600")
-    domain = (args.domain_name, args.certificate_arn, args.zone_id)
-    if any(part is not None for part in domain) and any(part is None for part in domain):
-        raise ValueError("domain_name, certificate_arn and zone_id go together: give all three or none")
+    if (args.domain_name is None) != (args.certificate_arn is None) or (
+        args.zone_id is not None and args.domain_name is None
+    ):
+        raise ValueError("domain_name and certificate_arn go together, and zone_id needs them: give both or none")
     if args.domain_name is not None and not _HOST_NAME.fullmatch(args.domain_name):
         raise ValueError(f"domain_name {args.domain_name!r}: a lower-case host name such as api.example.com")
     if not _API_NAME.fullmatch(args.name):
@@ -165,6 +166,7 @@ class ServerlessApi(pulumi.ComponentResource):
     url: pulumi.Output[str]
     execution_arn: pulumi.Output[str]
     stage_arn: pulumi.Output[str]
+    domain_target: pulumi.Output[str] | None
 
     def __init__(self, name: str, args: ServerlessApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         checked_api(args)
@@ -245,7 +247,8 @@ class ServerlessApi(pulumi.ComponentResource):
         if args.waf_rate_limit_per_5_minutes is not None:
             self._firewall(name, args.name, args.waf_rate_limit_per_5_minutes, stage)
         self.url = stage.invoke_url
-        if args.domain_name is not None and args.certificate_arn is not None and args.zone_id is not None:
+        self.domain_target = None
+        if args.domain_name is not None and args.certificate_arn is not None:
             self.url = self._domain(name, args.domain_name, args.certificate_arn, args.zone_id, stage)
         self.execution_arn = api.execution_arn
         self.stage_arn = stage.arn
@@ -304,11 +307,12 @@ class ServerlessApi(pulumi.ComponentResource):
         name: str,
         host: str,
         certificate_arn: pulumi.Input[str],
-        zone_id: pulumi.Input[str],
+        zone_id: pulumi.Input[str] | None,
         stage: aws.apigateway.Stage,
     ) -> pulumi.Output[str]:
         """The API under its own host name: a regional custom domain (TLS 1.2 at least), the stage
-        mapped at its root, and an alias record in the zone."""
+        mapped at its root, and an alias record in the zone (with no zone, domain_target is what the
+        name's CNAME at another DNS provider points to)."""
         child = pulumi.ResourceOptions(parent=self)
         domain = aws.apigateway.DomainName(
             f"{name}-domain",
@@ -325,20 +329,22 @@ class ServerlessApi(pulumi.ComponentResource):
             stage_name=stage.stage_name,
             opts=child,
         )
-        aws.route53.Record(
-            f"{name}-alias",
-            zone_id=zone_id,
-            name=host,
-            type="A",
-            aliases=[
-                {
-                    "name": domain.regional_domain_name,
-                    "zone_id": domain.regional_zone_id,
-                    "evaluate_target_health": False,
-                }
-            ],
-            opts=child,
-        )
+        self.domain_target = domain.regional_domain_name
+        if zone_id is not None:
+            aws.route53.Record(
+                f"{name}-alias",
+                zone_id=zone_id,
+                name=host,
+                type="A",
+                aliases=[
+                    {
+                        "name": domain.regional_domain_name,
+                        "zone_id": domain.regional_zone_id,
+                        "evaluate_target_health": False,
+                    }
+                ],
+                opts=child,
+            )
         return domain.domain_name.apply(lambda domain_name: f"https://{domain_name}")
 
     def _firewall(self, name: str, api_name: str, limit: int, stage: aws.apigateway.Stage) -> None:

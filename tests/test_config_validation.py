@@ -211,7 +211,11 @@ BAD_CONFIGS = [
      "webstack:sites.admin-dashboard.host", "required with webstack:domain.name"),
     ("domain-name", with_change("webstack:domain", "name", "Exius Cart"), "webstack:domain.name", "pattern"),
     ("domain-zone-mode", with_change("webstack:domain", "hosted_zone", "import"),
-     "webstack:domain.hosted_zone", "'lookup' or 'create'"),
+     "webstack:domain.hosted_zone", "'lookup', 'create' or 'external'"),
+    ("domain-records-with-dns-elsewhere", with_change("webstack:domain", "hosted_zone", "external"),
+     "webstack:domain.records", "create these at your DNS provider"),  # prod's MX, TXT and CAA records
+    ("domain-validation-timeout", with_change("webstack:domain", "validation_timeout_minutes", 2),
+     "webstack:domain.validation_timeout_minutes", "greater than or equal to 5"),
     ("site-host-taken-by-api", with_change("webstack:sites", "assets.host", "api"),
      "webstack:sites.assets.host", "already served by webstack:domain.api_host"),
     ("site-hosts-collide", with_change("webstack:sites", "assets.host", "app"),

@@ -169,6 +169,19 @@ def test_its_own_domain_maps_the_stage_aliases_the_zone_and_turns_the_execute_ap
     assert one(api_run(), "aws:apigateway/restApi:RestApi").inputs["disableExecuteApiEndpoint"] is False
 
 
+def test_a_domain_whose_dns_is_elsewhere_gets_no_record_and_names_the_cname_target():
+    def program():
+        args = {"name": "usarakhi-prod", "routes": SEED, "targets": TARGETS, "user_pool_arn": POOL}
+        api = ServerlessApi("api", ServerlessApiArgs(**args, domain_name="api.usarakhi.com", certificate_arn="arn:c"))
+        assert api.domain_target is not None
+        pulumi.export("target", api.domain_target)
+
+    run = render(program)
+    assert run.of_type("aws:route53/record:Record") == []
+    assert run.outputs["target"].endswith(".execute-api.us-east-1.amazonaws.com")
+    assert one(run, "aws:apigateway/restApi:RestApi").inputs["disableExecuteApiEndpoint"] is True
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
@@ -179,7 +192,8 @@ def test_its_own_domain_maps_the_stage_aliases_the_zone_and_turns_the_execute_ap
         ({"stage_name": "v1.0"}, "stage_name 'v1.0'"),
         ({"cors_origin": "https://usarakhi.com/"}, "an https origin without a path"),
         ({"cors_origin": "http://usarakhi.com"}, "an https origin without a path"),
-        ({"domain_name": "api.usarakhi.com"}, "give all three or none"),
+        ({"domain_name": "api.usarakhi.com"}, "domain_name and certificate_arn go together"),
+        ({"zone_id": "Z1"}, "zone_id needs them"),
         ({"cache_size_gb": "1"}, "cache_size_gb '1': one of 0.5, 1.6"),
         ({"cache_ttl_seconds": 3601}, "cache_ttl_seconds 3601: 0-3600"),
         ({"domain_name": "API.usarakhi.com", "certificate_arn": "arn", "zone_id": "Z1"}, "a lower-case host name"),

@@ -3,6 +3,8 @@ costs and what the policy pack says."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.text import Text
 
@@ -10,9 +12,11 @@ from webstack.commands.plan_tree import hosts_table, plan_tree, resource_count
 from webstack.cost.estimate import estimate
 from webstack.cost.report import total_line
 from webstack.cost.tables import PriceTable, load_usage
+from webstack.deployment.dns_wait import PROXY_NOTE, records_table
 from webstack.offline.plan import PlanResult
 from webstack.policy_driver.pack import POLICY_DIR
 from webstack.policy_driver.report import mandatory, print_preview_coverage, print_violations, undecided
+from webstack.program.dns_handoff import OUTPUT
 from webstack.program.project import PROJECT
 from webstack.terminal import command_prefix, styled
 from webstack.validate.report import print_report
@@ -23,6 +27,7 @@ def print_plan(result: PlanResult, console: Console) -> None:
     hosts = hosts_table(result.plan)
     if hosts is not None:
         console.print(hosts)
+    print_dns_records(result.plan, console)
     console.print(
         styled(
             "\nPlan written to ",
@@ -48,6 +53,22 @@ def print_plan(result: PlanResult, console: Console) -> None:
             print_violations(decided, console)
         else:
             print_violations(result.violations, console)
+
+
+def print_dns_records(plan: dict[str, Any], console: Console) -> None:
+    """With the domain's DNS elsewhere, the records to create there: names and types as they will
+    be, values (and ACM's token names) known only once `up` has created what they point at."""
+    records = plan.get("outputs", {}).get(OUTPUT)
+    if not records:
+        return
+    title = "DNS records to create at your DNS provider (webstack:domain.hosted_zone: external)"
+    console.print(records_table(records, after_apply=True, title=title))
+    console.print(
+        Text(
+            "`up` prints each value as soon as AWS has it (the validation records first: create them while it "
+            f"waits) and the `{OUTPUT}` output keeps the list. {PROXY_NOTE}"
+        )
+    )
 
 
 def plan_exit_code(result: PlanResult) -> int:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pulumi.automation.errors import CommandError
 from rich.console import Console
 
 from webstack.deployment.after_up import (
@@ -28,6 +29,7 @@ from webstack.deployment.after_up import (
     run_users_task,
     wait_for_service,
 )
+from webstack.deployment.dns_wait import ValidationWatch
 from webstack.deployment.one_off import network_of
 from webstack.offline.plan import build_plan
 from webstack.policy_driver.engine import Violation
@@ -233,25 +235,36 @@ class Deployer:
         started = time.monotonic()
         done = 0
         events: list[Any] = []
+        # With the domain's DNS elsewhere: ACM's records as soon as each certificate exists.
+        watch = ValidationWatch.of(stack, self.stack_config(stack), self.console)
 
         def on_event(event: Any) -> None:
             nonlocal done
             events.append(event)
+            if watch is not None:
+                watch.see(event)
             if getattr(event, "res_outputs_event", None) is not None:
                 done += 1
                 if self.progress is not None:
                     self.progress(done, expected)
 
-        result = handle.up(
-            on_output=self._stream,
-            on_event=on_event,
-            color="always",
-            target=target or None,
-            refresh=refresh or None,
-            **self.policy_arguments(stack),
-        )
+        try:
+            result = handle.up(
+                on_output=self._stream,
+                on_event=on_event,
+                color="always",
+                target=target or None,
+                refresh=refresh or None,
+                **self.policy_arguments(stack),
+            )
+        except CommandError as error:
+            if watch is not None:
+                watch.explain(error)
+            raise
         self._summary("up", result.summary.resource_changes or {}, started)
         self._print_outputs(result.outputs, show_secrets=False)
+        if watch is not None:
+            watch.summary(self._output_values(result.outputs, show_secrets=False))
         return self._after_up(result.outputs, changed_buckets(events))
 
     def _after_up(self, outputs: Mapping[str, Any], buckets: set[str]) -> int:

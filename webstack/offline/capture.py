@@ -73,6 +73,8 @@ class Registration:
     protect: bool
     id: str = ""
     secret_inputs: list[str] = field(default_factory=list)
+    # The customTimeouts option (create/update/delete, e.g. "60m"): the engine's, not an input.
+    custom_timeouts: dict[str, str] = field(default_factory=dict)
 
 
 class CapturingMonitor(MockMonitor):
@@ -164,4 +166,5 @@ class CapturingMonitor(MockMonitor):
             protect=bool(request.protect) if request.HasField("protect") else False,
             id=resource_id or "",
             secret_inputs=sorted(k for k, v in wire.items() if has_secret(v)),
+            custom_timeouts={k: v for k, v in json_format.MessageToDict(request.customTimeouts).items() if v},
         )

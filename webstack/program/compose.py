@@ -30,6 +30,7 @@ from webstack.program.compose_web import (
     keeps_data,
 )
 from webstack.program.config import StackConfig
+from webstack.program.dns_handoff import DnsHandoff
 from webstack.program.stack_outputs import export_services
 
 
@@ -185,7 +186,9 @@ def build_stack(config: StackConfig) -> None:
     edge = build_edge_domain(config, opts)
     serverless = build_serverless(config, edge=edge, alert_topic_arn=data.alerts.topic_arn, opts=opts)
     export_serverless(serverless)
+    handoff = DnsHandoff.of(config, edge, serverless.api)
     if not (has_services or config.sites or config.buckets):
+        handoff.export()
         return
     log_bucket = build_log_bucket(config, opts)
     buckets = build_buckets(config, log_bucket, opts)
@@ -208,8 +211,10 @@ def build_stack(config: StackConfig) -> None:
         )
         build_jobs(config, api=api, vpc=data.vpc, alert_topic_arn=data.alerts.topic_arn, opts=opts)
         export_api(config, api, data.database, data.cache)
-    served = build_sites(config, edge=edge, api=api, log_bucket=log_bucket, opts=opts) if edge is not None else []
+        handoff.load_balancer(config, api.load_balancer_dns_name)
+    served = build_sites(config, edge=edge, api=api, log_bucket=log_bucket, opts=opts, handoff=handoff) if edge else []
     if serverless.api_host is not None:
         served.append((serverless.api_host, "API Gateway (REST, regional) -> Lambda"))
     if served:
         pulumi.export("hosts", pulumi.Output.all(*(pulumi.Output.all(h, what) for h, what in served)).apply(dict))
+    handoff.export()

@@ -29,6 +29,7 @@ from components import (
 )
 from components.edge_settings import EVERY_HOST
 from webstack.program.config import ApiConfig, DomainConfig, StackConfig, price_class_for_region
+from webstack.program.dns_handoff import DnsHandoff
 from webstack.program.service_environment import DATABASE_URL, bucket_variable, database_url
 
 ALB_LOG_PREFIX = "alb"
@@ -141,6 +142,7 @@ def build_edge_domain(config: StackConfig, opts: pulumi.ResourceOptions) -> Edge
             domain=domain.name,
             name_prefix=config.name_prefix,
             hosted_zone=domain.hosted_zone,
+            validation_timeout_minutes=domain.validation_timeout_minutes,
             # Every FargateApi takes one (an ALB for routed services; free from ACM either way).
             regional_certificate=config.api is not None or bool(config.services) or config.function_api is not None,
             waf=domain.waf,
@@ -299,10 +301,12 @@ def build_sites(
     api: FargateApi | None,
     log_bucket: StaticSite,
     opts: pulumi.ResourceOptions,
+    handoff: DnsHandoff | None = None,
 ) -> list[tuple[pulumi.Input[str], str]]:
     """One StaticSite and one EdgeDistribution per site, and one distribution for the API.
     Returns (host name, what serves it) pairs, and exports bucket name -> distribution id (for
-    invalidations). Without a custom domain the host names are the *.cloudfront.net ones."""
+    invalidations). Without a custom domain the host names are the *.cloudfront.net ones. With
+    DNS elsewhere, ``handoff`` gets each distribution's CNAMEs."""
     domain = config.edge
     served: list[tuple[pulumi.Input[str], str]] = []
     distributions: dict[pulumi.Output[str], pulumi.Output[str]] = {}
@@ -350,6 +354,8 @@ def build_sites(
         )
         distributions[bucket.bucket_name] = edge_distribution.distribution_id
         served.append((hostname or edge_distribution.domain_name, f"S3 bucket {name} ({site.cache})"))
+        if handoff is not None:
+            handoff.distribution(edge_distribution, f"S3 bucket {name} ({site.cache})")
         if www:
             served.append((www, f"redirect to {hostname}"))
     if api is not None:
@@ -374,6 +380,8 @@ def build_sites(
                 opts,
             )
             served.append((hostname or api_distribution.domain_name, description))
+            if handoff is not None:
+                handoff.distribution(api_distribution, description)
             if resource_name == "api-edge":
                 # Where `webstack release` sends its smoke check.
                 pulumi.export("apiHost", hostname or api_distribution.domain_name)

@@ -483,7 +483,13 @@ class DomainConfig(Section):
         "dev and staging, mandatory in a stack judged by `prod.json` unless this is `true`, which tags those "
         "resources `AcceptedRisk: no-custom-domain` and lists them as advisories on every preview.",
     )
-    hosted_zone: Literal["lookup", "create"] = from_arg(EdgeDomainArgs, "hosted_zone")
+    hosted_zone: Literal["lookup", "create", "external"] = from_arg(
+        EdgeDomainArgs,
+        "hosted_zone",
+        also="With `external`, `plan`, `up` and the `dnsRecords` output list the records to create there (see "
+        '"DNS elsewhere"); a proxied (Cloudflare orange-cloud) record in front of CloudFront is not supported.',
+    )
+    validation_timeout_minutes: int = from_arg(EdgeDomainArgs, "validation_timeout_minutes", ge=5, le=4320)
     api_host: DnsLabel = own(
         "api", "Host of the API under the domain; an internet-facing ALB answers at `origin-<api_host>.<domain>`."
     )
@@ -500,7 +506,8 @@ class DomainConfig(Section):
     records: tuple[DnsRecordConfig, ...] = from_arg(
         EdgeDomainArgs,
         "records",
-        also="Only in a zone webstack manages (`hosted_zone`); a CNAME may not take a name webstack serves.",
+        also="Only in a zone webstack manages (`hosted_zone` lookup or create); a CNAME may not take a name "
+        "webstack serves.",
     )
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] | None = own(
         None,

@@ -270,9 +270,13 @@ def domain_problems(domain: DomainConfig) -> list[Problem]:
                     f"a CNAME is the only record of its name ({', '.join(others)} too)",
                 )
             )
-    if domain.records and domain.hosted_zone not in ("lookup", "create"):
+    if domain.records and domain.hosted_zone == "external":
         problems.append(
-            Problem("webstack:domain.records", "only in a zone webstack manages (hosted_zone lookup or create)")
+            Problem(
+                "webstack:domain.records",
+                "only in a zone webstack manages (hosted_zone lookup or create): with webstack:domain.hosted_zone "
+                "'external' webstack writes no DNS records, so create these at your DNS provider and remove them here",
+            )
         )
     if domain.name is None:
         problems += [
