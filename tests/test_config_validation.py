@@ -498,3 +498,13 @@ def test_database_url_is_reserved_only_for_a_service_that_asks_for_it():
     (problem,) = caught.value.problems
     assert problem.key == "webstack:api.environment.DATABASE_URL"
     assert "DATABASE_URL is set by webstack" in problem.message and "DB_HOST" in problem.message
+
+
+def test_an_api_at_the_apex_has_a_valid_origin_name():
+    """api_host "" once made the ALB's origin `origin-.<domain>`, which no DNS accepts."""
+    raw = copy.deepcopy(VALID)
+    raw["webstack:domain"] = {**raw["webstack:domain"], "api_host": ""}
+    raw["webstack:sites"] = {k: v for k, v in raw["webstack:sites"].items() if v.get("host") != ""}
+    domain = parse_stack_config(raw, "prod", "prod").domain
+    assert domain is not None and domain.origin_label == "origin"
+    assert parse_stack_config(VALID, "prod", "prod").domain.origin_label == "origin-api"  # type: ignore[union-attr]

@@ -282,7 +282,7 @@ def build_api(
             alarm_actions=[alert_topic_arn],
             error_rate_alarm_percent=alb.error_rate_alarm_percent,
             latency_alarm_seconds=alb.latency_alarm_seconds,
-            origin_hostname=host_name(f"origin-{domain.api_host}", config),
+            origin_hostname=host_name(domain.origin_label, config),
             zone_id=edge.zone_id if edge is not None else None,
             load_balancer_scheme=alb.resolved_scheme(custom_domain=domain.name is not None),
             accept_no_custom_domain=domain.accept_no_custom_domain,
@@ -362,7 +362,7 @@ def build_sites(
         # Host-routed services need the viewer's Host at the ALB; the catch-all API does not.
         forward_host = any(service.hosts for service in config.services.values() if not service.worker)
         # The ALB's certificate covers origin-<api_host>; without a domain its own name (VPC origin, HTTP).
-        origin_name = host_name(f"origin-{domain.api_host}", config) or api.load_balancer_dns_name
+        origin_name = host_name(domain.origin_label, config) or api.load_balancer_dns_name
         for host, resource_name, description in api_distributions(config, domain):
             hostname = host_name(host, config) if host is not None else None
             api_distribution = EdgeDistribution(

@@ -491,7 +491,9 @@ class DomainConfig(Section):
     )
     validation_timeout_minutes: int = from_arg(EdgeDomainArgs, "validation_timeout_minutes", ge=5, le=4320)
     api_host: DnsLabel = own(
-        "api", "Host of the API under the domain; an internet-facing ALB answers at `origin-<api_host>.<domain>`."
+        "api",
+        "Host of the API under the domain; an internet-facing ALB answers at `origin-<api_host>.<domain>` "
+        '(`origin.<domain>` with `""`, the API at the apex).',
     )
     waf: bool = from_arg(EdgeDomainArgs, "waf")
     rate_limit_per_5_minutes: int = from_arg(EdgeDomainArgs, "rate_limit_per_5_minutes", ge=10, le=2000000000)
@@ -509,6 +511,12 @@ class DomainConfig(Section):
         also="Only in a zone webstack manages (`hosted_zone` lookup or create); a CNAME may not take a name "
         "webstack serves.",
     )
+
+    @property
+    def origin_label(self) -> str:
+        """The ALB's origin host under the domain: origin-<api_host>, or origin for an API at the apex."""
+        return f"origin-{self.api_host}" if self.api_host else "origin"
+
     price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] | None = own(
         None,
         "CloudFront edge locations used: the users' continent must be in it (100 has no Middle East edge).",

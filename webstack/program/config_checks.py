@@ -525,7 +525,7 @@ def _record_clashes(domain: DomainConfig | None, hosts: dict[str, str]) -> list[
     if domain is None:
         return []
     if "webstack:domain.api_host" in hosts.values():
-        hosts.setdefault(f"origin-{domain.api_host}", "the ALB's origin name")
+        hosts.setdefault(domain.origin_label, "the ALB's origin name")
     return [
         Problem(f"webstack:domain.records[{index}]", f"CNAME {record.name!r} would clash with {hosts[record.name]}")
         for index, record in enumerate(domain.records)

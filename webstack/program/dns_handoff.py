@@ -79,7 +79,7 @@ class DnsHandoff:
         domain = config.custom_domain
         scheme = config.load_balancer.resolved_scheme(custom_domain=domain is not None)
         if config.domain is not None and domain is not None and routed and scheme == "internet-facing":
-            name = f"origin-{config.domain.api_host}.{domain}"
+            name = f"{config.domain.origin_label}.{domain}"
             self.endpoint(name, dns_name, "the ALB, as CloudFront's origin (its certificate covers this name)")
 
     def endpoint(self, name: str, value: pulumi.Input[str], purpose: str) -> None:
