@@ -19,6 +19,7 @@ from components import (
     SecureVpcArgs,
     TierPrefixes,
 )
+from webstack.program.compose_backup import build_backup, build_replicas
 from webstack.program.compose_jobs import build_jobs
 from webstack.program.compose_serverless import build_serverless, export_serverless
 from webstack.program.compose_web import (
@@ -185,10 +186,14 @@ def build_stack(config: StackConfig) -> None:
     edge = build_edge_domain(config, opts)
     serverless = build_serverless(config, edge=edge, alert_topic_arn=data.alerts.topic_arn, opts=opts)
     export_serverless(serverless)
+    build_backup(
+        config, database=data.database, table=serverless.table, alert_topic_arn=data.alerts.topic_arn, opts=opts
+    )
     if not (has_services or config.sites or config.buckets):
         return
     log_bucket = build_log_bucket(config, opts)
     buckets = build_buckets(config, log_bucket, opts)
+    build_replicas(config, buckets, data.alerts.topic_arn, opts)
     pulumi.export("logBucket", log_bucket.bucket_name)
     pulumi.export("buckets", {name: site.bucket_name for name, site in buckets.items()})
     if edge is None or config.domain is None:
