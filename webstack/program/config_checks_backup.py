@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from components.backup_settings import backup_names
 from webstack.program.config import AWS_REGIONS
 from webstack.program.config_backup import BackupConfig
 from webstack.program.config_problems import Problem
@@ -31,12 +30,6 @@ def backup_problems(sections: Mapping[str, Any]) -> list[Problem]:
                     "the region; name another one",
                 )
             )
-        prefix = sections.get("name_prefix")
-        if isinstance(prefix, str):
-            try:
-                backup_names(prefix)
-            except ValueError as error:
-                problems.append(Problem("webstack:name_prefix", str(error)))
     for name, bucket in buckets.items():
         if not getattr(bucket, "replicate", False):
             continue
