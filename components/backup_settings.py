@@ -68,7 +68,9 @@ def backup_rule_problems(daily_days: int, weekly_days: int, hourly_days: int, ho
     if daily_days < 1:
         problems.append(f"daily_retention_days must be at least 1 (got {daily_days})")
     if weekly_days < 7:
-        problems.append(f"weekly_retention_days must be at least 7, a weekly point would vanish first (got {weekly_days})")
+        problems.append(
+            f"weekly_retention_days must be at least 7, a weekly point would vanish first (got {weekly_days})"
+        )
     if hourly_days < 0:
         problems.append(f"hourly_retention_days must be 0 (no hourly rule) or more (got {hourly_days})")
     if not 0 <= hour_utc <= 23:
@@ -141,9 +143,16 @@ def backup_alarm_specs(vault_name: str, rules: Sequence[BackupRule], copies: boo
             AlarmSpec(
                 "copy-jobs-failed",
                 f"{vault_name}: a cross-region copy job failed (the copy region has no fresh recovery point)",
-                "AWS/Backup", "NumberOfCopyJobsFailed", dims, "GreaterThanOrEqualToThreshold", 1,
-                statistic="Sum", period_seconds=3600, evaluation_periods=1, treat_missing_data="notBreaching",
-            )  # fmt: skip
+                "AWS/Backup",
+                "NumberOfCopyJobsFailed",
+                dims,
+                "GreaterThanOrEqualToThreshold",
+                1,
+                statistic="Sum",
+                period_seconds=3600,
+                evaluation_periods=1,
+                treat_missing_data="notBreaching",
+            )
         )
     return tuple(specs)
 

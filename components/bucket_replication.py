@@ -3,7 +3,6 @@ objects re-encrypted under the replica's own key and Replication Time Control.""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,7 +20,13 @@ RULE_ID = "replicate-everything"
 
 
 def replication_role_policy(
-    source_arn: str, replica_arn: str, source_key_arn: str, replica_key_arn: str, source_region: str, replica_region: str
+    source_arn: str,
+    replica_arn: str,
+    *,
+    source_key_arn: str,
+    replica_key_arn: str,
+    source_region: str,
+    replica_region: str,
 ) -> Document:
     """What S3 needs to replicate one bucket into another, on those two buckets and their two keys
     only: read the source's configuration and object versions, write replicas (and tags) into the
@@ -128,7 +133,12 @@ class BucketReplication(pulumi.ComponentResource):
             description=f"S3 replicates {args.name_prefix} into its replica in {args.replica_region}",
             source_arn=None,
             policy=lambda region, _account, source_arn, replica_arn, source_key, replica_key: replication_role_policy(
-                source_arn, replica_arn, source_key, replica_key, region, args.replica_region
+                source_arn,
+                replica_arn,
+                source_key_arn=source_key,
+                replica_key_arn=replica_key,
+                source_region=region,
+                replica_region=args.replica_region,
             ),
             context=context,
             parent=self,

@@ -198,18 +198,9 @@ class StaticSite(pulumi.ComponentResource):
             opts=child,
         )
         self.bucket = bucket
-        region = args.region
-        self._public_access_block = _lock_down(name, bucket, child, region)
-        _default_encryption(name, bucket, self.kms_key, child, region)
-        self.versioning: aws.s3.BucketVersioning | None = None
-        if args.versioning:
-            self.versioning = aws.s3.BucketVersioning(
-                f"{name}-versioning",
-                bucket=bucket.id,
-                versioning_configuration={"status": "Enabled"},
-                region=region,
-                opts=child,
-            )
+        self._public_access_block = _lock_down(name, bucket, child, args.region)
+        _default_encryption(name, bucket, self.kms_key, child, args.region)
+        self.versioning = _versioning(name, args, bucket, child)
         _lifecycle(name, args, bucket, child)
         _cors(name, args, bucket, child)
         if args.access_log_bucket is not None:
@@ -218,7 +209,7 @@ class StaticSite(pulumi.ComponentResource):
                 bucket=bucket.id,
                 target_bucket=args.access_log_bucket,
                 target_prefix=f"{args.access_log_prefix}{name}/",
-                region=region,
+                region=args.region,
                 opts=child,
             )
         if args.content_dir is not None:
@@ -318,6 +309,20 @@ def _default_encryption(
             else {"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}
         ],
         region=region,
+        opts=child,
+    )
+
+
+def _versioning(
+    name: str, args: StaticSiteArgs, bucket: aws.s3.Bucket, child: pulumi.ResourceOptions
+) -> aws.s3.BucketVersioning | None:
+    if not args.versioning:
+        return None
+    return aws.s3.BucketVersioning(
+        f"{name}-versioning",
+        bucket=bucket.id,
+        versioning_configuration={"status": "Enabled"},
+        region=args.region,
         opts=child,
     )
 

@@ -526,7 +526,7 @@ MUTATIONS = [
              nested(REPLICATION, "rules.0.destination.replicationTime.status", "Disabled")),
     Mutation("replication-role-any-bucket", "s3-replication-role-least-privilege", "uploads-replication-role",
              json_input("uploads-replication-role-policy", "policy",
-                        lambda d: next(x for x in d["Statement"] if x["Sid"] == "WriteTheReplicas").update(Resource="*"))),
+                        job_statement("WriteTheReplicas", lambda s: s.update(Resource="*")))),
     # serverless (seed 002: examples/usarakhi.yaml)
     *SERVERLESS_MUTATIONS,
     *JOB_MUTATIONS,

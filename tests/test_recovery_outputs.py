@@ -24,11 +24,17 @@ def prod_plan() -> dict[str, Any]:
 
 
 def test_schedules_give_the_interval_between_points():
-    assert [interval_hours(s) for s in ("cron(0 * * * ? *)", "cron(0 5 * * ? *)", "cron(0 5 ? * SUN *)")] == [1, 24, 168]
+    assert [interval_hours(s) for s in ("cron(0 * * * ? *)", "cron(0 5 * * ? *)", "cron(0 5 ? * SUN *)")] == [
+        1,
+        24,
+        168,
+    ]
 
 
 def test_incremental_points_keep_the_data_once_and_full_points_each_time():
-    ctx = Context("us-east-1", PriceTable.load(), {"database_gb": 10, "dynamodb_gb": 2, "backup_daily_change_share": 0.1}, {})
+    ctx = Context(
+        "us-east-1", PriceTable.load(), {"database_gb": 10, "dynamodb_gb": 2, "backup_daily_change_share": 0.1}, {}
+    )
     daily = [Rule(24, 7, (), "v")]
     assert stored_gb({"type": "aws:rds/instance:Instance"}, daily, ctx) == ("rds", 10, pytest.approx(10 + 7 * 0.1 * 10))
     assert stored_gb({"type": "aws:dynamodb/table:Table"}, daily, ctx) == ("dynamodb", 2, 14)

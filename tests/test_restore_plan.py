@@ -62,7 +62,7 @@ def test_monay_copies_every_hour_and_misses_one_hour_only_by_the_copy_time():
 def test_a_stack_without_backup_says_nothing_survives_the_region(prod_plan):
     plan = json.loads(json.dumps(prod_plan))
     plan["steps"] = [s for s in plan["steps"] if "backup" not in s["newState"]["type"]
-                     and "eu-central-1" != s["newState"]["inputs"].get("region")]  # fmt: skip
+                     and s["newState"]["inputs"].get("region") != "eu-central-1"]  # fmt: skip
     restore = recovery_plan(plan, "prod")
     assert restore.notes == ["no webstack:backup.copy_region: nothing of this stack survives the loss of its region"]
     database = next(s for s in restore.stores if s.kind == "database")
@@ -116,7 +116,9 @@ def test_live_names_the_newest_completed_recovery_point_in_each_vault(capsys):
     assert "now: replica: arn:aws:s3:::exiuscart-prod-uploads-replica-xyz (Enabled)" in text
     assert "now: snapshot: automatic.exiuscart-prod-cache-2026-12-01-02-00" in text
     assert f"--by-resource-arn arn:aws:rds:me-south-1:{ACCOUNT}:db:exiuscart-prod-db" in text
-    vaults = {(region, k["BackupVaultName"]) for _, region, op, k in calls if op == "list_recovery_points_by_backup_vault"}
+    vaults = {
+        (region, k["BackupVaultName"]) for _, region, op, k in calls if op == "list_recovery_points_by_backup_vault"
+    }
     assert vaults == {("me-south-1", "exiuscart-prod-backups"), ("eu-central-1", "exiuscart-prod-backup-copies")}
 
 

@@ -545,7 +545,9 @@ def _backed_up(copy_to: str | None, selected: bool = True, replica: bool = False
     database = r("rds/instance:Instance", "db", {"identifier": "acme-db"})
     rules = [{"ruleName": "daily", "copyActions": [{"destinationVaultArn": copy_to}] if copy_to else []}]
     plan = r("backup/plan:Plan", "plan", {"rules": rules})
-    selection = r("backup/selection:Selection", "selection", {}, planId=plan, **({"resources": database} if selected else {}))
+    selection = r(
+        "backup/selection:Selection", "selection", {}, planId=plan, **({"resources": database} if selected else {})
+    )
     extra = [r("rds/instance:Instance", "replica", {"replicateSourceDb": "acme-db"})] if replica else []
     return [provider, database, plan, selection, *extra]
 
@@ -564,8 +566,8 @@ def _replication(rule: dict[str, Any] | None = None, replica_versioned: bool = T
         "destination": {"bucket": "arn:aws:s3:::uploads-replica", "encryptionConfiguration": {"replicaKmsKeyId": KEY},
                         "replicationTime": {"status": "Enabled"}, "metrics": {"status": "Enabled"}},
     }  # fmt: skip
-    config = r("s3/bucketReplicationConfig:BucketReplicationConfig", "replication",
-               {"bucket": "uploads", "rules": [rule if rule is not None else protected]}, bucket=source, rules=replica)  # fmt: skip
+    props = {"bucket": "uploads", "rules": [rule if rule is not None else protected]}
+    config = r("s3/bucketReplicationConfig:BucketReplicationConfig", "replication", props, bucket=source, rules=replica)
     return [source, replica, *versionings, config]
 
 
@@ -579,7 +581,11 @@ def _replication_role(*statements: dict[str, Any], attach: str | None = None) ->
                {"bucket": "uploads", "rules": [{"destination": {"bucket": "arn:aws:s3:::uploads-replica",
                                                                 "encryptionConfiguration": {"replicaKmsKeyId": KEY}}}]},
                bucket=source, role=role)  # fmt: skip
-    extra = [r("iam/rolePolicyAttachment:RolePolicyAttachment", "attached", {"policyArn": attach}, role=role)] if attach else []
+    extra = (
+        [r("iam/rolePolicyAttachment:RolePolicyAttachment", "attached", {"policyArn": attach}, role=role)]
+        if attach
+        else []
+    )
     return [source, encryption, role, policy, config, *extra]
 
 
@@ -701,7 +707,7 @@ STACK_CASES = [
     Case("data-stores-backed-up-to-another-region", "copy in the same region",
          lambda: _backed_up("arn:aws:backup:me-south-1:123456789012:backup-vault:other"),
          {"db": ["its backup plan copies only within the stack's region (me-south-1)"]}),
-    Case("s3-replication-to-a-protected-replica", "versioned, cmk, rtc", lambda: _replication(), {}),
+    Case("s3-replication-to-a-protected-replica", "versioned, cmk, rtc", _replication, {}),
     Case("s3-replication-to-a-protected-replica", "replica unversioned", lambda: _replication(replica_versioned=False),
          {"replication": ["the replica bucket uploads-replica is not versioned"]}),
     Case("s3-replication-to-a-protected-replica", "bare rule",

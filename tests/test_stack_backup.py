@@ -65,13 +65,20 @@ def test_the_no_backup_alarm_waits_the_longest_gap_between_points_plus_two_hours
 
 
 def test_the_replication_role_names_only_two_buckets_and_two_keys():
-    policy = replication_role_policy("arn:aws:s3:::src", "arn:aws:s3:::dst", "key-a", "key-b", "me-south-1", "eu-central-1")
-    resources = {r for s in policy["Statement"] for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])}
+    policy = replication_role_policy(
+        "arn:aws:s3:::src", "arn:aws:s3:::dst", source_key_arn="key-a", replica_key_arn="key-b",
+        source_region="me-south-1", replica_region="eu-central-1",
+    )  # fmt: skip
+    resources = {
+        r for s in policy["Statement"] for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])
+    }
     assert resources == {"arn:aws:s3:::src", "arn:aws:s3:::src/*", "arn:aws:s3:::dst/*", "key-a", "key-b"}
     decrypt = next(s for s in policy["Statement"] if s["Sid"] == "DecryptTheSource")
     assert decrypt["Condition"]["StringEquals"] == {"kms:ViaService": "s3.me-south-1.amazonaws.com"}
     encrypt = next(s for s in policy["Statement"] if s["Sid"] == "EncryptTheReplicas")
-    assert encrypt["Condition"]["StringLike"] == {"kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::dst", "arn:aws:s3:::dst/*"]}
+    assert encrypt["Condition"]["StringLike"] == {
+        "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::dst", "arn:aws:s3:::dst/*"]
+    }
 
 
 def _both() -> None:
@@ -111,7 +118,10 @@ def test_every_rule_copies_its_point_to_the_copy_vault_for_as_long(run):
     plan = one(run, "aws:backup/plan:Plan").inputs
     for rule in plan["rules"]:
         (action,) = rule["copyActions"]
-        assert action["destinationVaultArn"] == "arn:aws:backup:us-west-2:123456789012:backup-vault:acme-prod-backup-copies"
+        assert (
+            action["destinationVaultArn"]
+            == "arn:aws:backup:us-west-2:123456789012:backup-vault:acme-prod-backup-copies"
+        )
         assert action["lifecycle"]["deleteAfter"] == rule["lifecycle"]["deleteAfter"]
         assert rule["targetVaultName"] == "acme-prod-backups"
         assert (rule["startWindow"], rule["completionWindow"]) == (60, 1440)
@@ -155,8 +165,9 @@ def test_the_replica_has_the_controls_of_its_source_in_its_own_region(run):
     replica = [r for r in run.registrations if r.name.startswith("uploads-replica-") and r.type.startswith("aws:")]
     assert {r.inputs.get("region") for r in replica} == {"us-west-2"}
     kinds = {r.type.split(":")[-1] for r in replica}
-    assert {"Bucket", "BucketPublicAccessBlock", "BucketOwnershipControls", "BucketVersioning", "Key",
-            "BucketServerSideEncryptionConfiguration", "BucketPolicy", "BucketLifecycleConfiguration"} <= kinds  # fmt: skip
+    controls = {"Bucket", "BucketPublicAccessBlock", "BucketOwnershipControls", "BucketVersioning", "Key",
+                "BucketServerSideEncryptionConfiguration", "BucketPolicy", "BucketLifecycleConfiguration"}  # fmt: skip
+    assert controls <= kinds
 
 
 def test_a_backup_of_nothing_and_a_replica_of_an_unversioned_bucket_are_refused():

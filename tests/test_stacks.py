@@ -277,8 +277,9 @@ def test_the_api_logs_in_to_the_database_with_iam_authentication_not_the_rotatin
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_seed_000_buckets(stack):
     run = stack_run(stack)
-    buckets = {r.name.removesuffix("-bucket"): r for r in run.of_type("aws:s3/bucket:Bucket")
-               if "region" not in r.inputs}  # prod's uploads replica and its log bucket are in eu-central-1
+    buckets = {
+        r.name.removesuffix("-bucket"): r for r in run.of_type("aws:s3/bucket:Bucket") if "region" not in r.inputs
+    }  # prod's uploads replica and its log bucket are in eu-central-1
     assert set(buckets) == {
         "website",
         "shop-dashboard",

@@ -75,7 +75,10 @@ def backed_up_elsewhere(resources_: list[PolicyResource], config: Mapping[str, A
             continue
         regions = [region for plan in plans for region in _copy_regions(plan)]
         if not regions:
-            yield "its backup plan copies nothing to another region: the loss of the region loses the backups", store.urn
+            yield (
+                "its backup plan copies nothing to another region: the loss of the region loses the backups",
+                store.urn,
+            )
         elif all(region is not None and region in home for region in regions):
             yield f"its backup plan copies only within the stack's region ({', '.join(sorted(home))})", store.urn
 

@@ -158,9 +158,8 @@ def parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("target", metavar="STACK|PLAN.json", help="a stack (planned offline) or a plan JSON")
     validate.add_argument("--verbose", action="store_true", help="also list the types left out on purpose, and why")
-    add_restore_plan_command(commands)
-    add_commands(commands)
-    add_operation_commands(commands)
+    for add in (add_restore_plan_command, add_commands, add_operation_commands):
+        add(commands)
     return root
 
 
@@ -185,6 +184,19 @@ def run_diagram(target: str, out: Path | None, console: Console) -> int:
     return 0
 
 
+def run_plan(args: argparse.Namespace, console: Console) -> int:
+    result = build_plan(
+        args.stack,
+        args.config,
+        out=args.out,
+        policy_config=args.policy_config,
+        run_policies=not args.no_policy,
+        first_preview=args.as_first_preview,
+    )
+    print_plan(result, console)
+    return plan_exit_code(result)
+
+
 DEPLOY_COMMANDS = ("preview", "up", "refresh", "destroy", "release", "outputs")
 
 
@@ -199,16 +211,7 @@ def main(
     errors = make_console(stderr=True)
     try:
         if args.command == "plan":
-            result = build_plan(
-                args.stack,
-                args.config,
-                out=args.out,
-                policy_config=args.policy_config,
-                run_policies=not args.no_policy,
-                first_preview=args.as_first_preview,
-            )
-            print_plan(result, console)
-            return plan_exit_code(result)
+            return run_plan(args, console)
         if args.command == "policy":
             return check_plan_file(args.plan_file, args.config, args.stack, console)
         if args.command in DEPLOY_COMMANDS:

@@ -43,7 +43,7 @@ def add_restore_plan_command(commands: argparse._SubParsersAction) -> None:  # t
 def _duration(minutes: float | None) -> str:
     if minutes is None:
         return "lost"
-    hours, rest = divmod(int(round(minutes)), 60)
+    hours, rest = divmod(round(minutes), 60)
     return f"{hours} h {rest} min" if hours and rest else f"{hours} h" if hours else f"{rest} min"
 
 
@@ -68,7 +68,9 @@ def print_restore_plan(plan: RecoveryPlan, console: Console) -> None:
             console.print(f"  now: {source}: {point}", highlight=False)
         for scenario in store.scenarios:
             times = f"RPO {_duration(scenario.rpo_minutes)}, RTO ~{_duration(scenario.rto_minutes)}"
-            console.print(f"  {scenario.name}: {scenario.source} ({times if scenario.rpo_minutes is not None else 'lost'})")
+            console.print(
+                f"  {scenario.name}: {scenario.source} ({times if scenario.rpo_minutes is not None else 'lost'})"
+            )
             for command in scenario.commands:
                 console.print(f"    $ {command}", highlight=False, markup=False, soft_wrap=True)
     table = Table(title=f"Against RPO {_duration(plan.target_rpo_minutes)} / RTO {_duration(plan.target_rto_minutes)}")

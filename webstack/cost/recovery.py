@@ -26,6 +26,7 @@ STORES = {
     "aws:efs/fileSystem:FileSystem": ("efs", "efs_gb", True),
 }
 
+
 @dataclass(frozen=True)
 class Rule:
     interval_hours: int
@@ -109,7 +110,7 @@ def backup_plan(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[L
             continue
         copies = ctx.hours / rule.interval_hours
         for store in protected_stores(urn, ctx):
-            kind, gb, _ = stored_gb(store, [], ctx)
+            _, gb, _ = stored_gb(store, [], ctx)
             incremental = STORES[store["type"]][2]
             moved = copies * gb * (_changed_share(ctx, rule) if incremental else 1)
             label = store["urn"].rsplit("::", 1)[-1]
@@ -126,7 +127,9 @@ def replication(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[L
     gb = float(ctx.usage.get("s3_replicated_gb_per_month", 1))
     rules = inputs.get("rules") or []
     timed = [r for r in rules if ((r.get("destination") or {}).get("replicationTime") or {}).get("status") == "Enabled"]
-    yield ctx.item(urn, f"replication to another region: {gb:g} GB written a month (usage)", gb, "transfer.inter_region")
+    yield ctx.item(
+        urn, f"replication to another region: {gb:g} GB written a month (usage)", gb, "transfer.inter_region"
+    )
     if timed:
         yield ctx.item(urn, f"Replication Time Control on {gb:g} GB", gb, "s3.rtc")
         yield ctx.item(

@@ -50,7 +50,9 @@ def _table(store: Store, plan: RecoveryPlan, clients: ClientFactory) -> None:
 
 def _cache(store: Store, plan: RecoveryPlan, clients: ClientFactory) -> None:
     snapshots = clients("elasticache", store.region).describe_snapshots(ReplicationGroupId=store.name)["Snapshots"]
-    dated = [(s["NodeSnapshots"][0]["SnapshotCreateTime"], s["SnapshotName"]) for s in snapshots if s.get("NodeSnapshots")]
+    dated = [
+        (s["NodeSnapshots"][0]["SnapshotCreateTime"], s["SnapshotName"]) for s in snapshots if s.get("NodeSnapshots")
+    ]
     store.latest["snapshot"] = f"{max(dated)[1]} ({_when(max(dated)[0])})" if dated else "no snapshot yet"
 
 
@@ -77,7 +79,9 @@ def read_latest(plan: RecoveryPlan, clients: ClientFactory) -> None:
         try:
             LOOKUPS[store.kind](store, plan, clients)
             if store.resource_arn and plan.vault:
-                store.latest[plan.vault] = _latest_point(clients("backup", store.region), plan.vault, store.resource_arn)
+                store.latest[plan.vault] = _latest_point(
+                    clients("backup", store.region), plan.vault, store.resource_arn
+                )
             if store.resource_arn and plan.copy_vault and plan.copy_region:
                 store.latest[plan.copy_vault] = _latest_point(
                     clients("backup", plan.copy_region), plan.copy_vault, store.resource_arn

@@ -93,8 +93,12 @@ def _deps(state: State, key: str) -> set[str]:
     return set((state.get("propertyDependencies") or {}).get(key, []))
 
 
+def _basis(key: str) -> str:
+    return f"{ESTIMATES[key][0]} min: {ESTIMATES[key][1]}"
+
+
 def _minutes(*keys: str) -> tuple[float, tuple[str, ...]]:
-    return float(sum(ESTIMATES[k][0] for k in keys)), tuple(f"{ESTIMATES[k][0]} min: {ESTIMATES[k][1]}" for k in keys)
+    return float(sum(ESTIMATES[k][0] for k in keys)), tuple(_basis(k) for k in keys)
 
 
 @dataclass(frozen=True)
@@ -149,7 +153,7 @@ def _database(state: State, region: str, backup: _Backup, account: str) -> Store
         f"DBParameterGroups[0].DBParameterGroupName]' --output text  # SUBNETS SG PARAMS for the commands below"
     )
     place = (
-        "--db-subnet-group-name \"$SUBNETS\" --vpc-security-group-ids \"$SG\" --db-parameter-group-name \"$PARAMS\" "
+        '--db-subnet-group-name "$SUBNETS" --vpc-security-group-ids "$SG" --db-parameter-group-name "$PARAMS" '
         f"--db-instance-class {inputs.get('instanceClass', '')}{' --multi-az' if inputs.get('multiAz') else ''} "
         "--enable-iam-database-authentication --deletion-protection --copy-tags-to-snapshot"
     )
@@ -197,13 +201,12 @@ def _region_lost(store: Store, backup: _Backup, ident: str, place: str, swap: Se
         f"the latest copy in vault {backup.copy_vault} ({region}), one every {backup.interval_hours:g} h",
         backup.interval_hours * 60 + ESTIMATES["copy_lag"][0],
         rto,
-        (f"RPO: {backup.interval_hours:g} h between copies + {ESTIMATES['copy_lag'][0]} min: {ESTIMATES['copy_lag'][1]}",
-         *basis),  # fmt: skip
+        (f"RPO: {backup.interval_hours:g} h between copies + {_basis('copy_lag')}", *basis),
         (
             f"# a copy of the stack file with aws:region: {region} (and backup.copy_region: another region), then "
             "webstack up <stack>-dr",
             latest,
-            f"aws rds copy-db-snapshot --region {region} --source-db-snapshot-identifier \"$COPY\" "
+            f'aws rds copy-db-snapshot --region {region} --source-db-snapshot-identifier "$COPY" '
             f"--target-db-snapshot-identifier {ident}-dr --kms-key-id alias/{ident}  # under the new stack's key",
             f"aws rds wait db-snapshot-available --region {region} --db-snapshot-identifier {ident}-dr",
             f"aws rds describe-db-instances --region {region} --db-instance-identifier {ident} --query "
@@ -257,9 +260,9 @@ def _table(state: State, region: str, backup: _Backup, account: str) -> Store:
                     f"{backup.copy_vault} --by-resource-arn {arn} --query "
                     "'reverse(sort_by(RecoveryPoints,&CreationDate))[0].RecoveryPointArn' --output text  # COPY",
                     f"aws backup get-recovery-point-restore-metadata --region {region2} --backup-vault-name "
-                    f"{backup.copy_vault} --recovery-point-arn \"$COPY\" --query RestoreMetadata > restore.json",
+                    f'{backup.copy_vault} --recovery-point-arn "$COPY" --query RestoreMetadata > restore.json',
                     f"# in restore.json: TargetTableName {name}, and the new stack's key (alias/{name}/table)",
-                    f"aws backup start-restore-job --region {region2} --recovery-point-arn \"$COPY\" --iam-role-arn "
+                    f'aws backup start-restore-job --region {region2} --recovery-point-arn "$COPY" --iam-role-arn '
                     f"arn:aws:iam::{account}:role/{backup.role_name or '<backup role>'} --metadata file://restore.json",
                     "# the copy-region stack (webstack up <stack>-dr) then adopts the table: pulumi import "
                     f"aws:dynamodb/table:Table table-table {name}",
@@ -309,7 +312,8 @@ def _buckets(states: Mapping[str, State], region: str, backup: _Backup) -> list[
             store.scenarios.append(
                 Scenario(
                     "region lost",
-                    f"the replica {prefix}-replica-... in {backup.copy_region} (every version, deletions not replicated)",
+                    f"the replica {prefix}-replica-... in {backup.copy_region} "
+                    "(every version, deletions not replicated)",
                     REPLICATION_MINUTES,
                     rto,
                     (f"RPO: Replication Time Control, 99.99 % of objects within {REPLICATION_MINUTES} minutes", *basis),
@@ -331,7 +335,9 @@ def _caches(states: Mapping[str, State], region: str) -> list[Store]:
         inputs = group["inputs"]
         group_id = str(inputs.get("replicationGroupId", ""))
         days = inputs.get("snapshotRetentionLimit", 0)
-        store = Store("cache", group_id, region, None, f"ElastiCache {inputs.get('engine', '')}, {days:g} daily snapshots")
+        store = Store(
+            "cache", group_id, region, None, f"ElastiCache {inputs.get('engine', '')}, {days:g} daily snapshots"
+        )
         store.scenarios.append(
             Scenario(
                 "in the region",
@@ -340,14 +346,19 @@ def _caches(states: Mapping[str, State], region: str) -> list[Store]:
                 else "none: snapshots are off",
                 24 * 60 if days else None,
                 30 if days else None,
-                ("30 min: a replication group from a snapshot (estimate); sessions and cached pages can also "
-                 "start empty",) if days else (),  # fmt: skip
+                (
+                    "30 min: a replication group from a snapshot (estimate); sessions and cached pages can also "
+                    "start empty",
+                )
+                if days
+                else (),
                 (
                     f"aws elasticache describe-snapshots --region {region} --replication-group-id {group_id} "
                     "--query 'reverse(sort_by(Snapshots,&NodeSnapshots[0].SnapshotCreateTime))[0].SnapshotName'",
                     f"aws elasticache create-replication-group --region {region} --replication-group-id "
                     f"{group_id}-restored --snapshot-name <snapshot> --replication-group-description restored "
-                    "--engine <engine> --cache-node-type <type> --transit-encryption-enabled --at-rest-encryption-enabled "
+                    "--engine <engine> --cache-node-type <type> --transit-encryption-enabled "
+                    "--at-rest-encryption-enabled "
                     "--cache-subnet-group-name <the cache's> --security-group-ids <the cache's>",
                     "# then point the cache secret (webstack:cache) at it, or let `webstack up` keep the empty cache",
                 )
