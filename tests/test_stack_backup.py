@@ -17,7 +17,7 @@ from components.backup_settings import backup_alarm_specs, backup_rules, vault_l
 from components.bucket_replication import replication_role_policy
 from components.stack_backup import BACKUP_SERVICE_POLICIES
 
-from .helpers import document, one, refusal, render, shipped_stack, statements
+from .helpers import document, one, raised, refusal, render, shipped_stack, statements
 
 DB_ARN = "arn:aws:rds:us-east-1:123456789012:db:acme-prod-db"
 
@@ -180,15 +180,7 @@ def test_a_backup_of_nothing_and_a_replica_of_an_unversioned_bucket_are_refused(
         replica = StaticSite("dst", StaticSiteArgs(purpose="dst", versioning=True, region="us-west-2"))
         BucketReplication("r", BucketReplicationArgs(source, replica, "us-west-2", "acme"))
 
-    errors: list[str] = []
-
-    def program() -> None:
-        try:
-            unversioned()
-        except ValueError as error:
-            errors.append(str(error))
-
-    render(program)
+    _, errors = raised(unversioned)
     assert errors == ["source: replication needs a versioned bucket encrypted with its own CMK"]
 
 
