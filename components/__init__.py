@@ -5,6 +5,7 @@ from .alert_topic import AlertTopic, AlertTopicArgs
 from .api_routes import Route as ApiRoute
 from .api_settings import BucketGrant
 from .app_secret import AppSecret, AppSecretArgs
+from .bucket_replication import BucketReplication, BucketReplicationArgs
 from .dns_records import DnsRecord
 from .edge_distribution import EdgeDistribution, EdgeDistributionArgs, LoadBalancerOrigin, S3Origin
 from .edge_domain import EdgeDomain, EdgeDomainArgs
@@ -16,6 +17,7 @@ from .redis_cache import RedisCache, RedisCacheArgs
 from .scheduled_job import JobRetries, ScheduledJob, ScheduledJobArgs
 from .secure_vpc import SecureVpc, SecureVpcArgs
 from .serverless_api import ServerlessApi, ServerlessApiArgs
+from .stack_backup import StackBackup, StackBackupArgs
 from .static_site import CorsRule, LifecycleRule, LogTargets, StaticSite, StaticSiteArgs
 from .subnet_layout import TierPrefixes
 from .user_directory import UserDirectory, UserDirectoryArgs
@@ -28,6 +30,8 @@ __all__ = [
     "AppSecret",
     "AppSecretArgs",
     "BucketGrant",
+    "BucketReplication",
+    "BucketReplicationArgs",
     "CorsRule",
     "DnsRecord",
     "EdgeDistribution",
@@ -58,6 +62,8 @@ __all__ = [
     "ServerlessApi",
     "ServerlessApiArgs",
     "ServiceSpec",
+    "StackBackup",
+    "StackBackupArgs",
     "StaticSite",
     "StaticSiteArgs",
     "TierPrefixes",

@@ -30,8 +30,10 @@ def customer_managed_key(
     context: AwsContext,
     parent: pulumi.Resource,
     service_statements: Callable[[str, str], Sequence[Statement]] = lambda _r, _a: (),
+    region: str | None = None,
 ) -> aws.kms.Key:
-    """A symmetric CMK with rotation on; ``service_statements(region, account)`` adds grants."""
+    """A symmetric CMK with rotation on; ``service_statements(region, account)`` adds grants.
+    ``region``: another region than the provider's (a key for copies kept there)."""
     policy = pulumi.Output.all(context.region, context.account_id).apply(
         lambda ra: json.dumps(key_policy(ra[1], service_statements(ra[0], ra[1])))
     )
@@ -41,12 +43,14 @@ def customer_managed_key(
         enable_key_rotation=True,
         deletion_window_in_days=DELETION_WINDOW_DAYS,
         policy=policy,
+        region=region,
         opts=pulumi.ResourceOptions(parent=parent),
     )
     aws.kms.Alias(
         f"{name}-alias",
         name=f"alias/{alias}",
         target_key_id=key.key_id,
+        region=region,
         opts=pulumi.ResourceOptions(parent=parent),
     )
     return key

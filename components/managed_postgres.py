@@ -179,6 +179,7 @@ class ManagedPostgres(AdmitsClients):
     resource_id: pulumi.Output[str]
     port: int
     master_secret_arn: pulumi.Output[str]
+    arn: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
     kms_key_arn: pulumi.Output[str]
     replica_addresses: list[pulumi.Output[str]]
@@ -202,6 +203,7 @@ class ManagedPostgres(AdmitsClients):
             _stop_out_of_hours(build, args.schedule)
 
         self.address = primary.address
+        self.arn = primary.arn
         self.resource_id = primary.resource_id
         self.master_secret_arn = primary.master_user_secrets.apply(
             lambda secrets: (secrets[0].secret_arn or "") if secrets else ""

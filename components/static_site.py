@@ -137,6 +137,10 @@ class StaticSiteArgs:
     """True: a bucket that still holds objects stops `destroy` (production data); False: `destroy` empties it
     (every object version) and deletes it. Example: False for dev.
     """
+    region: str | None = None
+    """Another region than the provider's for the bucket, its key and settings (a replica kept where a regional
+    outage does not reach); None: the provider's. Example: "eu-central-1".
+    """
 
 
 class StaticSite(pulumi.ComponentResource):
@@ -183,24 +187,20 @@ class StaticSite(pulumi.ComponentResource):
                 service_statements=lambda _r, account: (
                     [_cloudfront_decrypt(account)] if args.served_by_cloudfront else []
                 ),
+                region=args.region,
             )
         bucket = aws.s3.Bucket(
             f"{name}-bucket",
             bucket_prefix=f"{args.bucket_prefix[:36]}-" if args.bucket_prefix else None,
             force_destroy=not args.keep_data_on_destroy,
             tags={"Purpose": tag_value(args.purpose), "DataClass": args.data_class},
+            region=args.region,
             opts=child,
         )
         self.bucket = bucket
-        self._public_access_block = _lock_down(name, bucket, child)
-        _default_encryption(name, bucket, self.kms_key, child)
-        if args.versioning:
-            aws.s3.BucketVersioning(
-                f"{name}-versioning",
-                bucket=bucket.id,
-                versioning_configuration={"status": "Enabled"},
-                opts=child,
-            )
+        self._public_access_block = _lock_down(name, bucket, child, args.region)
+        _default_encryption(name, bucket, self.kms_key, child, args.region)
+        self.versioning = _versioning(name, args, bucket, child)
         _lifecycle(name, args, bucket, child)
         _cors(name, args, bucket, child)
         if args.access_log_bucket is not None:
@@ -209,6 +209,7 @@ class StaticSite(pulumi.ComponentResource):
                 bucket=bucket.id,
                 target_bucket=args.access_log_bucket,
                 target_prefix=f"{args.access_log_prefix}{name}/",
+                region=args.region,
                 opts=child,
             )
         if args.content_dir is not None:
@@ -222,6 +223,11 @@ class StaticSite(pulumi.ComponentResource):
         self.regional_domain_name = bucket.bucket_regional_domain_name
         self.kms_key_arn = self.kms_key.arn if self.kms_key is not None else None
         self.register_outputs({"bucketName": self.bucket_name, "bucketArn": self.bucket_arn})
+
+    @property
+    def args(self) -> StaticSiteArgs:
+        """What the bucket was built with (a replica takes the same lifecycle)."""
+        return self._args
 
     def allow_distribution(self, distribution_arn: pulumi.Input[str]) -> aws.s3.BucketPolicy:
         """Let one CloudFront distribution read the objects (OAC); call once, for served buckets."""
@@ -254,12 +260,15 @@ class StaticSite(pulumi.ComponentResource):
             f"{self._name}-policy",
             bucket=self.bucket.id,
             policy=inputs.apply(render),
+            region=args.region,
             # With the public-access block in place first, no policy can ever make the bucket public.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self._public_access_block]),
         )
 
 
-def _lock_down(name: str, bucket: aws.s3.Bucket, child: pulumi.ResourceOptions) -> aws.s3.BucketPublicAccessBlock:
+def _lock_down(
+    name: str, bucket: aws.s3.Bucket, child: pulumi.ResourceOptions, region: str | None
+) -> aws.s3.BucketPublicAccessBlock:
     """All four public-access blocks, and no ACLs: the bucket owner owns every object."""
     block = aws.s3.BucketPublicAccessBlock(
         f"{name}-public-access-block",
@@ -268,19 +277,21 @@ def _lock_down(name: str, bucket: aws.s3.Bucket, child: pulumi.ResourceOptions) 
         block_public_policy=True,
         ignore_public_acls=True,
         restrict_public_buckets=True,
+        region=region,
         opts=child,
     )
     aws.s3.BucketOwnershipControls(
         f"{name}-ownership",
         bucket=bucket.id,
         rule={"object_ownership": "BucketOwnerEnforced"},
+        region=region,
         opts=child,
     )
     return block
 
 
 def _default_encryption(
-    name: str, bucket: aws.s3.Bucket, kms_key: aws.kms.Key | None, child: pulumi.ResourceOptions
+    name: str, bucket: aws.s3.Bucket, kms_key: aws.kms.Key | None, child: pulumi.ResourceOptions, region: str | None
 ) -> None:
     """SSE-KMS with the bucket's CMK (and a bucket key, fewer KMS calls), or SSE-S3."""
     aws.s3.BucketServerSideEncryptionConfiguration(
@@ -297,6 +308,21 @@ def _default_encryption(
             if kms_key is not None
             else {"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}
         ],
+        region=region,
+        opts=child,
+    )
+
+
+def _versioning(
+    name: str, args: StaticSiteArgs, bucket: aws.s3.Bucket, child: pulumi.ResourceOptions
+) -> aws.s3.BucketVersioning | None:
+    if not args.versioning:
+        return None
+    return aws.s3.BucketVersioning(
+        f"{name}-versioning",
+        bucket=bucket.id,
+        versioning_configuration={"status": "Enabled"},
+        region=args.region,
         opts=child,
     )
 
@@ -315,6 +341,7 @@ def _lifecycle(name: str, args: StaticSiteArgs, bucket: aws.s3.Bucket, child: pu
                 "abort_incomplete_multipart_upload": {"days_after_initiation": args.multipart_abort_days},
             }
         ],
+        region=args.region,
         opts=child,
     )
 
@@ -335,6 +362,7 @@ def _cors(name: str, args: StaticSiteArgs, bucket: aws.s3.Bucket, child: pulumi.
             }
             for rule in args.cors_rules
         ],
+        region=args.region,
         opts=child,
     )
 

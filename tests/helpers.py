@@ -191,9 +191,8 @@ def copied(plan: T) -> T:
     return pickle.loads(pickle.dumps(plan))
 
 
-def refusal(build: Callable[[], object]) -> str:
-    """The ValueError a component raises while it is built with bad args, after checking that it
-    registered nothing (not even itself): AWS is never asked."""
+def raised(build: Callable[[], object]) -> tuple[ProgramRun, list[str]]:
+    """What a program registered before ``build`` raised ValueError, and the error."""
     errors: list[str] = []
 
     def program() -> None:
@@ -202,7 +201,13 @@ def refusal(build: Callable[[], object]) -> str:
         except ValueError as error:
             errors.append(str(error))
 
-    run = render(program)
+    return render(program), errors
+
+
+def refusal(build: Callable[[], object]) -> str:
+    """The ValueError a component raises while it is built with bad args, after checking that it
+    registered nothing (not even itself): AWS is never asked."""
+    run, errors = raised(build)
     assert [r.type for r in run.registrations] == ["pulumi:pulumi:Stack"]
     assert errors, "no ValueError raised"
     return errors[0]

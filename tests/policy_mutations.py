@@ -151,6 +151,14 @@ def set_parameter(value: str) -> Callable[[Plan], None]:
     return change
 
 
+def without_copies(plan: Plan) -> None:
+    for rule in inputs(plan, "backup-plan")["rules"]:
+        rule["copyActions"] = []
+
+
+REPLICATION = "uploads-replication-config"
+
+
 def provider_tags(tags: dict[str, str]) -> Callable[[Plan], None]:
     return setting("aws", "defaultTags", json.dumps({"tags": tags}))
 
@@ -512,6 +520,24 @@ MUTATIONS = [
     Mutation("exec-sessions-logged-in-clear", "ecs-exec-sessions-encrypted-and-logged", "api-service",
              nested("api-cluster", "configuration.executeCommandConfiguration.logConfiguration"
                     ".cloudWatchEncryptionEnabled", False), plan="dev"),
+    # recovery: backups that survive the region, and replicas protected like their sources
+    Mutation("vault-aws-managed-key", "backup-vault-encrypted-with-cmk", "backup-vault",
+             setting("backup-vault", "kmsKeyArn", ...)),
+    Mutation("copy-vault-aws-managed-key", "backup-vault-encrypted-with-cmk", "backup-copy-vault",
+             setting("backup-copy-vault", "kmsKeyArn", ...)),
+    Mutation("backups-stay-in-the-region", "data-stores-backed-up-to-another-region", "database-primary",
+             without_copies),
+    Mutation("database-left-out-of-the-plan", "data-stores-backed-up-to-another-region", "database-primary",
+             dropping("backup-selection")),
+    Mutation("replica-unversioned", "s3-replication-to-a-protected-replica", REPLICATION,
+             dropping("uploads-replica-versioning")),
+    Mutation("replicas-not-re-encrypted", "s3-replication-to-a-protected-replica", REPLICATION,
+             nested(REPLICATION, "rules.0.destination.encryptionConfiguration", ...)),
+    Mutation("replication-without-time-control", "s3-replication-to-a-protected-replica", REPLICATION,
+             nested(REPLICATION, "rules.0.destination.replicationTime.status", "Disabled")),
+    Mutation("replication-role-any-bucket", "s3-replication-role-least-privilege", "uploads-replication-role",
+             json_input("uploads-replication-role-policy", "policy",
+                        job_statement("WriteTheReplicas", lambda s: s.update(Resource="*")))),
     # serverless (seed 002: examples/usarakhi.yaml)
     *SERVERLESS_MUTATIONS,
     *JOB_MUTATIONS,

@@ -291,6 +291,20 @@ BAD_CONFIGS = [
     ("job-no-command", with_job(command=[]), "webstack:jobs.nightly.command", "at least 1 item"),
     ("job-without-services", {**with_job(), "webstack:api": None}, "webstack:jobs",
      "this stack has no services: add webstack:api or webstack:services"),
+    ("backup-copies-in-the-same-region", with_change("webstack:backup", "copy_region", "me-south-1"),
+     "webstack:backup.copy_region", "is me-south-1, the stack's own region (aws:region)"),
+    ("backup-copy-region-unknown", with_change("webstack:backup", "copy_region", "eu-north-9"),
+     "webstack:backup.copy_region", "'eu-north-9' is not an AWS commercial region webstack knows"),
+    ("backup-copy-region-not-a-region", with_change("webstack:backup", "copy_region", "Frankfurt"),
+     "webstack:backup.copy_region", "an AWS commercial region other than `aws:region`"),
+    ("backup-weekly-shorter-than-a-week", with_change("webstack:backup", "weekly_retention_days", 3),
+     "webstack:backup.weekly_retention_days", "greater than or equal to 7"),
+    ("backup-lock-unknown", with_change("webstack:backup", "vault_lock", "strict"),
+     "webstack:backup.vault_lock", "'governance'"),
+    ("replica-without-copy-region", with_change("webstack:backup", None, ...),
+     "webstack:buckets.uploads.replicate", "needs webstack:backup.copy_region, the region the replica lives in"),
+    ("replica-of-an-unversioned-bucket", with_change("webstack:buckets", "uploads.versioning", False),
+     "webstack:buckets.uploads.replicate", "needs versioning: true (S3 replicates only versioned buckets)"),
 ]  # fmt: skip
 
 

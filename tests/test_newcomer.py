@@ -153,7 +153,7 @@ def test_cost_compare_shows_unknown_prices_and_warns_about_mixed_regions(tmp_pat
     assert "warning" not in capsys.readouterr().out  # both in me-south-1
     assert main(["cost", "dev", "--compare", "prod", "--json"]) == 0
     compared = json.loads(capsys.readouterr().out)
-    assert compared["base"]["unknown_lines"] == 22
+    assert compared["base"]["unknown_lines"] == 28  # 22 + backups and replication priced nowhere in the table
 
 
 # --- 8. smaller things ---
@@ -192,7 +192,7 @@ def test_one_advisory_said_of_several_resources_is_printed_once(capsys):
     out = capsys.readouterr().out
     assert out.count("cloudfront-waf-attached") == 1
     assert "cloudfront-waf-attached (5 resources)" in out
-    assert "0 mandatory violations, 11 advisories" in out
+    assert "0 mandatory violations, 12 advisories" in out  # 11 + dev's database without a cross-region backup
 
 
 def test_the_tree_header_counts_resources_not_components_stack_and_provider(capsys):

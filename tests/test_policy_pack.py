@@ -70,6 +70,7 @@ def test_dev_plan_has_no_mandatory_violation_and_only_relaxed_advisories(plans):
         "alb-deletion-protection",
         "cloudfront-waf-attached",
         "data-kept-on-destroy",
+        "data-stores-backed-up-to-another-region",
     }
     assert {name for name, level in levels.items() if level != "mandatory"} <= {
         name for name, rule in RULES.items() if rule.relaxable

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from pulumi_policy import PolicyResource
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE as UNKNOWN_VALUE
 
 from .policy_cases import RULES, judge, judge_stack, resource
 
@@ -91,6 +92,10 @@ def bucket(tags: dict[str, str] | None = None) -> PolicyResource:
 # --- resource rules: props -> messages ------------------------------------------------------
 
 RESOURCE_CASES = [
+    Case("backup-vault-encrypted-with-cmk", "cmk", {"name": "v", "kmsKeyArn": KEY}, []),
+    Case("backup-vault-encrypted-with-cmk", "key not known yet", {"name": "v", "kmsKeyArn": UNKNOWN_VALUE}, []),
+    Case("backup-vault-encrypted-with-cmk", "aws managed key", {"name": "v"},
+         ["the vault uses the AWS managed key aws/backup (kmsKeyArn not set to a customer-managed key)"]),
     # data protection
     Case("rds-backup-retention-minimum", "a week", {"backupRetentionPeriod": 7.0}, []),
     Case("rds-backup-retention-minimum", "three days", {"backupRetentionPeriod": 3.0},
@@ -552,6 +557,64 @@ KMS_DEFAULT = {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms",
 DSSE_KMS = {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms:dsse", "kmsMasterKeyId": KEY}}
 SSE_S3 = {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}
 
+COPY_VAULT = "arn:aws:backup:eu-central-1:123456789012:backup-vault:acme-copies"
+
+
+def _backed_up(copy_to: str | None, selected: bool = True, replica: bool = False) -> list[PolicyResource]:
+    """A database (and a read replica), a backup plan copying to ``copy_to`` (None: no copy), and a
+    selection naming the database (or nothing), in a stack whose provider is in me-south-1."""
+    provider = resource("pulumi:providers:aws", "aws", {"region": "me-south-1"})
+    database = r("rds/instance:Instance", "db", {"identifier": "acme-db"})
+    rules = [{"ruleName": "daily", "copyActions": [{"destinationVaultArn": copy_to}] if copy_to else []}]
+    plan = r("backup/plan:Plan", "plan", {"rules": rules})
+    selection = r(
+        "backup/selection:Selection", "selection", {}, planId=plan, **({"resources": database} if selected else {})
+    )
+    extra = [r("rds/instance:Instance", "replica", {"replicateSourceDb": "acme-db"})] if replica else []
+    return [provider, database, plan, selection, *extra]
+
+
+def _replication(rule: dict[str, Any] | None = None, replica_versioned: bool = True) -> list[PolicyResource]:
+    """uploads replicated into uploads-replica: both versioned (unless told), CMKs on both."""
+    source = r("s3/bucket:Bucket", "uploads", {})
+    replica = r("s3/bucket:Bucket", "uploads-replica", {})
+    versionings = [
+        r("s3/bucketVersioning:BucketVersioning", f"{b.name}-versioning",
+          {"versioningConfiguration": {"status": "Enabled"}}, bucket=b)
+        for b in (source, *([replica] if replica_versioned else []))
+    ]  # fmt: skip
+    protected = {
+        "id": "all", "sourceSelectionCriteria": {"sseKmsEncryptedObjects": {"status": "Enabled"}},
+        "destination": {"bucket": "arn:aws:s3:::uploads-replica", "encryptionConfiguration": {"replicaKmsKeyId": KEY},
+                        "replicationTime": {"status": "Enabled"}, "metrics": {"status": "Enabled"}},
+    }  # fmt: skip
+    props = {"bucket": "uploads", "rules": [rule if rule is not None else protected]}
+    config = r("s3/bucketReplicationConfig:BucketReplicationConfig", "replication", props, bucket=source, rules=replica)
+    return [source, replica, *versionings, config]
+
+
+def _replication_role(*statements: dict[str, Any], attach: str | None = None) -> list[PolicyResource]:
+    source = r("s3/bucket:Bucket", "uploads", {})
+    encryption = r("s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "enc",
+                   {"rules": [KMS_DEFAULT]}, bucket=source)  # fmt: skip
+    role = r("iam/role:Role", "replication-role", {})
+    policy = r("iam/rolePolicy:RolePolicy", "replication-role-policy", {"policy": doc(*statements)}, role=role)
+    config = r("s3/bucketReplicationConfig:BucketReplicationConfig", "replication",
+               {"bucket": "uploads", "rules": [{"destination": {"bucket": "arn:aws:s3:::uploads-replica",
+                                                                "encryptionConfiguration": {"replicaKmsKeyId": KEY}}}]},
+               bucket=source, role=role)  # fmt: skip
+    extra = (
+        [r("iam/rolePolicyAttachment:RolePolicyAttachment", "attached", {"policyArn": attach}, role=role)]
+        if attach
+        else []
+    )
+    return [source, encryption, role, policy, config, *extra]
+
+
+def _grant(resource_: str | list[str], action: str = "s3:ReplicateObject") -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": action, "Resource": resource_}
+
+
 STACK_CASES = [
     Case("ecr-repository-lifecycle-policy", "with policy", lambda: _repository(True), {}),
     Case("ecr-repository-lifecycle-policy", "without", lambda: _repository(False),
@@ -678,6 +741,33 @@ STACK_CASES = [
          lambda: [r("ecs/service:Service", "svc", {"enableExecuteCommand": True, "cluster": "arn:cluster"})],
          {"svc": ["execute-command is on, but the service's cluster is not in the stack to show that its sessions "
                   "are encrypted and logged"]}),
+    Case("data-stores-backed-up-to-another-region", "copied to eu-central-1", lambda: _backed_up(COPY_VAULT), {}),
+    Case("data-stores-backed-up-to-another-region", "copy vault not known yet, replica skipped",
+         lambda: _backed_up(UNKNOWN_VALUE, replica=True), {}),
+    Case("data-stores-backed-up-to-another-region", "in no plan", lambda: _backed_up(COPY_VAULT, selected=False),
+         {"db": ["not in any AWS Backup plan (no selection names it)"]}),
+    Case("data-stores-backed-up-to-another-region", "no copy", lambda: _backed_up(None),
+         {"db": ["its backup plan copies nothing to another region: the loss of the region loses the backups"]}),
+    Case("data-stores-backed-up-to-another-region", "copy in the same region",
+         lambda: _backed_up("arn:aws:backup:me-south-1:123456789012:backup-vault:other"),
+         {"db": ["its backup plan copies only within the stack's region (me-south-1)"]}),
+    Case("s3-replication-to-a-protected-replica", "versioned, cmk, rtc", _replication, {}),
+    Case("s3-replication-to-a-protected-replica", "replica unversioned", lambda: _replication(replica_versioned=False),
+         {"replication": ["the replica bucket uploads-replica is not versioned"]}),
+    Case("s3-replication-to-a-protected-replica", "bare rule",
+         lambda: _replication({"id": "all", "destination": {"bucket": "arn:aws:s3:::uploads-replica"}}),
+         {"replication": ["rule all: replicas are not re-encrypted with a CMK (replicaKmsKeyId)",
+                          "rule all: objects encrypted with SSE-KMS are not replicated",
+                          "rule all: replicationTime (Replication Time Control) is off",
+                          "rule all: metrics (Replication Time Control) is off"]}),
+    Case("s3-replication-role-least-privilege", "two buckets, two keys",
+         lambda: _replication_role(_grant("arn:aws:s3:::uploads"), _grant(["arn:aws:s3:::uploads-replica/*", KEY])),
+         {}),
+    Case("s3-replication-role-least-privilege", "any bucket", lambda: _replication_role(_grant("*")),
+         {"replication-role": ["role replication-role may use *, beyond its two buckets and two keys"]}),
+    Case("s3-replication-role-least-privilege", "a managed policy too",
+         lambda: _replication_role(_grant("arn:aws:s3:::uploads"), attach="arn:aws:iam::aws:policy/AmazonS3FullAccess"),
+         {"replication-role": ["role replication-role also holds arn:aws:iam::aws:policy/AmazonS3FullAccess"]}),
     Case("required-tags-present", "all three", lambda: _provider(REQUIRED_TAGS), {}),
     Case("required-tags-present", "no managed by", lambda: _provider({"Project": "webstack", "Environment": "prod"}),
          {"aws": ["provider default_tags lack ManagedBy"]}),

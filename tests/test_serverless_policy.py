@@ -15,6 +15,8 @@ from components import (
     LambdaFunctionArgs,
     ServerlessApi,
     ServerlessApiArgs,
+    StackBackup,
+    StackBackupArgs,
     UserDirectory,
     UserDirectoryArgs,
 )
@@ -42,10 +44,14 @@ def judge():
 
 
 def defaults(code_path: str) -> None:
-    """Each serverless component with its defaults (a function with an environment)."""
+    """Each serverless component with its defaults (a function with an environment), and the table
+    backed up to another region as a prod stack must (StackBackup's defaults)."""
     environment = {"TABLE_NAME": "usarakhi-prod"}
     LambdaFunction("f", LambdaFunctionArgs(name="usarakhi-prod-checkout", code_path=code_path, environment=environment))
-    ItemTable("t", ItemTableArgs(name="usarakhi-prod"))
+    table = ItemTable("t", ItemTableArgs(name="usarakhi-prod"))
+    StackBackup(
+        "b", StackBackupArgs(name_prefix="usarakhi-prod", copy_region="us-west-2", resource_arns=[table.table_arn])
+    )
     UserDirectory("u", UserDirectoryArgs(name="usarakhi-prod"))
     AppSecret("s", AppSecretArgs(name="usarakhi-prod/stripe")).allow_readers([READER])
     ServerlessApi("api", ServerlessApiArgs(name="usarakhi-prod", routes=SEED, targets=TARGETS, user_pool_arn=POOL))

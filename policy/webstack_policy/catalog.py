@@ -31,6 +31,7 @@ RULE_MODULES = tuple(
         "least_privilege",
         "logging",
         "network_exposure",
+        "recovery",
         "tagging",
     )
 )

@@ -43,6 +43,10 @@ ADMIN_POLICIES = (
     "AdministratorAccess-Amplify",
     "AdministratorAccess-AWSElasticBeanstalk",
 )
+# AWS managed policies allowed by default: AWS Backup's service-role policies, which its guide
+# names for a custom backup role ("or their equivalent permissions") and AWS keeps in step with
+# what each service's backup, copy and restore jobs need. Only a role AWS Backup assumes holds them.
+SERVICE_ROLE_POLICIES = ("AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores")
 PASSWORD_SCHEMA = {"minimumLength": {"type": "integer", "minimum": 6, "maximum": 99, "default": 12}}
 CHARACTER_CLASSES = ("requireLowercase", "requireUppercase", "requireNumbers", "requireSymbols")
 SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL)", re.I)
@@ -176,7 +180,9 @@ def no_admin_policies(props: Mapping[str, Any], config: Mapping[str, Any]) -> It
     description="No AWS managed policy is attached: AWS widens them when it sees fit, and they rarely fit one role.",
     remediation="Write an inline policy with the actions the role needs, or list the policy in allowedPolicies.",
     cdk_nag="AwsSolutions-IAM4",
-    config_schema={"allowedPolicies": {"type": "array", "items": {"type": "string"}, "default": []}},
+    config_schema={
+        "allowedPolicies": {"type": "array", "items": {"type": "string"}, "default": list(SERVICE_ROLE_POLICIES)}
+    },
 )
 def no_managed_policies(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
     for arn in _managed_arns(props):

@@ -13,8 +13,10 @@ from rich.console import Console
 from webstack.commands.cost import load_plan, run_cost
 from webstack.commands.plan import plan_exit_code, print_plan
 from webstack.commands.policy import check_plan_file
+from webstack.commands.restore_plan import add_restore_plan_command, run_restore_plan
 from webstack.commands.usage import UsageError
 from webstack.commands.validate import run_validate
+from webstack.deployment.after_up import ClientFactory, boto3_client
 from webstack.deployment.deploy import Deployer, DeployError
 from webstack.deployment.deploy_cli import DeployerFactory, add_commands, run_deploy_command
 from webstack.deployment.operations_cli import (
@@ -45,6 +47,9 @@ Offline (no Pulumi CLI, no AWS credentials):
   diagram       architecture diagram (PNG and DOT) of a stack or plan file
   validate      check every input of a stack or plan file against AWS's API models and
                 documented limits (what mocks let through and AWS would refuse)
+  restore-plan  for each data store: the recovery point it would restore (in the region and
+                after the loss of the region), the commands, and the RPO/RTO achieved
+                (--live: the latest recovery points, read from AWS)
 
 With the Pulumi CLI and AWS credentials (Automation API, policy pack always applied):
   preview       real preview of one stack (or --all), --json to save it
@@ -153,8 +158,8 @@ def parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("target", metavar="STACK|PLAN.json", help="a stack (planned offline) or a plan JSON")
     validate.add_argument("--verbose", action="store_true", help="also list the types left out on purpose, and why")
-    add_commands(commands)
-    add_operation_commands(commands)
+    for add in (add_restore_plan_command, add_commands, add_operation_commands):
+        add(commands)
     return root
 
 
@@ -179,6 +184,19 @@ def run_diagram(target: str, out: Path | None, console: Console) -> int:
     return 0
 
 
+def run_plan(args: argparse.Namespace, console: Console) -> int:
+    result = build_plan(
+        args.stack,
+        args.config,
+        out=args.out,
+        policy_config=args.policy_config,
+        run_policies=not args.no_policy,
+        first_preview=args.as_first_preview,
+    )
+    print_plan(result, console)
+    return plan_exit_code(result)
+
+
 DEPLOY_COMMANDS = ("preview", "up", "refresh", "destroy", "release", "outputs")
 
 
@@ -186,22 +204,14 @@ def main(
     argv: Sequence[str] | None = None,
     deployer_factory: DeployerFactory | None = None,
     operations_factory: OperationsFactory | None = None,
+    restore_clients: ClientFactory | None = None,
 ) -> int:
     args = parser().parse_args(argv)
     console = make_console()
     errors = make_console(stderr=True)
     try:
         if args.command == "plan":
-            result = build_plan(
-                args.stack,
-                args.config,
-                out=args.out,
-                policy_config=args.policy_config,
-                run_policies=not args.no_policy,
-                first_preview=args.as_first_preview,
-            )
-            print_plan(result, console)
-            return plan_exit_code(result)
+            return run_plan(args, console)
         if args.command == "policy":
             return check_plan_file(args.plan_file, args.config, args.stack, console)
         if args.command in DEPLOY_COMMANDS:
@@ -212,6 +222,8 @@ def main(
             return run_diagram(args.target, args.out, console)
         if args.command == "validate":
             return run_validate(args.target, console, args.verbose)
+        if args.command == "restore-plan":
+            return run_restore_plan(args, console, restore_clients or boto3_client)
         if args.command == "cost":
             return run_cost(
                 args.target,

@@ -11,7 +11,7 @@ State = Mapping[str, Any]
 Kind = Literal[
     "users", "route53", "cloudfront", "waf", "alb", "nat_gateway", "nat_instance", "subnet",
     "fargate", "rds", "elasticache", "s3", "sns", "alarms",
-    "apigateway", "lambda", "dynamodb", "cognito", "secrets", "scheduler",
+    "apigateway", "lambda", "dynamodb", "cognito", "secrets", "scheduler", "backup",
 ]  # fmt: skip
 Tier = Literal["public", "private", "isolated"]
 TIERS: tuple[Tier, ...] = ("public", "private", "isolated")
@@ -21,9 +21,10 @@ TIERS: tuple[Tier, ...] = ("public", "private", "isolated")
 class Place:
     """Where a node is drawn: outside AWS's regions ("edge": users, Route 53, CloudFront and its
     WAF), in the region outside any VPC (buckets, alarms, the serverless API and what it calls), in
-    the VPC across AZs (the ALB), or in one AZ's tier."""
+    the VPC across AZs (the ALB), in one AZ's tier, or in the second region that keeps the
+    backups' copies and the buckets' replicas ("copy_region")."""
 
-    area: Literal["edge", "region", "vpc", "subnet"]
+    area: Literal["edge", "region", "vpc", "subnet", "copy_region"]
     az: int | None = None
     tier: Tier | None = None
 

@@ -21,6 +21,7 @@ from webstack.diagram.elements import (
     of_type,
     role_policies,
 )
+from webstack.diagram.recovery import copy_region, recovery_edges, recovery_nodes
 from webstack.diagram.serverless import serverless_edges, serverless_nodes
 from webstack.program.schedule_hours import database_schedules
 
@@ -48,6 +49,7 @@ class Architecture:
     az_count: int
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
+    copy_region: str | None = None  # the second region of the backups' copies and the replicas
 
     def node(self, node_id: str) -> Node:
         return next(n for n in self.nodes if n.id == node_id)
@@ -199,6 +201,8 @@ def _edge_nodes(states: Mapping[str, State]) -> Iterator[Node]:
 
 def _regional_nodes(states: Mapping[str, State]) -> Iterator[Node]:
     for bucket in of_type(states, "aws:s3/bucket:Bucket"):
+        if bucket["inputs"].get("region"):
+            continue  # a replica: drawn in the copy region (recovery.py)
         data_class = (bucket["inputs"].get("tags") or {}).get("DataClass", "")
         label = f"S3 {name_of(bucket['urn']).removesuffix('-bucket')}\n{data_class}"
         yield Node(name_of(bucket["urn"]), "s3", label, Place("region"))
@@ -320,7 +324,7 @@ def build_architecture(plan: Mapping[str, Any], title: str) -> Architecture:
     vpc_label = _vpc_label(states)
     subnets = list(_subnets(states))
     az_count = max((n.place.az or 0 for n in subnets), default=0) + 1 if vpc_label else 0
-    architecture = Architecture(title, _region(states), vpc_label, az_count)
+    architecture = Architecture(title, _region(states), vpc_label, az_count, copy_region=copy_region(states))
     architecture.nodes = [
         *_edge_nodes(states),
         *_web_acls(states),
@@ -333,6 +337,7 @@ def build_architecture(plan: Mapping[str, Any], title: str) -> Architecture:
         *_services(states, az_count),
         *_databases(states, az_count),
         *_caches(states, az_count),
+        *recovery_nodes(states),
     ]
     zone = next((n.id for n in architecture.nodes if n.kind == "route53"), None)
     edges = [Edge("users", zone or "users", "DNS")] if zone else []
@@ -341,6 +346,7 @@ def build_architecture(plan: Mapping[str, Any], title: str) -> Architecture:
     edges += list(_service_edges(states, az_count))
     edges += list(_job_edges(states))
     edges += list(serverless_edges(states, zone))
+    edges += list(recovery_edges(states))
     edges += [Edge("alarms", n.id, "notify") for n in architecture.nodes if n.kind == "sns" and any(
         m.kind == "alarms" for m in architecture.nodes)]  # fmt: skip
     known = {n.id for n in architecture.nodes}

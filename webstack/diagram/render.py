@@ -20,7 +20,7 @@ from diagrams.aws.integration import SNS, EventbridgeScheduler
 from diagrams.aws.management import CloudwatchAlarm
 from diagrams.aws.network import ALB, APIGateway, CloudFront, NATGateway, PrivateSubnet, PublicSubnet, Route53
 from diagrams.aws.security import WAF, Cognito, SecretsManager
-from diagrams.aws.storage import S3
+from diagrams.aws.storage import S3, Backup
 
 from webstack.diagram.model import TIERS, Architecture, Place
 
@@ -47,6 +47,7 @@ ICONS: dict[str, type[Node]] = {
     "cognito": Cognito,
     "secrets": SecretsManager,
     "scheduler": EventbridgeScheduler,
+    "backup": Backup,
 }
 TIER_ICONS: dict[str, type[Node]] = {"public": PublicSubnet, "private": PrivateSubnet, "isolated": PrivateSubnet}
 TIER_TITLES = {"public": "Public subnet", "private": "Private subnet", "isolated": "Isolated subnet (no route out)"}
@@ -89,6 +90,9 @@ def write_diagram(architecture: Architecture, out: Path) -> tuple[Path, Path]:
             _draw(architecture, Place("region"), drawn)
             if architecture.vpc_label is not None:
                 _draw_vpc(architecture, architecture.vpc_label, drawn)
+        if architecture.copy_region is not None:
+            with Cluster(f"AWS Cloud: {architecture.copy_region} (copies and replicas)"):
+                _draw(architecture, Place("copy_region"), drawn)
         for edge in architecture.edges:
             attributes: dict[str, Any] = {"label": edge.label, "fontsize": "10"}
             if edge.label == "protects":

@@ -487,12 +487,19 @@ def _log_delivery_part(kind: str) -> StateHandler:
     return handler
 
 
+def _backup_plan(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    plan_id = f"{_hex(a.name, 8)}-{_hex(a.name + 'plan', 4)}-{_hex(a.name + 'id', 12)}"
+    return plan_id, {"arn": m._arn("backup", region, f"backup-plan:{plan_id}"), "version": _hex(a.name, 32)}
+
+
 def _ecr_image(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
     url = a.inputs.get("repositoryUrl", f"{m.account_id}.dkr.ecr.{region}.amazonaws.com/image")
     return a.name, {"imageUri": f"{url}@sha256:{_hex(a.name, 64)}"}
 
 
 _RESOURCE_STATE: dict[str, StateHandler] = {
+    "aws:backup/vault:Vault": _named_arn("backup", "backup-vault"),
+    "aws:backup/plan:Plan": _backup_plan,
     "aws:s3/bucket:Bucket": _bucket,
     "aws:acm/certificate:Certificate": _certificate,
     "aws:acm/certificateValidation:CertificateValidation": lambda m, a, r: (

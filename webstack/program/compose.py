@@ -10,6 +10,7 @@ import pulumi_aws as aws
 from components import (
     AlertTopic,
     AlertTopicArgs,
+    EdgeDomain,
     FargateApi,
     ManagedPostgres,
     ManagedPostgresArgs,
@@ -19,6 +20,7 @@ from components import (
     SecureVpcArgs,
     TierPrefixes,
 )
+from webstack.program.compose_backup import build_backup, build_replicas
 from webstack.program.compose_jobs import build_jobs
 from webstack.program.compose_serverless import build_serverless, export_serverless
 from webstack.program.compose_web import (
@@ -182,16 +184,32 @@ def build_stack(config: StackConfig) -> None:
     pulumi.export("region", config.region)
     export_data_tier(data)
 
-    has_services = config.api is not None or bool(config.services)
     edge = build_edge_domain(config, opts)
     serverless = build_serverless(config, edge=edge, alert_topic_arn=data.alerts.topic_arn, opts=opts)
     export_serverless(serverless)
+    build_backup(
+        config, database=data.database, table=serverless.table, alert_topic_arn=data.alerts.topic_arn, opts=opts
+    )
     handoff = DnsHandoff.of(config, edge, serverless.api)
+    served = build_web_tier(config, data, edge, handoff, opts)
+    if serverless.api_host is not None:
+        served.append((serverless.api_host, "API Gateway (REST, regional) -> Lambda"))
+    if served:
+        pulumi.export("hosts", pulumi.Output.all(*(pulumi.Output.all(h, what) for h, what in served)).apply(dict))
+    handoff.export()
+
+
+def build_web_tier(
+    config: StackConfig, data: DataTier, edge: EdgeDomain | None, handoff: DnsHandoff, opts: pulumi.ResourceOptions
+) -> list[tuple[pulumi.Input[str], str]]:
+    """The log and data buckets, the services and their jobs, the sites and distributions; returns
+    what each host name serves."""
+    has_services = config.api is not None or bool(config.services)
     if not (has_services or config.sites or config.buckets):
-        handoff.export()
-        return
+        return []
     log_bucket = build_log_bucket(config, opts)
     buckets = build_buckets(config, log_bucket, opts)
+    build_replicas(config, buckets, data.alerts.topic_arn, opts)
     pulumi.export("logBucket", log_bucket.bucket_name)
     pulumi.export("buckets", {name: site.bucket_name for name, site in buckets.items()})
     api = None
@@ -212,9 +230,4 @@ def build_stack(config: StackConfig) -> None:
         build_jobs(config, api=api, vpc=data.vpc, alert_topic_arn=data.alerts.topic_arn, opts=opts)
         export_api(config, api, data.database, data.cache)
         handoff.load_balancer(config, api.load_balancer_dns_name)
-    served = build_sites(config, edge=edge, api=api, log_bucket=log_bucket, opts=opts, handoff=handoff) if edge else []
-    if serverless.api_host is not None:
-        served.append((serverless.api_host, "API Gateway (REST, regional) -> Lambda"))
-    if served:
-        pulumi.export("hosts", pulumi.Output.all(*(pulumi.Output.all(h, what) for h, what in served)).apply(dict))
-    handoff.export()
+    return build_sites(config, edge=edge, api=api, log_bucket=log_bucket, opts=opts, handoff=handoff) if edge else []

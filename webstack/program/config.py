@@ -35,6 +35,7 @@ from components.dns_records import RECORD_NAME
 from components.log_groups import DEFAULT_RETENTION_DAYS
 from components.postgres_settings import RDS_WINDOW_MINUTES
 from components.time_windows import DAILY_FORMAT, WEEKLY_FORMAT, window_problem
+from webstack.program.config_backup import BACKUP_DESCRIPTION, BackupConfig
 from webstack.program.config_fields import Section, from_arg, own
 from webstack.program.config_jobs import JOBS_DESCRIPTION, JobConfig, JobName
 from webstack.program.config_release import ReleaseConfig
@@ -572,6 +573,13 @@ class BucketConfig(Section):
         ("GET", "PUT"), "Methods allowed by CORS."
     )
     lifecycle: LifecycleConfig | None = own(None, "Transitions and expirations; none by default.")
+    replicate: bool = own(
+        False,
+        "Replicate every new object version (S3 cross-region replication with Replication Time Control: 99.99 % "
+        "within 15 minutes) into a replica bucket in `backup.copy_region`, versioned, under its own key there, "
+        "with the source's public-access blocks, TLS-only policy, ownership and lifecycle. Needs `versioning` and "
+        "`webstack:backup`.",
+    )
 
 
 class ServiceConfig(ApiConfig):
@@ -684,6 +692,9 @@ class StackConfig(Section):
         {}, "Private data buckets."
     )
     table: TableConfig | None = own(None, "The DynamoDB table of the serverless functions.")
+    backup: Annotated[BackupConfig | None, FALSE_IS_NONE] = own(
+        None, BACKUP_DESCRIPTION, shown_default="none (no backup plan, no replicas)"
+    )
     users: UsersConfig | None = own(None, "The Cognito user pool that signs in the API's users and admins.")
     secrets: tuple[UpperName, ...] = own(
         (),

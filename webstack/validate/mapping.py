@@ -60,6 +60,37 @@ RESOURCES: dict[str, Mapped] = {
         Call("application-autoscaling", "PutScheduledAction", members={"name": "ScheduledActionName"})
     ),
     "aws:appautoscaling/target:Target": mapped(Call("application-autoscaling", "RegisterScalableTarget")),
+    "aws:backup/plan:Plan": mapped(
+        Call(
+            "backup",
+            "CreateBackupPlan",
+            root="BackupPlan",
+            members={
+                "name": "BackupPlanName",
+                "rules[].targetVaultName": "Rules[].TargetBackupVaultName",
+                "rules[].schedule": "Rules[].ScheduleExpression",
+                "rules[].startWindow": "Rules[].StartWindowMinutes",
+                "rules[].completionWindow": "Rules[].CompletionWindowMinutes",
+                "rules[].lifecycle.deleteAfter": "Rules[].Lifecycle.DeleteAfterDays",
+                "rules[].copyActions[].destinationVaultArn": "Rules[].CopyActions[].DestinationBackupVaultArn",
+                "rules[].copyActions[].lifecycle.deleteAfter": "Rules[].CopyActions[].Lifecycle.DeleteAfterDays",
+            },
+        )
+    ),
+    "aws:backup/selection:Selection": mapped(
+        Call(
+            "backup",
+            "CreateBackupSelection",
+            root="BackupSelection",
+            members={"name": "SelectionName", "planId": "/BackupPlanId"},
+        )
+    ),
+    "aws:backup/vault:Vault": mapped(
+        Call("backup", "CreateBackupVault", members={"name": "BackupVaultName", "kmsKeyArn": "EncryptionKeyArn"})
+    ),
+    "aws:backup/vaultLockConfiguration:VaultLockConfiguration": mapped(
+        Call("backup", "PutBackupVaultLockConfiguration")
+    ),
     "aws:cloudfront/cachePolicy:CachePolicy": mapped(Call("cloudfront", "CreateCachePolicy", root="CachePolicyConfig")),
     "aws:cloudfront/distribution:Distribution": mapped(
         Call("cloudfront", "CreateDistribution", root="DistributionConfig", members=_DISTRIBUTION)
@@ -247,6 +278,9 @@ RESOURCES: dict[str, Mapped] = {
             members={"role": "RoleName", "name": "PolicyName", "policy": "PolicyDocument"},
             documents={"policy": None},
         )
+    ),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": mapped(
+        Call("iam", "AttachRolePolicy", members={"role": "RoleName"})
     ),
     "aws:kms/alias:Alias": mapped(Call("kms", "CreateAlias", members={"name": "AliasName"})),
     "aws:apigateway/restApi:RestApi": mapped(
@@ -545,6 +579,13 @@ RESOURCES: dict[str, Mapped] = {
                 key: f"PublicAccessBlockConfiguration.{key[0].upper()}{key[1:]}"
                 for key in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
             },
+        )
+    ),
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": mapped(
+        Call(
+            "s3",
+            "PutBucketReplication",
+            members={"role": "ReplicationConfiguration.Role", "rules": "ReplicationConfiguration.Rules"},
         )
     ),
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": mapped(
