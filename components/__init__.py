@@ -1,10 +1,11 @@
 """webstack's ComponentResources. They know nothing of stack config: each takes a name, one
 typed args object and ResourceOptions, and parents every child to itself."""
 
-from .alert_topic import AlertTopic, AlertTopicArgs
+from .alert_topic import AlertTopic, AlertTopicArgs, SlackChannel
 from .api_routes import Route as ApiRoute
 from .api_settings import BucketGrant
 from .app_secret import AppSecret, AppSecretArgs
+from .dashboard_settings import DashboardParts
 from .dns_records import DnsRecord
 from .edge_distribution import EdgeDistribution, EdgeDistributionArgs, LoadBalancerOrigin, S3Origin
 from .edge_domain import EdgeDomain, EdgeDomainArgs
@@ -16,9 +17,11 @@ from .redis_cache import RedisCache, RedisCacheArgs
 from .scheduled_job import JobRetries, ScheduledJob, ScheduledJobArgs
 from .secure_vpc import SecureVpc, SecureVpcArgs
 from .serverless_api import ServerlessApi, ServerlessApiArgs
+from .stack_dashboard import StackDashboard, StackDashboardArgs
 from .static_site import CorsRule, LifecycleRule, LogTargets, StaticSite, StaticSiteArgs
 from .subnet_layout import TierPrefixes
 from .user_directory import UserDirectory, UserDirectoryArgs
+from .waf_logging import WafLogSettings
 
 __all__ = [
     "AlertTopic",
@@ -29,6 +32,7 @@ __all__ = [
     "AppSecretArgs",
     "BucketGrant",
     "CorsRule",
+    "DashboardParts",
     "DnsRecord",
     "EdgeDistribution",
     "EdgeDistributionArgs",
@@ -58,9 +62,13 @@ __all__ = [
     "ServerlessApi",
     "ServerlessApiArgs",
     "ServiceSpec",
+    "SlackChannel",
+    "StackDashboard",
+    "StackDashboardArgs",
     "StaticSite",
     "StaticSiteArgs",
     "TierPrefixes",
     "UserDirectory",
     "UserDirectoryArgs",
+    "WafLogSettings",
 ]

@@ -30,9 +30,11 @@ def customer_managed_key(
     context: AwsContext,
     parent: pulumi.Resource,
     service_statements: Callable[[str, str], Sequence[Statement]] = lambda _r, _a: (),
+    region: str | None = None,
 ) -> aws.kms.Key:
-    """A symmetric CMK with rotation on; ``service_statements(region, account)`` adds grants."""
-    policy = pulumi.Output.all(context.region, context.account_id).apply(
+    """A symmetric CMK with rotation on; ``service_statements(region, account)`` adds grants.
+    ``region`` puts the key elsewhere than the provider's region (us-east-1 for CloudFront's logs)."""
+    policy = pulumi.Output.all(region or context.region, context.account_id).apply(
         lambda ra: json.dumps(key_policy(ra[1], service_statements(ra[0], ra[1])))
     )
     key = aws.kms.Key(
@@ -41,12 +43,14 @@ def customer_managed_key(
         enable_key_rotation=True,
         deletion_window_in_days=DELETION_WINDOW_DAYS,
         policy=policy,
+        region=region,
         opts=pulumi.ResourceOptions(parent=parent),
     )
     aws.kms.Alias(
         f"{name}-alias",
         name=f"alias/{alias}",
         target_key_id=key.key_id,
+        region=region,
         opts=pulumi.ResourceOptions(parent=parent),
     )
     return key

@@ -170,6 +170,8 @@ class FargateApi(pulumi.ComponentResource):
     service_name: pulumi.Output[str]
     cluster_name: pulumi.Output[str]
     cluster_arn: pulumi.Output[str]
+    load_balancer_arn_suffix: pulumi.Output[str] | None  # the ALB's metrics dimension (None: workers only)
+    target_group_arn_suffixes: dict[str, pulumi.Output[str]]  # routed service -> its target group's
 
     def __init__(self, name: str, args: FargateApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("webstack:compute:FargateApi", name, None, opts)
@@ -203,6 +205,8 @@ class FargateApi(pulumi.ComponentResource):
         self.service_name = first.service.name
         self.cluster_name = shared.cluster.name
         self.cluster_arn = shared.cluster.arn
+        self.load_balancer_arn_suffix = front.load_balancer.arn_suffix if front else None
+        self.target_group_arn_suffixes = {n: tg.arn_suffix for n, tg in (front.target_groups if front else {}).items()}
         self.register_outputs(
             {
                 "repositoryUrl": self.repository_url,

@@ -9,7 +9,6 @@ import pulumi_aws as aws
 
 from components import (
     AlertTopic,
-    AlertTopicArgs,
     FargateApi,
     ManagedPostgres,
     ManagedPostgresArgs,
@@ -20,6 +19,7 @@ from components import (
     TierPrefixes,
 )
 from webstack.program.compose_jobs import build_jobs
+from webstack.program.compose_observe import alert_topic_args, build_dashboard
 from webstack.program.compose_serverless import build_serverless, export_serverless
 from webstack.program.compose_web import (
     build_api,
@@ -55,11 +55,7 @@ def stack_tags(config: StackConfig, project: str) -> dict[str, str]:
 
 def build_data_tier(config: StackConfig, opts: pulumi.ResourceOptions) -> DataTier:
     prefix = config.name_prefix
-    alerts = AlertTopic(
-        "alerts",
-        AlertTopicArgs(name_prefix=prefix, emails=config.alerts.emails, https_endpoints=config.alerts.https_endpoints),
-        opts,
-    )
+    alerts = AlertTopic("alerts", alert_topic_args(config), opts)
     tier = DataTier(alerts)
     net = config.network
     if net is None:
@@ -186,12 +182,14 @@ def build_stack(config: StackConfig) -> None:
     serverless = build_serverless(config, edge=edge, alert_topic_arn=data.alerts.topic_arn, opts=opts)
     export_serverless(serverless)
     if not (has_services or config.sites or config.buckets):
+        build_dashboard(config, data, edge=edge, serverless=serverless, opts=opts)
         return
     log_bucket = build_log_bucket(config, opts)
     buckets = build_buckets(config, log_bucket, opts)
     pulumi.export("logBucket", log_bucket.bucket_name)
     pulumi.export("buckets", {name: site.bucket_name for name, site in buckets.items()})
     if edge is None or config.domain is None:
+        build_dashboard(config, data, edge=edge, serverless=serverless, opts=opts)
         return
     api = None
     if has_services:
@@ -211,7 +209,10 @@ def build_stack(config: StackConfig) -> None:
         )
         build_jobs(config, api=api, vpc=data.vpc, alert_topic_arn=data.alerts.topic_arn, opts=opts)
         export_api(config, api, data.database, data.cache)
-    served = build_sites(config, domain=config.domain, edge=edge, api=api, log_bucket=log_bucket, opts=opts)
+    served, distributions = build_sites(
+        config, domain=config.domain, edge=edge, api=api, log_bucket=log_bucket, opts=opts
+    )
     if serverless.api_host is not None:
         served[serverless.api_host] = "API Gateway (REST, regional) -> Lambda"
     pulumi.export("hosts", served)
+    build_dashboard(config, data, api=api, edge=edge, distributions=distributions, serverless=serverless, opts=opts)

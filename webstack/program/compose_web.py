@@ -131,6 +131,7 @@ def build_edge_domain(config: StackConfig, opts: pulumi.ResourceOptions) -> Edge
             api_hosts=[fqdn(host, domain.name) for host, _, _ in api_distributions(config, domain)],
             api_max_body_kb=domain.api_max_body_kb,
             records=[DnsRecord(r.name, r.type, r.values, r.ttl) for r in domain.records],
+            waf_logging=config.observability.waf_log_settings(config.log_retention_days),
         ),
         opts,
     )
@@ -188,6 +189,7 @@ def service_spec(
         deployment=task.deployment,
         bake_time_minutes=task.bake_time_minutes,
         exec_enabled=task.exec,
+        tracing=task.tracing,
     )
 
 
@@ -278,10 +280,12 @@ def build_sites(
     api: FargateApi | None,
     log_bucket: StaticSite,
     opts: pulumi.ResourceOptions,
-) -> dict[str, str]:
+) -> tuple[dict[str, str], dict[str, pulumi.Output[str]]]:
     """One StaticSite and one EdgeDistribution per site, and one distribution for the API.
-    Returns host name -> what serves it, and bucket name -> distribution id (for invalidations)."""
+    Returns host name -> what serves it and host name -> distribution id, and exports bucket name
+    -> distribution id (for invalidations)."""
     served: dict[str, str] = {}
+    by_host: dict[str, pulumi.Output[str]] = {}
     distributions: dict[pulumi.Output[str], pulumi.Output[str]] = {}
     common = dict(
         zone_id=edge.zone_id,
@@ -324,6 +328,7 @@ def build_sites(
             opts,
         )
         distributions[bucket.bucket_name] = edge_distribution.distribution_id
+        by_host[hostname] = edge_distribution.distribution_id
         served[hostname] = f"S3 bucket {name} ({site.cache})"
         if site.redirect_www:
             served[fqdn("www", domain.name)] = f"redirect to {hostname}"
@@ -332,7 +337,7 @@ def build_sites(
         forward_host = any(service.hosts for service in config.services.values() if not service.worker)
         for host, resource_name, description in api_distributions(config, domain):
             hostname = fqdn(host, domain.name)
-            EdgeDistribution(
+            by_host[hostname] = EdgeDistribution(
                 resource_name,
                 EdgeDistributionArgs(
                     hostname=hostname,
@@ -345,10 +350,10 @@ def build_sites(
                     **common,  # type: ignore[arg-type]
                 ),
                 opts,
-            )
+            ).distribution_id
             served[hostname] = description
     pulumi.export(
         "siteDistributions",
         pulumi.Output.all(*[pulumi.Output.all(k, v) for k, v in distributions.items()]).apply(dict),
     )
-    return served
+    return served, by_host
