@@ -220,6 +220,8 @@ SERVERLESS_MUTATIONS = [
                setting("users-pool", "deletionProtection", "INACTIVE")),
     serverless("dead-letters-aws-key", "sqs-queue-encrypted-with-kms", DEAD_LETTERS,
                setting(DEAD_LETTERS, "kmsMasterKeyId", "alias/aws/sqs")),
+    serverless("api-waf-logs-removed", "waf-web-acl-logging-enabled", "function-api-waf",
+               dropping("function-api-waf-logging")),
     serverless("secret-policy-may-go-public", "secret-policy-blocks-public-policies", "secret-stripe-secret-key-policy",
                setting("secret-stripe-secret-key-policy", "blockPublicPolicy", False)),
 ]  # fmt: skip
@@ -501,6 +503,20 @@ MUTATIONS = [
     Mutation("exec-sessions-logged-in-clear", "ecs-exec-sessions-encrypted-and-logged", "api-service",
              nested("api-cluster", "configuration.executeCommandConfiguration.logConfiguration"
                     ".cloudWatchEncryptionEnabled", False), plan="dev"),
+    # observability: WAF logs and alert routes
+    Mutation("waf-logs-removed", "waf-web-acl-logging-enabled", "edge-waf", dropping("edge-waf-logging")),
+    Mutation("waf-logs-without-destination", "waf-web-acl-logging-enabled", "edge-waf",
+             setting("edge-waf-logging", "logDestinationConfigs", [])),
+    Mutation("waf-logs-keep-cookies", "waf-logs-redact-credentials", "edge-waf-logging",
+             setting("edge-waf-logging", "redactedFields", [{"singleHeader": {"name": "authorization"}}])),
+    Mutation("waf-logs-keep-tokens", "waf-logs-redact-credentials", "edge-waf-logging",
+             setting("edge-waf-logging", "redactedFields", ...)),
+    Mutation("waf-log-group-unencrypted", "log-group-encrypted-with-kms", "edge-waf-logs",
+             setting("edge-waf-logs", "kmsKeyId", ...)),
+    Mutation("slack-channel-without-guardrails", "chatbot-channel-guardrails-least-privilege", "extra-slack",
+             adding("extra-slack", "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration",
+                    {"slackChannelId": "C0123ABCD45", "slackTeamId": "T0123ABCD45", "configurationName": "extra"},
+                    snsTopicArns="alerts-topic")),
     # serverless (seed 002: examples/usarakhi.yaml)
     *SERVERLESS_MUTATIONS,
     *JOB_MUTATIONS,
