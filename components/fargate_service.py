@@ -175,10 +175,10 @@ class ServiceSpec:
     tracing: bool = False
     """Run the AWS Distro for OpenTelemetry collector (pinned image from ECR Public, non-root, read-only root,
     not essential, 64 MiB reserved within the task's memory) beside the container, which gets
-    OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317 and OTEL_SERVICE_NAME; the collector sends the traces to
-    X-Ray with the task role (PutTraceSegments and the sampling calls, which AWS grants only on "*"). The image
-    comes from ECR Public: the private subnets need a NAT. X-Ray bills $5 per million traces beyond 100,000 a
-    month. Example: True.
+    OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317, OTEL_SERVICE_NAME and a 5 % trace sampler; the collector
+    sends the traces to X-Ray with the task role (PutTraceSegments and PutTelemetryRecords, which AWS grants only
+    on "*"). The image comes from ECR Public: the private subnets need a NAT. X-Ray bills $5 per million traces
+    beyond 100,000 a month. Example: True.
     """
 
 

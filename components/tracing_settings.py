@@ -21,12 +21,23 @@ COLLECTOR_MEMORY_RESERVATION_MIB = 64
 OTLP_ENDPOINT = "http://localhost:4317"
 LOG_STREAM_PREFIX = "otel"
 
+# OpenTelemetry SDKs sample every request unless told otherwise, and X-Ray bills each trace it
+# records: keep 5 % of the traces that start here (and follow the caller's decision otherwise).
+SAMPLED_SHARE = 0.05
+
 # What the application container is told (OpenTelemetry SDKs read these by themselves).
-TRACING_VARIABLES = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_SERVICE_NAME")
+TRACING_VARIABLES = (
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_PROTOCOL",
+    "OTEL_SERVICE_NAME",
+    "OTEL_TRACES_SAMPLER",
+    "OTEL_TRACES_SAMPLER_ARG",
+)
 
 
 def tracing_environment(service: str) -> dict[str, str]:
-    return dict(zip(TRACING_VARIABLES, (OTLP_ENDPOINT, "grpc", service), strict=True))
+    values = (OTLP_ENDPOINT, "grpc", service, "parentbased_traceidratio", f"{SAMPLED_SHARE:g}")
+    return dict(zip(TRACING_VARIABLES, values, strict=True))
 
 
 def collector_container(*, region: str, log_group: str) -> dict[str, Any]:
@@ -59,18 +70,13 @@ def collector_container(*, region: str, log_group: str) -> dict[str, Any]:
 
 
 def xray_statement() -> Statement:
-    """What the collector's awsxray exporter calls with the task role. X-Ray's trace and sampling
-    actions take no resource ARN (Service Authorization Reference, AWS X-Ray): AWS honours them only
-    on "*"; none of them reads another service's data."""
+    """What the collector's awsxray exporter calls with the task role: it writes segments and
+    telemetry only. Both actions take no resource ARN (Service Authorization Reference, AWS X-Ray):
+    AWS honours them only on "*". The sampling reads (GetSampling*) are left out: the application
+    samples by ratio (OTEL_TRACES_SAMPLER), and the collector's config runs no X-Ray sampling proxy."""
     return {
         "Sid": "SendTracesToXRay",
         "Effect": "Allow",
-        "Action": [
-            "xray:PutTraceSegments",
-            "xray:PutTelemetryRecords",
-            "xray:GetSamplingRules",
-            "xray:GetSamplingTargets",
-            "xray:GetSamplingStatisticSummaries",
-        ],
+        "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
         "Resource": "*",
     }

@@ -19,9 +19,6 @@ RESOURCE_STAR_ACTIONS = frozenset(
         "cloudwatch:putmetricdata",
         "xray:puttracesegments",
         "xray:puttelemetryrecords",
-        "xray:getsamplingrules",  # the sampling rules the X-Ray SDK and ADOT collector apply
-        "xray:getsamplingtargets",
-        "xray:getsamplingstatisticsummaries",
         "cloudwatch:getmetricdata",  # metric reads take no resource ARN (AWS Chatbot draws alarm graphs)
         "cloudwatch:getmetricwidgetimage",
         "ec2:describenetworkinterfaces",
