@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from .alarms import AlarmSpec
 from .iam_documents import Document, Statement, log_group_arn, policy_document
+from .log_groups import awslogs_configuration
 from .tracing_settings import COLLECTOR_NAME, collector_container, tracing_environment
 
 CONTAINER_NAME = "app"
@@ -135,14 +136,7 @@ def container_definitions(
             ),
         ],
         "linuxParameters": {"initProcessEnabled": True},
-        "logConfiguration": {
-            "logDriver": "awslogs",
-            "options": {
-                "awslogs-group": log_group,
-                "awslogs-region": region,
-                "awslogs-stream-prefix": LOG_STREAM_PREFIX,
-            },
-        },
+        "logConfiguration": awslogs_configuration(log_group, region, LOG_STREAM_PREFIX),
     }
     if traced_as is None:
         return [app]

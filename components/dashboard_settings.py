@@ -80,6 +80,26 @@ def _metric(namespace: str, name: str, dimensions: Mapping[str, str], **options:
     return [*row, options] if options else row
 
 
+def _lines(
+    title: str, namespace: str, dimensions: Mapping[str, str], region: str, *metrics: tuple[str, str], stat: str = "Sum"
+) -> Graph:
+    """One graph of several metrics of the same dimensions: (metric name, label) each."""
+    return Graph(title, [_metric(namespace, name, dimensions, label=label) for name, label in metrics], region, stat)
+
+
+def _percentiles(title: str, namespace: str, name: str, dimensions: Mapping[str, str], region: str) -> Graph:
+    """The median and the 99th percentile of one metric."""
+    return Graph(
+        title, [_metric(namespace, name, dimensions, stat=p, label=p) for p in ("p50", "p99")], region, stat="p50"
+    )
+
+
+def _waf(title: str, dimensions: Mapping[str, str], region: str) -> Graph:
+    return _lines(
+        title, "AWS/WAFV2", dimensions, region, ("BlockedRequests", "blocked"), ("AllowedRequests", "allowed")
+    )
+
+
 def _per(namespace: str, name: str, key: str, values: Sequence[str], **options: Any) -> list[list[Any]]:
     return [_metric(namespace, name, {key: v}, label=v, **options) for v in values]
 
@@ -91,23 +111,15 @@ def _load_balancer_graphs(parts: DashboardParts, region: str) -> list[Graph]:
     namespace = "AWS/ApplicationELB"
     return [
         Graph("ALB requests", [_metric(namespace, "RequestCount", lb, label="requests")], region),
-        Graph(
+        _lines(
             "ALB 5xx (load balancer and targets)",
-            [
-                _metric(namespace, "HTTPCode_ELB_5XX_Count", lb, label="ELB 5xx"),
-                _metric(namespace, "HTTPCode_Target_5XX_Count", lb, label="target 5xx"),
-            ],
+            namespace,
+            lb,
             region,
+            ("HTTPCode_ELB_5XX_Count", "ELB 5xx"),
+            ("HTTPCode_Target_5XX_Count", "target 5xx"),
         ),
-        Graph(
-            "Target response time (s)",
-            [
-                _metric(namespace, "TargetResponseTime", lb, stat="p50", label="p50"),
-                _metric(namespace, "TargetResponseTime", lb, stat="p99", label="p99"),
-            ],
-            region,
-            stat="p50",
-        ),
+        _percentiles("Target response time (s)", namespace, "TargetResponseTime", lb, region),
         *(
             [
                 Graph(
@@ -199,16 +211,8 @@ def _edge_graphs(parts: DashboardParts) -> list[Graph]:
             Graph("CloudFront 5xx error rate (%)", per_distribution("5xxErrorRate"), GLOBAL_METRICS_REGION, "Average"),
         ]
     if parts.edge_web_acl is not None:
-        acl = {"WebACL": parts.edge_web_acl, "Rule": "ALL"}
         graphs.append(
-            Graph(
-                "WAF (CloudFront) requests",
-                [
-                    _metric("AWS/WAFV2", "BlockedRequests", acl, label="blocked"),
-                    _metric("AWS/WAFV2", "AllowedRequests", acl, label="allowed"),
-                ],
-                GLOBAL_METRICS_REGION,
-            )
+            _waf("WAF (CloudFront) requests", {"WebACL": parts.edge_web_acl, "Rule": "ALL"}, GLOBAL_METRICS_REGION)
         )
     return graphs
 
@@ -225,60 +229,41 @@ def _serverless_graphs(parts: DashboardParts, region: str) -> list[Graph]:
         ]
     if parts.rest_api is not None:
         api = {"ApiName": parts.rest_api, "Stage": parts.rest_api_stage}
-        namespace = "AWS/ApiGateway"
         graphs += [
-            Graph(
+            _lines(
                 "API requests and errors",
-                [
-                    _metric(namespace, "Count", api, label="requests"),
-                    _metric(namespace, "4XXError", api, label="4xx"),
-                    _metric(namespace, "5XXError", api, label="5xx"),
-                ],
+                "AWS/ApiGateway",
+                api,
                 region,
+                ("Count", "requests"),
+                ("4XXError", "4xx"),
+                ("5XXError", "5xx"),
             ),
-            Graph(
-                "API latency (ms)",
-                [
-                    _metric(namespace, "Latency", api, stat="p50", label="p50"),
-                    _metric(namespace, "Latency", api, stat="p99", label="p99"),
-                ],
-                region,
-                stat="p50",
-            ),
+            _percentiles("API latency (ms)", "AWS/ApiGateway", "Latency", api, region),
         ]
     if parts.table is not None:
         table = {"TableName": parts.table}
-        namespace = "AWS/DynamoDB"
         graphs += [
-            Graph(
+            _lines(
                 "DynamoDB consumed capacity units",
-                [
-                    _metric(namespace, "ConsumedReadCapacityUnits", table, label="read"),
-                    _metric(namespace, "ConsumedWriteCapacityUnits", table, label="write"),
-                ],
+                "AWS/DynamoDB",
+                table,
                 region,
+                ("ConsumedReadCapacityUnits", "read"),
+                ("ConsumedWriteCapacityUnits", "write"),
             ),
-            Graph(
+            _lines(
                 "DynamoDB throttled events",
-                [
-                    _metric(namespace, "ReadThrottleEvents", table, label="read"),
-                    _metric(namespace, "WriteThrottleEvents", table, label="write"),
-                ],
+                "AWS/DynamoDB",
+                table,
                 region,
+                ("ReadThrottleEvents", "read"),
+                ("WriteThrottleEvents", "write"),
             ),
         ]
     if parts.regional_web_acl is not None:
         acl = {"WebACL": parts.regional_web_acl, "Region": region, "Rule": "ALL"}
-        graphs.append(
-            Graph(
-                "WAF (API) requests",
-                [
-                    _metric("AWS/WAFV2", "BlockedRequests", acl, label="blocked"),
-                    _metric("AWS/WAFV2", "AllowedRequests", acl, label="allowed"),
-                ],
-                region,
-            )
-        )
+        graphs.append(_waf("WAF (API) requests", acl, region))
     return graphs
 
 

@@ -30,3 +30,12 @@ def encrypted_log_group(
         retention_in_days=retention_days,
         opts=pulumi.ResourceOptions(parent=parent),
     )
+
+
+def awslogs_configuration(log_group: str, region: str, stream_prefix: str) -> dict[str, object]:
+    """A container's logConfiguration: the awslogs driver into ``log_group``, each task's stream
+    named <stream_prefix>/<container>/<task id>."""
+    return {
+        "logDriver": "awslogs",
+        "options": {"awslogs-group": log_group, "awslogs-region": region, "awslogs-stream-prefix": stream_prefix},
+    }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .iam_documents import Statement
+from .log_groups import awslogs_configuration
 
 # Pinned: a new collector arrives with a deliberate change, never with a task restart. The image
 # runs as its own user `aoc` (uid and gid 4317) from a scratch image and writes nothing to disk.
@@ -58,14 +59,7 @@ def collector_container(*, region: str, log_group: str) -> dict[str, Any]:
             "retries": 3,
             "startPeriod": 15,
         },
-        "logConfiguration": {
-            "logDriver": "awslogs",
-            "options": {
-                "awslogs-group": log_group,
-                "awslogs-region": region,
-                "awslogs-stream-prefix": LOG_STREAM_PREFIX,
-            },
-        },
+        "logConfiguration": awslogs_configuration(log_group, region, LOG_STREAM_PREFIX),
     }
 
 

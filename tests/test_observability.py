@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pulumi_aws as aws
 import pytest
 
 from components import DashboardParts, StackDashboard, StackDashboardArgs
@@ -53,7 +54,8 @@ def test_the_dashboard_has_a_section_per_part_in_the_order_a_request_takes():
     found = graphs(body)
     # CloudFront and the CLOUDFRONT-scope WAF publish in us-east-1 only; the rest is the stack's region.
     assert {t for t, g in found.items() if g["region"] == "us-east-1"} == {
-        "CloudFront requests", "CloudFront 4xx error rate (%)", "CloudFront 5xx error rate (%)", "WAF (CloudFront) requests"
+        "CloudFront requests", "CloudFront 4xx error rate (%)", "CloudFront 5xx error rate (%)",
+        "WAF (CloudFront) requests",
     }  # fmt: skip
     assert found["CloudFront 5xx error rate (%)"]["metrics"][0] == [
         "AWS/CloudFront", "5xxErrorRate", "DistributionId", "E2QWRUHAPOMQZL", "Region", "Global", {"label": "shop.com"}
@@ -81,7 +83,7 @@ def test_the_dashboard_grid_stays_inside_24_columns_without_overlaps():
     body = dashboard_body(EVERY_PART, "us-east-1", "shop-prod-overview")
     cells: set[tuple[int, int]] = set()
     for widget in body["widgets"]:
-        assert 0 <= widget["x"] and widget["x"] + widget["width"] <= 24
+        assert widget["x"] >= 0 and widget["x"] + widget["width"] <= 24
         mine = {(x, y) for x in range(widget["x"], widget["x"] + widget["width"])
                 for y in range(widget["y"], widget["y"] + widget["height"])}  # fmt: skip
         assert not cells & mine, widget
@@ -111,8 +113,6 @@ def test_what_put_dashboard_refuses_is_refused_before_anything_is_registered(nam
 
 def test_the_dashboard_reads_the_load_balancer_and_distributions_from_their_outputs():
     def program() -> None:
-        import pulumi_aws as aws
-
         alb = aws.lb.LoadBalancer("alb", name="shop-alb")
         StackDashboard("d", StackDashboardArgs("shop-overview", DashboardParts(load_balancer=alb.arn_suffix)))
 
@@ -128,7 +128,8 @@ def test_the_shipped_prod_stack_has_its_dashboard():
     found = graphs(json.loads(dashboard["dashboardBody"]))
     assert len(found["CloudFront requests"]["metrics"]) == 5  # one line per distribution
     assert found["RDS CPU (%)"]["metrics"][0][3] == "exiuscart-prod-db"
-    assert [m[3] for m in found["Cache evictions"]["metrics"]] == ["exiuscart-prod-cache-001", "exiuscart-prod-cache-002"]
+    nodes = [m[3] for m in found["Cache evictions"]["metrics"]]
+    assert nodes == ["exiuscart-prod-cache-001", "exiuscart-prod-cache-002"]
 
 
 def test_the_edge_web_acl_logs_to_an_encrypted_group_in_us_east_1_with_credentials_redacted():
@@ -165,7 +166,8 @@ def test_a_dev_api_logs_only_what_its_regional_web_acl_blocked_or_counted():
     assert logging.inputs["loggingFilter"] == {
         "defaultBehavior": "DROP",
         "filters": [{"behavior": "KEEP", "requirement": "MEETS_ANY",
-                     "conditions": [{"actionCondition": {"action": "BLOCK"}}, {"actionCondition": {"action": "COUNT"}}]}],
+                     "conditions": [{"actionCondition": {"action": "BLOCK"}},
+                                    {"actionCondition": {"action": "COUNT"}}]}],
     }  # fmt: skip
     assert run.named("function-api-waf-logs").inputs["name"] == "aws-waf-logs-usarakhi-dev-api"
 
@@ -174,7 +176,8 @@ def test_a_traced_service_runs_the_collector_beside_its_container():
     run = shipped_stack("prod")
     app, collector = json.loads(run.named("api-task").inputs["containerDefinitions"])
     assert collector["image"] == "public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0"
-    assert (collector["essential"], collector["user"], collector["readonlyRootFilesystem"]) == (False, "4317:4317", True)
+    hardening = (collector["essential"], collector["user"], collector["readonlyRootFilesystem"])
+    assert hardening == (False, "4317:4317", True)
     assert collector["command"] == ["--config=/etc/ecs/ecs-xray.yaml"]
     assert collector["healthCheck"]["command"] == ["CMD", "/healthcheck"]
     assert collector["logConfiguration"]["options"]["awslogs-group"] == "/ecs/exiuscart-prod-api"
@@ -195,8 +198,9 @@ def test_an_untraced_service_has_one_container_and_no_otel_variables():
 
 def stack_file(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "Pulumi.qa.yaml"
-    path.write_text("config:\n  aws:region: us-east-1\n  webstack:name_prefix: qa-shop\n  webstack:environment: qa\n"
-                    "  webstack:network: false\n  webstack:database: false\n  webstack:cache: false\n" + text)  # fmt: skip
+    head = "config:\n  aws:region: us-east-1\n  webstack:name_prefix: qa-shop\n  webstack:environment: qa\n"
+    parts = "  webstack:network: false\n  webstack:database: false\n  webstack:cache: false\n"
+    path.write_text(head + parts + text)
     return path
 
 
@@ -249,8 +253,8 @@ def test_tracing_needs_a_nat_and_keeps_its_variables_to_itself(tmp_path):
     path = ROOT / "Pulumi.dev.yaml"
     raw, _ = read_config_file(path)
     api = {**raw["webstack:api"], "tracing": True, "environment": {"OTEL_SERVICE_NAME": "mine"}}
-    network = {**raw["webstack:network"], "nat": "none", "nat_type": "gateway",
-               "interface_endpoints": ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssmmessages", "kms"]}  # fmt: skip
+    endpoints = ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssmmessages", "kms"]
+    network = {**raw["webstack:network"], "nat": "none", "nat_type": "gateway", "interface_endpoints": endpoints}
     with pytest.raises(ConfigError) as caught:
         parse_stack_config({**raw, "webstack:api": api, "webstack:network": network}, "dev", path.name)
     message = str(caught.value)
@@ -269,7 +273,8 @@ def test_slack_goes_through_chatbot_with_a_read_only_guardrail():
     (trust,) = statements(document(role, "assumeRolePolicy"))
     assert trust["Principal"] == {"Service": "chatbot.amazonaws.com"}
     (grant,) = statements(document(run.named("alerts-chatbot-policy"), "policy"))
-    assert grant["Action"] == ["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "cloudwatch:GetMetricWidgetImage"]
+    reads = ["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "cloudwatch:GetMetricWidgetImage"]
+    assert grant["Action"] == reads
 
 
 def test_the_pagerduty_url_never_reaches_the_plan_outputs_or_logs():

@@ -478,8 +478,9 @@ def _logged_bucket(logged: bool) -> list[PolicyResource]:
 
 def _web_acl(logging: dict[str, Any] | None) -> list[PolicyResource]:
     acl = r("wafv2/webAcl:WebAcl", "edge", {"scope": "CLOUDFRONT"})
-    config = [r("wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "logs", logging, resourceArn=acl)]
-    return [acl, *(config if logging is not None else [])]
+    if logging is None:
+        return [acl]
+    return [acl, r("wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "logs", logging, resourceArn=acl)]
 
 
 def _vpc(with_flow_log: bool, default_group: dict[str, Any] | None = None) -> list[PolicyResource]:

@@ -278,11 +278,14 @@ _SG_PROTOCOL = (
     "EC2 API reference: IpPermission (IpProtocol: tcp, udp, icmp, icmpv6, -1 or a protocol number)",
 )
 
+
 def _waf_log_destination(value: Any) -> str | None:
     """A CloudWatch Logs destination of WAF logs is a log group named aws-waf-logs-... (S3 buckets
     and Firehose streams have their own prefix rules, not used here)."""
-    if isinstance(value, str) and ":log-group:" in value and not value.split(":log-group:", 1)[1].startswith(
-        "aws-waf-logs-"
+    if (
+        isinstance(value, str)
+        and ":log-group:" in value
+        and not value.split(":log-group:", 1)[1].startswith("aws-waf-logs-")
     ):
         return "WAF logs only to log groups whose names start with aws-waf-logs-"
     return None
