@@ -14,9 +14,12 @@ import pytest
 from components import DashboardParts, StackDashboard, StackDashboardArgs
 from components.api_settings import container_definitions
 from components.dashboard_settings import dashboard_body, metric_count
+from webstack.cost.estimate import estimate
+from webstack.cost.tables import PriceTable, load_usage
 from webstack.offline.plan_json import plan_document
 from webstack.program.config_problems import ConfigError
 from webstack.program.stack_settings import SECRET_PLACEHOLDER, parse_stack_config, read_config_file
+from webstack.validate import validate_plan
 
 from .helpers import ROOT, document, one, refusal, render, render_stack, render_stack_file, shipped_stack, statements
 
@@ -288,3 +291,50 @@ def test_the_pagerduty_url_never_reaches_the_plan_outputs_or_logs():
     text = json.dumps(plan_document(run)) + json.dumps(run.outputs) + json.dumps(run.logs)
     assert KEY_OF_PAGERDUTY not in text
     assert json.loads(json.dumps(plan_document(run)))  # the plan is written all the same
+
+
+def prod_estimate(price_region: str | None = None):
+    return estimate(plan_document(shipped_stack("prod")), PriceTable.load(), load_usage("prod"), "prod", price_region)
+
+
+def test_waf_logs_are_priced_in_us_east_1_from_the_requests_the_web_acl_sees():
+    lines = [item for _, item in prod_estimate().lines if "aws-waf-logs-exiuscart-prod-edge" in item.description]
+    (ingestion,) = lines
+    # 50 M requests (usage waf_requests_millions) at 1.5 KB a record, priced where the group is.
+    assert (ingestion.quantity, ingestion.unit_price, ingestion.key) == (75, 0.5, "logs.ingest")
+    dev_api = estimate(
+        plan_document(render_stack_file(ROOT / "examples" / "usarakhi-dev.yaml", "usarakhi-dev")),
+        PriceTable.load(), load_usage("usarakhi-dev"), "usarakhi-dev", None,
+    )  # fmt: skip
+    (blocked,) = [i for _, i in dev_api.lines if "aws-waf-logs-usarakhi-dev-api" in i.description]
+    assert blocked.quantity == pytest.approx(0.06 * 1.5 * 0.02)  # only what a rule blocked or counted
+
+
+def test_a_traced_service_pays_for_the_traces_its_sampler_keeps():
+    (traces,) = [i for _, i in prod_estimate("us-east-1").lines if i.key == "xray.traces" and i.quantity > 0]
+    assert traces.quantity == pytest.approx(20 * 0.05) and "0.05 of usage" in traces.description
+
+
+def test_a_dashboard_above_50_metrics_is_outside_the_free_tier():
+    small = dashboard_body(DashboardParts(databases=("db",)), "us-east-1", "small")
+    large = dashboard_body(DashboardParts(functions=tuple(f"f{i}" for i in range(13))), "us-east-1", "large")
+    plan = {"steps": [
+        {"newState": {"urn": f"urn:pulumi:s::p::aws:cloudwatch/dashboard:Dashboard::{name}", "custom": True,
+                      "type": "aws:cloudwatch/dashboard:Dashboard", "inputs": {"dashboardBody": json.dumps(body)}}}
+        for name, body in (("small", small), ("large", large))
+    ]}  # fmt: skip
+    figures = estimate(plan, PriceTable.load(), load_usage("prod"), "prod", "us-east-1")
+    assert {item.key for _, item in figures.lines} == {"cloudwatch.dashboard", "cloudwatch.large_dashboard",
+                                                        "free.cloudwatch.dashboard"}  # fmt: skip
+    assert figures.total == pytest.approx(3.0)  # the small one is free, the 52-metric one is not
+
+
+def test_validate_refuses_waf_logs_to_a_group_without_the_prefix():
+    plan = plan_document(shipped_stack("prod"))
+    for step in plan["steps"]:
+        if step["newState"]["type"] == WAF_LOGGING:
+            step["newState"]["inputs"]["logDestinationConfigs"] = [
+                "arn:aws:logs:us-east-1:123456789012:log-group:/aws/wafv2/payment-system-production"
+            ]
+    (finding,) = validate_plan(plan).findings
+    assert finding.rule == "WAF logs only to log groups whose names start with aws-waf-logs-"
