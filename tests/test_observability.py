@@ -21,7 +21,18 @@ from webstack.program.config_problems import ConfigError
 from webstack.program.stack_settings import SECRET_PLACEHOLDER, parse_stack_config, read_config_file
 from webstack.validate import validate_plan
 
-from .helpers import ROOT, document, one, refusal, render, render_stack, render_stack_file, shipped_stack, statements
+from .helpers import (
+    ROOT,
+    copied,
+    document,
+    one,
+    refusal,
+    render,
+    render_stack,
+    render_stack_file,
+    shipped_stack,
+    statements,
+)
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 WAF_LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
@@ -330,7 +341,7 @@ def test_a_dashboard_above_50_metrics_is_outside_the_free_tier():
 
 
 def test_validate_refuses_waf_logs_to_a_group_without_the_prefix():
-    plan = plan_document(shipped_stack("prod"))
+    plan = copied(plan_document(shipped_stack("prod")))  # the shipped render is shared: change a copy
     for step in plan["steps"]:
         if step["newState"]["type"] == WAF_LOGGING:
             step["newState"]["inputs"]["logDestinationConfigs"] = [
