@@ -1,11 +1,12 @@
 """webstack's ComponentResources. They know nothing of stack config: each takes a name, one
 typed args object and ResourceOptions, and parents every child to itself."""
 
-from .alert_topic import AlertTopic, AlertTopicArgs
+from .alert_topic import AlertTopic, AlertTopicArgs, SlackChannel
 from .api_routes import Route as ApiRoute
 from .api_settings import BucketGrant
 from .app_secret import AppSecret, AppSecretArgs
 from .bucket_replication import BucketReplication, BucketReplicationArgs
+from .dashboard_settings import DashboardParts
 from .dns_records import DnsRecord
 from .edge_distribution import EdgeDistribution, EdgeDistributionArgs, LoadBalancerOrigin, S3Origin
 from .edge_domain import EdgeDomain, EdgeDomainArgs
@@ -18,9 +19,11 @@ from .scheduled_job import JobRetries, ScheduledJob, ScheduledJobArgs
 from .secure_vpc import SecureVpc, SecureVpcArgs
 from .serverless_api import ServerlessApi, ServerlessApiArgs
 from .stack_backup import StackBackup, StackBackupArgs
+from .stack_dashboard import StackDashboard, StackDashboardArgs
 from .static_site import CorsRule, LifecycleRule, LogTargets, StaticSite, StaticSiteArgs
 from .subnet_layout import TierPrefixes
 from .user_directory import UserDirectory, UserDirectoryArgs
+from .waf_logging import WafLogSettings
 
 __all__ = [
     "AlertTopic",
@@ -33,6 +36,7 @@ __all__ = [
     "BucketReplication",
     "BucketReplicationArgs",
     "CorsRule",
+    "DashboardParts",
     "DnsRecord",
     "EdgeDistribution",
     "EdgeDistributionArgs",
@@ -62,11 +66,15 @@ __all__ = [
     "ServerlessApi",
     "ServerlessApiArgs",
     "ServiceSpec",
+    "SlackChannel",
     "StackBackup",
     "StackBackupArgs",
+    "StackDashboard",
+    "StackDashboardArgs",
     "StaticSite",
     "StaticSiteArgs",
     "TierPrefixes",
     "UserDirectory",
     "UserDirectoryArgs",
+    "WafLogSettings",
 ]

@@ -9,9 +9,29 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from .aws_context import aws_context
+from .aws_context import AwsContext, aws_context
 from .encryption_key import customer_managed_key
-from .iam_documents import alarm_topic_policy, service_publish_key_statement
+from .iam_documents import alarm_topic_policy, policy_document, service_publish_key_statement, service_trust_policy
+
+# AWS Chatbot (Amazon Q Developer in chat applications) is a global service whose API answers in a
+# few regions only; its configurations live in us-east-2 (aws/aws-cdk#24675, aws/aws-cli#8658).
+CHATBOT_REGION = "us-east-2"
+# What a channel member may do through Chatbot, whatever its role grants: read CloudWatch only.
+# Without guardrails Chatbot applies AdministratorAccess (CreateSlackChannelConfiguration).
+CHATBOT_GUARDRAILS = ("arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess",)
+
+
+@dataclass(frozen=True)
+class SlackChannel:
+    """A Slack channel that gets the alarms through AWS Chatbot. Neither id is a secret: the workspace
+    must first be authorised once in the AWS Chatbot console (Configure new client > Slack)."""
+
+    workspace_id: str
+    """The Slack workspace (team) id Chatbot shows after the authorisation, 1-255 of A-Z and 0-9. Example:
+    "T0123ABCD45".
+    """
+    channel_id: str
+    """The channel's id: the last part of the channel's link (Copy link in Slack). Example: "C0123ABCD45"."""
 
 
 @dataclass(frozen=True)
@@ -24,7 +44,19 @@ class AlertTopicArgs:
     """
     https_endpoints: Sequence[str] = ()
     """HTTPS endpoints that take SNS notifications (PagerDuty's and Opsgenie's SNS integrations, an incident
-    webhook). Example: ("https://events.pagerduty.com/integration/KEY/enqueue",).
+    webhook) whose URL carries no credential: a URL with a key in it goes in pagerduty_url, as a secret.
+    Example: ("https://hooks.example.com/sns",).
+    """
+    slack: SlackChannel | None = None
+    """A Slack channel subscribed through AWS Chatbot (free): a configuration in us-east-2, a role Chatbot
+    assumes that may only read alarms and metric graphs, and the CloudWatchReadOnlyAccess guardrail; None: no
+    Slack. Example: SlackChannel("T0123ABCD45", "C0123ABCD45").
+    """
+    pagerduty_url: pulumi.Input[str] | None = None
+    """PagerDuty's Amazon CloudWatch integration URL (https://events.pagerduty.com/integration/<key>/enqueue),
+    subscribed over HTTPS (PagerDuty confirms it by itself). The URL holds the integration key: pass a Pulumi
+    secret (it is wrapped as one anyway, so it stays out of plans, state and logs). Example:
+    config.require_secret("pagerduty_url").
     """
 
 
@@ -39,7 +71,8 @@ class AlertTopic(pulumi.ComponentResource):
         ManagedPostgresArgs(..., alarm_actions=[alerts.topic_arn])
 
     Cost (cost/prices.csv): $1 a month for the CMK; SNS deliveries stay inside its free tier for a
-    stack's alarms; each alarm metric $0.10 a month beyond CloudWatch's 10 free.
+    stack's alarms (1,000 e-mails and 100,000 HTTPS deliveries a month); AWS Chatbot is free; each
+    alarm metric $0.10 a month beyond CloudWatch's 10 free.
     """
 
     topic_arn: pulumi.Output[str]
@@ -79,5 +112,57 @@ class AlertTopic(pulumi.ComponentResource):
                 aws.sns.TopicSubscription(
                     f"{name}-{protocol}-{index}", topic=topic.arn, protocol=protocol, endpoint=endpoint, opts=child
                 )
+        if args.pagerduty_url is not None:
+            aws.sns.TopicSubscription(
+                f"{name}-pagerduty",
+                topic=topic.arn,
+                protocol="https",
+                endpoint=pulumi.Output.secret(args.pagerduty_url),
+                endpoint_auto_confirms=True,
+                opts=child,
+            )
+        if args.slack is not None:
+            self._slack(name, args.name_prefix, args.slack, topic, context)
         self.topic_arn = topic.arn
         self.register_outputs({"topicArn": self.topic_arn})
+
+    def _slack(self, name: str, prefix: str, slack: SlackChannel, topic: aws.sns.Topic, context: AwsContext) -> None:
+        """A Chatbot configuration for the channel and the role Chatbot assumes for it: reading the
+        alarm and its metric graph is all a notification needs."""
+        child = pulumi.ResourceOptions(parent=self)
+        role = aws.iam.Role(
+            f"{name}-chatbot-role",
+            description=f"{prefix}: AWS Chatbot posts the stack's alarms to Slack",
+            assume_role_policy=context.account_id.apply(
+                lambda account: json.dumps(service_trust_policy("chatbot.amazonaws.com", account))
+            ),
+            opts=child,
+        )
+        aws.iam.RolePolicy(f"{name}-chatbot-policy", role=role.id, policy=json.dumps(chatbot_policy()), opts=child)
+        aws.chatbot.SlackChannelConfiguration(
+            f"{name}-slack",
+            configuration_name=f"{prefix}-alerts",
+            slack_team_id=slack.workspace_id,
+            slack_channel_id=slack.channel_id,
+            iam_role_arn=role.arn,
+            sns_topic_arns=[topic.arn],
+            guardrail_policy_arns=list(CHATBOT_GUARDRAILS),
+            logging_level="ERROR",
+            region=CHATBOT_REGION,
+            opts=child,
+        )
+
+
+def chatbot_policy() -> dict[str, object]:
+    """Read the alarm that fired and draw its metric: Describe is metadata; GetMetricData and
+    GetMetricWidgetImage take no resource ARN (Service Authorization Reference, CloudWatch)."""
+    return policy_document(
+        [
+            {
+                "Sid": "ReadAlarmsAndGraphs",
+                "Effect": "Allow",
+                "Action": ["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "cloudwatch:GetMetricWidgetImage"],
+                "Resource": "*",
+            }
+        ]
+    )

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from .alarms import AlarmSpec
 from .iam_documents import Document, Statement, log_group_arn, policy_document
+from .log_groups import awslogs_configuration
+from .tracing_settings import COLLECTOR_NAME, collector_container, tracing_environment
 
 CONTAINER_NAME = "app"
 CONTAINER_USER = "1000:1000"  # no root in the container; the image must not need it
@@ -109,37 +111,37 @@ def container_definitions(
     environment: Mapping[str, str],
     secrets: Mapping[str, str],
     writable_paths: Mapping[str, str] | None = None,
+    traced_as: str | None = None,
 ) -> list[dict[str, Any]]:
     """One essential container: non-root, read-only root file system, secrets only via ``secrets``;
-    ``writable_paths`` (volume name -> path) mounts more writable task volumes beside /tmp."""
-    return [
-        {
-            "name": CONTAINER_NAME,
-            "image": image,
-            "essential": True,
-            "user": CONTAINER_USER,
-            "readonlyRootFilesystem": True,
-            "portMappings": [{"containerPort": port, "protocol": "tcp", "name": "http"}],
-            "environment": [{"name": k, "value": v} for k, v in sorted(environment.items())],
-            "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(secrets.items())],
-            "mountPoints": [
-                {"sourceVolume": SCRATCH_VOLUME, "containerPath": "/tmp", "readOnly": False},
-                *(
-                    {"sourceVolume": volume, "containerPath": path, "readOnly": False}
-                    for volume, path in (writable_paths or {}).items()
-                ),
-            ],
-            "linuxParameters": {"initProcessEnabled": True},
-            "logConfiguration": {
-                "logDriver": "awslogs",
-                "options": {
-                    "awslogs-group": log_group,
-                    "awslogs-region": region,
-                    "awslogs-stream-prefix": LOG_STREAM_PREFIX,
-                },
-            },
-        }
-    ]
+    ``writable_paths`` (volume name -> path) mounts more writable task volumes beside /tmp.
+    ``traced_as`` (the service's name) adds the ADOT collector beside it, started first, and the
+    OpenTelemetry variables that send its traces there."""
+    if traced_as is not None:
+        environment = {**environment, **tracing_environment(traced_as)}
+    app: dict[str, Any] = {
+        "name": CONTAINER_NAME,
+        "image": image,
+        "essential": True,
+        "user": CONTAINER_USER,
+        "readonlyRootFilesystem": True,
+        "portMappings": [{"containerPort": port, "protocol": "tcp", "name": "http"}],
+        "environment": [{"name": k, "value": v} for k, v in sorted(environment.items())],
+        "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(secrets.items())],
+        "mountPoints": [
+            {"sourceVolume": SCRATCH_VOLUME, "containerPath": "/tmp", "readOnly": False},
+            *(
+                {"sourceVolume": volume, "containerPath": path, "readOnly": False}
+                for volume, path in (writable_paths or {}).items()
+            ),
+        ],
+        "linuxParameters": {"initProcessEnabled": True},
+        "logConfiguration": awslogs_configuration(log_group, region, LOG_STREAM_PREFIX),
+    }
+    if traced_as is None:
+        return [app]
+    app["dependsOn"] = [{"containerName": COLLECTOR_NAME, "condition": "START"}]
+    return [app, collector_container(region=region, log_group=log_group)]
 
 
 def secret_arn_of(value_from: str) -> str:

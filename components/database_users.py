@@ -20,7 +20,7 @@ import pulumi_aws as aws
 
 from .api_settings import execution_role_policy
 from .aws_context import AwsContext
-from .log_groups import encrypted_log_group
+from .log_groups import awslogs_configuration, encrypted_log_group
 from .service_role import ecs_task_trust_policy
 
 CONTAINER = "psql"
@@ -79,10 +79,7 @@ def bootstrap_container(
                 {"name": "PGUSER", "valueFrom": f"{master_secret_arn}:username::"},
                 {"name": "PGPASSWORD", "valueFrom": f"{master_secret_arn}:password::"},
             ],
-            "logConfiguration": {
-                "logDriver": "awslogs",
-                "options": {"awslogs-group": log_group, "awslogs-region": region, "awslogs-stream-prefix": "ecs"},
-            },
+            "logConfiguration": awslogs_configuration(log_group, region, "ecs"),
         }
     ]
 

@@ -10,9 +10,11 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
+from .aws_context import aws_context
 from .dns_certificate import IssuedCertificate, validated_certificate
 from .dns_records import DnsRecord, checked_record, record_label, route53_value
 from .edge_settings import CACHE_PROFILES, web_acl_association_config, web_acl_rules, www_redirect_function_code
+from .waf_logging import FULL_WAF_LOGS, WafLogSettings, web_acl_logging
 
 EDGE_REGION = "us-east-1"  # CloudFront reads certificates and CLOUDFRONT-scope web ACLs only here
 
@@ -62,6 +64,12 @@ class EdgeDomainArgs:
     CAA (which CAs may issue), CNAMEs to other services. Each name and type once; a TXT value longer than
     255 characters is split as DNS requires. Example: [DnsRecord("", "CAA", ['0 issue "amazon.com"'])].
     """
+    waf_logging: WafLogSettings | None = FULL_WAF_LOGS
+    """Log the web ACL's requests to the log group aws-waf-logs-<name_prefix>-edge in us-east-1 (where
+    CLOUDFRONT-scope logs must go), encrypted with a key of its own there, the Authorization and Cookie
+    headers redacted (FSBP WAF.11); None: no logs. About $0.50 per GB ingested. Example:
+    WafLogSettings(retention_days=90, keep="blocked").
+    """
     hsts_max_age_seconds: int = 63072000
     """HSTS max-age of the response-headers policy (with includeSubDomains and preload); two years is the
     preload list's requirement. Example: 31536000.
@@ -74,7 +82,8 @@ class EdgeDomain(pulumi.ComponentResource):
     stack's region (the ALB), validated by DNS; a cache policy per profile; a response-headers
     policy (HSTS two years with subdomains and preload, nosniff, frame DENY, referrer policy); the
     www redirect function; and the WAF web ACL (AWS's common, known-bad-inputs and IP-reputation
-    groups and a per-IP rate limit). CloudFront allows 20 custom policies per account, so one set
+    groups and a per-IP rate limit) with its requests logged to an encrypted log group in us-east-1,
+    credentials redacted. CloudFront allows 20 custom policies per account, so one set
     per stack rather than one per distribution. Without a domain (``domain=None``) only the
     policies and the web ACL: the distributions then serve on their *.cloudfront.net names. With
     ``hosted_zone="external"`` nothing in Route 53: ``validation_records`` are the records to create
@@ -88,7 +97,8 @@ class EdgeDomain(pulumi.ComponentResource):
 
     Cost (cost/prices.csv): a created zone $0.50 a month and $0.40 per million queries (alias
     queries to CloudFront are free); public certificates free; the web ACL $5 a month plus $1 per
-    rule and $0.60 per million requests.
+    rule and $0.60 per million requests; its logs $0.50 per GB ingested, $0.03 per GB-month kept, and
+    $1 a month for their key.
     """
 
     zone_id: pulumi.Output[str] | None
@@ -99,6 +109,7 @@ class EdgeDomain(pulumi.ComponentResource):
     www_redirect_function_arn: pulumi.Output[str] | None
     web_acl_arn: pulumi.Output[str] | None
     validation_records: pulumi.Output[list[dict[str, str]]]
+    web_acl_name: str | None  # also the web ACL's metric name
 
     def __init__(self, name: str, args: EdgeDomainArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         for record in args.records:
@@ -157,10 +168,12 @@ class EdgeDomain(pulumi.ComponentResource):
             opts=child,
         ).id
         self.web_acl_arn = None
+        self.web_acl_name = None
         if args.waf:
+            self.web_acl_name = f"{args.name_prefix}-edge"
             self.web_acl_arn = aws.wafv2.WebAcl(
                 f"{name}-waf",
-                name=f"{args.name_prefix}-edge",
+                name=self.web_acl_name,
                 description=f"{args.domain or args.name_prefix}: AWS managed rules and a per-IP rate limit",
                 scope="CLOUDFRONT",
                 region=EDGE_REGION,
@@ -174,10 +187,21 @@ class EdgeDomain(pulumi.ComponentResource):
                 visibility_config={
                     "cloudwatch_metrics_enabled": True,
                     "sampled_requests_enabled": True,
-                    "metric_name": f"{args.name_prefix}-edge",
+                    "metric_name": self.web_acl_name,
                 },
                 opts=child,
             ).arn
+            if args.waf_logging is not None:
+                web_acl_logging(
+                    f"{name}-waf",
+                    web_acl_arn=self.web_acl_arn,
+                    web_acl_name=self.web_acl_name,
+                    settings=args.waf_logging,
+                    context=aws_context(self),
+                    parent=self,
+                    region=EDGE_REGION,
+                )
+
         self.register_outputs({"zoneId": self.zone_id, "certificateArn": self.certificate_arn})
 
     def _domain_parts(self, name: str, args: EdgeDomainArgs, domain: str, child: pulumi.ResourceOptions) -> None:

@@ -33,8 +33,9 @@ def customer_managed_key(
     region: str | None = None,
 ) -> aws.kms.Key:
     """A symmetric CMK with rotation on; ``service_statements(region, account)`` adds grants.
-    ``region``: another region than the provider's (a key for copies kept there)."""
-    policy = pulumi.Output.all(context.region, context.account_id).apply(
+    ``region``: another region than the provider's (a key for copies kept there, or us-east-1 for
+    CloudFront's logs)."""
+    policy = pulumi.Output.all(region or context.region, context.account_id).apply(
         lambda ra: json.dumps(key_policy(ra[1], service_statements(ra[0], ra[1])))
     )
     key = aws.kms.Key(

@@ -180,25 +180,12 @@ class FargateApi(pulumi.ComponentResource):
     service_name: pulumi.Output[str]
     cluster_name: pulumi.Output[str]
     cluster_arn: pulumi.Output[str]
+    load_balancer_arn_suffix: pulumi.Output[str] | None  # the ALB's metrics dimension (None: workers only)
+    target_group_arn_suffixes: dict[str, pulumi.Output[str]]  # routed service -> its target group's
 
     def __init__(self, name: str, args: FargateApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("webstack:compute:FargateApi", name, None, opts)
-        if not args.services:
-            raise ValueError("FargateApi needs at least one service")
-        for spec in args.services:
-            if spec.deployment == "blue_green" and spec.route is None:
-                raise ValueError(f"service {spec.name!r}: a blue_green deployment needs a route (workers roll)")
-            if spec.deployment == "blue_green" and spec.requests_per_target is not None:
-                raise ValueError(
-                    f"service {spec.name!r}: requests_per_target tracks one target group, and blue_green moves "
-                    "production traffic between two; scale a blue/green service on CPU and memory"
-                )
-        routes = [spec for spec in args.services if spec.route is not None]
-        if routes and args.certificate_arn is None and args.load_balancer_scheme != "internal":
-            raise ValueError(
-                "certificate_arn: an internet-facing ALB needs a certificate; without one (no custom domain) "
-                "the ALB must be internal, reached through CloudFront's VPC origin"
-            )
+        _check(args)
         build = _Build(name, args, pulumi.ResourceOptions(parent=self), self)
         shared = _shared(build, aws_context(self))
         capacity = _spot_capacity(build, shared.cluster)
@@ -219,12 +206,34 @@ class FargateApi(pulumi.ComponentResource):
         self.service_name = first.service.name
         self.cluster_name = shared.cluster.name
         self.cluster_arn = shared.cluster.arn
+        self.load_balancer_arn_suffix = front.load_balancer.arn_suffix if front else None
+        self.target_group_arn_suffixes = {n: tg.arn_suffix for n, tg in (front.target_groups if front else {}).items()}
         self.register_outputs(
             {
                 "repositoryUrl": self.repository_url,
                 "serviceName": self.service_name,
                 "loadBalancerDnsName": self.load_balancer_dns_name,
             }
+        )
+
+
+def _check(args: FargateApiArgs) -> None:
+    """Refuse what AWS or the component's own design cannot do, before anything registers."""
+    if not args.services:
+        raise ValueError("FargateApi needs at least one service")
+    for spec in args.services:
+        if spec.deployment == "blue_green" and spec.route is None:
+            raise ValueError(f"service {spec.name!r}: a blue_green deployment needs a route (workers roll)")
+        if spec.deployment == "blue_green" and spec.requests_per_target is not None:
+            raise ValueError(
+                f"service {spec.name!r}: requests_per_target tracks one target group, and blue_green moves "
+                "production traffic between two; scale a blue/green service on CPU and memory"
+            )
+    routes = [spec for spec in args.services if spec.route is not None]
+    if routes and args.certificate_arn is None and args.load_balancer_scheme != "internal":
+        raise ValueError(
+            "certificate_arn: an internet-facing ALB needs a certificate; without one (no custom domain) "
+            "the ALB must be internal, reached through CloudFront's VPC origin"
         )
 
 

@@ -27,9 +27,11 @@ from .api_settings import (
 from .aws_context import AwsContext
 from .encryption_key import secret_recovery_window_days
 from .exec_sessions import AGENT_WRITABLE_PATHS, exec_role_policy
+from .iam_documents import policy_document
 from .log_groups import encrypted_log_group
 from .rollout import Deployment, Rollout, service_deployment_args
 from .service_role import ecs_task_trust_policy
+from .tracing_settings import xray_statement
 from .working_hours import WorkingHours, start_cron, stop_cron
 
 
@@ -169,6 +171,14 @@ class ServiceSpec:
     with the component's CMK and logged to an encrypted log group; the task role gets only the Session
     Manager channel, key and log-writing permissions. Off: no way into a running container. Tasks started
     before it was turned on need a new deployment. Costs nothing but the session logs. Example: True for dev.
+    """
+    tracing: bool = False
+    """Run the AWS Distro for OpenTelemetry collector (pinned image from ECR Public, non-root, read-only root,
+    not essential, 64 MiB reserved within the task's memory) beside the container, which gets
+    OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317, OTEL_SERVICE_NAME and a 5 % trace sampler; the collector
+    sends the traces to X-Ray with the task role (PutTraceSegments and PutTelemetryRecords, which AWS grants only
+    on "*"). The image comes from ECR Public: the private subnets need a NAT. X-Ray bills $5 per million traces
+    beyond 100,000 a month. Example: True.
     """
 
 
@@ -384,7 +394,8 @@ def _execution_role(built: BuiltService, shared: Shared, injected: Injected, par
 
 
 def _task_role(built: BuiltService, shared: Shared, parent: pulumi.Resource) -> aws.iam.Role:
-    """What the application may do: only the bucket prefixes granted and the database users named."""
+    """What the application may do: only the bucket prefixes granted and the database users named (and
+    X-Ray, when traced)."""
     spec = built.spec
     child = pulumi.ResourceOptions(parent=parent)
     role = aws.iam.Role(
@@ -401,6 +412,13 @@ def _task_role(built: BuiltService, shared: Shared, parent: pulumi.Resource) -> 
             key=shared.key,
             log_group=shared.exec_log_group,
             parent=parent,
+        )
+    if spec.tracing:
+        aws.iam.RolePolicy(
+            f"{built.base}-tracing-policy",
+            role=role.id,
+            policy=json.dumps(policy_document([xray_statement()])),
+            opts=child,
         )
     if spec.bucket_grants or spec.database_users:
         grants = spec.bucket_grants
@@ -461,6 +479,7 @@ def _task_definition(
                     environment=v[2],
                     secrets=v[3],
                     writable_paths=writable,
+                    traced_as=spec.name if spec.tracing else None,
                 )
             )
         ),

@@ -8,6 +8,11 @@ import pulumi_aws as aws
 # Days every log group of the components keeps its events unless told otherwise: a month covers
 # an incident found late without paying to keep noise (a CloudWatch Logs retention value).
 DEFAULT_RETENTION_DAYS = 30
+# The only values CloudWatch Logs accepts for retentionInDays.
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+    2922, 3288, 3653,
+)  # fmt: skip
 
 
 def encrypted_log_group(
@@ -25,3 +30,12 @@ def encrypted_log_group(
         retention_in_days=retention_days,
         opts=pulumi.ResourceOptions(parent=parent),
     )
+
+
+def awslogs_configuration(log_group: str, region: str, stream_prefix: str) -> dict[str, object]:
+    """A container's logConfiguration: the awslogs driver into ``log_group``, each task's stream
+    named <stream_prefix>/<container>/<task id>."""
+    return {
+        "logDriver": "awslogs",
+        "options": {"awslogs-group": log_group, "awslogs-region": region, "awslogs-stream-prefix": stream_prefix},
+    }

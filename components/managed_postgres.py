@@ -183,6 +183,7 @@ class ManagedPostgres(AdmitsClients):
     security_group_id: pulumi.Output[str]
     kms_key_arn: pulumi.Output[str]
     replica_addresses: list[pulumi.Output[str]]
+    identifiers: list[str]  # the primary's, then each replica's (their metrics' DBInstanceIdentifier)
     users_task: UsersTask | None
 
     def __init__(self, name: str, args: ManagedPostgresArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -219,6 +220,7 @@ class ManagedPostgres(AdmitsClients):
         self._port = PORT
         self._service = "PostgreSQL"
         self.replica_addresses = [r.address for r in replicas]
+        self.identifiers = _identifiers(args)
         self.register_outputs(
             {
                 "address": self.address,

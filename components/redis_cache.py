@@ -121,6 +121,7 @@ class RedisCache(AdmitsClients):
     auth_secret_arn: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
     kms_key_arn: pulumi.Output[str]
+    node_ids: tuple[str, ...]  # each node's cluster id (its metrics' CacheClusterId)
 
     def __init__(self, name: str, args: RedisCacheArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         _refuse_bad_args(args)
@@ -224,7 +225,8 @@ class RedisCache(AdmitsClients):
             ),
             opts=child,
         )
-        for cluster_id in member_cluster_ids(group_id, 1 + args.replicas):
+        self.node_ids = member_cluster_ids(group_id, 1 + args.replicas)
+        for cluster_id in self.node_ids:
             create_alarms(
                 f"{name}-{cluster_id}",
                 cache_alarm_specs(cluster_id, args.memory_alarm_percent),

@@ -199,7 +199,8 @@ def test_www_redirect_function_keeps_path_and_query():
 
 
 def test_without_a_domain_only_the_shared_policies_and_web_acl():
-    run = render(lambda: EdgeDomain("edge", EdgeDomainArgs(domain=None, name_prefix="acme-dev")), region="me-south-1")
+    args = EdgeDomainArgs(domain=None, name_prefix="acme-dev", waf_logging=None)
+    run = render(lambda: EdgeDomain("edge", args), region="me-south-1")
     kinds = {r.type.split(":")[1] for r in run.custom()}
     assert kinds == {"cloudfront/cachePolicy", "cloudfront/responseHeadersPolicy", "wafv2/webAcl"}, kinds
     spf = EdgeDomainArgs(domain=None, name_prefix="x", records=[DnsRecord("", "TXT", ("v=spf1 -all",))])

@@ -108,6 +108,13 @@ UNKNOWN_VALUE = UNKNOWN_STRING_VALUE
         ("cloudfront-s3-origins-use-oac",
          {"origins": [{"originId": "alb", "domainName": UNKNOWN_VALUE, "customOriginConfig": {"httpsPort": 443}}]}),
         ("backup-vault-encrypted-with-cmk", {"name": "acme-backups", "kmsKeyArn": UNKNOWN_VALUE}),
+        # The web ACL and log group ARNs are not known yet; the redacted headers are literal.
+        ("waf-logs-redact-credentials",
+         {"resourceArn": UNKNOWN_VALUE, "logDestinationConfigs": [UNKNOWN_VALUE],
+          "redactedFields": [{"singleHeader": {"name": "authorization"}}, {"singleHeader": {"name": "cookie"}}]}),
+        ("chatbot-channel-guardrails-least-privilege",
+         {"iamRoleArn": UNKNOWN_VALUE, "snsTopicArns": [UNKNOWN_VALUE],
+          "guardrailPolicyArns": ["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"]}),
     ],
 )  # fmt: skip
 def test_a_value_set_but_not_known_yet_counts_as_set(rule, props):
@@ -124,6 +131,8 @@ def test_a_value_set_but_not_known_yet_counts_as_set(rule, props):
         ("sns-topic-encrypted-with-kms", {"kmsMasterKeyId": "arn:aws:kms:me-south-1:1:alias/aws/sns"}, "alias/aws"),
         ("rds-storage-encrypted-with-cmk", {"storageEncrypted": True}, "AWS managed key"),
         ("cloudfront-waf-attached", {}, "no webAclId"),
+        ("waf-logs-redact-credentials", {"resourceArn": UNKNOWN_VALUE, "logDestinationConfigs": [UNKNOWN_VALUE]},
+         "authorization header is logged in clear"),
         ("alb-access-logs-enabled", {"accessLogs": {"enabled": True}}, "access logs are off"),
         ("backup-vault-encrypted-with-cmk", {"name": "v", "kmsKeyArn": "alias/aws/backup"}, "AWS managed key"),
     ],
@@ -155,7 +164,7 @@ def test_an_iam_statement_whose_resource_is_not_known_is_a_specific_arn_not_a_st
 def test_plan_as_first_preview_prints_the_packs_coverage(tmp_path, capsys):
     assert main(["plan", "prod", "--as-first-preview", "--out", str(tmp_path / "p.json")]) == 0
     out = " ".join(capsys.readouterr().out.split())
-    assert "First-preview coverage: 85 of 94 rules decide; 9 cannot (29 evaluations" in out
+    assert "First-preview coverage: 88 of 97 rules decide; 9 cannot (29 evaluations" in out
     assert "s3-bucket-policy-grants-no-public-access: 9 resources" in out  # 7 + the replica and its logs
     assert "can't run policy" not in out  # summarised, not listed one by one
     assert json.loads((tmp_path / "p.json").read_text())["steps"]  # the plan, with its unknowns

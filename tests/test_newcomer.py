@@ -153,7 +153,7 @@ def test_cost_compare_shows_unknown_prices_and_warns_about_mixed_regions(tmp_pat
     assert "warning" not in capsys.readouterr().out  # both in me-south-1
     assert main(["cost", "dev", "--compare", "prod", "--json"]) == 0
     compared = json.loads(capsys.readouterr().out)
-    assert compared["base"]["unknown_lines"] == 28  # 22 + backups and replication priced nowhere in the table
+    assert compared["base"]["unknown_lines"] == 29  # 22 + backups and replication, X-Ray: no me-south-1 price
 
 
 # --- 8. smaller things ---

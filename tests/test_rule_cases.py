@@ -91,11 +91,32 @@ def bucket(tags: dict[str, str] | None = None) -> PolicyResource:
 
 # --- resource rules: props -> messages ------------------------------------------------------
 
+WAF_LOGS = "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-shop-edge"
+REDACTED = [{"singleHeader": {"name": "authorization"}}, {"singleHeader": {"name": "cookie"}}]
+CLOUDWATCH_READ_ONLY = "arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"
+
 RESOURCE_CASES = [
     Case("backup-vault-encrypted-with-cmk", "cmk", {"name": "v", "kmsKeyArn": KEY}, []),
     Case("backup-vault-encrypted-with-cmk", "key not known yet", {"name": "v", "kmsKeyArn": UNKNOWN_VALUE}, []),
     Case("backup-vault-encrypted-with-cmk", "aws managed key", {"name": "v"},
          ["the vault uses the AWS managed key aws/backup (kmsKeyArn not set to a customer-managed key)"]),
+    # observability
+    Case("waf-logs-redact-credentials", "both headers", {"redactedFields": REDACTED}, []),
+    Case("waf-logs-redact-credentials", "header names in any case",
+         {"redactedFields": [{"singleHeader": {"name": "Authorization"}}, {"singleHeader": {"name": "COOKIE"}}]}, []),
+    Case("waf-logs-redact-credentials", "cookie kept",
+         {"redactedFields": [{"singleHeader": {"name": "authorization"}}, {"queryString": {}}]},
+         ["the cookie header is logged in clear (redactedFields lacks singleHeader cookie)"]),
+    Case("waf-logs-redact-credentials", "nothing redacted", {"logDestinationConfigs": [WAF_LOGS]},
+         ["the authorization header is logged in clear (redactedFields lacks singleHeader authorization)",
+          "the cookie header is logged in clear (redactedFields lacks singleHeader cookie)"]),
+    Case("chatbot-channel-guardrails-least-privilege", "read-only guardrail",
+         {"guardrailPolicyArns": [CLOUDWATCH_READ_ONLY]}, []),
+    Case("chatbot-channel-guardrails-least-privilege", "no guardrail", {"slackChannelId": "C0123ABCD45"},
+         ["no guardrailPolicyArns: Chatbot applies AdministratorAccess to the channel"]),
+    Case("chatbot-channel-guardrails-least-privilege", "administrator",
+         {"guardrailPolicyArns": ["arn:aws:iam::aws:policy/AdministratorAccess"]},
+         ["guardrail arn:aws:iam::aws:policy/AdministratorAccess lets channel members administer the account"]),
     # data protection
     Case("rds-backup-retention-minimum", "a week", {"backupRetentionPeriod": 7.0}, []),
     Case("rds-backup-retention-minimum", "three days", {"backupRetentionPeriod": 3.0},
@@ -482,6 +503,13 @@ def _logged_bucket(logged: bool) -> list[PolicyResource]:
     return [b, *([r("s3/bucketLogging:BucketLogging", "log", {"targetBucket": "logs"}, bucket=b)] if logged else [])]
 
 
+def _web_acl(logging: dict[str, Any] | None) -> list[PolicyResource]:
+    acl = r("wafv2/webAcl:WebAcl", "edge", {"scope": "CLOUDFRONT"})
+    if logging is None:
+        return [acl]
+    return [acl, r("wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "logs", logging, resourceArn=acl)]
+
+
 def _vpc(with_flow_log: bool, default_group: dict[str, Any] | None = None) -> list[PolicyResource]:
     vpc = r("ec2/vpc:Vpc", "vpc", {"cidrBlock": "10.0.0.0/16"})
     flow = r("ec2/flowLog:FlowLog", "flow", {"trafficType": "ALL"}, vpcId=vpc)
@@ -616,6 +644,11 @@ def _grant(resource_: str | list[str], action: str = "s3:ReplicateObject") -> di
 
 
 STACK_CASES = [
+    Case("waf-web-acl-logging-enabled", "logged", lambda: _web_acl({"logDestinationConfigs": [WAF_LOGS]}), {}),
+    Case("waf-web-acl-logging-enabled", "no configuration", lambda: _web_acl(None),
+         {"edge": ["web ACL has no logging configuration with a destination: blocked attacks leave no trace"]}),
+    Case("waf-web-acl-logging-enabled", "no destination", lambda: _web_acl({"redactedFields": REDACTED}),
+         {"edge": ["web ACL has no logging configuration with a destination: blocked attacks leave no trace"]}),
     Case("ecr-repository-lifecycle-policy", "with policy", lambda: _repository(True), {}),
     Case("ecr-repository-lifecycle-policy", "without", lambda: _repository(False),
          {"repo": ["repository has no lifecycle policy"]}),

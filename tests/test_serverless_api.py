@@ -70,7 +70,7 @@ def test_each_route_may_invoke_only_its_function_for_its_method_and_path():
 def test_the_stage_traces_logs_json_under_its_own_key_and_throttles():
     run = api_run(rate_limit_per_second=50, burst_limit=100)
     stage = one(run, "aws:apigateway/stage:Stage").inputs
-    logs = one(run, "aws:cloudwatch/logGroup:LogGroup").inputs
+    logs = run.named("api-access-logs").inputs
     assert stage["xrayTracingEnabled"] is True and stage["stageName"] == "v1"
     assert logs["name"] == "/aws/apigateway/usarakhi-prod" and logs["kmsKeyId"].startswith("arn:aws:kms:")
     assert set(json.loads(stage["accessLogSettings"]["format"])) >= {"requestId", "ip", "status", "user"}

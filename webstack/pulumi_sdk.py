@@ -20,7 +20,7 @@ import pulumi
 from pulumi.runtime import resource as sdk_resource
 from pulumi.runtime import rpc, settings
 from pulumi.runtime import stack as sdk_stack
-from pulumi.runtime.config import CONFIG, get_config_env
+from pulumi.runtime.config import CONFIG, get_config_env, get_config_secret_keys_env, is_config_secret
 from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, Mocks
 from pulumi.runtime.proto import (
     analyzer_pb2,
@@ -52,6 +52,7 @@ __all__ = [
     "analyzer_pb2",
     "analyzer_pb2_grpc",
     "check_version",
+    "config_secret_keys",
     "config_values",
     "deserialize",
     "ensure_event_loop",
@@ -176,6 +177,12 @@ def set_config(config: Mapping[str, str], secret_keys: list[str]) -> None:
 def config_values() -> dict[str, str]:
     """The stack config the program was started with (from the engine, or set_all_config)."""
     return {**get_config_env(), **CONFIG.get()}
+
+
+def config_secret_keys() -> set[str]:
+    """The keys whose values the engine decrypted for the program: a real run hands them over in
+    PULUMI_CONFIG_SECRET_KEYS, set_all_config (mocks, offline plans) keeps them in the runtime."""
+    return {k for k in config_values() if is_config_secret(k)} | set(get_config_secret_keys_env())
 
 
 def program_runner(program: Callable[[], Any]) -> Awaitable[Any]:

@@ -19,6 +19,8 @@ RESOURCE_STAR_ACTIONS = frozenset(
         "cloudwatch:putmetricdata",
         "xray:puttracesegments",
         "xray:puttelemetryrecords",
+        "cloudwatch:getmetricdata",  # metric reads take no resource ARN (AWS Chatbot draws alarm graphs)
+        "cloudwatch:getmetricwidgetimage",
         "ec2:describenetworkinterfaces",
         "ssmmessages:createcontrolchannel",
         "ssmmessages:createdatachannel",

@@ -442,3 +442,25 @@ def dynamodb_deletion_protection(props: Mapping[str, Any], config: Mapping[str, 
 def cognito_deletion_protection(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
     if get(props, "deletionProtection") != "ACTIVE":
         yield "deletionProtection is not ACTIVE"
+
+
+# Request headers that carry credentials: a bearer token or Basic password, a session cookie.
+CREDENTIAL_HEADERS = ("authorization", "cookie")
+
+
+@resource_rule(
+    "waf-logs-redact-credentials",
+    concern="data-protection",
+    severity=Severity.HIGH,
+    types=[t.WAF_LOGGING],
+    description="WAF logs redact the Authorization and Cookie headers: a log reader must not get users' tokens "
+    "and sessions.",
+    remediation="components.waf_logging.web_acl_logging redacts both (redacted_fields single_header); keep them.",
+)
+def waf_logs_redacted(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    redacted = {
+        str(get(field, "singleHeader", "name", default="")).lower() for field in as_list(get(props, "redactedFields"))
+    }
+    for header in CREDENTIAL_HEADERS:
+        if header not in redacted:
+            yield f"the {header} header is logged in clear (redactedFields lacks singleHeader {header})"

@@ -322,3 +322,21 @@ def cognito_threat_protection(props: Mapping[str, Any], config: Mapping[str, Any
     mode = get(props, "userPoolAddOns", "advancedSecurityMode", default="OFF")
     if mode == "AUDIT" or (tier == "PLUS" and mode != "ENFORCED"):
         yield f"threat protection is {mode} on the {tier} plan, not ENFORCED"
+
+
+@resource_rule(
+    "chatbot-channel-guardrails-least-privilege",
+    concern="least-privilege",
+    severity=Severity.HIGH,
+    types=[t.CHATBOT_SLACK_CHANNEL],
+    description="AWS Chatbot channels name their guardrail policies, none an administrator policy: without "
+    "guardrails Chatbot applies AdministratorAccess to what channel members may do.",
+    remediation="AlertTopic's Slack channel uses the CloudWatchReadOnlyAccess guardrail; keep it.",
+)
+def chatbot_guardrails(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    guardrails = [str(arn) for arn in as_list(get(props, "guardrailPolicyArns"))]
+    if not guardrails:
+        yield "no guardrailPolicyArns: Chatbot applies AdministratorAccess to the channel"
+    for arn in guardrails:
+        if managed_policy_name(arn) in ADMIN_POLICIES:
+            yield f"guardrail {arn} lets channel members administer the account"

@@ -254,3 +254,21 @@ def api_xray(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[st
 def api_no_data_trace(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
     if get(props, "settings", "dataTraceEnabled") is True:
         yield f"{get(props, 'methodPath', default='?')} logs full requests and responses (dataTraceEnabled)"
+
+
+@stack_rule(
+    "waf-web-acl-logging-enabled",
+    concern="logging",
+    severity=Severity.MEDIUM,
+    description="Every WAF web ACL logs the requests it inspects (a logging configuration with a destination).",
+    remediation="Keep webstack:observability.waf_logs at all or blocked: EdgeDomain and ServerlessApi then log to "
+    "an encrypted aws-waf-logs- log group.",
+    fsbp="WAF.11",
+    cdk_nag="NIST.800.53.R5-WAFv2LoggingEnabled",
+)
+def waf_logging(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    # Destinations not known yet (a first preview) came from the stack's log group: they are set.
+    configurations = [c for c in resources_of(resources, t.WAF_LOGGING) if is_set(c.props, "logDestinationConfigs")]
+    for acl in resources_of(resources, t.WEB_ACL):
+        if not any(acl in joined(c, "resourceArn") for c in configurations):
+            yield "web ACL has no logging configuration with a destination: blocked attacks leave no trace", acl.urn

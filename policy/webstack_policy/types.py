@@ -81,3 +81,8 @@ LEGACY_NAMES = {
 
 def canonical(resource_type: str) -> str:
     return LEGACY_NAMES.get(resource_type, resource_type)
+
+
+WEB_ACL = "aws:wafv2/webAcl:WebAcl"
+WAF_LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"
+CHATBOT_SLACK_CHANNEL = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration"

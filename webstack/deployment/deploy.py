@@ -163,8 +163,8 @@ class Deployer:
             )
 
     def stack_config(self, stack: str) -> StackConfig:
-        raw, _ = read_config_file(stack_file(self.root, stack))
-        return parse_stack_config(raw, stack, f"Pulumi.{stack}.yaml")
+        raw, secret_keys = read_config_file(stack_file(self.root, stack))
+        return parse_stack_config(raw, stack, f"Pulumi.{stack}.yaml", secret_keys)
 
     def check_account(self, stack: str) -> None:
         """With webstack:account_id set, the credentials must belong to that account."""

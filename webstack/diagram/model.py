@@ -21,6 +21,7 @@ from webstack.diagram.elements import (
     of_type,
     role_policies,
 )
+from webstack.diagram.observe import observe_edges, observe_nodes
 from webstack.diagram.recovery import copy_region, recovery_edges, recovery_nodes
 from webstack.diagram.serverless import serverless_edges, serverless_nodes
 from webstack.program.schedule_hours import database_schedules
@@ -329,6 +330,7 @@ def build_architecture(plan: Mapping[str, Any], title: str) -> Architecture:
         *_edge_nodes(states),
         *_web_acls(states),
         *_regional_nodes(states),
+        *observe_nodes(states),
         *_jobs(states),
         *serverless_nodes(states),
         *_load_balancers(states),
@@ -347,6 +349,7 @@ def build_architecture(plan: Mapping[str, Any], title: str) -> Architecture:
     edges += list(_job_edges(states))
     edges += list(serverless_edges(states, zone))
     edges += list(recovery_edges(states))
+    edges += list(observe_edges(states))
     edges += [Edge("alarms", n.id, "notify") for n in architecture.nodes if n.kind == "sns" and any(
         m.kind == "alarms" for m in architecture.nodes)]  # fmt: skip
     known = {n.id for n in architecture.nodes}

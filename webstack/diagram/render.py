@@ -15,12 +15,15 @@ import diagrams
 from diagrams import Cluster, Diagram, Edge, Node
 from diagrams.aws.compute import EC2Instance, Fargate, Lambda
 from diagrams.aws.database import Dynamodb, ElasticacheForRedis, RDSPostgresqlInstance
+from diagrams.aws.devtools import XRay
 from diagrams.aws.general import Users
 from diagrams.aws.integration import SNS, EventbridgeScheduler
-from diagrams.aws.management import CloudwatchAlarm
+from diagrams.aws.management import Cloudwatch, CloudwatchAlarm, CloudwatchLogs
 from diagrams.aws.network import ALB, APIGateway, CloudFront, NATGateway, PrivateSubnet, PublicSubnet, Route53
 from diagrams.aws.security import WAF, Cognito, SecretsManager
 from diagrams.aws.storage import S3, Backup
+from diagrams.saas.alerting import Pagerduty
+from diagrams.saas.chat import Slack
 
 from webstack.diagram.model import TIERS, Architecture, Place
 
@@ -48,6 +51,11 @@ ICONS: dict[str, type[Node]] = {
     "secrets": SecretsManager,
     "scheduler": EventbridgeScheduler,
     "backup": Backup,
+    "dashboard": Cloudwatch,
+    "logs": CloudwatchLogs,
+    "slack": Slack,
+    "pagerduty": Pagerduty,
+    "xray": XRay,
 }
 TIER_ICONS: dict[str, type[Node]] = {"public": PublicSubnet, "private": PrivateSubnet, "isolated": PrivateSubnet}
 TIER_TITLES = {"public": "Public subnet", "private": "Private subnet", "isolated": "Isolated subnet (no route out)"}
@@ -95,7 +103,7 @@ def write_diagram(architecture: Architecture, out: Path) -> tuple[Path, Path]:
                 _draw(architecture, Place("copy_region"), drawn)
         for edge in architecture.edges:
             attributes: dict[str, Any] = {"label": edge.label, "fontsize": "10"}
-            if edge.label == "protects":
+            if edge.label in ("protects", "request logs"):
                 attributes["style"] = "dashed"
             _ = drawn[edge.source] >> Edge(**attributes) >> drawn[edge.target]
     dot = base.with_suffix(".dot")

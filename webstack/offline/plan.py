@@ -151,7 +151,7 @@ def build_plan(
     chosen = resolve_config_file(stack, config, root)
     stack, path = chosen.stack, chosen.path
     raw, secret_keys = read_config_file(path)
-    settings = parse_stack_config(raw, stack, path.name)
+    settings = parse_stack_config(raw, stack, path.name, secret_keys)
     told = "webstack:environment" in raw
     how = f"{chosen.how}, environment {settings.environment} ({'webstack:environment' if told else 'the stack name'})"
     server = PolicyServer() if run_policies else None

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
 from components import (
     AlertTopic,
-    AlertTopicArgs,
     EdgeDomain,
     FargateApi,
     ManagedPostgres,
@@ -22,6 +21,7 @@ from components import (
 )
 from webstack.program.compose_backup import build_backup, build_replicas
 from webstack.program.compose_jobs import build_jobs
+from webstack.program.compose_observe import alert_topic_args, build_dashboard
 from webstack.program.compose_serverless import build_serverless, export_serverless
 from webstack.program.compose_web import (
     build_api,
@@ -58,11 +58,7 @@ def stack_tags(config: StackConfig, project: str) -> dict[str, str]:
 
 def build_data_tier(config: StackConfig, opts: pulumi.ResourceOptions) -> DataTier:
     prefix = config.name_prefix
-    alerts = AlertTopic(
-        "alerts",
-        AlertTopicArgs(name_prefix=prefix, emails=config.alerts.emails, https_endpoints=config.alerts.https_endpoints),
-        opts,
-    )
+    alerts = AlertTopic("alerts", alert_topic_args(config), opts)
     tier = DataTier(alerts)
     net = config.network
     if net is None:
@@ -191,22 +187,34 @@ def build_stack(config: StackConfig) -> None:
         config, database=data.database, table=serverless.table, alert_topic_arn=data.alerts.topic_arn, opts=opts
     )
     handoff = DnsHandoff.of(config, edge, serverless.api)
-    served = build_web_tier(config, data, edge, handoff, opts)
+    web = build_web_tier(config, data, edge, handoff, opts)
+    served = web.served
     if serverless.api_host is not None:
         served.append((serverless.api_host, "API Gateway (REST, regional) -> Lambda"))
     if served:
         pulumi.export("hosts", pulumi.Output.all(*(pulumi.Output.all(h, what) for h, what in served)).apply(dict))
     handoff.export()
+    build_dashboard(
+        config, data, api=web.api, edge=edge, distributions=web.distributions, serverless=serverless, opts=opts
+    )
+
+
+@dataclass
+class WebTier:
+    """What the web tier built that the stack's outputs and dashboard need."""
+
+    served: list[tuple[pulumi.Input[str], str]] = field(default_factory=list)
+    api: FargateApi | None = None
+    distributions: dict[str, pulumi.Output[str]] = field(default_factory=dict)
 
 
 def build_web_tier(
     config: StackConfig, data: DataTier, edge: EdgeDomain | None, handoff: DnsHandoff, opts: pulumi.ResourceOptions
-) -> list[tuple[pulumi.Input[str], str]]:
-    """The log and data buckets, the services and their jobs, the sites and distributions; returns
-    what each host name serves."""
+) -> WebTier:
+    """The log and data buckets, the services and their jobs, the sites and distributions."""
     has_services = config.api is not None or bool(config.services)
     if not (has_services or config.sites or config.buckets):
-        return []
+        return WebTier()
     log_bucket = build_log_bucket(config, opts)
     buckets = build_buckets(config, log_bucket, opts)
     build_replicas(config, buckets, data.alerts.topic_arn, opts)
@@ -230,4 +238,7 @@ def build_web_tier(
         build_jobs(config, api=api, vpc=data.vpc, alert_topic_arn=data.alerts.topic_arn, opts=opts)
         export_api(config, api, data.database, data.cache)
         handoff.load_balancer(config, api.load_balancer_dns_name)
-    return build_sites(config, edge=edge, api=api, log_bucket=log_bucket, opts=opts, handoff=handoff) if edge else []
+    if edge is None:
+        return WebTier(api=api)
+    served, distributions = build_sites(config, edge=edge, api=api, log_bucket=log_bucket, opts=opts, handoff=handoff)
+    return WebTier(served, api, distributions)

@@ -157,6 +157,7 @@ def _build_api(
                 log_retention_days=config.log_retention_days,
                 detailed_metrics=api.detailed_metrics,
                 waf_rate_limit_per_5_minutes=api.waf_rate_limit_per_5_minutes,
+                waf_logging=config.observability.waf_log_settings(config.log_retention_days),
                 cors_origin=cors_origin(config),
                 domain_name=host,
                 certificate_arn=edge.regional_certificate_arn if host is not None and edge is not None else None,

@@ -152,6 +152,7 @@ def build_edge_domain(config: StackConfig, opts: pulumi.ResourceOptions) -> Edge
             ],
             api_max_body_kb=domain.api_max_body_kb,
             records=[DnsRecord(r.name, r.type, r.values, r.ttl) for r in domain.records],
+            waf_logging=config.observability.waf_log_settings(config.log_retention_days),
         ),
         opts,
     )
@@ -209,6 +210,7 @@ def service_spec(
         deployment=task.deployment,
         bake_time_minutes=task.bake_time_minutes,
         exec_enabled=task.exec,
+        tracing=task.tracing,
     )
 
 
@@ -302,13 +304,15 @@ def build_sites(
     log_bucket: StaticSite,
     opts: pulumi.ResourceOptions,
     handoff: DnsHandoff | None = None,
-) -> list[tuple[pulumi.Input[str], str]]:
+) -> tuple[list[tuple[pulumi.Input[str], str]], dict[str, pulumi.Output[str]]]:
     """One StaticSite and one EdgeDistribution per site, and one distribution for the API.
-    Returns (host name, what serves it) pairs, and exports bucket name -> distribution id (for
-    invalidations). Without a custom domain the host names are the *.cloudfront.net ones. With
-    DNS elsewhere, ``handoff`` gets each distribution's CNAMEs."""
+    Returns (host name, what serves it) pairs and each distribution's id by host (the site's or
+    the API's name without a custom domain, whose host names are the *.cloudfront.net ones), and
+    exports bucket name -> distribution id (for invalidations). With DNS elsewhere, ``handoff``
+    gets each distribution's CNAMEs."""
     domain = config.edge
     served: list[tuple[pulumi.Input[str], str]] = []
+    by_host: dict[str, pulumi.Output[str]] = {}
     distributions: dict[pulumi.Output[str], pulumi.Output[str]] = {}
     common = dict(
         zone_id=edge.zone_id,
@@ -353,6 +357,7 @@ def build_sites(
             opts,
         )
         distributions[bucket.bucket_name] = edge_distribution.distribution_id
+        by_host[hostname or name] = edge_distribution.distribution_id
         served.append((hostname or edge_distribution.domain_name, f"S3 bucket {name} ({site.cache})"))
         if handoff is not None:
             handoff.distribution(edge_distribution, f"S3 bucket {name} ({site.cache})")
@@ -379,6 +384,7 @@ def build_sites(
                 ),
                 opts,
             )
+            by_host[hostname or resource_name.removesuffix("-edge")] = api_distribution.distribution_id
             served.append((hostname or api_distribution.domain_name, description))
             if handoff is not None:
                 handoff.distribution(api_distribution, description)
@@ -389,4 +395,4 @@ def build_sites(
         "siteDistributions",
         pulumi.Output.all(*[pulumi.Output.all(k, v) for k, v in distributions.items()]).apply(dict),
     )
-    return served
+    return served, by_host

@@ -32,12 +32,13 @@ from components import (
 )
 from components.cache_settings import CACHE_WINDOW_MINUTES
 from components.dns_records import RECORD_NAME
-from components.log_groups import DEFAULT_RETENTION_DAYS
+from components.log_groups import DEFAULT_RETENTION_DAYS, LOG_RETENTION_DAYS
 from components.postgres_settings import RDS_WINDOW_MINUTES
 from components.time_windows import DAILY_FORMAT, WEEKLY_FORMAT, window_problem
 from webstack.program.config_backup import BACKUP_DESCRIPTION, BackupConfig
 from webstack.program.config_fields import Section, from_arg, own
 from webstack.program.config_jobs import JOBS_DESCRIPTION, JobConfig, JobName
+from webstack.program.config_observe import ObservabilityConfig, SlackConfig, checked_pagerduty_url
 from webstack.program.config_release import ReleaseConfig
 from webstack.program.config_serverless import (
     FunctionApiConfig,
@@ -61,11 +62,6 @@ AWS_REGIONS = (
     "ap-southeast-5", "ap-southeast-7",
 )  # fmt: skip
 
-# The only values CloudWatch Logs accepts for retentionInDays.
-LOG_RETENTION_DAYS = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
-    2922, 3288, 3653,
-)  # fmt: skip
 
 # Interface endpoints a NAT-free private subnet needs for Fargate: image pull (ECR api + dkr,
 # layers come through the S3 gateway endpoint), logs, and secrets injection.
@@ -374,8 +370,9 @@ class ApiConfig(Section):
         ServiceSpec,
         "environment",
         also="webstack sets DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_IAM_AUTH (DATABASE_URL too with "
-        "`database_url`) and <BUCKET>_BUCKET for each of `webstack:buckets`, and injects REDIS_URL from Secrets "
-        "Manager; a name that collides with one of these is a config error.",
+        "`database_url`) and <BUCKET>_BUCKET for each of `webstack:buckets` (and the OTEL_ variables with "
+        "`tracing`), and injects REDIS_URL from Secrets Manager; a name that collides with one of these is a "
+        "config error.",
         allowed="`UPPER_CASE` names",
     )
     bucket_access: tuple[BucketAccessConfig, ...] = own((), "Buckets (and prefixes) the task role may use.")
@@ -416,6 +413,7 @@ class ApiConfig(Section):
         "exec_enabled",
         also="`webstack tunnel` reaches the database and cache through a task of a service with exec on.",
     )
+    tracing: bool = from_arg(ServiceSpec, "tracing", also="Needs `network.nat` single or per_az.")
 
 
 class LoadBalancerConfig(Section):
@@ -603,15 +601,34 @@ class AlertsConfig(Section):
     emails: tuple[Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")], ...] = from_arg(
         AlertTopicArgs,
         "emails",
-        also="A stack judged by `policy/config/prod.json` must name at least one subscriber here or in "
-        "`https_endpoints` (config error); others get a warning.",
+        also="A stack judged by `policy/config/prod.json` must name at least one subscriber here, in "
+        "`https_endpoints`, `slack` or `pagerduty_url` (config error); others get a warning.",
     )
     https_endpoints: tuple[Annotated[str, StringConstraints(pattern=r"^https://\S+$")], ...] = from_arg(
         AlertTopicArgs, "https_endpoints"
     )
+    slack: SlackConfig | None = from_arg(
+        AlertTopicArgs,
+        "slack",
+        also="The ids are not secrets; authorise the workspace in the AWS Chatbot console first.",
+        allowed="`workspace_id` and `channel_id`, or `null`",
+    )
+    pagerduty_url: str | None = from_arg(
+        AlertTopicArgs,
+        "pagerduty_url",
+        also="Only as a secret: `pulumi config set --secret --path webstack:alerts.pagerduty_url` (it asks for the "
+        "URL); a plain value in the stack file is a config error.",
+        allowed="`https://events.pagerduty.com/integration/<key>/enqueue` (or `events.eu.`), set as a secret",
+    )
+
+    @field_validator("pagerduty_url")
+    @classmethod
+    def _pagerduty(cls, value: str | None) -> str | None:
+        return checked_pagerduty_url(value)
 
     def subscribers(self) -> int:
-        return len(self.emails) + len(self.https_endpoints)
+        routes = (self.slack, self.pagerduty_url)
+        return len(self.emails) + len(self.https_endpoints) + sum(route is not None for route in routes)
 
 
 class StackConfig(Section):
@@ -651,6 +668,9 @@ class StackConfig(Section):
         allowed="CloudWatch values (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)",
     )
     alerts: AlertsConfig = own(AlertsConfig(), "Who hears the alarms.")
+    observability: ObservabilityConfig = own(
+        ObservabilityConfig(), "The stack's dashboard and WAF logs (alarms are always on)."
+    )
     network: Annotated[NetworkConfig | None, FALSE_IS_NONE] = own(
         NetworkConfig(), "The VPC; `false`: none (a serverless stack). The database, cache and services need it."
     )

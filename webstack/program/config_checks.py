@@ -365,6 +365,7 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
                 )
             )
     problems += _exec_endpoint_problems(network, api, services)
+    problems += _tracing_problems(network, api, services)
     problems += _database_schedule_problems(sections.get("database"), tasks_of(api, services))
     if "domain" in sections and (domain is None or (isinstance(domain, DomainConfig) and domain.name is None)):
         problems += _no_domain_problems(sites, services, sections.get("load_balancer"))
@@ -419,6 +420,21 @@ def _exec_endpoint_problems(network: Any, api: Any, services: Mapping[str, Servi
     ]
 
 
+def _tracing_problems(network: Any, api: Any, services: Mapping[str, ServiceConfig]) -> list[Problem]:
+    """The collector's image comes from ECR Public, which no VPC endpoint serves."""
+    if not isinstance(network, NetworkConfig) or network.nat != "none":
+        return []
+    return [
+        Problem(
+            f"{key}.tracing",
+            "the OpenTelemetry collector's image comes from ECR Public, which no VPC endpoint reaches: "
+            "use network.nat single or per_az, or turn tracing off",
+        )
+        for key, task in tasks_of(api, services).items()
+        if task.tracing
+    ]
+
+
 def _no_domain_problems(
     sites: Mapping[str, SiteConfig] | None, services: Mapping[str, ServiceConfig], load_balancer: Any
 ) -> list[Problem]:
@@ -458,7 +474,8 @@ def _collision_problems(tasks: Mapping[str, ApiConfig], buckets: Mapping[str, An
             *((f"{key}.environment.{v}", v) for v in task.environment),
             *((f"{key}.app_secrets[{i}]", v) for i, v in enumerate(task.app_secrets)),
         ]
-        problems += collision_problems(named, injected_variables(buckets or (), with_database_url=task.database_url))
+        injected = injected_variables(buckets or (), with_database_url=task.database_url, with_tracing=task.tracing)
+        problems += collision_problems(named, injected)
     return problems
 
 

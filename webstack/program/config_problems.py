@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from webstack.program.config import CACHE_ENGINE_VERSIONS, MOVED_TO_LOAD_BALANCER
+from webstack.program.config_observe import SECRET_CONFIG_KEYS
 
 # Values worth listing where a key's type alone does not say them (a plain string, say).
 ALLOWED_VALUES = {
@@ -102,6 +103,10 @@ def _allowed_text(root: type[BaseModel], loc: Sequence[str | int]) -> str | None
 def _describe(error: ErrorDetails, root: type[BaseModel]) -> Problem:
     loc = [p for p in error["loc"] if p not in ("function-after",)]
     kind = error["type"]
+    if config_key(loc) in SECRET_CONFIG_KEYS:
+        # Never repeat a secret's value, not even a wrong one (it may be the right key mistyped).
+        message = error["msg"].removeprefix("Value error, ") if kind == "value_error" else "must be text"
+        return Problem(config_key(loc), message)
     got = error.get("input")
     if kind == "extra_forbidden":
         moved = MOVED_TO_LOAD_BALANCER.get(str(loc[-1])) if loc and loc[0] in ("api", "services") else None

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from components.tracing_settings import TRACING_VARIABLES
+
 # Where the database and cache are, and how to log in (IAM authentication as DB_USER).
 DATA_VARIABLES = ("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_IAM_AUTH", "REDIS_URL")
 
@@ -23,5 +25,12 @@ def bucket_variable(bucket: str) -> str:
     return f"{bucket.upper().replace('-', '_')}_BUCKET"
 
 
-def injected_variables(buckets: Iterable[str], *, with_database_url: bool = False) -> tuple[str, ...]:
-    return (*DATA_VARIABLES, *((DATABASE_URL,) if with_database_url else ()), *(bucket_variable(b) for b in buckets))
+def injected_variables(
+    buckets: Iterable[str], *, with_database_url: bool = False, with_tracing: bool = False
+) -> tuple[str, ...]:
+    return (
+        *DATA_VARIABLES,
+        *((DATABASE_URL,) if with_database_url else ()),
+        *(bucket_variable(b) for b in buckets),
+        *(TRACING_VARIABLES if with_tracing else ()),
+    )

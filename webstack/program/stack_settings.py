@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,12 +16,10 @@ from pydantic import TypeAdapter, ValidationError
 from webstack.policy_driver.pack import POLICY_DIR, STRICTEST_POLICY_CONFIG, default_policy_config
 from webstack.program.config import AlertsConfig, StackConfig
 from webstack.program.config_checks import SECTION_CHECKS, cross_section_problems
+from webstack.program.config_observe import PAGERDUTY_KEY, SECRET_PLACEHOLDER, pagerduty_in_plain_text_message
 from webstack.program.config_problems import ConfigError, Problem, problems_from_validation, raise_if_any
 from webstack.program.project import PROJECT
-from webstack.pulumi_sdk import config_values
-
-SECRET_PLACEHOLDER = "[secret]"
-
+from webstack.pulumi_sdk import config_secret_keys, config_values
 
 _NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?")
 
@@ -79,8 +77,32 @@ def _valid_sections(data: Mapping[str, Any]) -> dict[str, Any]:
     return sections
 
 
-def parse_stack_config(raw: Mapping[str, Any], stack: str, source: str) -> StackConfig:
-    """Validate everything at once; raise ConfigError naming each bad key."""
+def secret_problems(alerts: object, secret_keys: Collection[str]) -> list[Problem]:
+    """Values that may only come encrypted: the PagerDuty URL holds its integration key. A value
+    under `webstack:alerts` counts as encrypted when the key is one of the stack's secret keys
+    (`pulumi config set --secret --path` makes the whole object one)."""
+    if not isinstance(alerts, AlertsConfig):
+        return []
+    problems = []
+    if alerts.pagerduty_url is not None and "webstack:alerts" not in secret_keys:
+        problems.append(Problem(PAGERDUTY_KEY, pagerduty_in_plain_text_message()))
+    for index, endpoint in enumerate(alerts.https_endpoints):
+        if "pagerduty.com" in endpoint:
+            problems.append(
+                Problem(
+                    f"webstack:alerts.https_endpoints[{index}]",
+                    "is a PagerDuty URL, whose integration key must not sit in plain config: move it to "
+                    f"{PAGERDUTY_KEY} as a secret ({pagerduty_in_plain_text_message().split(': ', 1)[1]})",
+                )
+            )
+    return problems
+
+
+def parse_stack_config(
+    raw: Mapping[str, Any], stack: str, source: str, secret_keys: Collection[str] = ()
+) -> StackConfig:
+    """Validate everything at once; raise ConfigError naming each bad key. ``secret_keys`` are the
+    keys whose values were encrypted in the stack file."""
     data = model_input(raw, stack)
     problems: list[Problem] = []
     if "environment" not in data:
@@ -104,12 +126,14 @@ def parse_stack_config(raw: Mapping[str, Any], stack: str, source: str) -> Stack
             problems += SECTION_CHECKS[name](section)
     problems += cross_section_problems({k: v for k, v in sections.items() if v is not INVALID})
     alerts = sections.get("alerts")
+    problems += secret_problems(alerts, secret_keys)
     if isinstance(alerts, AlertsConfig) and not alerts.subscribers() and judged_as_production(stack, data):
         problems.append(
             Problem(
                 "webstack:alerts",
                 f"a stack judged by {STRICTEST_POLICY_CONFIG.relative_to(POLICY_DIR.parent)} must tell someone "
-                "when an alarm fires: set emails or https_endpoints (none are subscribed to the alert topic)",
+                "when an alarm fires: set emails, https_endpoints, slack or pagerduty_url (none are subscribed to the "
+                "alert topic)",
             )
         )
     raise_if_any(source, problems)
@@ -145,7 +169,7 @@ def config_warnings(config: StackConfig, project_dir: Path | None = None) -> lis
     if not config.alerts.subscribers():
         warnings.append(
             "webstack:alerts names no subscriber: alarms go to the alert topic and nobody hears them "
-            "(set alerts.emails or alerts.https_endpoints)"
+            "(set alerts.emails, https_endpoints, slack or pagerduty_url)"
         )
     return warnings
 
@@ -162,12 +186,29 @@ def read_config_file(path: Path) -> tuple[dict[str, Any], list[str]]:
     raw: dict[str, Any] = {}
     secret_keys: list[str] = []
     for key, value in (document.get("config") or {}).items():
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            raw[str(key)] = SECRET_PLACEHOLDER
+        raw[str(key)], secret = _without_ciphertext(value)
+        if secret:
             secret_keys.append(str(key))
-        else:
-            raw[str(key)] = value
     return raw, secret_keys
+
+
+def _is_ciphertext(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"secure"}
+
+
+def _without_ciphertext(value: Any) -> tuple[Any, bool]:
+    """The value with each encrypted part (`{secure: ...}`, at any depth, as `pulumi config set
+    --secret --path` writes it) replaced by the placeholder, and whether there was one: the
+    engine then treats the whole key as a secret."""
+    if _is_ciphertext(value):
+        return SECRET_PLACEHOLDER, True
+    if isinstance(value, dict):
+        parts = {k: _without_ciphertext(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in parts.items()}, any(secret for _, secret in parts.values())
+    if isinstance(value, list):
+        items = [_without_ciphertext(v) for v in value]
+        return [v for v, _ in items], any(secret for _, secret in items)
+    return value, False
 
 
 def as_pulumi_config(raw: Mapping[str, Any]) -> dict[str, str]:
@@ -180,13 +221,14 @@ def from_pulumi_runtime() -> StackConfig:
     values = config_values()
     raw = {k: parse_config_value(v) if isinstance(v, str) else v for k, v in values.items()}
     stack = pulumi.get_stack()
-    config = parse_stack_config(raw, stack, f"Pulumi.{stack}.yaml")
+    config = parse_stack_config(raw, stack, f"Pulumi.{stack}.yaml", config_secret_keys())
     for warning in config_warnings(config):
         pulumi.log.warn(warning)
     return config
 
 
 __all__ = [
+    "SECRET_PLACEHOLDER",
     "ConfigError",
     "as_pulumi_config",
     "from_pulumi_runtime",

@@ -278,6 +278,19 @@ _SG_PROTOCOL = (
     "EC2 API reference: IpPermission (IpProtocol: tcp, udp, icmp, icmpv6, -1 or a protocol number)",
 )
 
+
+def _waf_log_destination(value: Any) -> str | None:
+    """A CloudWatch Logs destination of WAF logs is a log group named aws-waf-logs-... (S3 buckets
+    and Firehose streams have their own prefix rules, not used here)."""
+    if (
+        isinstance(value, str)
+        and ":log-group:" in value
+        and not value.split(":log-group:", 1)[1].startswith("aws-waf-logs-")
+    ):
+        return "WAF logs only to log groups whose names start with aws-waf-logs-"
+    return None
+
+
 # Pulumi type -> input path -> check returning a problem, for values the models cannot judge.
 VALUE_RULES: dict[str, dict[str, tuple[Callable[[Any], str | None], str]]] = {
     "aws:kms/key:Key": {
@@ -307,6 +320,12 @@ VALUE_RULES: dict[str, dict[str, tuple[Callable[[Any], str | None], str]]] = {
             _window(weekly=True, minimum_minutes=60),
             _CACHE_WINDOW_SOURCE.format("PreferredMaintenanceWindow", "ddd:hh24:mi-ddd:hh24:mi"),
         ),
+    },
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": {
+        "logDestinationConfigs[]": (
+            _waf_log_destination,
+            "AWS WAF Developer Guide, logging destinations: CloudWatch Logs log group names start with aws-waf-logs-",
+        )
     },
     "aws:secretsmanager/secret:Secret": {
         "recoveryWindowInDays": (

@@ -117,6 +117,15 @@ RESOURCES: dict[str, Mapped] = {
     "aws:cloudwatch/logDelivery:LogDelivery": mapped(Call("logs", "CreateDelivery")),
     "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": mapped(Call("logs", "PutDeliveryDestination")),
     "aws:cloudwatch/logDeliverySource:LogDeliverySource": mapped(Call("logs", "PutDeliverySource")),
+    "aws:cloudwatch/dashboard:Dashboard": mapped(
+        Call("cloudwatch", "PutDashboard", documents={"dashboardBody": None}),
+    ),
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": mapped(
+        Call("logs", "PutResourcePolicy", documents={"policyDocument": None}),
+    ),
+    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": mapped(
+        Call("chatbot", "CreateSlackChannelConfiguration")
+    ),
     "aws:cloudwatch/logGroup:LogGroup": mapped(
         Call("logs", "CreateLogGroup", members={"name": "logGroupName", "retentionInDays": None}),
         Call("logs", "PutRetentionPolicy", members={"name": "logGroupName", "retentionInDays": "retentionInDays"}),
@@ -322,6 +331,9 @@ RESOURCES: dict[str, Mapped] = {
         Call("apigateway", "CreateBasePathMapping", members={**_REST_API, "stageName": "stage"})
     ),
     "aws:lambda/permission:Permission": mapped(Call("lambda", "AddPermission", members={"function": "FunctionName"})),
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": mapped(
+        Call("wafv2", "PutLoggingConfiguration", root="LoggingConfiguration")
+    ),
     "aws:wafv2/webAclAssociation:WebAclAssociation": mapped(
         Call("wafv2", "AssociateWebACL", members={"webAclArn": "WebACLArn"})
     ),
@@ -612,7 +624,10 @@ RESOURCES: dict[str, Mapped] = {
         Call("sns", "SetTopicAttributes", members={"arn": "TopicArn", "policy": "AttributeValue"}),
         Call("sns", "SetTopicAttributes", documents={"policy": None}),
     ),
-    "aws:sns/topicSubscription:TopicSubscription": mapped(Call("sns", "Subscribe", members={"topic": "TopicArn"})),
+    "aws:sns/topicSubscription:TopicSubscription": mapped(
+        # endpointAutoConfirms tells the provider not to wait for a confirmation it would have to make.
+        Call("sns", "Subscribe", members={"topic": "TopicArn", "endpointAutoConfirms": None})
+    ),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": mapped(
         Call("ec2", "AuthorizeSecurityGroupEgress", members=_SG_RULE)
     ),
