@@ -1,10 +1,14 @@
 """webstack's ComponentResources. They know nothing of stack config: each takes a name, one
 typed args object and ResourceOptions, and parents every child to itself."""
 
+from .account_trail import AccountTrail, AccountTrailArgs
 from .alert_topic import AlertTopic, AlertTopicArgs
 from .api_routes import Route as ApiRoute
 from .api_settings import BucketGrant
 from .app_secret import AppSecret, AppSecretArgs
+from .config_recording import ConfigRecording, ConfigRecordingArgs
+from .config_rules import ManagedRule
+from .cost_budget import CostBudget, CostBudgetArgs
 from .dns_records import DnsRecord
 from .edge_distribution import EdgeDistribution, EdgeDistributionArgs, LoadBalancerOrigin, S3Origin
 from .edge_domain import EdgeDomain, EdgeDomainArgs
@@ -16,11 +20,15 @@ from .redis_cache import RedisCache, RedisCacheArgs
 from .scheduled_job import JobRetries, ScheduledJob, ScheduledJobArgs
 from .secure_vpc import SecureVpc, SecureVpcArgs
 from .serverless_api import ServerlessApi, ServerlessApiArgs
-from .static_site import CorsRule, LifecycleRule, LogTargets, StaticSite, StaticSiteArgs
+from .security_findings import SecurityFindings, SecurityFindingsArgs
+from .static_site import CorsRule, LifecycleRule, LogTargets, ObjectLock, StaticSite, StaticSiteArgs
 from .subnet_layout import TierPrefixes
+from .threat_detection import ThreatDetection, ThreatDetectionArgs
 from .user_directory import UserDirectory, UserDirectoryArgs
 
 __all__ = [
+    "AccountTrail",
+    "AccountTrailArgs",
     "AlertTopic",
     "AlertTopicArgs",
     "ApiRoute",
@@ -28,7 +36,11 @@ __all__ = [
     "AppSecret",
     "AppSecretArgs",
     "BucketGrant",
+    "ConfigRecording",
+    "ConfigRecordingArgs",
     "CorsRule",
+    "CostBudget",
+    "CostBudgetArgs",
     "DnsRecord",
     "EdgeDistribution",
     "EdgeDistributionArgs",
@@ -47,6 +59,8 @@ __all__ = [
     "LogTargets",
     "ManagedPostgres",
     "ManagedPostgresArgs",
+    "ManagedRule",
+    "ObjectLock",
     "RedisCache",
     "RedisCacheArgs",
     "Route",
@@ -55,11 +69,15 @@ __all__ = [
     "ScheduledJobArgs",
     "SecureVpc",
     "SecureVpcArgs",
+    "SecurityFindings",
+    "SecurityFindingsArgs",
     "ServerlessApi",
     "ServerlessApiArgs",
     "ServiceSpec",
     "StaticSite",
     "StaticSiteArgs",
+    "ThreatDetection",
+    "ThreatDetectionArgs",
     "TierPrefixes",
     "UserDirectory",
     "UserDirectoryArgs",

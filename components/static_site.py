@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -16,6 +16,8 @@ from .aws_text import tag_value
 from .bucket_policies import (
     alb_access_log_statement,
     cloudfront_read_statement,
+    cloudtrail_delivery_statements,
+    config_delivery_statements,
     server_access_log_statement,
     tls_only_statement,
     vended_log_statements,
@@ -74,6 +76,32 @@ class LogTargets:
     """Prefix of CloudFront standard logs (v2, delivered by CloudWatch Logs delivery); None: none. Example:
     "cloudfront/".
     """
+    trail_name: str | None = None
+    """The CloudTrail trail (of this account, created in this region) that writes its log files under
+    trail_prefix; the policy admits that trail only (aws:SourceArn). None: none. Example: "acme-trail".
+    """
+    trail_prefix: str = "cloudtrail"
+    """Prefix of the trail's log files (CloudTrail adds AWSLogs/<account>/). Example: "trail"."""
+    config_prefix: str | None = None
+    """Prefix of AWS Config snapshots and history (delivered by the Config service principal for this account);
+    None: none. Example: "config".
+    """
+
+    def needs_sse_s3(self) -> bool:
+        """ELB, S3 server access and vended logs cannot be written to a bucket that defaults to SSE-KMS."""
+        return bool(self.load_balancer_prefix or self.server_access_prefix or self.vended_prefix)
+
+
+@dataclass(frozen=True)
+class ObjectLock:
+    """S3 Object Lock: every new object version is kept for ``days`` (write once, read many)."""
+
+    mode: Literal["GOVERNANCE", "COMPLIANCE"] = "GOVERNANCE"
+    """GOVERNANCE: users with s3:BypassGovernanceRetention may still delete early; COMPLIANCE: nobody can, not
+    even the root user, until the days have passed. Example: "COMPLIANCE".
+    """
+    days: int = 365
+    """Days each object version is locked after it is written (1-36500). Example: 2557."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +165,15 @@ class StaticSiteArgs:
     """True: a bucket that still holds objects stops `destroy` (production data); False: `destroy` empties it
     (every object version) and deletes it. Example: False for dev.
     """
+    object_lock: ObjectLock | None = None
+    """Object Lock default retention (the bucket is created with Object Lock, which also turns versioning on;
+    it cannot be added to an existing bucket). None: no lock. Example: ObjectLock("COMPLIANCE", 365).
+    """
+    key_statements: Callable[[str, str], Sequence[Statement]] | None = None
+    """More statements for the bucket's own CMK policy (encryption "kms"), as a function of (region, account):
+    the services that write encrypted objects. None: none. Example: lambda region, account:
+    [cloudtrail_key_statement(...)].
+    """
 
 
 class StaticSite(pulumi.ComponentResource):
@@ -166,8 +203,10 @@ class StaticSite(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: StaticSiteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("webstack:storage:StaticSite", name, None, opts)
-        if args.encryption == "kms" and args.receives_logs is not None:
+        if args.encryption == "kms" and args.receives_logs is not None and args.receives_logs.needs_sse_s3():
             raise ValueError("log buckets must use SSE-S3: ELB and S3 access logs cannot be written with SSE-KMS")
+        if args.object_lock is not None and not 1 <= args.object_lock.days <= 36500:
+            raise ValueError(f"object_lock.days must be 1-36500, not {args.object_lock.days}")
         self._args = args
         self._name = name
         self._context = aws_context(self)
@@ -180,21 +219,31 @@ class StaticSite(pulumi.ComponentResource):
                 alias=f"{pulumi.get_stack()}/{name}",
                 context=self._context,
                 parent=self,
-                service_statements=lambda _r, account: (
-                    [_cloudfront_decrypt(account)] if args.served_by_cloudfront else []
-                ),
+                service_statements=lambda region, account: [
+                    *([_cloudfront_decrypt(account)] if args.served_by_cloudfront else []),
+                    *(args.key_statements(region, account) if args.key_statements else []),
+                ],
             )
         bucket = aws.s3.Bucket(
             f"{name}-bucket",
             bucket_prefix=f"{args.bucket_prefix[:36]}-" if args.bucket_prefix else None,
             force_destroy=not args.keep_data_on_destroy,
+            object_lock_enabled=True if args.object_lock is not None else None,
             tags={"Purpose": tag_value(args.purpose), "DataClass": args.data_class},
             opts=child,
         )
         self.bucket = bucket
         self._public_access_block = _lock_down(name, bucket, child)
         _default_encryption(name, bucket, self.kms_key, child)
-        if args.versioning:
+        if args.object_lock is not None:
+            aws.s3.BucketObjectLockConfiguration(
+                f"{name}-object-lock",
+                bucket=bucket.id,
+                object_lock_enabled="Enabled",
+                rule={"default_retention": {"mode": args.object_lock.mode, "days": args.object_lock.days}},
+                opts=child,
+            )
+        if args.versioning or args.object_lock is not None:
             aws.s3.BucketVersioning(
                 f"{name}-versioning",
                 bucket=bucket.id,
@@ -247,6 +296,11 @@ class StaticSite(pulumi.ComponentResource):
                     statements.append(server_access_log_statement(bucket_arn, account, logs.server_access_prefix))
                 if logs.vended_prefix:
                     statements += vended_log_statements(bucket_arn, account, logs.vended_prefix)
+                if logs.trail_name:
+                    trail_arn = f"arn:aws:cloudtrail:{region}:{account}:trail/{logs.trail_name}"
+                    statements += cloudtrail_delivery_statements(bucket_arn, account, trail_arn, logs.trail_prefix)
+                if logs.config_prefix:
+                    statements += config_delivery_statements(bucket_arn, account, logs.config_prefix)
             statements += args.extra_statements
             return json.dumps(policy_document(statements))
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import graphviz
 from rich.console import Console
 
+from webstack.commands.budget import run_budget
 from webstack.commands.cost import load_plan, run_cost
 from webstack.commands.plan import plan_exit_code, print_plan
 from webstack.commands.policy import check_plan_file
@@ -42,6 +43,7 @@ Offline (no Pulumi CLI, no AWS credentials):
                 with the policy pack
   policy check  judge a saved plan (ours or `pulumi preview --json`) with the policy pack
   cost          monthly cost of a stack or plan file by component, from cost/prices.csv
+  budget        an account baseline's monthly budget from its stacks' estimates, against its config
   diagram       architecture diagram (PNG and DOT) of a stack or plan file
   validate      check every input of a stack or plan file against AWS's API models and
                 documented limits (what mocks let through and AWS would refuse)
@@ -130,6 +132,16 @@ def parser() -> argparse.ArgumentParser:
     cost.add_argument("--usage", type=Path, metavar="FILE", help="usage assumptions (default: cost/usage.yaml)")
     cost.add_argument("--price-region", metavar="REGION", help="price the plan as if it ran in this region")
     cost.add_argument("--details", action="store_true", help="every line item with quantity and unit price")
+    budget = commands.add_parser(
+        "budget",
+        help="an account baseline's monthly budget from the estimates of its stacks",
+        description="Plan every workload stack an account baseline's webstack:budget.stacks names, and the "
+        "baseline itself, offline; price each (at us-east-1 prices when its own region's table is partial); "
+        "print the total rounded up to the next $10 and compare it with webstack:budget.monthly_limit_usd. "
+        "Exits 1 while they differ.",
+    )
+    budget.add_argument("stack", nargs="?", help="the account baseline's stack name: reads Pulumi.<stack>.yaml")
+    budget.add_argument("--config", type=Path, metavar="FILE", help="read this stack config file instead")
     diagram = commands.add_parser(
         "diagram",
         help="architecture diagram of a stack or plan JSON (AWS icons, Graphviz)",
@@ -212,6 +224,8 @@ def main(
             return run_diagram(args.target, args.out, console)
         if args.command == "validate":
             return run_validate(args.target, console, args.verbose)
+        if args.command == "budget":
+            return run_budget(args.stack, args.config, console)
         if args.command == "cost":
             return run_cost(
                 args.target,

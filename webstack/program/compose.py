@@ -29,7 +29,7 @@ from webstack.program.compose_web import (
     build_sites,
     keeps_data,
 )
-from webstack.program.config import StackConfig
+from webstack.program.config import StackConfig, StackIdentity
 from webstack.program.stack_outputs import export_services
 
 
@@ -43,7 +43,7 @@ class DataTier:
     cache: RedisCache | None = None
 
 
-def stack_tags(config: StackConfig, project: str) -> dict[str, str]:
+def stack_tags(config: StackIdentity, project: str) -> dict[str, str]:
     """Tags every resource carries through the provider's default_tags; config tags win."""
     return {
         "Project": project,

@@ -561,8 +561,9 @@ class AlertsConfig(Section):
         return len(self.emails) + len(self.https_endpoints)
 
 
-class StackConfig(Section):
-    """Everything one stack decides. Keys are those of Pulumi.<stack>.yaml without the namespace."""
+class StackIdentity(Section):
+    """What every kind of stack states: where it deploys, to which account, how it is judged,
+    named and tagged. Keys are those of Pulumi.<stack>.yaml without the namespace."""
 
     region: Literal[AWS_REGIONS] = own(  # type: ignore[valid-type]
         ..., "Region of every regional resource.", allowed="AWS commercial regions"
@@ -592,6 +593,32 @@ class StackConfig(Section):
         allowed="keys 1-128 characters, not `aws:`; values up to 256; letters, digits, spaces and `_ . : / = + - @` "
         "(S3 accepts no others)",
     )
+
+    @field_validator("account_id", mode="before")
+    @classmethod
+    def _account_as_text(cls, value: object) -> object:
+        # An unquoted account id in YAML is a number; AWS account ids are 12 digits.
+        return f"{value:012d}" if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("tags")
+    @classmethod
+    def _tags_every_service_accepts(cls, tags: dict[str, str]) -> dict[str, str]:
+        reserved = sorted(k for k in tags if k.lower().startswith("aws:"))
+        if reserved:
+            raise ValueError(f"tag keys starting with 'aws:' are reserved by AWS: {', '.join(reserved)}")
+        refused = [text for pair in tags.items() for text in pair if not TAG_CHARACTERS.match(text)]
+        if refused:
+            shown = ", ".join(repr(text) for text in refused)
+            raise ValueError(
+                f"tags reach every resource, and S3 accepts only letters, digits, spaces and _ . : / = + - @ "
+                f"in tag keys and values (got {shown})"
+            )
+        return tags
+
+
+class StackConfig(StackIdentity):
+    """Everything one stack decides. Keys are those of Pulumi.<stack>.yaml without the namespace."""
+
     log_retention_days: Literal[LOG_RETENTION_DAYS] = own(  # type: ignore[valid-type]
         DEFAULT_RETENTION_DAYS,
         "Retention of every log group of the stack.",
@@ -646,28 +673,6 @@ class StackConfig(Section):
         "destroyed and created again at once (the database's own protection is `database.deletion_protection`).",
         shown_default="`true` for a stack judged by `policy/config/prod.json`, else `false`",
     )
-
-    @field_validator("account_id", mode="before")
-    @classmethod
-    def _account_as_text(cls, value: object) -> object:
-        # An unquoted account id in YAML is a number; AWS account ids are 12 digits.
-        return f"{value:012d}" if isinstance(value, int) and not isinstance(value, bool) else value
-
-    @field_validator("tags")
-    @classmethod
-    def _tags_every_service_accepts(cls, tags: dict[str, str]) -> dict[str, str]:
-        reserved = sorted(k for k in tags if k.lower().startswith("aws:"))
-        if reserved:
-            raise ValueError(f"tag keys starting with 'aws:' are reserved by AWS: {', '.join(reserved)}")
-        refused = [text for pair in tags.items() for text in pair if not TAG_CHARACTERS.match(text)]
-        if refused:
-            shown = ", ".join(repr(text) for text in refused)
-            raise ValueError(
-                f"tags reach every resource, and S3 accepts only letters, digits, spaces and _ . : / = + - @ "
-                f"in tag keys and values (got {shown})"
-            )
-        return tags
-
 
 PriceClass = Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"]
 
