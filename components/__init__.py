@@ -6,6 +6,7 @@ from .alert_topic import AlertTopic, AlertTopicArgs
 from .api_routes import Route as ApiRoute
 from .api_settings import BucketGrant
 from .app_secret import AppSecret, AppSecretArgs
+from .cache_token_rotation import CacheService, CacheTokenRotation, CacheTokenRotationArgs
 from .config_recording import ConfigRecording, ConfigRecordingArgs
 from .config_rules import ManagedRule
 from .cost_budget import CostBudget, CostBudgetArgs
@@ -20,6 +21,7 @@ from .redis_cache import RedisCache, RedisCacheArgs
 from .scheduled_job import JobRetries, ScheduledJob, ScheduledJobArgs
 from .secure_vpc import SecureVpc, SecureVpcArgs
 from .serverless_api import ServerlessApi, ServerlessApiArgs
+from .secret_rotation import SecretRotationSchedule
 from .security_findings import SecurityFindings, SecurityFindingsArgs
 from .static_site import CorsRule, LifecycleRule, LogTargets, ObjectLock, StaticSite, StaticSiteArgs
 from .subnet_layout import TierPrefixes
@@ -36,6 +38,9 @@ __all__ = [
     "AppSecret",
     "AppSecretArgs",
     "BucketGrant",
+    "CacheService",
+    "CacheTokenRotation",
+    "CacheTokenRotationArgs",
     "ConfigRecording",
     "ConfigRecordingArgs",
     "CorsRule",
@@ -67,6 +72,7 @@ __all__ = [
     "S3Origin",
     "ScheduledJob",
     "ScheduledJobArgs",
+    "SecretRotationSchedule",
     "SecureVpc",
     "SecureVpcArgs",
     "SecurityFindings",

@@ -104,11 +104,12 @@ FSBP_MANAGED_RULES: dict[str, ManagedRule] = {
 # Controls the pack maps that no rule above checks, and why.
 UNCHECKED: dict[str, str] = {
     "CloudFront.15": "checked by Security Hub's own control; no managed Config rule of the same meaning",
+    "Config.1": "Config cannot judge its own recorder: Security Hub's control does (and the pack before deploy)",
     "Cognito.1": "checked by Security Hub's own control (user pool threat protection); no managed Config rule",
     "Cognito.6": "checked by Security Hub's own control (user pool deletion protection); no managed Config rule",
     "ELB.17": "the managed rule needs the exact list of allowed policies per listener; the pack checks it",
     "SQS.1": "checked by Security Hub's own control; no managed Config rule of the same meaning",
-    "RDS(TLSintransit)": "not an FSBP control (the pack's rds-requires-tls); no managed rule reads rds.force_ssl",
+    "RDS (TLS in transit)": "not an FSBP control (the pack's rds-requires-tls); no managed rule reads rds.force_ssl",
 }
 
 

@@ -214,6 +214,8 @@ class RunningService:
     task_definition: aws.ecs.TaskDefinition
     execution_role: aws.iam.Role
     task_role: aws.iam.Role
+    # Each application secret's ARN by variable (a rotation schedule names it).
+    app_secret_arns: dict[str, pulumi.Output[str]] = field(default_factory=dict)
 
     @property
     def spec(self) -> ServiceSpec:
@@ -226,6 +228,7 @@ class Injected:
 
     secrets: dict[str, pulumi.Input[str]]
     kms_key_arns: list[pulumi.Input[str]]
+    app_secret_arns: dict[str, pulumi.Output[str]] = field(default_factory=dict)
 
 
 def log_group_name(prefix: str, service: str) -> str:
@@ -321,7 +324,7 @@ def run_service(
     )
     quiet = quiet_while_stopped(specs) if built.spec.schedule else specs
     create_alarms(f"{built.base}-alarm", quiet, shared.alarm_actions, parent)
-    return RunningService(built, service, task_definition, execution_role, task_role)
+    return RunningService(built, service, task_definition, execution_role, task_role, injected.app_secret_arns)
 
 
 def _injected_secrets(built: BuiltService, shared: Shared, parent: pulumi.Resource) -> Injected:
@@ -343,7 +346,7 @@ def _injected_secrets(built: BuiltService, shared: Shared, parent: pulumi.Resour
         for variable in spec.app_secrets
     }
     keys = [*shared.secret_kms_key_arns, *([shared.key.arn] if app_secrets else [])]
-    return Injected({**spec.secrets, **app_secrets}, keys)
+    return Injected({**spec.secrets, **app_secrets}, keys, app_secrets)
 
 
 def _execution_role(built: BuiltService, shared: Shared, injected: Injected, parent: pulumi.Resource) -> aws.iam.Role:

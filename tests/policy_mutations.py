@@ -285,6 +285,13 @@ ACCOUNT_MUTATIONS = [
             setting("config-recording", "isEnabled", False)),
 ]  # fmt: skip
 
+# Secrets rotation: the cache token webstack rotates (prod), an application secret the user's function rotates
+ROTATION_MUTATIONS = [
+    Mutation("cache-token-never-rotates", "secrets-rotate", "cache-auth-secret", dropping("cache-rotation-schedule")),
+    job("jwt-rotates-yearly", "secrets-rotate", "api-secret-jwt-secret",
+        nested("api-secret-jwt-secret-rotation-schedule", "rotationRules.automaticallyAfterDays", 365)),
+]  # fmt: skip
+
 MUTATIONS = [
     # encryption at rest
     Mutation("rds-storage-unencrypted", "rds-storage-encrypted-with-cmk", "database-primary",
@@ -537,6 +544,7 @@ MUTATIONS = [
     *SERVERLESS_MUTATIONS,
     *JOB_MUTATIONS,
     *ACCOUNT_MUTATIONS,
+    *ROTATION_MUTATIONS,
     # tagging
     Mutation("owner-tag-missing", "required-tags-present", "aws",
              provider_tags({"Project": "exiuscart", "Environment": "prod", "ManagedBy": "pulumi"})),

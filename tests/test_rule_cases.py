@@ -662,7 +662,21 @@ def _recorder(role: dict[str, Any] | None, all_supported: bool = True, started: 
     return [recorder, status]
 
 
+def _rotated_secret(rules: dict[str, Any] | None) -> list[PolicyResource]:
+    secret = r("secretsmanager/secret:Secret", "token", {"kmsKeyId": KEY})
+    if rules is None:
+        return [secret]
+    return [secret, r("secretsmanager/secretRotation:SecretRotation", "schedule", {"rotationRules": rules},
+                      secretId=secret)]
+
+
 ACCOUNT_CASES = [
+    Case("secrets-rotate", "every 30 days", lambda: _rotated_secret({"automaticallyAfterDays": 30.0}), {}),
+    Case("secrets-rotate", "a rate expression", lambda: _rotated_secret({"scheduleExpression": "rate(10 days)"}), {}),
+    Case("secrets-rotate", "never", lambda: _rotated_secret(None),
+         {"token": ["the secret never rotates: no rotation schedule (SecretRotation) names it"]}),
+    Case("secrets-rotate", "once a year", lambda: _rotated_secret({"automaticallyAfterDays": 365.0}),
+         {"token": ["rotates every 365 days; at most 90"]}),
     Case("cloudtrail-multi-region-management-events", "every region and event", TRAIL, []),
     Case("cloudtrail-multi-region-management-events", "default selectors", {"isMultiRegionTrail": True}, []),
     Case("cloudtrail-multi-region-management-events", "advanced selector for management events",

@@ -20,6 +20,7 @@ from components import (
     TierPrefixes,
 )
 from webstack.program.compose_jobs import build_jobs
+from webstack.program.compose_rotation import build_cache_rotation, build_service_secret_rotations
 from webstack.program.compose_serverless import build_serverless, export_serverless
 from webstack.program.compose_web import (
     build_api,
@@ -182,6 +183,8 @@ def build_stack(config: StackConfig) -> None:
     export_data_tier(data)
 
     has_services = config.api is not None or bool(config.services)
+    if not has_services:
+        build_cache_rotation(config, data, None, opts)
     edge = build_edge_domain(config, opts)
     serverless = build_serverless(config, edge=edge, alert_topic_arn=data.alerts.topic_arn, opts=opts)
     export_serverless(serverless)
@@ -211,6 +214,8 @@ def build_stack(config: StackConfig) -> None:
         )
         build_jobs(config, api=api, vpc=data.vpc, alert_topic_arn=data.alerts.topic_arn, opts=opts)
         export_api(config, api, data.database, data.cache)
+        build_cache_rotation(config, data, api, opts)
+        build_service_secret_rotations(config, api, opts)
     served = build_sites(config, domain=config.domain, edge=edge, api=api, log_bucket=log_bucket, opts=opts)
     if serverless.api_host is not None:
         served[serverless.api_host] = "API Gateway (REST, regional) -> Lambda"

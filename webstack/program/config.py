@@ -38,6 +38,7 @@ from components.time_windows import DAILY_FORMAT, WEEKLY_FORMAT, window_problem
 from webstack.program.config_fields import Section, from_arg, own
 from webstack.program.config_jobs import JOBS_DESCRIPTION, JobConfig, JobName
 from webstack.program.config_release import ReleaseConfig
+from webstack.program.config_rotation import SECRET_ROTATION_DESCRIPTION, SecretKey, SecretRotationConfig
 from webstack.program.config_serverless import (
     FunctionApiConfig,
     FunctionConfig,
@@ -69,7 +70,9 @@ LOG_RETENTION_DAYS = (
 # Interface endpoints a NAT-free private subnet needs for Fargate: image pull (ECR api + dkr,
 # layers come through the S3 gateway endpoint), logs, and secrets injection.
 FARGATE_ENDPOINTS = ("ecr.api", "ecr.dkr", "logs", "secretsmanager")
-INTERFACE_ENDPOINTS = (*FARGATE_ENDPOINTS, "sts", "kms", "ssm", "ssmmessages", "monitoring")
+INTERFACE_ENDPOINTS = (*FARGATE_ENDPOINTS, "sts", "kms", "ssm", "ssmmessages", "monitoring", "elasticache", "ecs")
+# What the cache AUTH rotation function calls from the private subnets (CacheTokenRotation).
+ROTATION_ENDPOINTS = ("secretsmanager", "elasticache", "ecs")
 
 # Performance Insights keeps 7 days free, or whole months of 31 days (1-23), or two years.
 PERFORMANCE_INSIGHTS_RETENTION_DAYS = (7, *(31 * months for months in range(1, 24)), 731)
@@ -304,6 +307,14 @@ class CacheConfig(Section):
     snapshot_window: str = from_arg(RedisCacheArgs, "snapshot_window", allowed=DAILY_FORMAT)
     maintenance_window: str = from_arg(RedisCacheArgs, "maintenance_window", allowed=WEEKLY_FORMAT)
     memory_alarm_percent: float = from_arg(RedisCacheArgs, "memory_alarm_percent", gt=0, le=100)
+    auth_token_rotation_days: int | None = own(
+        30,
+        "Secrets Manager rotates the AUTH token every this many days with webstack's rotation function (in the "
+        "private subnets; ElastiCache accepts the old and the new token until the next rotation), then redeploys "
+        "the services so their tasks read the new one. `null`: the token never changes.",
+        ge=1,
+        le=1000,
+    )
 
     @field_validator("snapshot_window")
     @classmethod
@@ -660,6 +671,9 @@ class StackConfig(StackIdentity):
         "its value set once with `aws secretsmanager put-secret-value`, never in config; readable only by the "
         "functions that list it.",
         allowed="`UPPER_CASE` names",
+    )
+    secret_rotation: dict[SecretKey, SecretRotationConfig] = own(
+        {}, SECRET_ROTATION_DESCRIPTION, allowed="`NAME` or `<service>/NAME` of a declared secret"
     )
     functions: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,20}$")], FunctionConfig] = own(
         {}, "Lambda functions, each `<name_prefix>-<key>`.", allowed="keys of lower-case letters, digits and `-`"

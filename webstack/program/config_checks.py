@@ -14,6 +14,7 @@ from components.time_windows import days_inside, overlap_day, running_minutes, w
 from webstack.program.config import (
     CACHE_ENGINE_VERSIONS,
     FARGATE_ENDPOINTS,
+    ROTATION_ENDPOINTS,
     ApiConfig,
     CacheConfig,
     DatabaseConfig,
@@ -31,6 +32,7 @@ from webstack.program.config_checks_parts import (
     serverless_problems,
 )
 from webstack.program.config_problems import Problem, collision_problems
+from webstack.program.config_checks_rotation import declared_service_secrets, secret_rotation_problems
 from webstack.program.config_serverless import FunctionApiConfig
 from webstack.program.service_environment import injected_variables
 
@@ -327,6 +329,24 @@ def _database_schedule_problems(database: Any, tasks: Mapping[str, ApiConfig]) -
     return problems
 
 
+def _rotation_endpoint_problems(network: object, cache: object) -> list[Problem]:
+    """The AUTH rotation function calls Secrets Manager, ElastiCache and ECS from the private subnets."""
+    if not (isinstance(network, NetworkConfig) and isinstance(cache, CacheConfig)):
+        return []
+    if network.nat != "none" or cache.auth_token_rotation_days is None:
+        return []
+    missing = [e for e in ROTATION_ENDPOINTS if e not in network.interface_endpoints]
+    if not missing:
+        return []
+    return [
+        Problem(
+            "webstack:cache.auth_token_rotation_days",
+            f"the rotation function runs in the private subnets, which network.nat: none leaves without a way to "
+            f"Secrets Manager, ElastiCache and ECS: add interface_endpoints {', '.join(missing)}, or set null",
+        )
+    ]
+
+
 def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
     """Checks between keys; each runs only when the keys it reads are valid (present in
     ``sections``)."""
@@ -349,6 +369,12 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
                 )
             )
     problems += _exec_endpoint_problems(network, api, services)
+    problems += _rotation_endpoint_problems(network, sections.get("cache"))
+    rotations, region = sections.get("secret_rotation"), sections.get("region")
+    if rotations and isinstance(region, str) and isinstance(sections.get("secrets"), tuple):
+        problems += secret_rotation_problems(
+            rotations, region, sections["secrets"], declared_service_secrets(api if isinstance(api, ApiConfig) else None, services)
+        )
     problems += _database_schedule_problems(sections.get("database"), tasks_of(api, services))
     if "domain" in sections and domain is None:
         problems += _domain_missing_problems(api, sites, services)

@@ -570,6 +570,9 @@ RESOURCES: dict[str, Mapped] = {
         Call("secretsmanager", "CreateSecret", members={"recoveryWindowInDays": None})
     ),
     "aws:secretsmanager/secretVersion:SecretVersion": mapped(Call("secretsmanager", "PutSecretValue")),
+    "aws:secretsmanager/secretRotation:SecretRotation": mapped(
+        Call("secretsmanager", "RotateSecret", members={"rotationLambdaArn": "RotationLambdaARN"})
+    ),
     "aws:sqs/queue:Queue": mapped(
         Call(
             "sqs",
