@@ -157,13 +157,24 @@ def _databases(states: Mapping[str, State], az_count: int) -> Iterator[Node]:
             yield Node(f"{name_of(instance['urn'])}-standby", "rds", label, Place("subnet", 1, "isolated"))
 
 
+def _token_rotation(group: State, states: Mapping[str, State]) -> str:
+    """"AUTH token rotated every N days" when a rotation schedule names a secret of the cache's component."""
+    for rotation in of_type(states, "aws:secretsmanager/secretRotation:SecretRotation"):
+        secrets = [states[urn] for urn in deps(rotation, "secretId") if urn in states]
+        if any(secret.get("parent") == group.get("parent") for secret in secrets):
+            days = (rotation["inputs"].get("rotationRules") or {}).get("automaticallyAfterDays")
+            return f"\nAUTH token rotated every {days:g} days" if isinstance(days, (int, float)) else "\nAUTH token rotated"
+    return ""
+
+
 def _caches(states: Mapping[str, State], az_count: int) -> Iterator[Node]:
     for group in of_type(states, "aws:elasticache/replicationGroup:ReplicationGroup"):
         inputs = group["inputs"]
         nodes = int(inputs.get("numCacheClusters", 1))
         base = f"ElastiCache {inputs.get('engine', '')} {inputs.get('engineVersion', '')}\n{inputs.get('nodeType', '')}"
+        rotation = _token_rotation(group, states)
         for index in range(nodes):
-            role = "primary" if index == 0 else "replica"
+            role = "primary" + rotation if index == 0 else "replica"
             node_id = name_of(group["urn"]) if index == 0 else f"{name_of(group['urn'])}-replica-{index}"
             yield Node(node_id, "elasticache", f"{base} {role}", Place("subnet", index % az_count, "isolated"))
 
