@@ -188,6 +188,7 @@ class Shared:
     alarm_actions: Sequence[pulumi.Input[str]]
     keep_data_on_destroy: bool
     exec_log_group: str | None = None  # where exec sessions are logged (None: no service enables exec)
+    sidecar_repository_arns: tuple[str, ...] = ()  # other accounts' images ECS adds to tasks (GuardDuty's agent)
 
 
 @dataclass(frozen=True)
@@ -378,6 +379,7 @@ def _execution_role(built: BuiltService, shared: Shared, injected: Injected, par
                     log_group=log_group_name(shared.prefix, spec.name),
                     secret_value_froms=v[3],
                     kms_key_arns=v[4],
+                    sidecar_repository_arns=shared.sidecar_repository_arns,
                 )
             )
         ),

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from components.api_settings import execution_role_policy
 from components.config_rules import FSBP_MANAGED_RULES, UNCHECKED
 from webstack.commands.cli import main
 from webstack.cost.budget import StackFigure, check_budget, rounded_limit
@@ -212,9 +213,30 @@ def test_the_examples_budget_is_what_the_cost_model_gives(capsys):
     out = " ".join(capsys.readouterr().out.split())
     limit = yaml.safe_load(EXAMPLE.read_text())["config"]["webstack:budget"]["monthly_limit_usd"]
     assert f"Limit: ${limit:,}" in out and f"monthly_limit_usd is {limit}: up to date" in out
+    # The example turns the Fargate agent on, and the shipped prod stack does not grant its pull yet.
+    assert "warning: prod runs ECS services but sets no webstack:guardduty_agent_repository" in out
 
 
 def test_every_fsbp_control_the_pack_enforces_has_a_managed_rule_or_a_reason_not_to():
     pack = {c.strip() for rule in all_rules() if rule.fsbp for c in rule.fsbp.split(",")}
     assert pack - set(FSBP_MANAGED_RULES) == set(UNCHECKED)
     assert set(FSBP_MANAGED_RULES) <= pack, "a managed rule for a control the pack does not enforce"
+
+
+AGENT = "arn:aws:ecr:me-south-1:111122223333:repository/aws-guardduty-agent-fargate"
+
+
+def test_a_workload_stack_lets_its_tasks_pull_guarddutys_agent_from_its_regions_repository():
+    policy = execution_role_policy(
+        region="me-south-1", account_id="123456789012", repository_arn=None, log_group="/ecs/x-api",
+        secret_value_froms=[], kms_key_arns=[], sidecar_repository_arns=[AGENT],
+    )  # fmt: skip
+    found = {s["Sid"]: s for s in policy["Statement"]}
+    assert found["PullSidecarImages"]["Resource"] == [AGENT]
+    assert found["EcrLogin"]["Action"] == "ecr:GetAuthorizationToken"  # a public app image still logs in for it
+    raw, _ = read_config_file(ROOT / "Pulumi.prod.yaml")
+    assert parse_stack_config({**raw, "webstack:guardduty_agent_repository": AGENT}, "prod", "p").guardduty_agent_repository
+    with pytest.raises(ConfigError, match="is in us-east-1: tasks pull the agent from the repository of their own"):
+        parse_stack_config(
+            {**raw, "webstack:guardduty_agent_repository": AGENT.replace("me-south-1", "us-east-1")}, "prod", "p"
+        )

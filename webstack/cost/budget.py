@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from webstack.cost.estimate import estimate
@@ -49,6 +49,8 @@ def rounded_limit(total: float) -> int:
 class BudgetCheck:
     figures: list[StackFigure]
     configured: float
+    # What the workload stacks lack that the baseline needs of them (printed, not judged).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> float:

@@ -672,6 +672,18 @@ class StackConfig(StackIdentity):
         "functions that list it.",
         allowed="`UPPER_CASE` names",
     )
+    guardduty_agent_repository: Annotated[
+        str, StringConstraints(pattern=r"^arn:aws:ecr:[a-z0-9-]+:\d{12}:repository/aws-guardduty-agent-fargate$")
+    ] | None = own(
+        None,
+        "The ECR repository (of an AWS account, one per region) hosting GuardDuty's Fargate security agent: the "
+        "services' execution roles may pull it. Needed before the account baseline's "
+        "`guardduty.ecs_fargate_runtime` is on, since GuardDuty then adds the agent to every task (a task whose "
+        "role cannot pull it does not start). Take the ARN for the stack's region from GuardDuty's user guide, "
+        "\"Repository for GuardDuty agent on AWS Fargate (Amazon ECS only)\".",
+        allowed="`arn:aws:ecr:<region>:<account>:repository/aws-guardduty-agent-fargate`",
+        shown_default="none",
+    )
     secret_rotation: dict[SecretKey, SecretRotationConfig] = own(
         {}, SECRET_ROTATION_DESCRIPTION, allowed="`NAME` or `<service>/NAME` of a declared secret"
     )

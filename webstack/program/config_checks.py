@@ -371,6 +371,12 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
     problems += _exec_endpoint_problems(network, api, services)
     problems += _rotation_endpoint_problems(network, sections.get("cache"))
     rotations, region = sections.get("secret_rotation"), sections.get("region")
+    agent = sections.get("guardduty_agent_repository")
+    if isinstance(agent, str) and isinstance(region, str) and agent.split(":")[3] != region:
+        problems.append(
+            Problem("webstack:guardduty_agent_repository", f"is in {agent.split(':')[3]}: tasks pull the agent from "
+                    f"the repository of their own region ({region})")
+        )  # fmt: skip
     if rotations and isinstance(region, str) and isinstance(sections.get("secrets"), tuple):
         problems += secret_rotation_problems(
             rotations, region, sections["secrets"], declared_service_secrets(api if isinstance(api, ApiConfig) else None, services)
