@@ -19,10 +19,10 @@ from .lambda_function import ApiTarget, LambdaFunction, LambdaFunctionArgs
 from .managed_postgres import ManagedPostgres, ManagedPostgresArgs
 from .redis_cache import RedisCache, RedisCacheArgs
 from .scheduled_job import JobRetries, ScheduledJob, ScheduledJobArgs
-from .secure_vpc import SecureVpc, SecureVpcArgs
-from .serverless_api import ServerlessApi, ServerlessApiArgs
 from .secret_rotation import SecretRotationSchedule
+from .secure_vpc import SecureVpc, SecureVpcArgs
 from .security_findings import SecurityFindings, SecurityFindingsArgs
+from .serverless_api import ServerlessApi, ServerlessApiArgs
 from .static_site import CorsRule, LifecycleRule, LogTargets, ObjectLock, StaticSite, StaticSiteArgs
 from .subnet_layout import TierPrefixes
 from .threat_detection import ThreatDetection, ThreatDetectionArgs

@@ -62,9 +62,11 @@ def auth_accepted(host: str, port: int, token: str, timeout: float = 5.0) -> boo
     """Whether the cache accepts AUTH with ``token``, over TLS with the endpoint's certificate
     verified against its host name (the group requires in-transit encryption)."""
     context = ssl.create_default_context()
-    with socket.create_connection((host, port), timeout=timeout) as raw:
-        with context.wrap_socket(raw, server_hostname=host) as tls:
-            return auth_exchange(tls, token)
+    with (
+        socket.create_connection((host, port), timeout=timeout) as raw,
+        context.wrap_socket(raw, server_hostname=host) as tls,
+    ):
+        return auth_exchange(tls, token)
 
 
 class Rotation:
@@ -76,6 +78,7 @@ class Rotation:
         cache_client: Any,
         ecs_client: Any,
         probe: Probe,
+        *,
         environ: Mapping[str, str],
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -206,5 +209,5 @@ def handler(event: Mapping[str, str], context: object) -> None:
         boto3.client("elasticache"),
         boto3.client("ecs"),
         auth_accepted,
-        os.environ,
+        environ=os.environ,
     ).run(event)

@@ -12,9 +12,9 @@ import pulumi_aws as aws
 
 from . import cache_auth_rotation
 from .aws_context import aws_context
+from .cache_settings import PORT
 from .iam_documents import Document, policy_document
 from .lambda_function import LambdaFunction, LambdaFunctionArgs
-from .cache_settings import PORT
 from .restricted_security_group import Peer, tcp_rule
 from .secret_rotation import ROTATION_DAYS, rotation_schedule
 

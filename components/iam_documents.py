@@ -210,7 +210,9 @@ def cloudtrail_key_statements(account_id: str, trail_arn: str) -> list[Statement
             "Resource": "*",
             "Condition": {
                 "StringEquals": {"aws:SourceArn": trail_arn},
-                "StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{account_id}:trail/*"},
+                "StringLike": {
+                    "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{account_id}:trail/*"
+                },
             },
         },
         {

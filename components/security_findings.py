@@ -69,5 +69,7 @@ class SecurityFindings(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[hub]),
         )
         if args.access_analyzer:
-            aws.accessanalyzer.Analyzer(f"{name}-access-analyzer", analyzer_name=args.analyzer_name, type="ACCOUNT", opts=child)
+            aws.accessanalyzer.Analyzer(
+                f"{name}-access-analyzer", analyzer_name=args.analyzer_name, type="ACCOUNT", opts=child
+            )
         self.register_outputs({})

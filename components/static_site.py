@@ -203,10 +203,7 @@ class StaticSite(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: StaticSiteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("webstack:storage:StaticSite", name, None, opts)
-        if args.encryption == "kms" and args.receives_logs is not None and args.receives_logs.needs_sse_s3():
-            raise ValueError("log buckets must use SSE-S3: ELB and S3 access logs cannot be written with SSE-KMS")
-        if args.object_lock is not None and not 1 <= args.object_lock.days <= 36500:
-            raise ValueError(f"object_lock.days must be 1-36500, not {args.object_lock.days}")
+        _refuse_bad_args(args)
         self._args = args
         self._name = name
         self._context = aws_context(self)
@@ -235,14 +232,7 @@ class StaticSite(pulumi.ComponentResource):
         self.bucket = bucket
         self._public_access_block = _lock_down(name, bucket, child)
         _default_encryption(name, bucket, self.kms_key, child)
-        if args.object_lock is not None:
-            aws.s3.BucketObjectLockConfiguration(
-                f"{name}-object-lock",
-                bucket=bucket.id,
-                object_lock_enabled="Enabled",
-                rule={"default_retention": {"mode": args.object_lock.mode, "days": args.object_lock.days}},
-                opts=child,
-            )
+        _object_lock(name, args.object_lock, bucket, child)
         if args.versioning or args.object_lock is not None:
             aws.s3.BucketVersioning(
                 f"{name}-versioning",
@@ -313,6 +303,13 @@ class StaticSite(pulumi.ComponentResource):
         )
 
 
+def _refuse_bad_args(args: StaticSiteArgs) -> None:
+    if args.encryption == "kms" and args.receives_logs is not None and args.receives_logs.needs_sse_s3():
+        raise ValueError("log buckets must use SSE-S3: ELB and S3 access logs cannot be written with SSE-KMS")
+    if args.object_lock is not None and not 1 <= args.object_lock.days <= 36500:
+        raise ValueError(f"object_lock.days must be 1-36500, not {args.object_lock.days}")
+
+
 def _lock_down(name: str, bucket: aws.s3.Bucket, child: pulumi.ResourceOptions) -> aws.s3.BucketPublicAccessBlock:
     """All four public-access blocks, and no ACLs: the bucket owner owns every object."""
     block = aws.s3.BucketPublicAccessBlock(
@@ -331,6 +328,19 @@ def _lock_down(name: str, bucket: aws.s3.Bucket, child: pulumi.ResourceOptions) 
         opts=child,
     )
     return block
+
+
+def _object_lock(name: str, lock: ObjectLock | None, bucket: aws.s3.Bucket, child: pulumi.ResourceOptions) -> None:
+    """Default retention of every new object version (the bucket was created with Object Lock)."""
+    if lock is None:
+        return
+    aws.s3.BucketObjectLockConfiguration(
+        f"{name}-object-lock",
+        bucket=bucket.id,
+        object_lock_enabled="Enabled",
+        rule={"default_retention": {"mode": lock.mode, "days": lock.days}},
+        opts=child,
+    )
 
 
 def _default_encryption(

@@ -102,9 +102,7 @@ class ThreatDetection(pulumi.ComponentResource):
                 detector_id=detector.id,
                 name=feature,
                 status=_status(enabled),
-                additional_configurations=[
-                    {"name": extra, "status": _status(on)} for extra, on in additional.items()
-                ]
+                additional_configurations=[{"name": extra, "status": _status(on)} for extra, on in additional.items()]
                 or None,
                 opts=child,
             )

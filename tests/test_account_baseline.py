@@ -69,7 +69,10 @@ def test_the_trail_bucket_is_locked_logged_tls_only_and_written_by_the_trail_alo
     assert [s["Sid"] for s in found] == ["DenyInsecureTransport", "CloudTrailAclCheck", "CloudTrailWrite"]
     write = found[2]
     assert write["Principal"] == {"Service": "cloudtrail.amazonaws.com"}
-    assert write["Condition"]["StringEquals"] == {"aws:SourceArn": TRAIL_ARN, "s3:x-amz-acl": "bucket-owner-full-control"}
+    assert write["Condition"]["StringEquals"] == {
+        "aws:SourceArn": TRAIL_ARN,
+        "s3:x-amz-acl": "bucket-owner-full-control",
+    }
     assert write["Resource"].endswith("/cloudtrail/AWSLogs/123456789012/*")
     expiry = run.named("trail-logs-lifecycle").inputs["rules"][0]
     assert expiry["expiration"] == {"days": 2557}
@@ -109,7 +112,9 @@ def test_config_records_everything_with_its_service_linked_role_and_evaluates_th
     expected = {rule.identifier for rule in FSBP_MANAGED_RULES.values() if not rule.us_east_1_only}
     assert set(rules) == expected  # CloudFront's rules only in us-east-1, where Config records distributions
     assert all(status.urn in r.dependencies for r in rules.values())
-    assert rules["SECRETSMANAGER_SECRET_PERIODIC_ROTATION"].inputs["inputParameters"] == '{"maxDaysSinceRotation": "90"}'
+    assert (
+        rules["SECRETSMANAGER_SECRET_PERIODIC_ROTATION"].inputs["inputParameters"] == '{"maxDaysSinceRotation": "90"}'
+    )
     policy = statements(document(run.named("config-delivery-policy"), "policy"))
     delivery = next(s for s in policy if s.get("Sid") == "ConfigBucketDelivery")
     assert delivery["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
@@ -140,7 +145,9 @@ def test_security_hub_runs_fsbp_only_after_config_records_and_the_budget_alerts_
 def test_a_second_regions_baseline_has_no_trail_no_budget_and_records_no_global_resources():
     raw = raw_example()
     raw.pop("webstack:budget")
-    raw.update({"aws:region": "eu-west-1", "webstack:primary_region": False, "webstack:recording": {"managed_rules": []}})
+    raw.update(
+        {"aws:region": "eu-west-1", "webstack:primary_region": False, "webstack:recording": {"managed_rules": []}}
+    )
     run = rendered_once(ROOT, "account-eu", as_pulumi_config(raw), [], "eu-west-1")
     types = {r.type for r in run.custom()}
     assert not types & {"aws:cloudtrail/trail:Trail", "aws:budgets/budget:Budget", "aws:cfg/rule:Rule"}
@@ -197,9 +204,9 @@ def test_destroy_names_the_locked_log_files():
 
 def test_the_budget_limit_is_the_total_rounded_up_to_the_next_10_dollars():
     assert [rounded_limit(t) for t in (471.99, 460.0, 460.001, 0.01)] == [480, 460, 460, 10]
-    partial = {"steps": [{"newState": {
-        "type": "aws:ec2/natGateway:NatGateway", "urn": "urn:nat", "custom": True, "inputs": {}}},
-        {"newState": {"type": "pulumi:providers:aws", "urn": "urn:p", "custom": True, "inputs": {"region": "me-south-1"}}}]}  # fmt: skip
+    nat = {"type": "aws:ec2/natGateway:NatGateway", "urn": "urn:nat", "custom": True, "inputs": {}}
+    provider = {"type": "pulumi:providers:aws", "urn": "urn:p", "custom": True, "inputs": {"region": "me-south-1"}}
+    partial = {"steps": [{"newState": nat}, {"newState": provider}]}
     usage = {"hours_per_month": 730, "nat_gb_per_month": 10}
     check = check_budget(40, [("prod", partial)], PriceTable.load(), lambda _: usage)
     # me-south-1 has the NAT's hourly price but not its per-GB one: priced at us-east-1 instead.
@@ -235,7 +242,9 @@ def test_a_workload_stack_lets_its_tasks_pull_guarddutys_agent_from_its_regions_
     assert found["PullSidecarImages"]["Resource"] == [AGENT]
     assert found["EcrLogin"]["Action"] == "ecr:GetAuthorizationToken"  # a public app image still logs in for it
     raw, _ = read_config_file(ROOT / "Pulumi.prod.yaml")
-    assert parse_stack_config({**raw, "webstack:guardduty_agent_repository": AGENT}, "prod", "p").guardduty_agent_repository
+    assert parse_stack_config(
+        {**raw, "webstack:guardduty_agent_repository": AGENT}, "prod", "p"
+    ).guardduty_agent_repository
     with pytest.raises(ConfigError, match="is in us-east-1: tasks pull the agent from the repository of their own"):
         parse_stack_config(
             {**raw, "webstack:guardduty_agent_repository": AGENT.replace("me-south-1", "us-east-1")}, "prod", "p"

@@ -24,7 +24,7 @@ class NotFound(Exception):
 class StubSecrets:
     """Versions with staging labels, as Secrets Manager keeps them."""
 
-    class exceptions:  # noqa: N801 - boto3 clients expose the exceptions as client.exceptions
+    class exceptions:
         ResourceNotFoundException = NotFound
 
     def __init__(self, token: str, rotation_enabled: bool = True) -> None:
@@ -33,13 +33,13 @@ class StubSecrets:
             "v0": ({"auth_token": token, "host": HOST, "port": 6379, "tls": True, "url": "rediss://..."}, {CURRENT})
         }
 
-    def describe_secret(self, SecretId: str) -> dict[str, Any]:  # noqa: N803 - boto3's argument names
+    def describe_secret(self, SecretId: str) -> dict[str, Any]:
         return {
             "RotationEnabled": self.rotation_enabled,
             "VersionIdsToStages": {v: sorted(stages) for v, (_, stages) in self.versions.items() if stages},
         }
 
-    def get_secret_value(self, SecretId: str, VersionStage: str, VersionId: str | None = None) -> dict[str, Any]:  # noqa: N803
+    def get_secret_value(self, SecretId: str, VersionStage: str, VersionId: str | None = None) -> dict[str, Any]:
         for version, (value, stages) in self.versions.items():
             if value is not None and VersionStage in stages and VersionId in (None, version):
                 return {"SecretString": json.dumps(value), "VersionId": version}
@@ -47,10 +47,10 @@ class StubSecrets:
 
     def put_secret_value(
         self,
-        SecretId: str,  # noqa: N803
-        ClientRequestToken: str,  # noqa: N803
-        SecretString: str,  # noqa: N803
-        VersionStages: list[str],  # noqa: N803
+        SecretId: str,
+        ClientRequestToken: str,
+        SecretString: str,
+        VersionStages: list[str],
     ) -> None:
         for _, stages in self.versions.values():
             stages.difference_update(VersionStages)
@@ -58,10 +58,10 @@ class StubSecrets:
 
     def update_secret_version_stage(
         self,
-        SecretId: str,  # noqa: N803
-        VersionStage: str,  # noqa: N803
-        MoveToVersionId: str,  # noqa: N803
-        RemoveFromVersionId: str,  # noqa: N803
+        SecretId: str,
+        VersionStage: str,
+        MoveToVersionId: str,
+        RemoveFromVersionId: str,
     ) -> None:
         for _, stages in self.versions.values():
             stages.discard(PREVIOUS)
@@ -93,10 +93,10 @@ class StubCache:
 
     def modify_replication_group(
         self,
-        ReplicationGroupId: str,  # noqa: N803
-        AuthToken: str,  # noqa: N803
-        AuthTokenUpdateStrategy: str,  # noqa: N803
-        ApplyImmediately: bool,  # noqa: N803
+        ReplicationGroupId: str,
+        AuthToken: str,
+        AuthTokenUpdateStrategy: str,
+        ApplyImmediately: bool,
     ) -> None:
         assert ReplicationGroupId == "exiuscart-prod-cache" and ApplyImmediately
         assert self.busy == 0, "modified while a change was being applied"
@@ -109,10 +109,12 @@ class StubCache:
         self.calls.append((AuthTokenUpdateStrategy, AuthToken))
         self.busy = self.busy_polls
 
-    def describe_replication_groups(self, ReplicationGroupId: str) -> dict[str, Any]:  # noqa: N803
+    def describe_replication_groups(self, ReplicationGroupId: str) -> dict[str, Any]:
         if self.busy:
             self.busy -= 1
-            return {"ReplicationGroups": [{"Status": "modifying", "PendingModifiedValues": {"AuthTokenStatus": "ROTATING"}}]}
+            return {
+                "ReplicationGroups": [{"Status": "modifying", "PendingModifiedValues": {"AuthTokenStatus": "ROTATING"}}]
+            }
         return {"ReplicationGroups": [{"Status": "available", "PendingModifiedValues": {}}]}
 
     def accepts(self, host: str, port: int, token: str) -> bool:
@@ -124,7 +126,7 @@ class StubEcs:
     def __init__(self) -> None:
         self.deployed: list[tuple[str, str]] = []
 
-    def update_service(self, cluster: str, service: str, forceNewDeployment: bool) -> None:  # noqa: N803
+    def update_service(self, cluster: str, service: str, forceNewDeployment: bool) -> None:
         assert forceNewDeployment
         self.deployed.append((cluster, service))
 
@@ -135,7 +137,7 @@ SERVICES = [{"cluster": "exiuscart-prod", "service": "exiuscart-prod-api"}]
 def stubs(token: str = "T0" * 32, **cache: Any) -> tuple[StubSecrets, StubCache, StubEcs, Rotation]:
     secrets, group, ecs = StubSecrets(token), StubCache(token, **cache), StubEcs()
     environ = {"REPLICATION_GROUP_ID": "exiuscart-prod-cache", "SERVICES": json.dumps(SERVICES)}
-    return secrets, group, ecs, Rotation(secrets, group, ecs, group.accepts, environ, sleep=lambda _: None)
+    return secrets, group, ecs, Rotation(secrets, group, ecs, group.accepts, environ=environ, sleep=lambda _: None)
 
 
 def rotate(secrets: StubSecrets, function: Rotation, version: str) -> None:
@@ -189,7 +191,7 @@ def test_a_busy_group_makes_set_secret_retry_later_without_changing_anything():
 
 
 def test_test_secret_fails_when_the_cache_refuses_the_pending_token():
-    secrets, group, _, function = stubs()
+    secrets, _group, _, function = stubs()
     secrets.start("v1")
     function.run({"SecretId": ARN, "ClientRequestToken": "v1", "Step": "createSecret"})
     with pytest.raises(ValueError, match="refuses AUTH with the pending token"):
@@ -225,8 +227,8 @@ def test_auth_speaks_resp_and_reads_the_reply():
         ours, theirs = socket.socketpair()
         received: list[bytes] = []
 
-        def cache(sock: socket.socket = theirs, answer: bytes = reply) -> None:
-            received.append(sock.recv(256))
+        def cache(sock: socket.socket = theirs, answer: bytes = reply, into: list[bytes] = received) -> None:
+            into.append(sock.recv(256))
             sock.sendall(answer)
 
         server = threading.Thread(target=cache)
@@ -240,7 +242,18 @@ def test_auth_speaks_resp_and_reads_the_reply():
 
 def test_the_function_is_inlined_as_its_own_source():
     """CacheTokenRotation ships this module as index.py: the standard library and boto3 only."""
-    source = open(rotation.__file__).read()  # noqa: PTH123, SIM115
+    source = open(rotation.__file__).read()  # noqa: SIM115
     imports = {line.split()[1].split(".")[0] for line in source.splitlines() if line.startswith(("import ", "from "))}
-    assert imports <= {"__future__", "json", "os", "secrets", "socket", "ssl", "string", "time", "collections", "typing"}
+    assert imports <= {
+        "__future__",
+        "json",
+        "os",
+        "secrets",
+        "socket",
+        "ssl",
+        "string",
+        "time",
+        "collections",
+        "typing",
+    }
     assert "import boto3" in source

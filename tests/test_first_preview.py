@@ -107,7 +107,8 @@ UNKNOWN_VALUE = UNKNOWN_STRING_VALUE
         ("cloudfront-s3-origins-use-oac",
          {"origins": [{"originId": "alb", "domainName": UNKNOWN_VALUE, "customOriginConfig": {"httpsPort": 443}}]}),
         ("cloudtrail-encrypted-with-cmk", {"kmsKeyId": UNKNOWN_VALUE}),
-        ("cloudtrail-cloudwatch-logs", {"cloudWatchLogsGroupArn": UNKNOWN_VALUE, "cloudWatchLogsRoleArn": UNKNOWN_VALUE}),
+        ("cloudtrail-cloudwatch-logs",
+         {"cloudWatchLogsGroupArn": UNKNOWN_VALUE, "cloudWatchLogsRoleArn": UNKNOWN_VALUE}),
     ],
 )  # fmt: skip
 def test_a_value_set_but_not_known_yet_counts_as_set(rule, props):

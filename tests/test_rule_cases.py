@@ -642,14 +642,21 @@ STACK_CASES = [
 
 # --- the account baseline (webstack:kind: account) and secrets rotation --------------------------
 
-TRAIL = {"isMultiRegionTrail": True, "includeGlobalServiceEvents": True, "enableLogFileValidation": True,
-         "kmsKeyId": KEY, "eventSelectors": [{"readWriteType": "All", "includeManagementEvents": True}],
-         "cloudWatchLogsGroupArn": "arn:aws:logs:me-south-1:123456789012:log-group:/aws/cloudtrail/t:*",
-         "cloudWatchLogsRoleArn": "arn:aws:iam::123456789012:role/trail-to-logs"}
+TRAIL = {
+    "isMultiRegionTrail": True,
+    "includeGlobalServiceEvents": True,
+    "enableLogFileValidation": True,
+    "kmsKeyId": KEY,
+    "eventSelectors": [{"readWriteType": "All", "includeManagementEvents": True}],
+    "cloudWatchLogsGroupArn": "arn:aws:logs:me-south-1:123456789012:log-group:/aws/cloudtrail/t:*",
+    "cloudWatchLogsRoleArn": "arn:aws:iam::123456789012:role/trail-to-logs",
+}
 SLR = "arn:aws:iam::123456789012:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
 
 
-def _recorder(role: dict[str, Any] | None, all_supported: bool = True, started: bool | None = True) -> list[PolicyResource]:
+def _recorder(
+    role: dict[str, Any] | None, all_supported: bool = True, started: bool | None = True
+) -> list[PolicyResource]:
     """A recorder whose roleArn came from ``role`` (a service-linked role's inputs) or is SLR, and its status."""
     props = {"roleArn": SLR, "recordingGroup": {"allSupported": all_supported}}
     joined = {"roleArn": r("iam/serviceLinkedRole:ServiceLinkedRole", "slr", role)} if role is not None else {}
@@ -666,8 +673,10 @@ def _rotated_secret(rules: dict[str, Any] | None) -> list[PolicyResource]:
     secret = r("secretsmanager/secret:Secret", "token", {"kmsKeyId": KEY})
     if rules is None:
         return [secret]
-    return [secret, r("secretsmanager/secretRotation:SecretRotation", "schedule", {"rotationRules": rules},
-                      secretId=secret)]
+    return [
+        secret,
+        r("secretsmanager/secretRotation:SecretRotation", "schedule", {"rotationRules": rules}, secretId=secret),
+    ]
 
 
 ACCOUNT_CASES = [

@@ -104,9 +104,9 @@ def _problems(edit) -> list[str]:
 
 def test_a_nat_free_stack_needs_the_endpoints_the_rotation_calls():
     def nat_free(raw):
+        endpoints = ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssmmessages", "kms"]
         raw["webstack:network"] = {**raw["webstack:network"], "nat": "none", "nat_type": "gateway",
-                                   "interface_endpoints": ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssmmessages",
-                                                           "kms"]}  # fmt: skip
+                                   "interface_endpoints": endpoints}  # fmt: skip
 
     assert _problems(nat_free) == [
         "webstack:cache.auth_token_rotation_days: the rotation function runs in the private subnets, which "

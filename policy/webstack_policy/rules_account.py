@@ -22,9 +22,10 @@ def _management_events(props: Mapping[str, Any]) -> str | None:
     if not selectors and not advanced:
         return None  # CloudTrail's default: all management events, read and write
     for selector in selectors:
-        if get(selector, "includeManagementEvents", default=True) is not False and get(
-            selector, "readWriteType", default="All"
-        ) == "All":
+        if (
+            get(selector, "includeManagementEvents", default=True) is not False
+            and get(selector, "readWriteType", default="All") == "All"
+        ):
             return None
     for selector in advanced:
         fields = {get(f, "field"): f for f in as_list(get(selector, "fieldSelectors"))}
@@ -40,8 +41,7 @@ def _management_events(props: Mapping[str, Any]) -> str | None:
     severity=Severity.HIGH,
     types=[t.TRAIL],
     description=(
-        "The account trail records every region and every management event, read and write, global services "
-        "included."
+        "The account trail records every region and every management event, read and write, global services included."
     ),
     remediation="AccountTrail sets is_multi_region_trail, include_global_service_events and an event selector "
     "for all management events; do not narrow them.",
@@ -144,7 +144,10 @@ def config_recorder(resources: list[PolicyResource], config: Mapping[str, Any]) 
         if not _records_with_service_linked_role(recorder):
             yield "the recorder does not use the service-linked role AWSServiceRoleForConfig", recorder.urn
         if peek(recorder.props, "recordingGroup", "allSupported") not in (True, UNKNOWN):
-            yield "the recorder does not record all supported resource types (recordingGroup.allSupported)", recorder.urn
+            yield (
+                "the recorder does not record all supported resource types (recordingGroup.allSupported)",
+                recorder.urn,
+            )
         started = [s for s in statuses if recorder in joined(s, "name")]
         if not any(peek(s.props, "isEnabled") in (True, UNKNOWN) for s in started):
             yield "recording is not switched on: no recorder status with isEnabled true", recorder.urn

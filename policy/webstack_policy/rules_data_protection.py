@@ -484,4 +484,7 @@ def secrets_rotate(resources: list[PolicyResource], config: Mapping[str, Any]) -
             continue
         days = [_rotation_days(r) for r in schedules]
         if any(d is not None and d > config["maximumDays"] for d in days):
-            yield f"rotates every {max(d for d in days if d is not None):g} days; at most {config['maximumDays']}", secret.urn
+            yield (
+                f"rotates every {max(d for d in days if d is not None):g} days; at most {config['maximumDays']}",
+                secret.urn,
+            )

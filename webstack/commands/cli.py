@@ -132,16 +132,7 @@ def parser() -> argparse.ArgumentParser:
     cost.add_argument("--usage", type=Path, metavar="FILE", help="usage assumptions (default: cost/usage.yaml)")
     cost.add_argument("--price-region", metavar="REGION", help="price the plan as if it ran in this region")
     cost.add_argument("--details", action="store_true", help="every line item with quantity and unit price")
-    budget = commands.add_parser(
-        "budget",
-        help="an account baseline's monthly budget from the estimates of its stacks",
-        description="Plan every workload stack an account baseline's webstack:budget.stacks names, and the "
-        "baseline itself, offline; price each (at us-east-1 prices when its own region's table is partial); "
-        "print the total rounded up to the next $10 and compare it with webstack:budget.monthly_limit_usd. "
-        "Exits 1 while they differ.",
-    )
-    budget.add_argument("stack", nargs="?", help="the account baseline's stack name: reads Pulumi.<stack>.yaml")
-    budget.add_argument("--config", type=Path, metavar="FILE", help="read this stack config file instead")
+    _add_checks(commands)
     diagram = commands.add_parser(
         "diagram",
         help="architecture diagram of a stack or plan JSON (AWS icons, Graphviz)",
@@ -154,6 +145,13 @@ def parser() -> argparse.ArgumentParser:
     )
     diagram.add_argument("target", metavar="STACK|PLAN.json", help="a stack (planned offline) or a plan JSON")
     diagram.add_argument("--out", type=Path, metavar="FILE.png", help="default: .webstack/diagrams/<stack>.png")
+    add_commands(commands)
+    add_operation_commands(commands)
+    return root
+
+
+def _add_checks(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`validate` and `budget`: a stack checked against AWS's rules, and its account's budget."""
     validate = commands.add_parser(
         "validate",
         help="check a stack or plan JSON against AWS's API models and documented limits",
@@ -165,9 +163,16 @@ def parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("target", metavar="STACK|PLAN.json", help="a stack (planned offline) or a plan JSON")
     validate.add_argument("--verbose", action="store_true", help="also list the types left out on purpose, and why")
-    add_commands(commands)
-    add_operation_commands(commands)
-    return root
+    budget = commands.add_parser(
+        "budget",
+        help="an account baseline's monthly budget from the estimates of its stacks",
+        description="Plan every workload stack an account baseline's webstack:budget.stacks names, and the "
+        "baseline itself, offline; price each (at us-east-1 prices when its own region's table is partial); "
+        "print the total rounded up to the next $10 and compare it with webstack:budget.monthly_limit_usd. "
+        "Exits 1 while they differ.",
+    )
+    budget.add_argument("stack", nargs="?", help="the account baseline's stack name: reads Pulumi.<stack>.yaml")
+    budget.add_argument("--config", type=Path, metavar="FILE", help="read this stack config file instead")
 
 
 def subcommands(root: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -192,6 +197,15 @@ def run_diagram(target: str, out: Path | None, console: Console) -> int:
 
 
 DEPLOY_COMMANDS = ("preview", "up", "refresh", "destroy", "release", "outputs")
+
+
+def _plan_reader(args: argparse.Namespace, console: Console) -> int:
+    """The offline commands that read a plan: diagram, validate, budget."""
+    if args.command == "diagram":
+        return run_diagram(args.target, args.out, console)
+    if args.command == "validate":
+        return run_validate(args.target, console, args.verbose)
+    return run_budget(args.stack, args.config, console)
 
 
 def main(
@@ -220,12 +234,8 @@ def main(
             return run_deploy_command(args, console, deployer_factory or (lambda c: Deployer(console=c)))
         if args.command in OPERATION_COMMANDS:
             return run_operation_command(args, console, operations_factory or default_operations)
-        if args.command == "diagram":
-            return run_diagram(args.target, args.out, console)
-        if args.command == "validate":
-            return run_validate(args.target, console, args.verbose)
-        if args.command == "budget":
-            return run_budget(args.stack, args.config, console)
+        if args.command in ("diagram", "validate", "budget"):
+            return _plan_reader(args, console)
         if args.command == "cost":
             return run_cost(
                 args.target,

@@ -69,9 +69,13 @@ def detector(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[Line
     """Foundational threat detection: CloudTrail management events and VPC flow and DNS logs."""
     if inputs.get("enable") is False:
         return
-    events = float(ctx.usage.get("guardduty_cloudtrail_events_millions", ctx.usage["cloudtrail_management_events_millions"]))
+    events = float(
+        ctx.usage.get("guardduty_cloudtrail_events_millions", ctx.usage["cloudtrail_management_events_millions"])
+    )
     yield ctx.item(urn, "CloudTrail management events analysed (usage)", events, "guardduty.cloudtrail_events")
-    yield ctx.item(urn, "VPC flow and DNS logs analysed (usage)", float(ctx.usage["guardduty_flow_dns_gb"]), "guardduty.flow_dns")
+    yield ctx.item(
+        urn, "VPC flow and DNS logs analysed (usage)", float(ctx.usage["guardduty_flow_dns_gb"]), "guardduty.flow_dns"
+    )
 
 
 # What each enabled protection plan bills, by feature: (description, usage key, price key).
@@ -79,7 +83,11 @@ _FEATURES = {
     "S3_DATA_EVENTS": ("S3 data events analysed", "guardduty_s3_data_events_millions", "guardduty.s3_events"),
     "RDS_LOGIN_EVENTS": ("RDS login events: database vCPUs", "guardduty_rds_vcpus", "guardduty.rds_vcpu"),
     "LAMBDA_NETWORK_LOGS": ("Lambda network logs analysed", "guardduty_lambda_network_gb", "guardduty.lambda_network"),
-    "EBS_MALWARE_PROTECTION": ("EBS volumes scanned on suspicion", "guardduty_malware_scanned_gb", "guardduty.ebs_scan"),
+    "EBS_MALWARE_PROTECTION": (
+        "EBS volumes scanned on suspicion",
+        "guardduty_malware_scanned_gb",
+        "guardduty.ebs_scan",
+    ),
     "EKS_AUDIT_LOGS": ("EKS audit log events", "guardduty_eks_audit_events_millions", "guardduty.eks_audit"),
 }
 
@@ -93,7 +101,9 @@ def detector_feature(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Itera
         agents = {c.get("name"): c.get("status") for c in inputs.get("additionalConfigurations") or []}
         if agents.get("ECS_FARGATE_AGENT_MANAGEMENT") == "ENABLED":
             vcpus = float(ctx.usage["guardduty_fargate_vcpus"])
-            yield ctx.item(urn, f"Runtime Monitoring of Fargate tasks: {vcpus:g} vCPUs (usage)", vcpus, "guardduty.runtime_vcpu")
+            yield ctx.item(
+                urn, f"Runtime Monitoring of Fargate tasks: {vcpus:g} vCPUs (usage)", vcpus, "guardduty.runtime_vcpu"
+            )
         return
     if name in _FEATURES:
         description, usage_key, price_key = _FEATURES[name]

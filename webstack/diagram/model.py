@@ -158,12 +158,16 @@ def _databases(states: Mapping[str, State], az_count: int) -> Iterator[Node]:
 
 
 def _token_rotation(group: State, states: Mapping[str, State]) -> str:
-    """"AUTH token rotated every N days" when a rotation schedule names a secret of the cache's component."""
+    """ "AUTH token rotated every N days" when a rotation schedule names a secret of the cache's component."""
     for rotation in of_type(states, "aws:secretsmanager/secretRotation:SecretRotation"):
         secrets = [states[urn] for urn in deps(rotation, "secretId") if urn in states]
         if any(secret.get("parent") == group.get("parent") for secret in secrets):
             days = (rotation["inputs"].get("rotationRules") or {}).get("automaticallyAfterDays")
-            return f"\nAUTH token rotated every {days:g} days" if isinstance(days, (int, float)) else "\nAUTH token rotated"
+            return (
+                f"\nAUTH token rotated every {days:g} days"
+                if isinstance(days, (int, float))
+                else "\nAUTH token rotated"
+            )
     return ""
 
 

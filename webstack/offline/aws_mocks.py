@@ -505,7 +505,8 @@ def _detector(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> t
 
 def _service_linked_role(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
     service = str(a.inputs.get("awsServiceName", "service.amazonaws.com"))
-    name = {"config.amazonaws.com": "AWSServiceRoleForConfig"}.get(service, f"AWSServiceRoleFor{service.split('.')[0]}")
+    default = f"AWSServiceRoleFor{service.split('.', maxsplit=1)[0]}"
+    name = {"config.amazonaws.com": "AWSServiceRoleForConfig"}.get(service, default)
     arn = f"arn:aws:iam::{m.account_id}:role/aws-service-role/{service}/{name}"
     return arn, {"arn": arn, "name": name, "path": f"/aws-service-role/{service}/"}
 

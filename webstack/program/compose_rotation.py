@@ -23,7 +23,9 @@ def build_cache_rotation(
     cache, vpc, settings = data.cache, data.vpc, config.cache
     if cache is None or vpc is None or settings is None or settings.auth_token_rotation_days is None:
         return None
-    services = [CacheService(api.cluster_name, running.service.name) for running in (api.services.values() if api else ())]
+    services = (
+        [CacheService(api.cluster_name, running.service.name) for running in api.services.values()] if api else []
+    )
     rotation = CacheTokenRotation(
         "cache-rotation",
         CacheTokenRotationArgs(

@@ -20,8 +20,8 @@ from components import (
     UserDirectory,
     UserDirectoryArgs,
 )
-from webstack.program.compose_web import fqdn, keeps_data
 from webstack.program.compose_rotation import schedule_rotation
+from webstack.program.compose_web import fqdn, keeps_data
 from webstack.program.config import StackConfig
 from webstack.program.config_checks_parts import CORS_VARIABLE, TABLE_VARIABLE, api_routes, secret_variable
 from webstack.program.config_serverless import FunctionConfig

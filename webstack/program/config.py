@@ -672,15 +672,18 @@ class StackConfig(StackIdentity):
         "functions that list it.",
         allowed="`UPPER_CASE` names",
     )
-    guardduty_agent_repository: Annotated[
-        str, StringConstraints(pattern=r"^arn:aws:ecr:[a-z0-9-]+:\d{12}:repository/aws-guardduty-agent-fargate$")
-    ] | None = own(
+    guardduty_agent_repository: (
+        Annotated[
+            str, StringConstraints(pattern=r"^arn:aws:ecr:[a-z0-9-]+:\d{12}:repository/aws-guardduty-agent-fargate$")
+        ]
+        | None
+    ) = own(
         None,
         "The ECR repository (of an AWS account, one per region) hosting GuardDuty's Fargate security agent: the "
         "services' execution roles may pull it. Needed before the account baseline's "
         "`guardduty.ecs_fargate_runtime` is on, since GuardDuty then adds the agent to every task (a task whose "
         "role cannot pull it does not start). Take the ARN for the stack's region from GuardDuty's user guide, "
-        "\"Repository for GuardDuty agent on AWS Fargate (Amazon ECS only)\".",
+        '"Repository for GuardDuty agent on AWS Fargate (Amazon ECS only)".',
         allowed="`arn:aws:ecr:<region>:<account>:repository/aws-guardduty-agent-fargate`",
         shown_default="none",
     )
@@ -699,6 +702,7 @@ class StackConfig(StackIdentity):
         "destroyed and created again at once (the database's own protection is `database.deletion_protection`).",
         shown_default="`true` for a stack judged by `policy/config/prod.json`, else `false`",
     )
+
 
 PriceClass = Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"]
 

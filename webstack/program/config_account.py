@@ -50,7 +50,7 @@ class GuardDutyConfig(Section):
 class RecordingConfig(Section):
     """AWS Config recording and its managed rules (ConfigRecording)."""
 
-    managed_rules: tuple[FsbpControl, ...] | None = own(
+    managed_rules: tuple[FsbpControl, ...] | None = own(  # pyright: ignore[reportInvalidTypeForm]
         None,
         "FSBP controls whose AWS managed Config rule evaluates the recorded resources (the controls the policy "
         "pack enforces before deploy, `components/config_rules.py`); CloudFront's only in us-east-1, where "
@@ -59,8 +59,8 @@ class RecordingConfig(Section):
         shown_default="every control in `components/config_rules.py`",
         allowed="FSBP control ids (`S3.5`, `RDS.3`, ...)",
     )
-    delivery_frequency: Literal["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"] = (
-        from_arg(ConfigRecordingArgs, "delivery_frequency")
+    delivery_frequency: Literal["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"] = from_arg(
+        ConfigRecordingArgs, "delivery_frequency"
     )
     create_service_linked_role: bool = from_arg(ConfigRecordingArgs, "create_service_linked_role")
     expire_after_days: int = from_arg(ConfigRecordingArgs, "expire_after_days", ge=1)
@@ -100,8 +100,7 @@ class AccountConfig(StackIdentity):
 
     kind: Literal["account"] = own(
         ...,
-        "This stack is an account baseline, not a workload stack (`stack`, the default kind when the key is "
-        "absent).",
+        "This stack is an account baseline, not a workload stack (`stack`, the default kind when the key is absent).",
         allowed="`account`",
     )
     primary_region: bool = own(
@@ -149,9 +148,7 @@ def account_problems(config: AccountConfig) -> list[Problem]:
             )
         )
     if not config.primary_region and config.budget is not None:
-        problems.append(
-            Problem("webstack:budget", "budgets are global: set it in the primary region's baseline only")
-        )
+        problems.append(Problem("webstack:budget", "budgets are global: set it in the primary region's baseline only"))
     budget = config.budget
     if budget is not None and not (budget.emails or budget.sns_topic_arns):
         problems.append(Problem("webstack:budget.emails", "name at least one address (or sns_topic_arns)"))

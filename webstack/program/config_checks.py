@@ -31,8 +31,8 @@ from webstack.program.config_checks_parts import (
     missing_part_problems,
     serverless_problems,
 )
-from webstack.program.config_problems import Problem, collision_problems
 from webstack.program.config_checks_rotation import declared_service_secrets, secret_rotation_problems
+from webstack.program.config_problems import Problem, collision_problems
 from webstack.program.config_serverless import FunctionApiConfig
 from webstack.program.service_environment import injected_variables
 
@@ -347,6 +347,24 @@ def _rotation_endpoint_problems(network: object, cache: object) -> list[Problem]
     ]
 
 
+def _secret_problems(
+    sections: Mapping[str, Any], network: object, api: object, services: Mapping[str, Any]
+) -> list[Problem]:
+    """The cache token's rotation endpoints, application secret rotations, GuardDuty's agent repository."""
+    problems = _rotation_endpoint_problems(network, sections.get("cache"))
+    rotations, region = sections.get("secret_rotation"), sections.get("region")
+    agent = sections.get("guardduty_agent_repository")
+    if isinstance(agent, str) and isinstance(region, str) and agent.split(":")[3] != region:
+        problems.append(
+            Problem("webstack:guardduty_agent_repository", f"is in {agent.split(':')[3]}: tasks pull the agent from "
+                    f"the repository of their own region ({region})")
+        )  # fmt: skip
+    if rotations and isinstance(region, str) and isinstance(sections.get("secrets"), tuple):
+        declared = declared_service_secrets(api if isinstance(api, ApiConfig) else None, services)
+        problems += secret_rotation_problems(rotations, region, sections["secrets"], declared)
+    return problems
+
+
 def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
     """Checks between keys; each runs only when the keys it reads are valid (present in
     ``sections``)."""
@@ -369,18 +387,7 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
                 )
             )
     problems += _exec_endpoint_problems(network, api, services)
-    problems += _rotation_endpoint_problems(network, sections.get("cache"))
-    rotations, region = sections.get("secret_rotation"), sections.get("region")
-    agent = sections.get("guardduty_agent_repository")
-    if isinstance(agent, str) and isinstance(region, str) and agent.split(":")[3] != region:
-        problems.append(
-            Problem("webstack:guardduty_agent_repository", f"is in {agent.split(':')[3]}: tasks pull the agent from "
-                    f"the repository of their own region ({region})")
-        )  # fmt: skip
-    if rotations and isinstance(region, str) and isinstance(sections.get("secrets"), tuple):
-        problems += secret_rotation_problems(
-            rotations, region, sections["secrets"], declared_service_secrets(api if isinstance(api, ApiConfig) else None, services)
-        )
+    problems += _secret_problems(sections, network, api, services)
     problems += _database_schedule_problems(sections.get("database"), tasks_of(api, services))
     if "domain" in sections and domain is None:
         problems += _domain_missing_problems(api, sites, services)
