@@ -15,6 +15,8 @@ from webstack.commands.cli import main
 from webstack.cost.budget import StackFigure, check_budget, rounded_limit
 from webstack.cost.tables import PriceTable
 from webstack.deployment.deploy import destroy_guards
+from webstack.diagram import build_architecture
+from webstack.offline.plan_json import plan_document
 from webstack.program.config_account import AccountConfig
 from webstack.program.config_problems import ConfigError
 from webstack.program.stack_settings import as_pulumi_config, parse_any_config, parse_stack_config, read_config_file
@@ -249,3 +251,18 @@ def test_a_workload_stack_lets_its_tasks_pull_guarddutys_agent_from_its_regions_
         parse_stack_config(
             {**raw, "webstack:guardduty_agent_repository": AGENT.replace("me-south-1", "us-east-1")}, "prod", "p"
         )
+
+
+def test_the_diagram_draws_where_the_baselines_records_go():
+    architecture = build_architecture(plan_document(baseline()), "baseline")
+    kinds = {n.kind for n in architecture.nodes}
+    assert {"cloudtrail", "guardduty", "config", "securityhub", "access_analyzer", "budget"} <= kinds
+    assert "users" not in kinds  # an account baseline serves nobody
+    edges = {(e.source, e.target, e.label) for e in architecture.edges}
+    assert {
+        ("trail-trail", "trail-logs-bucket", "log files"),
+        ("config-recorder", "config-delivery-bucket", "snapshots, history"),
+        ("guardduty-detector", "findings-hub", "findings"),
+        ("config-recorder", "findings-hub", "control checks"),
+        ("trail-logs-bucket", "access-logs-bucket", "access logs"),
+    } <= edges

@@ -12,6 +12,7 @@ Kind = Literal[
     "users", "route53", "cloudfront", "waf", "alb", "nat_gateway", "nat_instance", "subnet",
     "fargate", "rds", "elasticache", "s3", "sns", "alarms",
     "apigateway", "lambda", "dynamodb", "cognito", "secrets", "scheduler",
+    "cloudtrail", "guardduty", "config", "securityhub", "access_analyzer", "budget",
 ]  # fmt: skip
 Tier = Literal["public", "private", "isolated"]
 TIERS: tuple[Tier, ...] = ("public", "private", "isolated")

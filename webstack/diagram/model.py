@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from webstack.diagram.account import account_edges, account_nodes
 from webstack.diagram.elements import (
     TIERS,
     Edge,
@@ -198,7 +199,8 @@ def _web_acls(states: Mapping[str, State]) -> Iterator[Node]:
 
 
 def _edge_nodes(states: Mapping[str, State]) -> Iterator[Node]:
-    yield Node("users", "users", "Viewers (HTTPS)", Place("edge"))
+    if not of_type(states, "aws:cloudtrail/trail:Trail"):  # an account baseline serves nobody
+        yield Node("users", "users", "Viewers (HTTPS)", Place("edge"))
     for zone in of_type(states, "aws:route53/zone:Zone"):
         yield Node(name_of(zone["urn"]), "route53", f"Route 53\n{zone['inputs'].get('name', '')}", Place("edge"))
     if not of_type(states, "aws:route53/zone:Zone") and of_type(states, "aws:route53/record:Record"):
@@ -328,6 +330,7 @@ def build_architecture(plan: Mapping[str, Any], title: str) -> Architecture:
         *_regional_nodes(states),
         *_jobs(states),
         *serverless_nodes(states),
+        *account_nodes(states),
         *_load_balancers(states),
         *subnets,
         *_nats(states),
@@ -342,6 +345,7 @@ def build_architecture(plan: Mapping[str, Any], title: str) -> Architecture:
     edges += list(_service_edges(states, az_count))
     edges += list(_job_edges(states))
     edges += list(serverless_edges(states, zone))
+    edges += list(account_edges(states))
     edges += [Edge("alarms", n.id, "notify") for n in architecture.nodes if n.kind == "sns" and any(
         m.kind == "alarms" for m in architecture.nodes)]  # fmt: skip
     known = {n.id for n in architecture.nodes}

@@ -14,12 +14,13 @@ from typing import Any
 import diagrams
 from diagrams import Cluster, Diagram, Edge, Node
 from diagrams.aws.compute import EC2Instance, Fargate, Lambda
+from diagrams.aws.cost import Budgets
 from diagrams.aws.database import Dynamodb, ElasticacheForRedis, RDSPostgresqlInstance
 from diagrams.aws.general import Users
 from diagrams.aws.integration import SNS, EventbridgeScheduler
-from diagrams.aws.management import CloudwatchAlarm
+from diagrams.aws.management import Cloudtrail, CloudwatchAlarm, Config
 from diagrams.aws.network import ALB, APIGateway, CloudFront, NATGateway, PrivateSubnet, PublicSubnet, Route53
-from diagrams.aws.security import WAF, Cognito, SecretsManager
+from diagrams.aws.security import WAF, Cognito, Guardduty, IAMAccessAnalyzer, SecretsManager, SecurityHub
 from diagrams.aws.storage import S3
 
 from webstack.diagram.model import TIERS, Architecture, Place
@@ -47,6 +48,12 @@ ICONS: dict[str, type[Node]] = {
     "cognito": Cognito,
     "secrets": SecretsManager,
     "scheduler": EventbridgeScheduler,
+    "cloudtrail": Cloudtrail,
+    "guardduty": Guardduty,
+    "config": Config,
+    "securityhub": SecurityHub,
+    "access_analyzer": IAMAccessAnalyzer,
+    "budget": Budgets,
 }
 TIER_ICONS: dict[str, type[Node]] = {"public": PublicSubnet, "private": PrivateSubnet, "isolated": PrivateSubnet}
 TIER_TITLES = {"public": "Public subnet", "private": "Private subnet", "isolated": "Isolated subnet (no route out)"}
