@@ -1,11 +1,16 @@
 """webstack's ComponentResources. They know nothing of stack config: each takes a name, one
 typed args object and ResourceOptions, and parents every child to itself."""
 
+from .account_trail import AccountTrail, AccountTrailArgs
 from .alert_topic import AlertTopic, AlertTopicArgs, SlackChannel
 from .api_routes import Route as ApiRoute
 from .api_settings import BucketGrant
 from .app_secret import AppSecret, AppSecretArgs
 from .bucket_replication import BucketReplication, BucketReplicationArgs
+from .cache_token_rotation import CacheService, CacheTokenRotation, CacheTokenRotationArgs
+from .config_recording import ConfigRecording, ConfigRecordingArgs
+from .config_rules import ManagedRule
+from .cost_budget import CostBudget, CostBudgetArgs
 from .dashboard_settings import DashboardParts
 from .dns_records import DnsRecord
 from .edge_distribution import EdgeDistribution, EdgeDistributionArgs, LoadBalancerOrigin, S3Origin
@@ -16,16 +21,21 @@ from .lambda_function import ApiTarget, LambdaFunction, LambdaFunctionArgs
 from .managed_postgres import ManagedPostgres, ManagedPostgresArgs
 from .redis_cache import RedisCache, RedisCacheArgs
 from .scheduled_job import JobRetries, ScheduledJob, ScheduledJobArgs
+from .secret_rotation import SecretRotationSchedule
 from .secure_vpc import SecureVpc, SecureVpcArgs
+from .security_findings import SecurityFindings, SecurityFindingsArgs
 from .serverless_api import ServerlessApi, ServerlessApiArgs
 from .stack_backup import StackBackup, StackBackupArgs
 from .stack_dashboard import StackDashboard, StackDashboardArgs
-from .static_site import CorsRule, LifecycleRule, LogTargets, StaticSite, StaticSiteArgs
+from .static_site import CorsRule, LifecycleRule, LogTargets, ObjectLock, StaticSite, StaticSiteArgs
 from .subnet_layout import TierPrefixes
+from .threat_detection import ThreatDetection, ThreatDetectionArgs
 from .user_directory import UserDirectory, UserDirectoryArgs
 from .waf_logging import WafLogSettings
 
 __all__ = [
+    "AccountTrail",
+    "AccountTrailArgs",
     "AlertTopic",
     "AlertTopicArgs",
     "ApiRoute",
@@ -35,7 +45,14 @@ __all__ = [
     "BucketGrant",
     "BucketReplication",
     "BucketReplicationArgs",
+    "CacheService",
+    "CacheTokenRotation",
+    "CacheTokenRotationArgs",
+    "ConfigRecording",
+    "ConfigRecordingArgs",
     "CorsRule",
+    "CostBudget",
+    "CostBudgetArgs",
     "DashboardParts",
     "DnsRecord",
     "EdgeDistribution",
@@ -55,14 +72,19 @@ __all__ = [
     "LogTargets",
     "ManagedPostgres",
     "ManagedPostgresArgs",
+    "ManagedRule",
+    "ObjectLock",
     "RedisCache",
     "RedisCacheArgs",
     "Route",
     "S3Origin",
     "ScheduledJob",
     "ScheduledJobArgs",
+    "SecretRotationSchedule",
     "SecureVpc",
     "SecureVpcArgs",
+    "SecurityFindings",
+    "SecurityFindingsArgs",
     "ServerlessApi",
     "ServerlessApiArgs",
     "ServiceSpec",
@@ -73,6 +95,8 @@ __all__ = [
     "StackDashboardArgs",
     "StaticSite",
     "StaticSiteArgs",
+    "ThreatDetection",
+    "ThreatDetectionArgs",
     "TierPrefixes",
     "UserDirectory",
     "UserDirectoryArgs",

@@ -158,19 +158,24 @@ def execution_role_policy(
     log_group: str,
     secret_value_froms: Sequence[str],
     kms_key_arns: Sequence[str],
+    sidecar_repository_arns: Sequence[str] = (),
 ) -> Document:
-    """Pull from the task's own repository (None: a public image, nothing to pull with IAM),
-    write its own log group, read the secrets it injects."""
+    """Pull from the task's own repository (None: a public image, nothing to pull with IAM) and
+    from the repositories of the sidecars ECS adds (GuardDuty's agent), write its own log group,
+    read the secrets it injects."""
     statements: list[Statement] = []
-    if repository_arn is not None:
-        statements += [
+    if repository_arn is not None or sidecar_repository_arns:
+        statements.append(
             {
                 # GetAuthorizationToken has no resource type: AWS accepts only "*" for it.
                 "Sid": "EcrLogin",
                 "Effect": "Allow",
                 "Action": "ecr:GetAuthorizationToken",
                 "Resource": "*",
-            },
+            }
+        )
+    if repository_arn is not None:
+        statements += [
             {
                 "Sid": "PullOwnImages",
                 "Effect": "Allow",
@@ -178,6 +183,15 @@ def execution_role_policy(
                 "Resource": repository_arn,
             },
         ]
+    if sidecar_repository_arns:
+        statements.append(
+            {
+                "Sid": "PullSidecarImages",
+                "Effect": "Allow",
+                "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                "Resource": list(sidecar_repository_arns),
+            }
+        )
     statements.append(
         {
             "Sid": "WriteOwnLogs",

@@ -109,3 +109,62 @@ def vended_log_statements(bucket_arn: str, account_id: str, prefix: str) -> list
             },
         },
     ]
+
+
+def cloudtrail_delivery_statements(bucket_arn: str, account_id: str, trail_arn: str, prefix: str) -> list[Statement]:
+    """CloudTrail (one trail only, by aws:SourceArn) checks the bucket ACL and writes its log files
+    under ``prefix``/AWSLogs/<account>/, handing the objects to the bucket owner (CloudTrail User
+    Guide, "Amazon S3 bucket policy for CloudTrail")."""
+    source = {"aws:SourceArn": trail_arn}
+    return [
+        {
+            "Sid": "CloudTrailAclCheck",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:GetBucketAcl",
+            "Resource": bucket_arn,
+            "Condition": {"StringEquals": source},
+        },
+        {
+            "Sid": "CloudTrailWrite",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": f"{bucket_arn}/{prefix}/AWSLogs/{account_id}/*",
+            "Condition": {"StringEquals": {**source, "s3:x-amz-acl": "bucket-owner-full-control"}},
+        },
+    ]
+
+
+def config_delivery_statements(bucket_arn: str, account_id: str, prefix: str) -> list[Statement]:
+    """AWS Config (the service principal, which delivers for the service-linked role) checks the
+    bucket's ACL and existence and writes snapshots and history under ``prefix``/AWSLogs/<account>/Config/
+    for this account only (AWS Config Developer Guide, "Permissions for the Amazon S3 bucket")."""
+    account = {"aws:SourceAccount": account_id}
+    principal = {"Service": "config.amazonaws.com"}
+    return [
+        {
+            "Sid": "ConfigBucketPermissionsCheck",
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": "s3:GetBucketAcl",
+            "Resource": bucket_arn,
+            "Condition": {"StringEquals": account},
+        },
+        {
+            "Sid": "ConfigBucketExistenceCheck",
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": "s3:ListBucket",
+            "Resource": bucket_arn,
+            "Condition": {"StringEquals": account},
+        },
+        {
+            "Sid": "ConfigBucketDelivery",
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": "s3:PutObject",
+            "Resource": f"{bucket_arn}/{prefix}/AWSLogs/{account_id}/Config/*",
+            "Condition": {"StringEquals": {**account, "s3:x-amz-acl": "bucket-owner-full-control"}},
+        },
+    ]

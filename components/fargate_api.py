@@ -81,6 +81,11 @@ class FargateApiArgs:
     """SNS topic ARNs told when an alarm (5xx rate, latency, unhealthy hosts, CPU, memory) fires. Example:
     [alert_topic.arn].
     """
+    sidecar_repository_arns: Sequence[str] = ()
+    """ECR repositories of other accounts the execution roles may pull from besides the services' own: the
+    one hosting GuardDuty's Fargate security agent, which GuardDuty adds to every task when Runtime
+    Monitoring manages it. Example: ["arn:aws:ecr:us-east-1:593207742271:repository/aws-guardduty-agent-fargate"].
+    """
     error_rate_alarm_percent: float = 5
     """Alarm when more than this percentage of requests get a 5xx from the targets over 5 minutes. Example: 1."""
     latency_alarm_seconds: float = 2
@@ -275,6 +280,7 @@ def _shared(b: _Build, context: AwsContext) -> Shared:
         log_retention_days=b.args.log_retention_days,
         alarm_actions=b.args.alarm_actions,
         keep_data_on_destroy=b.args.keep_data_on_destroy,
+        sidecar_repository_arns=tuple(b.args.sidecar_repository_arns),
         exec_log_group=exec_log_group_name(prefix, name) if exec_logs else None,
     )
 

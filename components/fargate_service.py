@@ -198,6 +198,7 @@ class Shared:
     alarm_actions: Sequence[pulumi.Input[str]]
     keep_data_on_destroy: bool
     exec_log_group: str | None = None  # where exec sessions are logged (None: no service enables exec)
+    sidecar_repository_arns: tuple[str, ...] = ()  # other accounts' images ECS adds to tasks (GuardDuty's agent)
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,8 @@ class RunningService:
     task_definition: aws.ecs.TaskDefinition
     execution_role: aws.iam.Role
     task_role: aws.iam.Role
+    # Each application secret's ARN by variable (a rotation schedule names it).
+    app_secret_arns: dict[str, pulumi.Output[str]] = field(default_factory=dict)
 
     @property
     def spec(self) -> ServiceSpec:
@@ -236,6 +239,7 @@ class Injected:
 
     secrets: dict[str, pulumi.Input[str]]
     kms_key_arns: list[pulumi.Input[str]]
+    app_secret_arns: dict[str, pulumi.Output[str]] = field(default_factory=dict)
 
 
 def log_group_name(prefix: str, service: str) -> str:
@@ -331,7 +335,7 @@ def run_service(
     )
     quiet = quiet_while_stopped(specs) if built.spec.schedule else specs
     create_alarms(f"{built.base}-alarm", quiet, shared.alarm_actions, parent)
-    return RunningService(built, service, task_definition, execution_role, task_role)
+    return RunningService(built, service, task_definition, execution_role, task_role, injected.app_secret_arns)
 
 
 def _injected_secrets(built: BuiltService, shared: Shared, parent: pulumi.Resource) -> Injected:
@@ -353,7 +357,7 @@ def _injected_secrets(built: BuiltService, shared: Shared, parent: pulumi.Resour
         for variable in spec.app_secrets
     }
     keys = [*shared.secret_kms_key_arns, *([shared.key.arn] if app_secrets else [])]
-    return Injected({**spec.secrets, **app_secrets}, keys)
+    return Injected({**spec.secrets, **app_secrets}, keys, app_secrets)
 
 
 def _execution_role(built: BuiltService, shared: Shared, injected: Injected, parent: pulumi.Resource) -> aws.iam.Role:
@@ -385,6 +389,7 @@ def _execution_role(built: BuiltService, shared: Shared, injected: Injected, par
                     log_group=log_group_name(shared.prefix, spec.name),
                     secret_value_froms=v[3],
                     kms_key_arns=v[4],
+                    sidecar_repository_arns=shared.sidecar_repository_arns,
                 )
             )
         ),

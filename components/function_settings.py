@@ -11,8 +11,9 @@ from .dead_letters import dead_letters_alarm
 from .iam_documents import Document, policy_document
 
 # Node.js runtimes in standard support (reference/aws-facts-beyond-day1.md): nodejs18.x, the
-# seed's, lost support on 2025-09-01 and can no longer be created.
-RUNTIMES = ("nodejs24.x", "nodejs22.x")
+# seed's, lost support on 2025-09-01 and can no longer be created. Python 3.13 (supported to
+# 2029-06) runs the functions webstack ships itself (the cache AUTH token rotation).
+RUNTIMES = ("nodejs24.x", "nodejs22.x", "python3.13")
 # A bare function name: 1-64 of a-z A-Z 0-9 - _ (Lambda's CreateFunction; the model's 140 is a full ARN's).
 _FUNCTION_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 # Environment variable names (botocore EnvironmentVariableName); Lambda reserves AWS_* and these.
@@ -60,7 +61,7 @@ def checked_function(
     if not _FUNCTION_NAME.fullmatch(name):
         raise ValueError(f"Lambda refuses the function name {name!r}: 1-64 of a-z A-Z 0-9 - _")
     if runtime not in RUNTIMES:
-        raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)} (supported Node.js), not {runtime!r}")
+        raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)} (supported runtimes), not {runtime!r}")
     if memory_mb not in MEMORY_MB:
         raise ValueError(f"memory_mb must be 128-10240, not {memory_mb}")
     if timeout_seconds not in TIMEOUT_SECONDS:
@@ -92,9 +93,11 @@ def function_policy(
     table_actions: Sequence[str],
     secret_arns: Sequence[str],
     secret_key_arns: Sequence[str],
+    in_vpc: bool = False,
 ) -> Document:
     """The function's only permissions: its own log group, X-Ray, its dead-letter queue, its key
-    (environment and queue), and what it was granted on its table and secrets."""
+    (environment and queue), what it was granted on its table and secrets, and in a VPC the network
+    interfaces Lambda makes for it (Lambda checks those when the function is created)."""
     log_group = f"arn:aws:logs:{region}:{account_id}:log-group:{log_group_name(name)}"
     statements: list[dict[str, Any]] = [
         {"Sid": "Logs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -105,6 +108,8 @@ def function_policy(
         {"Sid": "DeadLetters", "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": queue_arn},
         {"Sid": "OwnKey", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": key_arn},
     ]  # fmt: skip
+    if in_vpc:
+        statements += vpc_interface_statements(region, account_id)
     if table_arn is not None and table_actions:
         resources = [table_arn]
         if _INDEX_ACTIONS & set(table_actions):
@@ -130,6 +135,31 @@ def function_policy(
             }
         )
     return policy_document(statements)
+
+
+def vpc_interface_statements(region: str, account_id: str) -> list[dict[str, Any]]:
+    """What a function's role needs for Lambda to attach it to a VPC (Lambda Developer Guide,
+    "Giving Lambda functions access to resources in an Amazon VPC"): the interface writes on this
+    account's EC2 resources of the region, and the two Describe calls, which take no resource."""
+    return [
+        {
+            "Sid": "VpcNetworkInterfaces",
+            "Effect": "Allow",
+            "Action": [
+                "ec2:CreateNetworkInterface",
+                "ec2:DeleteNetworkInterface",
+                "ec2:AssignPrivateIpAddresses",
+                "ec2:UnassignPrivateIpAddresses",
+            ],
+            "Resource": f"arn:aws:ec2:{region}:{account_id}:*",
+        },
+        {
+            "Sid": "DescribeVpcNetwork",
+            "Effect": "Allow",
+            "Action": ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
+            "Resource": "*",
+        },
+    ]
 
 
 def function_alarm_specs(

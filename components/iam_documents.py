@@ -194,3 +194,62 @@ def alarm_topic_policy(topic_arn: str, account_id: str) -> Document:
             deny_insecure_transport_statement([topic_arn], "sns:Publish"),
         ]
     )
+
+
+def cloudtrail_key_statements(account_id: str, trail_arn: str) -> list[Statement]:
+    """CloudTrail may encrypt the log files of one trail with this key (aws:SourceArn, and the
+    encryption context CloudTrail sends naming a trail of this account) and describe the key
+    (CloudTrail User Guide, "Configure AWS KMS key policies for CloudTrail"). Reading the files is
+    left to IAM: the key's admin statement lets the account's policies grant kms:Decrypt."""
+    return [
+        {
+            "Sid": "CloudTrailEncryptLogs",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "kms:GenerateDataKey*",
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": {"aws:SourceArn": trail_arn},
+                "StringLike": {
+                    "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{account_id}:trail/*"
+                },
+            },
+        },
+        {
+            "Sid": "CloudTrailDescribeKey",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "kms:DescribeKey",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceArn": trail_arn}},
+        },
+    ]
+
+
+def config_delivery_key_statement(account_id: str) -> Statement:
+    """AWS Config delivers as its service principal when it records with the service-linked role
+    (which has no access to the key): it may encrypt deliveries for this account only (AWS Config
+    Developer Guide, "Permissions for the KMS Key")."""
+    return {
+        "Sid": "ConfigDeliveryEncryption",
+        "Effect": "Allow",
+        "Principal": {"Service": "config.amazonaws.com"},
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+    }
+
+
+def cloudtrail_logs_policy(region: str, account_id: str, log_group_name: str) -> Document:
+    """What CloudTrail's role may do in CloudWatch Logs: write the streams of its one group (one
+    stream per region of a multi-region trail, named <account>_CloudTrail_<region>)."""
+    return policy_document(
+        [
+            {
+                "Sid": "TrailWritesItsLogStreams",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": f"{log_group_arn(region, account_id, log_group_name)}:log-stream:{account_id}_CloudTrail_*",
+            }
+        ]
+    )

@@ -21,7 +21,7 @@ from .function_settings import (
 )
 from .iam_documents import logs_key_statement
 from .log_groups import DEFAULT_RETENTION_DAYS, encrypted_log_group
-from .service_role import service_role
+from .service_role import service_role_and_policy
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,16 @@ class LambdaFunctionArgs:
     """SNS topic ARNs told when an alarm changes state (AlertTopic.topic_arn). Example: [alerts.topic_arn]."""
     duration_alarm_ms: float | None = None
     """p95 duration in milliseconds that raises an alarm; None: 80 % of the timeout. Example: 3000."""
+    inline_code: Mapping[str, str] | None = None
+    """The code as file name -> text instead of the code_path folder: a small function shipped with its
+    component (it then shows in the plan). None: code_path. Example: {"index.py": source}.
+    """
+    vpc_subnet_ids: Sequence[pulumi.Input[str]] = ()
+    """Subnets of the function's network interfaces (private subnets: it reaches resources inside the VPC,
+    and AWS APIs through NAT or interface endpoints); (): no VPC. Example: vpc.private_subnet_ids.
+    """
+    vpc_security_group_ids: Sequence[pulumi.Input[str]] = ()
+    """Security groups of those interfaces (what the function may reach). Example: [rotation_group.id]."""
 
 
 class LambdaFunction(pulumi.ComponentResource):
@@ -117,6 +127,7 @@ class LambdaFunction(pulumi.ComponentResource):
     function_arn: pulumi.Output[str]
     invoke_arn: pulumi.Output[str]
     role_arn: pulumi.Output[str]
+    role_name: pulumi.Output[str]
     api_target: ApiTarget
 
     def __init__(self, name: str, args: LambdaFunctionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -143,7 +154,10 @@ class LambdaFunction(pulumi.ComponentResource):
             parent=self,
         )
         queue = dead_letter_queue(f"{name}-dead-letters", name=f"{args.name}-dlq", key=key, parent=self)
-        role = service_role(
+        in_vpc = bool(args.vpc_subnet_ids)
+        if in_vpc != bool(args.vpc_security_group_ids):
+            raise ValueError("vpc_subnet_ids and vpc_security_group_ids go together")
+        role, granted = service_role_and_policy(
             f"{name}-role",
             service="lambda.amazonaws.com",
             description=f"{args.name}: its logs, traces, dead letters, key, and what it was granted",
@@ -158,6 +172,7 @@ class LambdaFunction(pulumi.ComponentResource):
                 table_actions=args.table_actions,
                 secret_arns=secrets[: len(args.secret_arns)],
                 secret_key_arns=secrets[len(args.secret_arns) :],
+                in_vpc=in_vpc,
             ),
             context=context,
             parent=self,
@@ -170,7 +185,11 @@ class LambdaFunction(pulumi.ComponentResource):
             runtime=args.runtime,
             architectures=["arm64"],
             handler=args.handler,
-            code=pulumi.FileArchive(args.code_path),
+            code=(
+                pulumi.AssetArchive({file: pulumi.StringAsset(text) for file, text in args.inline_code.items()})
+                if args.inline_code is not None
+                else pulumi.FileArchive(args.code_path)
+            ),
             memory_size=args.memory_mb,
             timeout=args.timeout_seconds,
             environment={"variables": dict(args.environment)} if args.environment else None,
@@ -180,7 +199,13 @@ class LambdaFunction(pulumi.ComponentResource):
             reserved_concurrent_executions=args.reserved_concurrency,
             logging_config={"log_format": "JSON", "log_group": logs.name},
             publish=args.provisioned_concurrency > 0,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[logs]),
+            vpc_config=(
+                {"subnet_ids": list(args.vpc_subnet_ids), "security_group_ids": list(args.vpc_security_group_ids)}
+                if in_vpc
+                else None
+            ),
+            # In a VPC, Lambda checks when the function is created that its role may make network interfaces.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[logs, granted] if in_vpc else [logs]),
         )
         self.function_name = function.name
         self.function_arn = function.arn
@@ -208,6 +233,7 @@ class LambdaFunction(pulumi.ComponentResource):
             self,
         )
         self.role_arn = role.arn
+        self.role_name = role.name
         self.api_target = ApiTarget(
             function.name, self.invoke_arn, "live" if args.provisioned_concurrency > 0 else None
         )

@@ -40,6 +40,31 @@ def service_role(
     """A role trusted by ``service`` for this account and ``source_arn`` only (confused deputy;
     None where the service does not say which resource assumes it), holding only ``policy``
     inline: no AWS managed policy (cdk-nag IAM4)."""
+    return service_role_and_policy(
+        name,
+        service=service,
+        description=description,
+        source_arn=source_arn,
+        policy=policy,
+        context=context,
+        parent=parent,
+        policy_inputs=policy_inputs,
+    )[0]
+
+
+def service_role_and_policy(
+    name: str,
+    *,
+    service: str,
+    description: str,
+    source_arn: ForAccount | None,
+    policy: PolicyForAccount,
+    context: AwsContext,
+    parent: pulumi.Resource,
+    policy_inputs: Sequence[pulumi.Input[str]] = (),
+) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+    """service_role, and its inline policy for what must wait until the role may act (a service
+    that checks the role's permissions when a resource naming it is created)."""
     where = pulumi.Output.all(context.region, context.account_id)
     role = aws.iam.Role(
         name,
@@ -51,7 +76,7 @@ def service_role(
         ),
         opts=pulumi.ResourceOptions(parent=parent),
     )
-    aws.iam.RolePolicy(
+    granted = aws.iam.RolePolicy(
         f"{name}-policy",
         role=role.id,
         policy=pulumi.Output.all(context.region, context.account_id, *policy_inputs).apply(
@@ -59,4 +84,4 @@ def service_role(
         ),
         opts=pulumi.ResourceOptions(parent=parent),
     )
-    return role
+    return role, granted

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -16,6 +16,8 @@ from .aws_text import tag_value
 from .bucket_policies import (
     alb_access_log_statement,
     cloudfront_read_statement,
+    cloudtrail_delivery_statements,
+    config_delivery_statements,
     server_access_log_statement,
     tls_only_statement,
     vended_log_statements,
@@ -74,6 +76,32 @@ class LogTargets:
     """Prefix of CloudFront standard logs (v2, delivered by CloudWatch Logs delivery); None: none. Example:
     "cloudfront/".
     """
+    trail_name: str | None = None
+    """The CloudTrail trail (of this account, created in this region) that writes its log files under
+    trail_prefix; the policy admits that trail only (aws:SourceArn). None: none. Example: "acme-trail".
+    """
+    trail_prefix: str = "cloudtrail"
+    """Prefix of the trail's log files (CloudTrail adds AWSLogs/<account>/). Example: "trail"."""
+    config_prefix: str | None = None
+    """Prefix of AWS Config snapshots and history (delivered by the Config service principal for this account);
+    None: none. Example: "config".
+    """
+
+    def needs_sse_s3(self) -> bool:
+        """ELB, S3 server access and vended logs cannot be written to a bucket that defaults to SSE-KMS."""
+        return bool(self.load_balancer_prefix or self.server_access_prefix or self.vended_prefix)
+
+
+@dataclass(frozen=True)
+class ObjectLock:
+    """S3 Object Lock: every new object version is kept for ``days`` (write once, read many)."""
+
+    mode: Literal["GOVERNANCE", "COMPLIANCE"] = "GOVERNANCE"
+    """GOVERNANCE: users with s3:BypassGovernanceRetention may still delete early; COMPLIANCE: nobody can, not
+    even the root user, until the days have passed. Example: "COMPLIANCE".
+    """
+    days: int = 365
+    """Days each object version is locked after it is written (1-36500). Example: 2557."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +169,15 @@ class StaticSiteArgs:
     """Another region than the provider's for the bucket, its key and settings (a replica kept where a regional
     outage does not reach); None: the provider's. Example: "eu-central-1".
     """
+    object_lock: ObjectLock | None = None
+    """Object Lock default retention (the bucket is created with Object Lock, which also turns versioning on;
+    it cannot be added to an existing bucket). None: no lock. Example: ObjectLock("COMPLIANCE", 365).
+    """
+    key_statements: Callable[[str, str], Sequence[Statement]] | None = None
+    """More statements for the bucket's own CMK policy (encryption "kms"), as a function of (region, account):
+    the services that write encrypted objects. None: none. Example: lambda region, account:
+    [cloudtrail_key_statement(...)].
+    """
 
 
 class StaticSite(pulumi.ComponentResource):
@@ -170,8 +207,7 @@ class StaticSite(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: StaticSiteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("webstack:storage:StaticSite", name, None, opts)
-        if args.encryption == "kms" and args.receives_logs is not None:
-            raise ValueError("log buckets must use SSE-S3: ELB and S3 access logs cannot be written with SSE-KMS")
+        _refuse_bad_args(args)
         self._args = args
         self._name = name
         self._context = aws_context(self)
@@ -184,15 +220,17 @@ class StaticSite(pulumi.ComponentResource):
                 alias=f"{pulumi.get_stack()}/{name}",
                 context=self._context,
                 parent=self,
-                service_statements=lambda _r, account: (
-                    [_cloudfront_decrypt(account)] if args.served_by_cloudfront else []
-                ),
+                service_statements=lambda region, account: [
+                    *([_cloudfront_decrypt(account)] if args.served_by_cloudfront else []),
+                    *(args.key_statements(region, account) if args.key_statements else []),
+                ],
                 region=args.region,
             )
         bucket = aws.s3.Bucket(
             f"{name}-bucket",
             bucket_prefix=f"{args.bucket_prefix[:36]}-" if args.bucket_prefix else None,
             force_destroy=not args.keep_data_on_destroy,
+            object_lock_enabled=True if args.object_lock is not None else None,
             tags={"Purpose": tag_value(args.purpose), "DataClass": args.data_class},
             region=args.region,
             opts=child,
@@ -200,6 +238,7 @@ class StaticSite(pulumi.ComponentResource):
         self.bucket = bucket
         self._public_access_block = _lock_down(name, bucket, child, args.region)
         _default_encryption(name, bucket, self.kms_key, child, args.region)
+        _object_lock(name, args.object_lock, bucket, child, args.region)
         self.versioning = _versioning(name, args, bucket, child)
         _lifecycle(name, args, bucket, child)
         _cors(name, args, bucket, child)
@@ -253,6 +292,11 @@ class StaticSite(pulumi.ComponentResource):
                     statements.append(server_access_log_statement(bucket_arn, account, logs.server_access_prefix))
                 if logs.vended_prefix:
                     statements += vended_log_statements(bucket_arn, account, logs.vended_prefix)
+                if logs.trail_name:
+                    trail_arn = f"arn:aws:cloudtrail:{region}:{account}:trail/{logs.trail_name}"
+                    statements += cloudtrail_delivery_statements(bucket_arn, account, trail_arn, logs.trail_prefix)
+                if logs.config_prefix:
+                    statements += config_delivery_statements(bucket_arn, account, logs.config_prefix)
             statements += args.extra_statements
             return json.dumps(policy_document(statements))
 
@@ -264,6 +308,13 @@ class StaticSite(pulumi.ComponentResource):
             # With the public-access block in place first, no policy can ever make the bucket public.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self._public_access_block]),
         )
+
+
+def _refuse_bad_args(args: StaticSiteArgs) -> None:
+    if args.encryption == "kms" and args.receives_logs is not None and args.receives_logs.needs_sse_s3():
+        raise ValueError("log buckets must use SSE-S3: ELB and S3 access logs cannot be written with SSE-KMS")
+    if args.object_lock is not None and not 1 <= args.object_lock.days <= 36500:
+        raise ValueError(f"object_lock.days must be 1-36500, not {args.object_lock.days}")
 
 
 def _lock_down(
@@ -288,6 +339,22 @@ def _lock_down(
         opts=child,
     )
     return block
+
+
+def _object_lock(
+    name: str, lock: ObjectLock | None, bucket: aws.s3.Bucket, child: pulumi.ResourceOptions, region: str | None
+) -> None:
+    """Default retention of every new object version (the bucket was created with Object Lock)."""
+    if lock is None:
+        return
+    aws.s3.BucketObjectLockConfiguration(
+        f"{name}-object-lock",
+        bucket=bucket.id,
+        object_lock_enabled="Enabled",
+        rule={"default_retention": {"mode": lock.mode, "days": lock.days}},
+        region=region,
+        opts=child,
+    )
 
 
 def _default_encryption(
@@ -316,7 +383,7 @@ def _default_encryption(
 def _versioning(
     name: str, args: StaticSiteArgs, bucket: aws.s3.Bucket, child: pulumi.ResourceOptions
 ) -> aws.s3.BucketVersioning | None:
-    if not args.versioning:
+    if not (args.versioning or args.object_lock is not None):  # Object Lock turns versioning on
         return None
     return aws.s3.BucketVersioning(
         f"{name}-versioning",

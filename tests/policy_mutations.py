@@ -263,6 +263,47 @@ JOB_MUTATIONS = [
         setting(JOB_QUEUE, "kmsMasterKeyId", "alias/aws/sqs")),
 ]  # fmt: skip
 
+TRAIL = "trail-trail"
+RECORDER = "config-recorder"
+
+
+def account(id_: str, rule: str, target: str, change: Callable[[Plan], None]) -> Mutation:
+    return Mutation(id_, rule, target, change, plan="account-baseline")
+
+
+def own_config_role(plan: Plan) -> None:
+    """The recorder records with a role of its own instead of the service-linked one."""
+    state(plan, RECORDER).get("propertyDependencies", {}).pop("roleArn", None)
+    inputs(plan, RECORDER)["roleArn"] = "arn:aws:iam::123456789012:role/config-recorder"
+
+
+# The account baseline (examples/account-baseline.yaml)
+ACCOUNT_MUTATIONS = [
+    account("trail-one-region", "cloudtrail-multi-region-management-events", TRAIL,
+            setting(TRAIL, "isMultiRegionTrail", False)),
+    account("trail-write-events-only", "cloudtrail-multi-region-management-events", TRAIL,
+            setting(TRAIL, "eventSelectors", [{"readWriteType": "WriteOnly", "includeManagementEvents": True}])),
+    account("trail-sse-s3-only", "cloudtrail-encrypted-with-cmk", TRAIL, setting(TRAIL, "kmsKeyId", ...)),
+    account("trail-unsigned", "cloudtrail-log-file-validation", TRAIL,
+            setting(TRAIL, "enableLogFileValidation", False)),
+    account("trail-not-in-cloudwatch", "cloudtrail-cloudwatch-logs", TRAIL,
+            setting(TRAIL, "cloudWatchLogsRoleArn", ...)),
+    account("guardduty-suspended", "guardduty-enabled", "guardduty-detector",
+            setting("guardduty-detector", "enable", False)),
+    account("config-own-role", "config-recorder-on-with-service-linked-role", RECORDER, own_config_role),
+    account("config-some-types", "config-recorder-on-with-service-linked-role", RECORDER,
+            nested(RECORDER, "recordingGroup.allSupported", False)),
+    account("config-stopped", "config-recorder-on-with-service-linked-role", RECORDER,
+            setting("config-recording", "isEnabled", False)),
+]  # fmt: skip
+
+# Secrets rotation: the cache token webstack rotates (prod), an application secret the user's function rotates
+ROTATION_MUTATIONS = [
+    Mutation("cache-token-never-rotates", "secrets-rotate", "cache-auth-secret", dropping("cache-rotation-schedule")),
+    job("jwt-rotates-yearly", "secrets-rotate", "api-secret-jwt-secret",
+        nested("api-secret-jwt-secret-rotation-schedule", "rotationRules.automaticallyAfterDays", 365)),
+]  # fmt: skip
+
 MUTATIONS = [
     # encryption at rest
     Mutation("rds-storage-unencrypted", "rds-storage-encrypted-with-cmk", "database-primary",
@@ -557,6 +598,8 @@ MUTATIONS = [
     # serverless (seed 002: examples/usarakhi.yaml)
     *SERVERLESS_MUTATIONS,
     *JOB_MUTATIONS,
+    *ACCOUNT_MUTATIONS,
+    *ROTATION_MUTATIONS,
     # tagging
     Mutation("owner-tag-missing", "required-tags-present", "aws",
              provider_tags({"Project": "exiuscart", "Environment": "prod", "ManagedBy": "pulumi"})),

@@ -459,7 +459,7 @@ def test_a_first_preview_gets_what_it_could_not_decide_decided_offline(capsys):
     harness.stacks["prod"] = FirstPreviewStack("prod")
     assert harness.run("preview", "prod") == 0
     out = " ".join(capsys.readouterr().out.split())
-    assert "decided offline: 29 evaluations the preview could not run" in out
+    assert "decided offline: 35 evaluations the preview could not run" in out
     assert "passes s3-bucket-policy-grants-no-public-access on uploads-policy" in out
     assert "passes ecs-container-hardening on api-task" in out
 

@@ -362,3 +362,9 @@ def test_a_scheduled_job_is_drawn_running_its_service_and_database_schedules_are
     assert [(e.target, e.label) for e in billing.edges if e.source == job.id] == [("api-worker-service@0", "RunTask")]
     dev = build_architecture(plan_document(shipped_stack("dev")), "dev")
     assert not [n for n in dev.nodes if n.kind == "scheduler"]
+
+
+def test_the_cache_says_its_token_rotates_and_the_rotation_function_is_no_application_function(prod):
+    (primary,) = [n for n in prod.nodes if n.kind == "elasticache" and "primary" in n.label]
+    assert primary.label.endswith("primary\nAUTH token rotated every 30 days")
+    assert "cache-rotation-function-function" not in {n.id for n in prod.nodes}

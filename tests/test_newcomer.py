@@ -147,13 +147,15 @@ def test_cost_compare_shows_unknown_prices_and_warns_about_mixed_regions(tmp_pat
     capsys.readouterr()
     assert main(["cost", "dev", "--compare", str(tmp_path / "pay.json")]) == 0
     out = one_line(capsys.readouterr().out)
-    assert "+ 2 unknown" in out and "+ 24 unknown" in out and "(partial)" in out
+    assert "+ 2 unknown" in out and "+ 30 unknown" in out and "(partial)" in out
     assert "warning: pay is priced in us-east-1 and dev in me-south-1" in out
     assert main(["cost", "dev", "--compare", "prod"]) == 0
     assert "warning" not in capsys.readouterr().out  # both in me-south-1
     assert main(["cost", "dev", "--compare", "prod", "--json"]) == 0
     compared = json.loads(capsys.readouterr().out)
-    assert compared["base"]["unknown_lines"] == 29  # 22 + backups and replication, X-Ray: no me-south-1 price
+    assert (
+        compared["base"]["unknown_lines"] == 35
+    )  # 22 + backups and replication, X-Ray, the cache token's rotation: no me-south-1 price
 
 
 # --- 8. smaller things ---

@@ -25,7 +25,7 @@ RULES = {rule.name: rule for rule in all_rules()}
 def plans():
     shipped = {stack: plan_document(shipped_stack(stack)) for stack in ("dev", "prod")}
     examples = {name: plan_document(render_stack_file(ROOT / "examples" / f"{name}.yaml", name))
-                for name in ("usarakhi", "billing")}  # fmt: skip
+                for name in ("usarakhi", "billing", "account-baseline")}  # fmt: skip
     return shipped | examples
 
 

@@ -86,7 +86,7 @@ def test_readme_counts_are_the_codes():
     concerns = ", ".join(f"{name} {count}" for name, count in sorted(by_concern.items()))
     policy_readme = (ROOT / "policy" / "README.md").read_text()
     assert f"{len(rules)} rules in {len(by_concern)} concerns ({concerns})" in policy_readme
-    assert f"and {len(MUTATIONS)} mutations of the prod, dev, usarakhi and billing plans" in README
+    assert f"and {len(MUTATIONS)} mutations of the prod, dev, usarakhi, billing and account-baseline plans" in README
     bare = [line for line in README.splitlines() if line.startswith("python -m webstack")]
     assert bare == []
 

@@ -807,6 +807,96 @@ STACK_CASES = [
 ]  # fmt: skip
 
 
+# --- the account baseline (webstack:kind: account) and secrets rotation --------------------------
+
+TRAIL = {
+    "isMultiRegionTrail": True,
+    "includeGlobalServiceEvents": True,
+    "enableLogFileValidation": True,
+    "kmsKeyId": KEY,
+    "eventSelectors": [{"readWriteType": "All", "includeManagementEvents": True}],
+    "cloudWatchLogsGroupArn": "arn:aws:logs:me-south-1:123456789012:log-group:/aws/cloudtrail/t:*",
+    "cloudWatchLogsRoleArn": "arn:aws:iam::123456789012:role/trail-to-logs",
+}
+SLR = "arn:aws:iam::123456789012:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
+
+
+def _recorder(
+    role: dict[str, Any] | None, all_supported: bool = True, started: bool | None = True
+) -> list[PolicyResource]:
+    """A recorder whose roleArn came from ``role`` (a service-linked role's inputs) or is SLR, and its status."""
+    props = {"roleArn": SLR, "recordingGroup": {"allSupported": all_supported}}
+    joined = {"roleArn": r("iam/serviceLinkedRole:ServiceLinkedRole", "slr", role)} if role is not None else {}
+    recorder = r("cfg/recorder:Recorder", "recorder", props, **joined)
+    if started is None:
+        return [recorder]
+    # Its input "name" came from the recorder (resource() takes joined inputs as keywords, and name is its own).
+    status = resource("aws:cfg/recorderStatus:RecorderStatus", "status", {"isEnabled": started})
+    status.property_dependencies["name"] = [recorder]
+    return [recorder, status]
+
+
+def _rotated_secret(rules: dict[str, Any] | None) -> list[PolicyResource]:
+    secret = r("secretsmanager/secret:Secret", "token", {"kmsKeyId": KEY})
+    if rules is None:
+        return [secret]
+    return [
+        secret,
+        r("secretsmanager/secretRotation:SecretRotation", "schedule", {"rotationRules": rules}, secretId=secret),
+    ]
+
+
+ACCOUNT_CASES = [
+    Case("secrets-rotate", "every 30 days", lambda: _rotated_secret({"automaticallyAfterDays": 30.0}), {}),
+    Case("secrets-rotate", "a rate expression", lambda: _rotated_secret({"scheduleExpression": "rate(10 days)"}), {}),
+    Case("secrets-rotate", "never", lambda: _rotated_secret(None),
+         {"token": ["the secret never rotates: no rotation schedule (SecretRotation) names it"]}),
+    Case("secrets-rotate", "once a year", lambda: _rotated_secret({"automaticallyAfterDays": 365.0}),
+         {"token": ["rotates every 365 days; at most 90"]}),
+    Case("cloudtrail-multi-region-management-events", "every region and event", TRAIL, []),
+    Case("cloudtrail-multi-region-management-events", "default selectors", {"isMultiRegionTrail": True}, []),
+    Case("cloudtrail-multi-region-management-events", "advanced selector for management events",
+         {"isMultiRegionTrail": True, "advancedEventSelectors": [
+             {"fieldSelectors": [{"field": "eventCategory", "equals": ["Management"]}]}]}, []),
+    Case("cloudtrail-multi-region-management-events", "one region, writes only",
+         {**TRAIL, "isMultiRegionTrail": False, "eventSelectors": [{"readWriteType": "WriteOnly"}]},
+         ["isMultiRegionTrail is not true: events of the other regions are not recorded",
+          "no event selector records every management event, read and write"]),
+    Case("cloudtrail-multi-region-management-events", "read-only advanced selector, no global events",
+         {**TRAIL, "includeGlobalServiceEvents": False, "eventSelectors": [], "advancedEventSelectors": [
+             {"fieldSelectors": [{"field": "eventCategory", "equals": ["Management"]},
+                                 {"field": "readOnly", "equals": ["true"]}]}]},
+         ["includeGlobalServiceEvents is false: IAM, STS and other global events are not recorded",
+          "no event selector records every management event, read and write"]),
+    Case("cloudtrail-encrypted-with-cmk", "cmk", TRAIL, []),
+    Case("cloudtrail-encrypted-with-cmk", "sse-s3 only", {**TRAIL, "kmsKeyId": None},
+         ["kmsKeyId is not set: log files are encrypted with SSE-S3 only"]),
+    Case("cloudtrail-log-file-validation", "on", TRAIL, []),
+    Case("cloudtrail-log-file-validation", "off", {**TRAIL, "enableLogFileValidation": False},
+         ["enableLogFileValidation is not true"]),
+    Case("cloudtrail-cloudwatch-logs", "group and role", TRAIL, []),
+    Case("cloudtrail-cloudwatch-logs", "no role", {**TRAIL, "cloudWatchLogsRoleArn": None},
+         ["no CloudWatch Logs group and role (cloudWatchLogsGroupArn, cloudWatchLogsRoleArn)"]),
+    Case("guardduty-enabled", "enabled", {"enable": True}, []),
+    Case("guardduty-enabled", "suspended", {"enable": False}, ["enable is false: the detector is suspended"]),
+    Case("config-recorder-on-with-service-linked-role", "service-linked role, started",
+         lambda: _recorder({"awsServiceName": "config.amazonaws.com"}), {}),
+    Case("config-recorder-on-with-service-linked-role", "existing service-linked role by arn",
+         lambda: _recorder(None), {}),
+    Case("config-recorder-on-with-service-linked-role", "own role, some types, stopped",
+         lambda: [r("cfg/recorder:Recorder", "recorder", {"roleArn": "arn:aws:iam::123456789012:role/config",
+                                                          "recordingGroup": {"allSupported": False}})],
+         {"recorder": ["the recorder does not use the service-linked role AWSServiceRoleForConfig",
+                       "the recorder does not record all supported resource types (recordingGroup.allSupported)",
+                       "recording is not switched on: no recorder status with isEnabled true"]}),
+    Case("config-recorder-on-with-service-linked-role", "status off",
+         lambda: _recorder({"awsServiceName": "config.amazonaws.com"}, started=False),
+         {"recorder": ["recording is not switched on: no recorder status with isEnabled true"]}),
+]  # fmt: skip
+RESOURCE_CASES += [c for c in ACCOUNT_CASES if isinstance(c.given, dict)]
+STACK_CASES += [c for c in ACCOUNT_CASES if not isinstance(c.given, dict)]
+
+
 @pytest.mark.parametrize("case", RESOURCE_CASES, ids=lambda c: c.id)
 def test_resource_rule(case: Case):
     assert isinstance(case.given, dict)

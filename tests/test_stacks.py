@@ -25,6 +25,8 @@ COMPONENTS = {
     "webstack:edge:EdgeDistribution",
     "webstack:observability:AlertTopic",
     "webstack:observability:StackDashboard",
+    "webstack:data:CacheTokenRotation",
+    "webstack:serverless:LambdaFunction",  # the cache AUTH rotation function
 }
 
 
@@ -241,13 +243,15 @@ def test_api_reaches_its_data_stores_and_they_admit_only_the_api(stack):
     run = stack_run(stack)
     task_sg = run.named("api-task-sg").id
     db_sg, cache_sg = run.named("database-sg").id, run.named("cache-sg").id
+    rotation_sg = run.named("cache-rotation-sg").id
     ingress = inputs_of(stack, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
     assert [(r["referencedSecurityGroupId"], r["fromPort"]) for r in ingress if r["securityGroupId"] == db_sg] == [
         (task_sg, 5432)
     ]
-    assert [(r["referencedSecurityGroupId"], r["fromPort"]) for r in ingress if r["securityGroupId"] == cache_sg] == [
-        (task_sg, 6379)
-    ]
+    # The cache also admits its AUTH rotation function (it checks the new token before it is current).
+    assert sorted(
+        (r["referencedSecurityGroupId"], r["fromPort"]) for r in ingress if r["securityGroupId"] == cache_sg
+    ) == sorted([(task_sg, 6379), (rotation_sg, 6379)])
     (task,) = [t for t in inputs_of(stack, "aws:ecs/taskDefinition:TaskDefinition") if t["family"].endswith("-api")]
     container = json.loads(task["containerDefinitions"])[0]
     assert {s["name"] for s in container["secrets"]} == {"REDIS_URL"}

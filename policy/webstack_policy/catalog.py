@@ -21,10 +21,12 @@ from .registry import RULES, Rule, config_with_defaults
 from .types import canonical
 
 PACK_NAME = "webstack-guard"
-# Importing a rule module declares its rules in the registry.
+# Importing a rule module declares its rules in the registry: one module per concern, and the
+# account baseline's rules (across concerns) in rules_account.
 RULE_MODULES = tuple(
     importlib.import_module(f".rules_{concern}", __package__)
     for concern in (
+        "account",
         "data_protection",
         "encryption_at_rest",
         "encryption_in_transit",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -464,3 +465,48 @@ def waf_logs_redacted(props: Mapping[str, Any], config: Mapping[str, Any]) -> It
     for header in CREDENTIAL_HEADERS:
         if header not in redacted:
             yield f"the {header} header is logged in clear (redactedFields lacks singleHeader {header})"
+
+
+_RATE = re.compile(r"^rate\((\d+) (hour|hours|day|days)\)$")
+
+
+def _rotation_days(rotation: PolicyResource) -> float | None:
+    """Days between rotations of a schedule, None when it cannot be read (a cron expression)."""
+    days = peek(rotation.props, "rotationRules", "automaticallyAfterDays")
+    if isinstance(days, (int, float)) and not isinstance(days, bool):
+        return float(days)
+    match = _RATE.match(str(peek(rotation.props, "rotationRules", "scheduleExpression", default="")))
+    if match is None:
+        return None
+    return float(match[1]) / (24 if match[2].startswith("hour") else 1)
+
+
+@stack_rule(
+    "secrets-rotate",
+    concern="data-protection",
+    severity=Severity.MEDIUM,
+    description=(
+        "Every Secrets Manager secret has a rotation schedule (a rotation function), at most maximumDays apart: "
+        "none keeps its value for ever. Advisory in every shipped config: a secret set out of band rotates only "
+        "where its owner supplies a function."
+    ),
+    remediation="The cache token rotates by itself (webstack:cache.auth_token_rotation_days); give application "
+    "secrets a function with webstack:secret_rotation.",
+    relaxable=True,
+    fsbp="SecretsManager.1, SecretsManager.4",
+    cdk_nag="AwsSolutions-SMG4",
+    config_schema={"maximumDays": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 90}},
+)
+def secrets_rotate(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    rotations = list(resources_of(resources, t.SECRET_ROTATION))
+    for secret in resources_of(resources, t.SECRET):
+        schedules = [r for r in rotations if secret in joined(r, "secretId")]
+        if not schedules:
+            yield "the secret never rotates: no rotation schedule (SecretRotation) names it", secret.urn
+            continue
+        days = [_rotation_days(r) for r in schedules]
+        if any(d is not None and d > config["maximumDays"] for d in days):
+            yield (
+                f"rotates every {max(d for d in days if d is not None):g} days; at most {config['maximumDays']}",
+                secret.urn,
+            )

@@ -56,11 +56,11 @@ def _copy_regions(plan: PolicyResource) -> list[str | None]:
     "data-stores-backed-up-to-another-region",
     concern="data-protection",
     severity=Severity.HIGH,
-    description="Every RDS primary, DynamoDB table and EFS file system is in an AWS Backup plan that copies its "
-    "recovery points to a vault in another region.",
+    description="Every RDS primary, DynamoDB table and EFS file system is in an AWS Backup plan (FSBP's controls) "
+    "that also copies its recovery points to a vault in another region (webstack's addition).",
     remediation="Set webstack:backup.copy_region (StackBackup copies every rule's recovery point there).",
     relaxable=True,
-    fsbp="RDS.26, DynamoDB.4, EFS.2 (in a backup plan; webstack also asks for the cross-region copy)",
+    fsbp="RDS.26, DynamoDB.4, EFS.2",
     cdk_nag="HIPAA/NIST RDSInBackupPlan, DynamoDBInBackupPlan, EFSInBackupPlan",
 )
 def backed_up_elsewhere(resources_: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

@@ -67,6 +67,12 @@ USER_POOL = "aws:cognito/userPool:UserPool"
 SQS_QUEUE = "aws:sqs/queue:Queue"
 SCHEDULER_SCHEDULE = "aws:scheduler/schedule:Schedule"
 SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy"
+TRAIL = "aws:cloudtrail/trail:Trail"
+GUARDDUTY_DETECTOR = "aws:guardduty/detector:Detector"
+CONFIG_RECORDER = "aws:cfg/recorder:Recorder"
+CONFIG_RECORDER_STATUS = "aws:cfg/recorderStatus:RecorderStatus"
+SERVICE_LINKED_ROLE = "aws:iam/serviceLinkedRole:ServiceLinkedRole"
+SECRET_ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
 AWS_PROVIDER = "pulumi:providers:aws"
 
 # Deprecated names pulumi-aws v7 still accepts for the same resources (programs written for v6):

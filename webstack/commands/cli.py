@@ -10,6 +10,7 @@ from pathlib import Path
 import graphviz
 from rich.console import Console
 
+from webstack.commands.budget import run_budget
 from webstack.commands.cost import load_plan, run_cost
 from webstack.commands.plan import plan_exit_code, print_plan
 from webstack.commands.policy import check_plan_file
@@ -44,6 +45,7 @@ Offline (no Pulumi CLI, no AWS credentials):
                 with the policy pack
   policy check  judge a saved plan (ours or `pulumi preview --json`) with the policy pack
   cost          monthly cost of a stack or plan file by component, from cost/prices.csv
+  budget        an account baseline's monthly budget from its stacks' estimates, against its config
   diagram       architecture diagram (PNG and DOT) of a stack or plan file
   validate      check every input of a stack or plan file against AWS's API models and
                 documented limits (what mocks let through and AWS would refuse)
@@ -135,6 +137,7 @@ def parser() -> argparse.ArgumentParser:
     cost.add_argument("--usage", type=Path, metavar="FILE", help="usage assumptions (default: cost/usage.yaml)")
     cost.add_argument("--price-region", metavar="REGION", help="price the plan as if it ran in this region")
     cost.add_argument("--details", action="store_true", help="every line item with quantity and unit price")
+    _add_checks(commands)
     diagram = commands.add_parser(
         "diagram",
         help="architecture diagram of a stack or plan JSON (AWS icons, Graphviz)",
@@ -147,6 +150,13 @@ def parser() -> argparse.ArgumentParser:
     )
     diagram.add_argument("target", metavar="STACK|PLAN.json", help="a stack (planned offline) or a plan JSON")
     diagram.add_argument("--out", type=Path, metavar="FILE.png", help="default: .webstack/diagrams/<stack>.png")
+    for add in (add_restore_plan_command, add_commands, add_operation_commands):
+        add(commands)
+    return root
+
+
+def _add_checks(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`validate` and `budget`: a stack checked against AWS's rules, and its account's budget."""
     validate = commands.add_parser(
         "validate",
         help="check a stack or plan JSON against AWS's API models and documented limits",
@@ -158,9 +168,16 @@ def parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("target", metavar="STACK|PLAN.json", help="a stack (planned offline) or a plan JSON")
     validate.add_argument("--verbose", action="store_true", help="also list the types left out on purpose, and why")
-    for add in (add_restore_plan_command, add_commands, add_operation_commands):
-        add(commands)
-    return root
+    budget = commands.add_parser(
+        "budget",
+        help="an account baseline's monthly budget from the estimates of its stacks",
+        description="Plan every workload stack an account baseline's webstack:budget.stacks names, and the "
+        "baseline itself, offline; price each (at us-east-1 prices when its own region's table is partial); "
+        "print the total rounded up to the next $10 and compare it with webstack:budget.monthly_limit_usd. "
+        "Exits 1 while they differ.",
+    )
+    budget.add_argument("stack", nargs="?", help="the account baseline's stack name: reads Pulumi.<stack>.yaml")
+    budget.add_argument("--config", type=Path, metavar="FILE", help="read this stack config file instead")
 
 
 def subcommands(root: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -200,6 +217,15 @@ def run_plan(args: argparse.Namespace, console: Console) -> int:
 DEPLOY_COMMANDS = ("preview", "up", "refresh", "destroy", "release", "outputs")
 
 
+def _plan_reader(args: argparse.Namespace, console: Console) -> int:
+    """The offline commands that read a plan: diagram, validate, budget."""
+    if args.command == "diagram":
+        return run_diagram(args.target, args.out, console)
+    if args.command == "validate":
+        return run_validate(args.target, console, args.verbose)
+    return run_budget(args.stack, args.config, console)
+
+
 def main(
     argv: Sequence[str] | None = None,
     deployer_factory: DeployerFactory | None = None,
@@ -218,10 +244,8 @@ def main(
             return run_deploy_command(args, console, deployer_factory or (lambda c: Deployer(console=c)))
         if args.command in OPERATION_COMMANDS:
             return run_operation_command(args, console, operations_factory or default_operations)
-        if args.command == "diagram":
-            return run_diagram(args.target, args.out, console)
-        if args.command == "validate":
-            return run_validate(args.target, console, args.verbose)
+        if args.command in ("diagram", "validate", "budget"):
+            return _plan_reader(args, console)
         if args.command == "restore-plan":
             return run_restore_plan(args, console, restore_clients or boto3_client)
         if args.command == "cost":

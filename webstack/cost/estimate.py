@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from webstack.cost import observe, recovery, serverless  # noqa: F401  (register their types' pricers)
+from webstack.cost import account, observe, recovery, serverless  # noqa: F401  (register their types' pricers)
 from webstack.cost.model import Context, LineItem, always_free_credits, line_items, provider_region
 from webstack.cost.tables import PriceTable
 

@@ -57,6 +57,7 @@ NO_CHARGE = {
     "aws:rds/parameterGroup:ParameterGroup": "free",
     "aws:elasticache/subnetGroup:SubnetGroup": "free",
     "aws:secretsmanager/secretVersion:SecretVersion": "billed with its secret",
+    "aws:secretsmanager/secretRotation:SecretRotation": "free (its rotation function bills its invocations)",
     "aws:ecs/taskDefinition:TaskDefinition": "free (tasks are billed)",
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": "free",
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": "free",

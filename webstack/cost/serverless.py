@@ -112,27 +112,56 @@ def traced_api(ctx: Context) -> bool:
     return any(s["inputs"].get("xrayTracingEnabled") for s in of_type(ctx, STAGE))
 
 
+def named_function(ctx: Context, inputs: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """A function ``lambda_by_name`` gives figures of its own (a substring of its name: webstack's
+    cache AUTH rotation, called a few times a month), instead of a share of the stack's requests."""
+    name = str(inputs.get("name", ""))
+    by_name = ctx.usage.get("lambda_by_name") or {}
+    return next((figures for part, figures in by_name.items() if part in name), None)
+
+
+def sharing_functions(ctx: Context) -> int:
+    """The functions that share the stack-wide request figures (at least one)."""
+    return max(1, sum(1 for s in of_type(ctx, FUNCTION) if named_function(ctx, s["inputs"]) is None))
+
+
 @prices(FUNCTION)
 def lambda_function(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
-    """Its share of the stack's invocations, each running ``lambda_average_ms`` with its memory.
-    Behind provisioned concurrency they bill at its own request and duration rates, to which the
-    always-free allowance does not apply (AWS Lambda pricing); its environments are assumed to
-    serve them all. Traced invocations record X-Ray traces here only when no API stage in the plan
-    traces: behind a traced stage they join the trace the stage starts (see ``api_stage``)."""
+    """Its share of the stack's invocations, each running ``lambda_average_ms`` with its memory (or
+    its own figures under ``lambda_by_name``). Behind provisioned concurrency they bill at its own
+    request and duration rates, to which the always-free allowance does not apply (AWS Lambda
+    pricing); its environments are assumed to serve them all. Traced invocations record X-Ray
+    traces here only when no API stage in the plan traces: behind a traced stage they join the trace
+    the stage starts (see ``api_stage``)."""
     arch, gb = architecture(inputs), memory_gb(inputs)
-    millions = share(ctx, "lambda_requests_millions", FUNCTION)
-    ms = float(ctx.usage["lambda_average_ms"])
+    own = named_function(ctx, inputs)
+    if own is not None:
+        millions, ms = float(own["invocations"]) / 1e6, float(own["average_ms"])
+        source = "lambda_by_name"
+    else:
+        millions = float(ctx.usage["lambda_requests_millions"]) / sharing_functions(ctx)
+        ms, source = float(ctx.usage["lambda_average_ms"]), "share of lambda_requests_millions"
     warm = bool(provisioned_configs(state_of(urn, inputs, ctx), ctx))
     prefix, label = ("lambda.provisioned.", " on provisioned concurrency") if warm else ("lambda.", "")
-    yield ctx.item(urn, f"requests (share of lambda_requests_millions){label}", millions, f"{prefix}requests")
+    yield ctx.item(urn, f"requests ({source}){label}", millions, f"{prefix}requests")
     yield ctx.item(
         urn,
-        f"{arch} duration: {millions:g} M x {ms:g} ms (lambda_average_ms) x {gb:g} GB{label}",
+        f"{arch} duration: {millions:g} M x {ms:g} ms x {gb:g} GB{label}",
         millions * 1e6 * ms / 1000 * gb,
         f"{prefix}duration.{arch}",
     )
     if (inputs.get("tracingConfig") or {}).get("mode") == "Active" and not traced_api(ctx):
-        yield traces(urn, "its invocations", "lambda_requests_millions", FUNCTION, ctx)
+        if own is not None:  # a few calls a month: each one recorded by the sampling rule's reservoir
+            yield ctx.item(urn, "X-Ray traces of its invocations (every one)", millions, "xray.traces")
+        else:
+            total = sampled_traces_millions(float(ctx.usage["lambda_requests_millions"]), ctx)
+            yield ctx.item(
+                urn,
+                f"X-Ray traces of its invocations (share of {total:g} M: the default rule's 1 a second + 5 % of "
+                "lambda_requests_millions, at most)",
+                total / sharing_functions(ctx),
+                "xray.traces",
+            )
 
 
 @prices(PROVISIONED)

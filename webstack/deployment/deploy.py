@@ -36,8 +36,9 @@ from webstack.policy_driver.engine import Violation
 from webstack.policy_driver.offline_verdicts import engine_verdicts, report, settle
 from webstack.policy_driver.pack import POLICY_DIR, default_policy_config
 from webstack.program.config import StackConfig
+from webstack.program.config_account import AccountConfig
 from webstack.program.project import PROJECT_ROOT, available_stacks, stack_file
-from webstack.program.stack_settings import parse_stack_config, read_config_file
+from webstack.program.stack_settings import parse_any_config, parse_stack_config, read_config_file
 from webstack.terminal import error_line, styled
 
 CLI_INSTALL = "install the Pulumi CLI: curl -fsSL https://get.pulumi.com | sh (see pulumi.com/docs/install)"
@@ -53,8 +54,10 @@ StackOpener = Callable[[str, Path], Any]
 Confirm = Callable[[str], bool]
 
 
-def destroy_guards(config: StackConfig) -> list[str]:
+def destroy_guards(config: StackConfig | AccountConfig) -> list[str]:
     """What stops `destroy` of this stack, and how to lift it (nothing for a disposable stack)."""
+    if isinstance(config, AccountConfig):
+        return account_destroy_guards(config)
     guards = []
     if config.database is not None and config.database.deletion_protection:
         guards.append(
@@ -84,6 +87,23 @@ def destroy_guards(config: StackConfig) -> list[str]:
             "buckets and image repositories that hold objects stop destroy, and secrets wait 7 days before "
             "they are deleted (their names stay taken); set webstack:keep_data_on_destroy: false and run "
             "`webstack up` first to delete them with their data."
+        )
+    return guards
+
+
+def account_destroy_guards(config: AccountConfig) -> list[str]:
+    """An account baseline keeps its audit trail: locked log files outlive any destroy."""
+    guards = []
+    if config.primary_region:
+        guards.append(
+            f"the trail's log files are object-locked ({config.trail.object_lock_mode}, "
+            f"{config.trail.object_lock_days} days): S3 refuses to delete them before then, so destroy stops at "
+            "the trail bucket; the trail itself, the detectors and the recorder are deleted."
+        )
+    if config.keep_data_on_destroy:
+        guards.append(
+            "the Config and access-log buckets stop destroy while they hold objects; set "
+            "webstack:keep_data_on_destroy: false and run `webstack up` first to delete them with their data."
         )
     return guards
 
@@ -163,12 +183,18 @@ class Deployer:
             )
 
     def stack_config(self, stack: str) -> StackConfig:
+        """A workload stack's config (an account baseline's file is a ConfigError here)."""
         raw, secret_keys = read_config_file(stack_file(self.root, stack))
         return parse_stack_config(raw, stack, f"Pulumi.{stack}.yaml", secret_keys)
 
+    def any_config(self, stack: str) -> StackConfig | AccountConfig:
+        """The config of a stack of either kind: what preview, up, refresh and destroy need."""
+        raw, _ = read_config_file(stack_file(self.root, stack))
+        return parse_any_config(raw, stack, f"Pulumi.{stack}.yaml")
+
     def check_account(self, stack: str) -> None:
         """With webstack:account_id set, the credentials must belong to that account."""
-        config = self.stack_config(stack)
+        config = self.any_config(stack)
         if config.account_id is None:
             return
         try:
@@ -183,7 +209,7 @@ class Deployer:
 
     def policy_arguments(self, stack: str) -> dict[str, list[str]]:
         """Every preview and up runs the pack with the stack's config (prod.json if it has none)."""
-        environment = self.stack_config(stack).environment
+        environment = self.any_config(stack).environment
         return {
             "policy_packs": [str(POLICY_DIR)],
             "policy_pack_configs": [str(default_policy_config(stack, environment))],
@@ -300,7 +326,7 @@ class Deployer:
         if confirm != stack:
             guard = f"--confirm {stack}"
             raise DeployError(f"destroy deletes every resource of {stack!r}: pass {guard} to go ahead")
-        for line in destroy_guards(self.stack_config(stack)):
+        for line in destroy_guards(self.any_config(stack)):
             self.console.print(f"{stack}: {line}", highlight=False)
         handle = self._open(stack)
         started = time.monotonic()

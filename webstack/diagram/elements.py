@@ -13,6 +13,7 @@ Kind = Literal[
     "fargate", "rds", "elasticache", "s3", "sns", "alarms",
     "apigateway", "lambda", "dynamodb", "cognito", "secrets", "scheduler", "backup",
     "dashboard", "logs", "slack", "pagerduty", "xray",
+    "cloudtrail", "guardduty", "config", "securityhub", "access_analyzer", "budget",
 ]  # fmt: skip
 Tier = Literal["public", "private", "isolated"]
 TIERS: tuple[Tier, ...] = ("public", "private", "isolated")

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from webstack.diagram.account import account_edges, account_nodes
 from webstack.diagram.elements import (
     TIERS,
     Edge,
@@ -160,13 +161,28 @@ def _databases(states: Mapping[str, State], az_count: int) -> Iterator[Node]:
             yield Node(f"{name_of(instance['urn'])}-standby", "rds", label, Place("subnet", 1, "isolated"))
 
 
+def _token_rotation(group: State, states: Mapping[str, State]) -> str:
+    """ "AUTH token rotated every N days" when a rotation schedule names a secret of the cache's component."""
+    for rotation in of_type(states, "aws:secretsmanager/secretRotation:SecretRotation"):
+        secrets = [states[urn] for urn in deps(rotation, "secretId") if urn in states]
+        if any(secret.get("parent") == group.get("parent") for secret in secrets):
+            days = (rotation["inputs"].get("rotationRules") or {}).get("automaticallyAfterDays")
+            return (
+                f"\nAUTH token rotated every {days:g} days"
+                if isinstance(days, (int, float))
+                else "\nAUTH token rotated"
+            )
+    return ""
+
+
 def _caches(states: Mapping[str, State], az_count: int) -> Iterator[Node]:
     for group in of_type(states, "aws:elasticache/replicationGroup:ReplicationGroup"):
         inputs = group["inputs"]
         nodes = int(inputs.get("numCacheClusters", 1))
         base = f"ElastiCache {inputs.get('engine', '')} {inputs.get('engineVersion', '')}\n{inputs.get('nodeType', '')}"
+        rotation = _token_rotation(group, states)
         for index in range(nodes):
-            role = "primary" if index == 0 else "replica"
+            role = "primary" + rotation if index == 0 else "replica"
             node_id = name_of(group["urn"]) if index == 0 else f"{name_of(group['urn'])}-replica-{index}"
             yield Node(node_id, "elasticache", f"{base} {role}", Place("subnet", index % az_count, "isolated"))
 
@@ -186,11 +202,13 @@ def _web_acls(states: Mapping[str, State]) -> Iterator[Node]:
 
 
 def _edge_nodes(states: Mapping[str, State]) -> Iterator[Node]:
-    default = any(
-        (d["inputs"].get("viewerCertificate") or {}).get("cloudfrontDefaultCertificate")
-        for d in of_type(states, "aws:cloudfront/distribution:Distribution")
-    )
-    yield Node("users", "users", "Viewers (HTTPS, *.cloudfront.net)" if default else "Viewers (HTTPS)", Place("edge"))
+    if not of_type(states, "aws:cloudtrail/trail:Trail"):  # an account baseline serves nobody
+        default = any(
+            (d["inputs"].get("viewerCertificate") or {}).get("cloudfrontDefaultCertificate")
+            for d in of_type(states, "aws:cloudfront/distribution:Distribution")
+        )
+        label = "Viewers (HTTPS, *.cloudfront.net)" if default else "Viewers (HTTPS)"
+        yield Node("users", "users", label, Place("edge"))
     for zone in of_type(states, "aws:route53/zone:Zone"):
         yield Node(name_of(zone["urn"]), "route53", f"Route 53\n{zone['inputs'].get('name', '')}", Place("edge"))
     if not of_type(states, "aws:route53/zone:Zone") and of_type(states, "aws:route53/record:Record"):
@@ -333,6 +351,7 @@ def build_architecture(plan: Mapping[str, Any], title: str) -> Architecture:
         *observe_nodes(states),
         *_jobs(states),
         *serverless_nodes(states),
+        *account_nodes(states),
         *_load_balancers(states),
         *subnets,
         *_nats(states),
@@ -350,6 +369,7 @@ def build_architecture(plan: Mapping[str, Any], title: str) -> Architecture:
     edges += list(serverless_edges(states, zone))
     edges += list(recovery_edges(states))
     edges += list(observe_edges(states))
+    edges += list(account_edges(states))
     edges += [Edge("alarms", n.id, "notify") for n in architecture.nodes if n.kind == "sns" and any(
         m.kind == "alarms" for m in architecture.nodes)]  # fmt: skip
     known = {n.id for n in architecture.nodes}

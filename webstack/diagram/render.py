@@ -14,13 +14,14 @@ from typing import Any
 import diagrams
 from diagrams import Cluster, Diagram, Edge, Node
 from diagrams.aws.compute import EC2Instance, Fargate, Lambda
+from diagrams.aws.cost import Budgets
 from diagrams.aws.database import Dynamodb, ElasticacheForRedis, RDSPostgresqlInstance
 from diagrams.aws.devtools import XRay
 from diagrams.aws.general import Users
 from diagrams.aws.integration import SNS, EventbridgeScheduler
-from diagrams.aws.management import Cloudwatch, CloudwatchAlarm, CloudwatchLogs
+from diagrams.aws.management import Cloudtrail, Cloudwatch, CloudwatchAlarm, CloudwatchLogs, Config
 from diagrams.aws.network import ALB, APIGateway, CloudFront, NATGateway, PrivateSubnet, PublicSubnet, Route53
-from diagrams.aws.security import WAF, Cognito, SecretsManager
+from diagrams.aws.security import WAF, Cognito, Guardduty, IAMAccessAnalyzer, SecretsManager, SecurityHub
 from diagrams.aws.storage import S3, Backup
 from diagrams.saas.alerting import Pagerduty
 from diagrams.saas.chat import Slack
@@ -56,6 +57,12 @@ ICONS: dict[str, type[Node]] = {
     "slack": Slack,
     "pagerduty": Pagerduty,
     "xray": XRay,
+    "cloudtrail": Cloudtrail,
+    "guardduty": Guardduty,
+    "config": Config,
+    "securityhub": SecurityHub,
+    "access_analyzer": IAMAccessAnalyzer,
+    "budget": Budgets,
 }
 TIER_ICONS: dict[str, type[Node]] = {"public": PublicSubnet, "private": PrivateSubnet, "isolated": PrivateSubnet}
 TIER_TITLES = {"public": "Public subnet", "private": "Private subnet", "isolated": "Isolated subnet (no route out)"}

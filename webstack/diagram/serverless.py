@@ -31,6 +31,7 @@ FUNCTION = "aws:lambda/function:Function"
 TABLE = "aws:dynamodb/table:Table"
 USER_POOL = "aws:cognito/userPool:UserPool"
 SECRET = "aws:secretsmanager/secret:Secret"
+ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
 REGION = Place("region")
 # DynamoDB's item writes; every other item action a function may be granted reads.
 TABLE_WRITES = frozenset({"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"})
@@ -153,6 +154,13 @@ def _table_label(table: State) -> str:
     return f"DynamoDB {inputs.get('name', name_of(table['urn']))}\n{billing}, {indexes} GSI{pitr}"
 
 
+def application_functions(states: Mapping[str, State]) -> list[State]:
+    """The functions that serve the application: not a secret's rotation function (drawn as a note
+    on what it rotates, the cache's AUTH token)."""
+    rotating = {urn for r in of_type(states, ROTATION) for urn in deps(r, "rotationLambdaArn")}
+    return [f for f in of_type(states, FUNCTION) if f["urn"] not in rotating]
+
+
 def serverless_nodes(states: Mapping[str, State]) -> Iterator[Node]:
     for api in of_type(states, REST_API):
         yield Node(name_of(api["urn"]), "apigateway", _api_label(api, states), REGION)
@@ -160,11 +168,11 @@ def serverless_nodes(states: Mapping[str, State]) -> Iterator[Node]:
         mfa = str(pool["inputs"].get("mfaConfiguration", "OFF")).lower()
         label = f"Cognito user pool\n{pool['inputs'].get('name', name_of(pool['urn']))}, MFA {mfa}"
         yield Node(name_of(pool["urn"]), "cognito", label, REGION)
-    for function in of_type(states, FUNCTION):
+    for function in application_functions(states):
         yield Node(name_of(function["urn"]), "lambda", _function_label(function, states), REGION)
     for table in of_type(states, TABLE):
         yield Node(name_of(table["urn"]), "dynamodb", _table_label(table), REGION)
-    read = {secret for function in of_type(states, FUNCTION) for secret in _secrets_read(function, states)}
+    read = {secret for function in application_functions(states) for secret in _secrets_read(function, states)}
     for secret in of_type(states, SECRET):
         if secret["urn"] in read:
             label = f"Secrets Manager\n{secret['inputs'].get('name', name_of(secret['urn']))}"
@@ -244,7 +252,7 @@ def _secrets_read(function: State, states: Mapping[str, State]) -> set[str]:
 def _data_edges(states: Mapping[str, State]) -> Iterator[Edge]:
     """Each function to the tables its role's policies were written from (read, write or both, by
     the actions granted) and to the secrets it may read."""
-    for function in of_type(states, FUNCTION):
+    for function in application_functions(states):
         policies = role_policies(states, deps(function, "role"))
         for table in sorted({t for p in policies for t in deps_of_type(states, p, "policy", TABLE)}):
             granted = [_actions(p) for p in policies if table in deps(p, "policy")]

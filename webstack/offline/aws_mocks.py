@@ -497,6 +497,31 @@ def _ecr_image(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> 
     return a.name, {"imageUri": f"{url}@sha256:{_hex(a.name, 64)}"}
 
 
+def _trail(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    name = _physical_name(a)
+    arn = m._arn("cloudtrail", region, f"trail/{name}")
+    return arn, {"arn": arn, "name": name, "homeRegion": region}
+
+
+def _detector(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    detector_id = _hex(a.name + region, 32)
+    return detector_id, {"arn": m._arn("guardduty", region, f"detector/{detector_id}"), "accountId": m.account_id}
+
+
+def _service_linked_role(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    service = str(a.inputs.get("awsServiceName", "service.amazonaws.com"))
+    default = f"AWSServiceRoleFor{service.split('.', maxsplit=1)[0]}"
+    name = {"config.amazonaws.com": "AWSServiceRoleForConfig"}.get(service, default)
+    arn = f"arn:aws:iam::{m.account_id}:role/aws-service-role/{service}/{name}"
+    return arn, {"arn": arn, "name": name, "path": f"/aws-service-role/{service}/"}
+
+
+def _config_named(m: AwsMocks, a: pulumi.runtime.MockResourceArgs, region: str) -> tuple[str, dict]:
+    name = _physical_name(a)
+    kind = "config-rule" if a.typ.endswith(":Rule") else "config-recorder"
+    return name, {"name": name, "arn": m._arn("config", region, f"{kind}/{name}")}
+
+
 _RESOURCE_STATE: dict[str, StateHandler] = {
     "aws:backup/vault:Vault": _named_arn("backup", "backup-vault"),
     "aws:backup/plan:Plan": _backup_plan,
@@ -557,6 +582,25 @@ _RESOURCE_STATE: dict[str, StateHandler] = {
     "aws:cognito/userPoolClient:UserPoolClient": lambda m, a, r: (_hex(a.name, 26), {}),
     "aws:ec2/eip:Eip": _eip,
     "aws:ec2/instance:Instance": _ec2_instance,
+    "aws:cloudtrail/trail:Trail": _trail,
+    "aws:guardduty/detector:Detector": _detector,
+    "aws:iam/serviceLinkedRole:ServiceLinkedRole": _service_linked_role,
+    "aws:cfg/recorder:Recorder": _config_named,
+    "aws:cfg/rule:Rule": _config_named,
+    "aws:cfg/deliveryChannel:DeliveryChannel": _config_named,
+    "aws:cfg/recorderStatus:RecorderStatus": _config_named,
+    "aws:securityhub/account:Account": lambda m, a, r: (
+        m.account_id,
+        {"arn": m._arn("securityhub", r, "hub/default")},
+    ),
+    "aws:accessanalyzer/analyzer:Analyzer": lambda m, a, r: (
+        str(a.inputs.get("analyzerName")),
+        {"arn": m._arn("access-analyzer", r, f"analyzer/{a.inputs.get('analyzerName')}")},
+    ),
+    "aws:budgets/budget:Budget": lambda m, a, r: (
+        f"{m.account_id}:{a.inputs.get('name')}",
+        {"arn": f"arn:aws:budgets::{m.account_id}:budget/{a.inputs.get('name')}", "accountId": m.account_id},
+    ),
     "random:index/randomPassword:RandomPassword": _random_password,
     "pulumi:providers:aws": _provider,
     "pulumi:providers:random": _provider,

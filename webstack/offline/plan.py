@@ -20,7 +20,7 @@ from webstack.policy_driver.engine import PolicyServer, Violation, read_policy_c
 from webstack.policy_driver.pack import default_policy_config
 from webstack.program.config_problems import ConfigError, Problem
 from webstack.program.project import PROJECT, PROJECT_ROOT, available_stacks, stack_file, work_dir
-from webstack.program.stack_settings import as_pulumi_config, parse_stack_config, read_config_file
+from webstack.program.stack_settings import as_pulumi_config, parse_any_config, read_config_file
 from webstack.validate import ValidationReport, validate_plan
 
 PROVIDER_VERSIONS = {"aws": "7_51_1", "random": "4_21_4"}
@@ -151,7 +151,7 @@ def build_plan(
     chosen = resolve_config_file(stack, config, root)
     stack, path = chosen.stack, chosen.path
     raw, secret_keys = read_config_file(path)
-    settings = parse_stack_config(raw, stack, path.name, secret_keys)
+    settings = parse_any_config(raw, stack, path.name, secret_keys)
     told = "webstack:environment" in raw
     how = f"{chosen.how}, environment {settings.environment} ({'webstack:environment' if told else 'the stack name'})"
     server = PolicyServer() if run_policies else None

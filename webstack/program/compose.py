@@ -22,6 +22,7 @@ from components import (
 from webstack.program.compose_backup import build_backup, build_replicas
 from webstack.program.compose_jobs import build_jobs
 from webstack.program.compose_observe import alert_topic_args, build_dashboard
+from webstack.program.compose_rotation import build_cache_rotation, build_service_secret_rotations
 from webstack.program.compose_serverless import build_serverless, export_serverless
 from webstack.program.compose_web import (
     build_api,
@@ -31,7 +32,7 @@ from webstack.program.compose_web import (
     build_sites,
     keeps_data,
 )
-from webstack.program.config import StackConfig
+from webstack.program.config import StackConfig, StackIdentity
 from webstack.program.dns_handoff import DnsHandoff
 from webstack.program.stack_outputs import export_services
 
@@ -46,7 +47,7 @@ class DataTier:
     cache: RedisCache | None = None
 
 
-def stack_tags(config: StackConfig, project: str) -> dict[str, str]:
+def stack_tags(config: StackIdentity, project: str) -> dict[str, str]:
     """Tags every resource carries through the provider's default_tags; config tags win."""
     return {
         "Project": project,
@@ -180,6 +181,9 @@ def build_stack(config: StackConfig) -> None:
     pulumi.export("region", config.region)
     export_data_tier(data)
 
+    has_services = config.api is not None or bool(config.services)
+    if not has_services:
+        build_cache_rotation(config, data, None, opts)
     edge = build_edge_domain(config, opts)
     serverless = build_serverless(config, edge=edge, alert_topic_arn=data.alerts.topic_arn, opts=opts)
     export_serverless(serverless)
@@ -238,6 +242,8 @@ def build_web_tier(
         build_jobs(config, api=api, vpc=data.vpc, alert_topic_arn=data.alerts.topic_arn, opts=opts)
         export_api(config, api, data.database, data.cache)
         handoff.load_balancer(config, api.load_balancer_dns_name)
+        build_cache_rotation(config, data, api, opts)
+        build_service_secret_rotations(config, api, opts)
     if edge is None:
         return WebTier(api=api)
     served, distributions = build_sites(config, edge=edge, api=api, log_bucket=log_bucket, opts=opts, handoff=handoff)

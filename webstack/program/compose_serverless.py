@@ -20,6 +20,7 @@ from components import (
     UserDirectory,
     UserDirectoryArgs,
 )
+from webstack.program.compose_rotation import schedule_rotation
 from webstack.program.compose_web import fqdn, keeps_data
 from webstack.program.config import StackConfig
 from webstack.program.config_checks_parts import CORS_VARIABLE, TABLE_VARIABLE, api_routes, secret_variable
@@ -122,13 +123,17 @@ def build_serverless(
             f"function-{name}", _function_args(config, name, function, built, alert_topic_arn), opts
         )
     for secret, resource in built.secrets.items():
+        rotation = config.secret_rotation.get(secret)
         resource.allow_readers(
             [
                 built.functions[name].role_arn
                 for name, function in config.functions.items()
                 if secret in function.secrets
             ]
+            + ([rotation.role_arn] if rotation is not None and rotation.role_arn else [])
         )
+        if rotation is not None:
+            schedule_rotation(f"secret-{secret.lower().replace('_', '-')}", resource.arn, rotation, opts)
     if config.function_api is not None:
         built.api, built.api_host = _build_api(config, built, edge, opts)
     return built

@@ -282,6 +282,7 @@ def build_api(
             idle_timeout_seconds=alb.idle_timeout_seconds,
             log_retention_days=config.log_retention_days,
             alarm_actions=[alert_topic_arn],
+            sidecar_repository_arns=[config.guardduty_agent_repository] if config.guardduty_agent_repository else [],
             error_rate_alarm_percent=alb.error_rate_alarm_percent,
             latency_alarm_seconds=alb.latency_alarm_seconds,
             origin_hostname=host_name(domain.origin_label, config),

@@ -40,6 +40,7 @@ from webstack.program.config_fields import Section, from_arg, own
 from webstack.program.config_jobs import JOBS_DESCRIPTION, JobConfig, JobName
 from webstack.program.config_observe import ObservabilityConfig, SlackConfig, checked_pagerduty_url
 from webstack.program.config_release import ReleaseConfig
+from webstack.program.config_rotation import SECRET_ROTATION_DESCRIPTION, SecretKey, SecretRotationConfig
 from webstack.program.config_serverless import (
     FunctionApiConfig,
     FunctionConfig,
@@ -66,7 +67,9 @@ AWS_REGIONS = (
 # Interface endpoints a NAT-free private subnet needs for Fargate: image pull (ECR api + dkr,
 # layers come through the S3 gateway endpoint), logs, and secrets injection.
 FARGATE_ENDPOINTS = ("ecr.api", "ecr.dkr", "logs", "secretsmanager")
-INTERFACE_ENDPOINTS = (*FARGATE_ENDPOINTS, "sts", "kms", "ssm", "ssmmessages", "monitoring")
+INTERFACE_ENDPOINTS = (*FARGATE_ENDPOINTS, "sts", "kms", "ssm", "ssmmessages", "monitoring", "elasticache", "ecs")
+# What the cache AUTH rotation function calls from the private subnets (CacheTokenRotation).
+ROTATION_ENDPOINTS = ("secretsmanager", "elasticache", "ecs")
 
 # Performance Insights keeps 7 days free, or whole months of 31 days (1-23), or two years.
 PERFORMANCE_INSIGHTS_RETENTION_DAYS = (7, *(31 * months for months in range(1, 24)), 731)
@@ -301,6 +304,14 @@ class CacheConfig(Section):
     snapshot_window: str = from_arg(RedisCacheArgs, "snapshot_window", allowed=DAILY_FORMAT)
     maintenance_window: str = from_arg(RedisCacheArgs, "maintenance_window", allowed=WEEKLY_FORMAT)
     memory_alarm_percent: float = from_arg(RedisCacheArgs, "memory_alarm_percent", gt=0, le=100)
+    auth_token_rotation_days: int | None = own(
+        30,
+        "Secrets Manager rotates the AUTH token every this many days with webstack's rotation function (in the "
+        "private subnets; ElastiCache accepts the old and the new token until the next rotation), then redeploys "
+        "the services so their tasks read the new one. `null`: the token never changes.",
+        ge=1,
+        le=1000,
+    )
 
     @field_validator("snapshot_window")
     @classmethod
@@ -631,8 +642,9 @@ class AlertsConfig(Section):
         return len(self.emails) + len(self.https_endpoints) + sum(route is not None for route in routes)
 
 
-class StackConfig(Section):
-    """Everything one stack decides. Keys are those of Pulumi.<stack>.yaml without the namespace."""
+class StackIdentity(Section):
+    """What every kind of stack states: where it deploys, to which account, how it is judged,
+    named and tagged. Keys are those of Pulumi.<stack>.yaml without the namespace."""
 
     region: Literal[AWS_REGIONS] = own(  # type: ignore[valid-type]
         ..., "Region of every regional resource.", allowed="AWS commercial regions"
@@ -662,6 +674,32 @@ class StackConfig(Section):
         allowed="keys 1-128 characters, not `aws:`; values up to 256; letters, digits, spaces and `_ . : / = + - @` "
         "(S3 accepts no others)",
     )
+
+    @field_validator("account_id", mode="before")
+    @classmethod
+    def _account_as_text(cls, value: object) -> object:
+        # An unquoted account id in YAML is a number; AWS account ids are 12 digits.
+        return f"{value:012d}" if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("tags")
+    @classmethod
+    def _tags_every_service_accepts(cls, tags: dict[str, str]) -> dict[str, str]:
+        reserved = sorted(k for k in tags if k.lower().startswith("aws:"))
+        if reserved:
+            raise ValueError(f"tag keys starting with 'aws:' are reserved by AWS: {', '.join(reserved)}")
+        refused = [text for pair in tags.items() for text in pair if not TAG_CHARACTERS.match(text)]
+        if refused:
+            shown = ", ".join(repr(text) for text in refused)
+            raise ValueError(
+                f"tags reach every resource, and S3 accepts only letters, digits, spaces and _ . : / = + - @ "
+                f"in tag keys and values (got {shown})"
+            )
+        return tags
+
+
+class StackConfig(StackIdentity):
+    """Everything one stack decides. Keys are those of Pulumi.<stack>.yaml without the namespace."""
+
     log_retention_days: Literal[LOG_RETENTION_DAYS] = own(  # type: ignore[valid-type]
         DEFAULT_RETENTION_DAYS,
         "Retention of every log group of the stack.",
@@ -723,6 +761,24 @@ class StackConfig(Section):
         "functions that list it.",
         allowed="`UPPER_CASE` names",
     )
+    guardduty_agent_repository: (
+        Annotated[
+            str, StringConstraints(pattern=r"^arn:aws:ecr:[a-z0-9-]+:\d{12}:repository/aws-guardduty-agent-fargate$")
+        ]
+        | None
+    ) = own(
+        None,
+        "The ECR repository (of an AWS account, one per region) hosting GuardDuty's Fargate security agent: the "
+        "services' execution roles may pull it. Needed before the account baseline's "
+        "`guardduty.ecs_fargate_runtime` is on, since GuardDuty then adds the agent to every task (a task whose "
+        "role cannot pull it does not start). Take the ARN for the stack's region from GuardDuty's user guide, "
+        '"Repository for GuardDuty agent on AWS Fargate (Amazon ECS only)".',
+        allowed="`arn:aws:ecr:<region>:<account>:repository/aws-guardduty-agent-fargate`",
+        shown_default="none",
+    )
+    secret_rotation: dict[SecretKey, SecretRotationConfig] = own(
+        {}, SECRET_ROTATION_DESCRIPTION, allowed="`NAME` or `<service>/NAME` of a declared secret"
+    )
     functions: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,20}$")], FunctionConfig] = own(
         {}, "Lambda functions, each `<name_prefix>-<key>`.", allowed="keys of lower-case letters, digits and `-`"
     )
@@ -735,27 +791,6 @@ class StackConfig(Section):
         "destroyed and created again at once (the database's own protection is `database.deletion_protection`).",
         shown_default="`true` for a stack judged by `policy/config/prod.json`, else `false`",
     )
-
-    @field_validator("account_id", mode="before")
-    @classmethod
-    def _account_as_text(cls, value: object) -> object:
-        # An unquoted account id in YAML is a number; AWS account ids are 12 digits.
-        return f"{value:012d}" if isinstance(value, int) and not isinstance(value, bool) else value
-
-    @field_validator("tags")
-    @classmethod
-    def _tags_every_service_accepts(cls, tags: dict[str, str]) -> dict[str, str]:
-        reserved = sorted(k for k in tags if k.lower().startswith("aws:"))
-        if reserved:
-            raise ValueError(f"tag keys starting with 'aws:' are reserved by AWS: {', '.join(reserved)}")
-        refused = [text for pair in tags.items() for text in pair if not TAG_CHARACTERS.match(text)]
-        if refused:
-            shown = ", ".join(repr(text) for text in refused)
-            raise ValueError(
-                f"tags reach every resource, and S3 accepts only letters, digits, spaces and _ . : / = + - @ "
-                f"in tag keys and values (got {shown})"
-            )
-        return tags
 
 
 PriceClass = Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"]

@@ -14,6 +14,7 @@ from components.time_windows import days_inside, overlap_day, running_minutes, w
 from webstack.program.config import (
     CACHE_ENGINE_VERSIONS,
     FARGATE_ENDPOINTS,
+    ROTATION_ENDPOINTS,
     ApiConfig,
     CacheConfig,
     DatabaseConfig,
@@ -32,6 +33,7 @@ from webstack.program.config_checks_parts import (
     missing_part_problems,
     serverless_problems,
 )
+from webstack.program.config_checks_rotation import declared_service_secrets, secret_rotation_problems
 from webstack.program.config_problems import Problem, collision_problems
 from webstack.program.config_serverless import FunctionApiConfig
 from webstack.program.service_environment import injected_variables
@@ -343,6 +345,42 @@ def _database_schedule_problems(database: Any, tasks: Mapping[str, ApiConfig]) -
     return problems
 
 
+def _rotation_endpoint_problems(network: object, cache: object) -> list[Problem]:
+    """The AUTH rotation function calls Secrets Manager, ElastiCache and ECS from the private subnets."""
+    if not (isinstance(network, NetworkConfig) and isinstance(cache, CacheConfig)):
+        return []
+    if network.nat != "none" or cache.auth_token_rotation_days is None:
+        return []
+    missing = [e for e in ROTATION_ENDPOINTS if e not in network.interface_endpoints]
+    if not missing:
+        return []
+    return [
+        Problem(
+            "webstack:cache.auth_token_rotation_days",
+            f"the rotation function runs in the private subnets, which network.nat: none leaves without a way to "
+            f"Secrets Manager, ElastiCache and ECS: add interface_endpoints {', '.join(missing)}, or set null",
+        )
+    ]
+
+
+def _secret_problems(
+    sections: Mapping[str, Any], network: object, api: object, services: Mapping[str, Any]
+) -> list[Problem]:
+    """The cache token's rotation endpoints, application secret rotations, GuardDuty's agent repository."""
+    problems = _rotation_endpoint_problems(network, sections.get("cache"))
+    rotations, region = sections.get("secret_rotation"), sections.get("region")
+    agent = sections.get("guardduty_agent_repository")
+    if isinstance(agent, str) and isinstance(region, str) and agent.split(":")[3] != region:
+        problems.append(
+            Problem("webstack:guardduty_agent_repository", f"is in {agent.split(':')[3]}: tasks pull the agent from "
+                    f"the repository of their own region ({region})")
+        )  # fmt: skip
+    if rotations and isinstance(region, str) and isinstance(sections.get("secrets"), tuple):
+        declared = declared_service_secrets(api if isinstance(api, ApiConfig) else None, services)
+        problems += secret_rotation_problems(rotations, region, sections["secrets"], declared)
+    return problems
+
+
 def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
     """Checks between keys; each runs only when the keys it reads are valid (present in
     ``sections``)."""
@@ -366,6 +404,7 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
             )
     problems += _exec_endpoint_problems(network, api, services)
     problems += _tracing_problems(network, api, services)
+    problems += _secret_problems(sections, network, api, services)
     problems += _database_schedule_problems(sections.get("database"), tasks_of(api, services))
     if "domain" in sections and (domain is None or (isinstance(domain, DomainConfig) and domain.name is None)):
         problems += _no_domain_problems(sites, services, sections.get("load_balancer"))

@@ -15,6 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from webstack.policy_driver.pack import POLICY_DIR, STRICTEST_POLICY_CONFIG, default_policy_config
 from webstack.program.config import AlertsConfig, StackConfig
+from webstack.program.config_account import AccountConfig, account_problems
 from webstack.program.config_checks import SECTION_CHECKS, cross_section_problems
 from webstack.program.config_observe import PAGERDUTY_KEY, SECRET_PLACEHOLDER, pagerduty_in_plain_text_message
 from webstack.program.config_problems import ConfigError, Problem, problems_from_validation, raise_if_any
@@ -98,23 +99,62 @@ def secret_problems(alerts: object, secret_keys: Collection[str]) -> list[Proble
     return problems
 
 
+KIND_KEY = f"{PROJECT}:kind"
+# What a stack file may be: a workload stack (the default) or an account baseline.
+STACK_KINDS = ("stack", "account")
+
+
+def parse_any_config(
+    raw: Mapping[str, Any], stack: str, source: str, secret_keys: Collection[str] = ()
+) -> StackConfig | AccountConfig:
+    """A workload stack's config, or an account baseline's (``webstack:kind: account``)."""
+    if raw.get(KIND_KEY) == "account":
+        return parse_account_config(raw, stack, source)
+    return parse_stack_config(raw, stack, source, secret_keys)
+
+
+def _environment_problems(data: dict[str, Any], stack: str) -> list[Problem]:
+    """The environment judges the stack: without one the stack name stands in, when it can."""
+    if "environment" in data:
+        return []
+    data["environment"] = "unset"
+    return [
+        Problem(
+            "webstack:environment",
+            f"is not set, and the stack name {stack!r} cannot stand in for it (lowercase letters, digits "
+            "and '-', at most 16): set it in the file (dev, staging or prod select "
+            "policy/config/<environment>.json; any other name is judged by prod.json)",
+        )
+    ]
+
+
+def parse_account_config(raw: Mapping[str, Any], stack: str, source: str) -> AccountConfig:
+    """An account baseline's config, every problem at once (ConfigError)."""
+    data = model_input(raw, stack)
+    problems = _environment_problems(data, stack)
+    try:
+        config = AccountConfig.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(source, problems + problems_from_validation(error, AccountConfig)) from None
+    raise_if_any(source, problems + account_problems(config))
+    return config
+
+
 def parse_stack_config(
     raw: Mapping[str, Any], stack: str, source: str, secret_keys: Collection[str] = ()
 ) -> StackConfig:
     """Validate everything at once; raise ConfigError naming each bad key. ``secret_keys`` are the
     keys whose values were encrypted in the stack file."""
-    data = model_input(raw, stack)
-    problems: list[Problem] = []
-    if "environment" not in data:
-        problems.append(
-            Problem(
-                "webstack:environment",
-                f"is not set, and the stack name {stack!r} cannot stand in for it (lowercase letters, digits "
-                "and '-', at most 16): set it in the file (dev, staging or prod select "
-                "policy/config/<environment>.json; any other name is judged by prod.json)",
-            )
+    kind = raw.get(KIND_KEY, "stack")
+    if kind != "stack":
+        why = (
+            "an account baseline has no services, sites or data; this works on workload stacks"
+            if kind == "account"
+            else "stack (a workload stack, the default) or account (an account baseline)"
         )
-        data["environment"] = "unset"
+        raise ConfigError(source, [Problem(KIND_KEY, f"is {kind!r}: {why}")])
+    data = model_input({k: v for k, v in raw.items() if k != KIND_KEY}, stack)
+    problems = _environment_problems(data, stack)
     config: StackConfig | None = None
     try:
         config = StackConfig.model_validate(data)
@@ -216,14 +256,15 @@ def as_pulumi_config(raw: Mapping[str, Any]) -> dict[str, str]:
     return {k: v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}
 
 
-def from_pulumi_runtime() -> StackConfig:
+def from_pulumi_runtime() -> StackConfig | AccountConfig:
     """The config of the running Pulumi program (real engine or mocks)."""
     values = config_values()
     raw = {k: parse_config_value(v) if isinstance(v, str) else v for k, v in values.items()}
     stack = pulumi.get_stack()
-    config = parse_stack_config(raw, stack, f"Pulumi.{stack}.yaml", config_secret_keys())
-    for warning in config_warnings(config):
-        pulumi.log.warn(warning)
+    config = parse_any_config(raw, stack, f"Pulumi.{stack}.yaml", config_secret_keys())
+    if isinstance(config, StackConfig):
+        for warning in config_warnings(config):
+            pulumi.log.warn(warning)
     return config
 
 
@@ -232,6 +273,7 @@ __all__ = [
     "ConfigError",
     "as_pulumi_config",
     "from_pulumi_runtime",
+    "parse_any_config",
     "parse_stack_config",
     "read_config_file",
 ]

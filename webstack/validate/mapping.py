@@ -557,7 +557,19 @@ RESOURCES: dict[str, Mapped] = {
             },
         )
     ),
-    "aws:s3/bucket:Bucket": mapped(Call("s3", "CreateBucket", members={"bucketPrefix": None})),
+    "aws:s3/bucket:Bucket": mapped(
+        Call("s3", "CreateBucket", members={"bucketPrefix": None, "objectLockEnabled": "ObjectLockEnabledForBucket"})
+    ),
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": mapped(
+        Call(
+            "s3",
+            "PutObjectLockConfiguration",
+            members={
+                "objectLockEnabled": "ObjectLockConfiguration.ObjectLockEnabled",
+                "rule": "ObjectLockConfiguration.Rule",
+            },
+        )
+    ),
     "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": mapped(
         Call("s3", "PutBucketCors", members={"corsRules": "CORSConfiguration.CORSRules"})
     ),
@@ -611,6 +623,9 @@ RESOURCES: dict[str, Mapped] = {
         Call("secretsmanager", "CreateSecret", members={"recoveryWindowInDays": None})
     ),
     "aws:secretsmanager/secretVersion:SecretVersion": mapped(Call("secretsmanager", "PutSecretValue")),
+    "aws:secretsmanager/secretRotation:SecretRotation": mapped(
+        Call("secretsmanager", "RotateSecret", members={"rotationLambdaArn": "RotationLambdaARN"})
+    ),
     "aws:sqs/queue:Queue": mapped(
         Call(
             "sqs",
@@ -633,6 +648,88 @@ RESOURCES: dict[str, Mapped] = {
     ),
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": mapped(
         Call("ec2", "AuthorizeSecurityGroupIngress", members=_SG_RULE)
+    ),
+    # The account baseline (webstack:kind: account).
+    "aws:cloudtrail/trail:Trail": mapped(
+        Call(
+            "cloudtrail",
+            "CreateTrail",
+            members={"enableLogging": None, "eventSelectors": None, "advancedEventSelectors": None},
+        ),
+        Call("cloudtrail", "PutEventSelectors", members={"name": "TrailName", "eventSelectors": "EventSelectors"}),
+        Call("cloudtrail", "PutEventSelectors", members={"advancedEventSelectors": "AdvancedEventSelectors"}),
+    ),
+    "aws:guardduty/detector:Detector": mapped(Call("guardduty", "CreateDetector")),
+    "aws:guardduty/detectorFeature:DetectorFeature": mapped(
+        Call(
+            "guardduty",
+            "UpdateDetector",
+            members={
+                "detectorId": "DetectorId",
+                "name": "Features[].Name",
+                "status": "Features[].Status",
+                "additionalConfigurations": "Features[].AdditionalConfiguration",
+            },
+        )
+    ),
+    "aws:iam/serviceLinkedRole:ServiceLinkedRole": mapped(
+        Call("iam", "CreateServiceLinkedRole", members={"awsServiceName": "AWSServiceName"})
+    ),
+    "aws:cfg/recorder:Recorder": mapped(
+        Call("config", "PutConfigurationRecorder", root="ConfigurationRecorder", members={"roleArn": "roleARN"})
+    ),
+    "aws:cfg/deliveryChannel:DeliveryChannel": mapped(
+        Call(
+            "config",
+            "PutDeliveryChannel",
+            root="DeliveryChannel",
+            members={"snapshotDeliveryProperties": "configSnapshotDeliveryProperties"},
+        )
+    ),
+    "aws:cfg/recorderStatus:RecorderStatus": mapped(
+        Call(
+            "config",
+            "StartConfigurationRecorder",
+            members={"name": "ConfigurationRecorderName", "isEnabled": None},  # false: StopConfigurationRecorder
+        )
+    ),
+    "aws:cfg/rule:Rule": mapped(Call("config", "PutConfigRule", root="ConfigRule", members={"name": "ConfigRuleName"})),
+    "aws:securityhub/account:Account": mapped(
+        Call("securityhub", "EnableSecurityHub", members={"autoEnableControls": None}),
+        Call("securityhub", "UpdateSecurityHubConfiguration", members={"autoEnableControls": "AutoEnableControls"}),
+    ),
+    "aws:securityhub/standardsSubscription:StandardsSubscription": mapped(
+        Call(
+            "securityhub",
+            "BatchEnableStandards",
+            members={"standardsArn": "StandardsSubscriptionRequests[].StandardsArn"},
+        )
+    ),
+    "aws:accessanalyzer/analyzer:Analyzer": mapped(Call("accessanalyzer", "CreateAnalyzer")),
+    "aws:budgets/budget:Budget": mapped(
+        Call(
+            "budgets",
+            "CreateBudget",
+            root="Budget",
+            members={
+                "name": "BudgetName",
+                "limitAmount": "BudgetLimit.Amount",
+                "limitUnit": "BudgetLimit.Unit",
+                "notifications": None,  # below: the provider sends each with its subscribers
+            },
+        ),
+        Call(
+            "budgets",
+            "CreateBudget",
+            members={
+                "notifications[].comparisonOperator": "NotificationsWithSubscribers[].Notification.ComparisonOperator",
+                "notifications[].threshold": "NotificationsWithSubscribers[].Notification.Threshold",
+                "notifications[].thresholdType": "NotificationsWithSubscribers[].Notification.ThresholdType",
+                "notifications[].notificationType": "NotificationsWithSubscribers[].Notification.NotificationType",
+                "notifications[].subscriberEmailAddresses": "NotificationsWithSubscribers[].Subscribers[].Address",
+                "notifications[].subscriberSnsTopicArns": "NotificationsWithSubscribers[].Subscribers[].Address",
+            },
+        ),
     ),
     "aws:wafv2/webAcl:WebAcl": mapped(
         Call(
