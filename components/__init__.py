@@ -13,6 +13,7 @@ from .item_table import ItemTable, ItemTableArgs
 from .lambda_function import ApiTarget, LambdaFunction, LambdaFunctionArgs
 from .managed_postgres import ManagedPostgres, ManagedPostgresArgs
 from .redis_cache import RedisCache, RedisCacheArgs
+from .registry_scanning import RegistryScanning, RegistryScanningArgs
 from .scheduled_job import JobRetries, ScheduledJob, ScheduledJobArgs
 from .secure_vpc import SecureVpc, SecureVpcArgs
 from .serverless_api import ServerlessApi, ServerlessApiArgs
@@ -49,6 +50,8 @@ __all__ = [
     "ManagedPostgresArgs",
     "RedisCache",
     "RedisCacheArgs",
+    "RegistryScanning",
+    "RegistryScanningArgs",
     "Route",
     "S3Origin",
     "ScheduledJob",

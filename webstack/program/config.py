@@ -38,6 +38,7 @@ from components.time_windows import DAILY_FORMAT, WEEKLY_FORMAT, window_problem
 from webstack.program.config_fields import Section, from_arg, own
 from webstack.program.config_jobs import JOBS_DESCRIPTION, JobConfig, JobName
 from webstack.program.config_release import ReleaseConfig
+from webstack.program.config_scanning import ImageScanningConfig
 from webstack.program.config_serverless import (
     FunctionApiConfig,
     FunctionConfig,
@@ -697,6 +698,11 @@ class StackConfig(Section):
     )
     function_api: FunctionApiConfig | None = own(None, "The REST API routing requests to `webstack:functions`.")
     access_log_expiration_days: int = own(365, "How long the log bucket keeps ALB, S3 and CloudFront logs.", ge=1)
+    image_scanning: ImageScanningConfig = own(
+        ImageScanningConfig(),
+        "How the account's ECR registry scans images, and which findings stop `webstack release` (README "
+        '"Supply chain").',
+    )
     keep_data_on_destroy: bool | None = own(
         None,
         "`true`: secrets wait 7 days before deletion (their names stay taken) and buckets and image repositories "
