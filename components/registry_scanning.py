@@ -27,13 +27,16 @@ class RegistryScanningArgs:
     """
 
 
-def scanning_rule(args: RegistryScanningArgs) -> dict[str, object]:
+def scanning_rule(args: RegistryScanningArgs) -> aws.ecr.RegistryScanningConfigurationRuleArgs:
     """The one scanning rule: on push, or continuously with Inspector."""
     frequency = "CONTINUOUS_SCAN" if args.scan_type == "ENHANCED" and args.continuous else "SCAN_ON_PUSH"
-    return {
-        "scan_frequency": frequency,
-        "repository_filters": [{"filter": f, "filter_type": "WILDCARD"} for f in args.repository_filters],
-    }
+    return aws.ecr.RegistryScanningConfigurationRuleArgs(
+        scan_frequency=frequency,
+        repository_filters=[
+            aws.ecr.RegistryScanningConfigurationRuleRepositoryFilterArgs(filter=f, filter_type="WILDCARD")
+            for f in args.repository_filters
+        ],
+    )
 
 
 class RegistryScanning(pulumi.ComponentResource):

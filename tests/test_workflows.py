@@ -53,7 +53,9 @@ def zizmor(persona: str) -> tuple[int, list[tuple[str, str]], str]:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     findings = json.loads(result.stdout or "[]")
-    located = [(f["ident"], Path(f["locations"][0]["symbolic"]["key"]["Local"]["verbatim_path"]).name) for f in findings]
+    located = [
+        (f["ident"], Path(f["locations"][0]["symbolic"]["key"]["Local"]["verbatim_path"]).name) for f in findings
+    ]
     return result.returncode, located, result.stderr
 
 

@@ -61,11 +61,18 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
         "ECR repository under the immutable tag (already there; --build from release.context for the service's "
         "architecture; or --promote-from another stack's repository, never rebuilt), refuse any image whose ECR scan "
         "reports a finding at or above webstack:image_scanning.block_severity (printing them; nothing is deployed), "
-        "run release.migration_command as a one-off task of the new image (a failure stops the release with nothing deployed), run each site's "
-        "build_command, set the tag in the stack config, `up`, wait for every service's rollout and fetch "
-        "release.smoke_check_path at its host; a failed rollout or smoke check exits 1 and prints the command "
-        "that rolls back to the previous tag." + engine,
+        "run release.migration_command as a one-off task of the new image (a failure stops the release with "
+        "nothing deployed), run each site's build_command, set the tag in the stack config, `up`, wait for every "
+        "service's rollout and fetch release.smoke_check_path at its host; a failed rollout or smoke check exits 1 "
+        "and prints the command that rolls back to the previous tag." + engine,
     )
+    release_arguments(release)
+    outputs = stack_command("outputs", "stack outputs (secrets masked)", "Print the stack outputs." + engine)
+    outputs.add_argument("--json", action="store_true", help="as JSON")
+    outputs.add_argument("--show-secrets", action="store_true", help="print secret outputs in clear")
+
+
+def release_arguments(release: argparse.ArgumentParser) -> None:
     release.add_argument("--tag", required=True, help="the image tag (the git SHA in CI)")
     release.add_argument(
         "--service", action="append", default=[], metavar="NAME", help="only this service (repeatable)"
@@ -89,9 +96,6 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
         help="a file holding the cost comparison of this release (e.g. from `webstack cost --compare`): its text "
         "becomes the summary's cost line; a missing file is left out",
     )
-    outputs = stack_command("outputs", "stack outputs (secrets masked)", "Print the stack outputs." + engine)
-    outputs.add_argument("--json", action="store_true", help="as JSON")
-    outputs.add_argument("--show-secrets", action="store_true", help="print secret outputs in clear")
 
 
 def chosen_stacks(args: argparse.Namespace, root: Path = PROJECT_ROOT) -> list[str]:

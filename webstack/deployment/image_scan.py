@@ -112,7 +112,7 @@ def read_scan(
     while True:
         try:
             page = ecr.describe_image_scan_findings(repositoryName=repository, imageId=image, maxResults=1000)
-        except Exception as error:  # noqa: BLE001 - ScanNotFoundException is the one this handles
+        except Exception as error:  # ScanNotFoundException is the one this handles; others go on up
             if "ScanNotFound" not in type(error).__name__ + str(error):
                 raise
             if started:
@@ -134,10 +134,12 @@ def read_scan(
             continue
         if status not in READY:
             return Scan(status, description)
-        return _all_findings(ecr, repository, image, page, status, description)
+        return _all_findings(ecr, repository, image, page)
 
 
-def _all_findings(ecr: Any, repository: str, image: dict[str, str], page: Any, status: str, description: str) -> Scan:
+def _all_findings(ecr: Any, repository: str, image: dict[str, str], page: Any) -> Scan:
+    status = str(page["imageScanStatus"]["status"])
+    description = str(page["imageScanStatus"].get("description", ""))
     findings: list[Finding] = []
     enhanced = False
     while True:
@@ -153,18 +155,14 @@ def _all_findings(ecr: Any, repository: str, image: dict[str, str], page: Any, s
         )
 
 
-def _exception_for(
-    finding: Finding, service: str, exceptions: Iterable[ScanException]
-) -> ScanException | None:
+def _exception_for(finding: Finding, service: str, exceptions: Iterable[ScanException]) -> ScanException | None:
     for exception in exceptions:
         if exception.id.upper() == finding.id.upper() and (not exception.services or service in exception.services):
             return exception
     return None
 
 
-def judge(
-    service: str, image: str, scan: Scan, settings: ImageScanningConfig, today: datetime.date
-) -> Verdict:
+def judge(service: str, image: str, scan: Scan, settings: ImageScanningConfig, today: datetime.date) -> Verdict:
     """The gate's decision for one image (pure)."""
     verdict = Verdict(service, image, scan)
     if scan.status not in READY:
