@@ -51,9 +51,8 @@ class RegistryScanning(pulumi.ComponentResource):
         RegistryScanning("registry-scanning", RegistryScanningArgs(scan_type="ENHANCED"))
 
     Cost: BASIC is free. ENHANCED is billed by Amazon Inspector: about $0.09 per image scanned on
-    push and $0.01 per continuous rescan in us-east-1 (Inspector's price list; other regions
-    differ, and cost/prices.csv has no row for it yet), so a stack pushing a few images a week
-    pays a few dollars a month.
+    push and $0.01 per continuous rescan in us-east-1 (cost/prices.csv; other regions differ and
+    are not in the table yet), so a stack pushing an image a working day pays about $3 a month.
     """
 
     def __init__(self, name: str, args: RegistryScanningArgs, opts: pulumi.ResourceOptions | None = None) -> None:

@@ -153,7 +153,7 @@ def test_cost_compare_shows_unknown_prices_and_warns_about_mixed_regions(tmp_pat
     assert "warning" not in capsys.readouterr().out  # both in me-south-1
     assert main(["cost", "dev", "--compare", "prod", "--json"]) == 0
     compared = json.loads(capsys.readouterr().out)
-    assert compared["base"]["unknown_lines"] == 22
+    assert compared["base"]["unknown_lines"] == 24
 
 
 # --- 8. smaller things ---
