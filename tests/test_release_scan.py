@@ -88,6 +88,7 @@ def test_a_named_exception_lets_its_finding_through_until_it_expires(tmp_path, c
         "in the image) (approved by security@shop.example.com, until 2026-12-31; expires soon)"
     ) in out
     assert "up" in world.names()
+    assert "shop-dev-billing-worker:abc123: ECR scan passed (0 findings)" in out
     later = World(tmp_path, pushed=PUSHED, scans={"shop-dev-api": [complete(XZ)]}, config=config)
     assert releaser(later, today="2027-01-01").release("shop", tag="abc123", yes=True) == 1
     assert "exception CVE-2024-3094 (approved by security@shop.example.com) expired on 2026-12-31" in (

@@ -214,7 +214,7 @@ def report(verdict: Verdict, settings: ImageScanningConfig, today: datetime.date
             "(id, reason, approved_by, expires)"
         )
     else:
-        lines.append(f"{head}: {kind} scan passed ({verdict.short().removeprefix('passed ')})")
+        lines.append(f"{head}: {kind} scan {verdict.short()}")
     for finding, exception in verdict.excepted:
         soon = (exception.expires - today).days <= EXPIRY_WARNING_DAYS
         lines.append(

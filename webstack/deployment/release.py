@@ -175,7 +175,7 @@ class Releaser:
                 stack, tag=tag, services=services, build=build, promote_from=promote_from,
                 source_account=source_account, yes=yes,
             )  # fmt: skip
-        except ReleaseError as error:
+        except DeployError as error:  # a ReleaseError, or preflight and credentials
             if summary_md is not None:
                 self._write_notes(summary_md, render(stack, tag, 2, self.results, stopped=str(error), cost=cost))
             raise
