@@ -10,19 +10,33 @@ STACK ?= dev
 unexport PYTHONDONTWRITEBYTECODE
 export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 
-.PHONY: plan test lint types setup clean system-tools docs
+# What gets installed: the lock files, every package pinned with its hashes (README "Supply chain").
+LOCK := requirements-lock.txt
+DEV_LOCK := requirements-dev-lock.txt
+# Every platform with Python 3.11 (pyproject's requires-python): one lock for Linux, macOS and Windows.
+COMPILE := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock"
+
+.PHONY: plan test lint types setup clean system-tools docs lock
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
-$(RUNTIME): requirements.txt | $(VENV)/bin/python
-	$(BIN)/pip install --quiet -r requirements.txt
+# pip checks every download against the lock's hashes (--require-hashes) and installs nothing the
+# lock does not list.
+$(RUNTIME): $(LOCK) | $(VENV)/bin/python
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
 	touch $@
 
-$(DEV): requirements.txt requirements-dev.txt $(RUNTIME)
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+$(DEV): $(DEV_LOCK) $(RUNTIME)
+	$(BIN)/pip install --quiet --require-hashes -r $(DEV_LOCK)
 	touch $@
+
+# Re-lock after editing requirements*.txt: the pins there are kept, the other packages keep their
+# locked versions where they still fit; `make lock UPGRADE=1` moves those to their newest releases.
+lock: $(DEV)
+	$(COMPILE) $(if $(UPGRADE),--upgrade) requirements.txt -o $(LOCK)
+	$(COMPILE) $(if $(UPGRADE),--upgrade) requirements-dev.txt -c $(LOCK) -o $(DEV_LOCK)
 
 setup: $(DEV)
 

@@ -20,6 +20,7 @@ from .item_table import ItemTable, ItemTableArgs
 from .lambda_function import ApiTarget, LambdaFunction, LambdaFunctionArgs
 from .managed_postgres import ManagedPostgres, ManagedPostgresArgs
 from .redis_cache import RedisCache, RedisCacheArgs
+from .registry_scanning import RegistryScanning, RegistryScanningArgs
 from .scheduled_job import JobRetries, ScheduledJob, ScheduledJobArgs
 from .secret_rotation import SecretRotationSchedule
 from .secure_vpc import SecureVpc, SecureVpcArgs
@@ -76,6 +77,8 @@ __all__ = [
     "ObjectLock",
     "RedisCache",
     "RedisCacheArgs",
+    "RegistryScanning",
+    "RegistryScanningArgs",
     "Route",
     "S3Origin",
     "ScheduledJob",

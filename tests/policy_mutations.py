@@ -535,6 +535,8 @@ MUTATIONS = [
              setting("api-repository", "imageScanningConfiguration", {"scanOnPush": False})),
     Mutation("mutable-tags", "ecr-image-scanning-and-immutable-tags", "api-repository",
              setting("api-repository", "imageTagMutability", "MUTABLE")),
+    Mutation("registry-scans-by-hand", "ecr-registry-scans-every-push", "registry-scanning-configuration",
+             setting("registry-scanning-configuration", "rules", [])),
     Mutation("repository-lifecycle-removed", "ecr-repository-lifecycle-policy", "api-repository",
              dropping("api-repository-lifecycle")),
     Mutation("waf-detached", "cloudfront-waf-attached", "api-edge-distribution",

@@ -595,3 +595,24 @@ def test_seed_002s_system_is_priced_completely_with_its_stacks_usage(stack):
         free = ("lambda.requests", "lambda.duration.", "dynamodb.storage", "cognito.mau.", "sqs.", "xray.")
         covered = [i for _, i in result.lines if i.key.removeprefix("free.").startswith(free)]
         assert len(covered) > 10 and sum(i.monthly or 0 for i in covered) == pytest.approx(0)
+
+
+def test_basic_registry_scanning_is_free_and_inspector_bills_pushed_images_and_continuous_rescans():
+    registry = "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration"
+    table = PriceTable([*PRICES._prices.values(),
+                        Price("inspector.ecr_image", "us-east-1", "image", 0.09, "t", "2026"),
+                        Price("inspector.ecr_rescan", "us-east-1", "rescan", 0.01, "t", "2026")])  # fmt: skip
+    usage = USAGE | {"inspector_images_pushed": 20, "inspector_rescans": 100}
+    base = estimate(small_plan(), table, usage, "x").total
+
+    def scanning(scan_type: str, frequency: str) -> float:
+        plan = small_plan()
+        rule = {"scanFrequency": frequency, "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}
+        plan["steps"].append(step("registry", registry, {"scanType": scan_type, "rules": [rule]}))
+        result = estimate(plan, table, usage, "x")
+        assert not result.unknown
+        return result.total - base
+
+    assert scanning("BASIC", "SCAN_ON_PUSH") == 0
+    assert scanning("ENHANCED", "SCAN_ON_PUSH") == pytest.approx(20 * 0.09)
+    assert scanning("ENHANCED", "CONTINUOUS_SCAN") == pytest.approx(20 * 0.09 + 100 * 0.01)

@@ -153,9 +153,8 @@ def test_cost_compare_shows_unknown_prices_and_warns_about_mixed_regions(tmp_pat
     assert "warning" not in capsys.readouterr().out  # both in me-south-1
     assert main(["cost", "dev", "--compare", "prod", "--json"]) == 0
     compared = json.loads(capsys.readouterr().out)
-    assert (
-        compared["base"]["unknown_lines"] == 35
-    )  # 22 + backups and replication, X-Ray, the cache token's rotation: no me-south-1 price
+    # 22, and backups and replication, X-Ray, the cache token's rotation and Inspector: no me-south-1 price
+    assert compared["base"]["unknown_lines"] == 37
 
 
 # --- 8. smaller things ---

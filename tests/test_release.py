@@ -71,8 +71,24 @@ class FakeEcs:
 
 
 class FakeEcr:
-    def __init__(self, log: list[tuple[Any, ...]], pushed: set[str]) -> None:
-        self.log, self.pushed = log, pushed
+    """Images pushed, and each repository's answers to DescribeImageScanFindings in turn (the last
+    one repeats; an exception is raised); a repository without answers has a clean, complete scan."""
+
+    def __init__(self, log: list[tuple[Any, ...]], pushed: set[str], scans: dict[str, list[Any]] | None = None) -> None:
+        self.log, self.pushed, self.scans = log, pushed, scans or {}
+
+    def describe_image_scan_findings(self, repositoryName: str, imageId: dict[str, str], maxResults: int,
+                                     nextToken: str | None = None) -> dict[str, Any]:  # fmt: skip
+        self.log.append(("ecr.describe_image_scan_findings", repositoryName, imageId["imageTag"], nextToken))
+        answers = self.scans.get(repositoryName) or [{"imageScanStatus": {"status": "COMPLETE"}}]
+        answer = answers.pop(0) if len(answers) > 1 else answers[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def start_image_scan(self, repositoryName: str, imageId: dict[str, str]) -> dict[str, Any]:
+        self.log.append(("ecr.start_image_scan", repositoryName, imageId["imageTag"]))
+        return {}
 
     def describe_images(self, repositoryName: str, imageIds: list[dict[str, str]]) -> dict[str, Any]:
         if f"{repositoryName}:{imageIds[0]['imageTag']}" not in self.pushed:
@@ -102,12 +118,13 @@ class FakeStack:
 class World:
     """A project directory with one stack file, and fakes for every seam the release uses."""
 
-    def __init__(self, root: Path, *, exit_code: int = 0, statuses: tuple[int, ...] = (200,), pushed=()) -> None:
+    def __init__(self, root: Path, *, exit_code: int = 0, statuses: tuple[int, ...] = (200,), pushed=(),
+                 scans: dict[str, list[Any]] | None = None, config: dict[str, Any] | None = None) -> None:  # fmt: skip
         self.root = root
-        (root / "Pulumi.shop.yaml").write_text(yaml.safe_dump({"config": STACK}))
+        (root / "Pulumi.shop.yaml").write_text(yaml.safe_dump({"config": {**STACK, **(config or {})}}))
         self.log: list[tuple[Any, ...]] = []
         self.ecs = FakeEcs(self.log, exit_code)
-        self.ecr = FakeEcr(self.log, set(pushed))
+        self.ecr = FakeEcr(self.log, set(pushed), scans)
         self.statuses = list(statuses)
         self.stack = FakeStack(self.log)
 
@@ -132,7 +149,7 @@ class World:
         return 0
 
     def releaser(self) -> Releaser:
-        return Releaser(self.deployer(), run=self.run, fetch=self.fetch, sleep=lambda _s: None)
+        return Releaser(self.deployer(), run=self.run, fetch=self.fetch, sleep=lambda s: self.log.append(("sleep", s)))
 
     def fetch(self, url: str) -> int:
         self.log.append(("fetch", url))
@@ -190,10 +207,11 @@ def test_a_failed_smoke_check_exits_1_and_names_the_rollback(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Roll api back: webstack release shop --service api --tag 1.0.0 --yes" in out
     (row,) = [line for line in out.splitlines() if line.startswith("│ api")]  # the summary
-    assert [cell.strip() for cell in row.split("│")[2:8]] == [
+    assert [cell.strip() for cell in row.split("│")[2:9]] == [
         "abc123",
         "1.0.0",
         "already pushed",
+        "passed (0 findings)",
         "done",
         "COMPLETED",
         "failed",

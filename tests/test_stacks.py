@@ -15,6 +15,8 @@ from webstack.program.stack_settings import parse_stack_config, read_config_file
 
 from .helpers import ROOT, ancestors, render_stack_file, shipped_stack
 
+REGISTRY_SCANNING = "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration"
+
 COMPONENTS = {
     "webstack:network:SecureVpc",
     "webstack:data:ManagedPostgres",
@@ -27,6 +29,7 @@ COMPONENTS = {
     "webstack:observability:StackDashboard",
     "webstack:data:CacheTokenRotation",
     "webstack:serverless:LambdaFunction",  # the cache AUTH rotation function
+    "webstack:supply:RegistryScanning",
 }
 
 
@@ -424,3 +427,22 @@ def test_a_stack_without_a_domain_serves_its_sites_on_their_cloudfront_names(tmp
     assert sorted(run.outputs["hosts"].values()) == ["S3 bucket blog (dashboard)", "S3 bucket docs (marketing)"]
     with pytest.raises(ConfigError, match=r"webstack:sites\.docs\.host: needs webstack:domain\.name"):
         parse_stack_config(config | {"webstack:sites": {"docs": {"host": "docs"}}}, "docs-dev", "docs-dev.yaml")
+
+
+def test_the_registry_scans_every_push_in_dev_and_continuously_with_inspector_in_prod():
+    rule = {"repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}
+    assert inputs_of("dev", REGISTRY_SCANNING) == [
+        {"scanType": "BASIC", "rules": [{**rule, "scanFrequency": "SCAN_ON_PUSH"}]}
+    ]
+    assert inputs_of("prod", REGISTRY_SCANNING) == [
+        {"scanType": "ENHANCED", "rules": [{**rule, "scanFrequency": "CONTINUOUS_SCAN"}]}
+    ]
+    without = parse_stack_config(
+        {**read_config_file(ROOT / "Pulumi.prod.yaml")[0], "webstack:image_scanning": {"registry": None}}, "prod", "x"
+    )
+    assert without.image_scanning.registry is None  # left to an account baseline (build_registry_scanning skips it)
+    with pytest.raises(ConfigError, match="continuous: only `registry: enhanced` rescans continuously"):
+        parse_stack_config(
+            {**read_config_file(ROOT / "Pulumi.dev.yaml")[0],
+             "webstack:image_scanning": {"registry": "basic", "continuous": True}}, "dev", "x",
+        )  # fmt: skip

@@ -294,6 +294,26 @@ def ecr_scanning(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterato
         yield "image tags are mutable"
 
 
+@resource_rule(
+    "ecr-registry-scans-every-push",
+    concern="data-protection",
+    severity=Severity.MEDIUM,
+    types=[t.ECR_REGISTRY_SCANNING],
+    description="The registry's scanning configuration scans images automatically (on push or continuously).",
+    remediation="RegistryScanning sets one rule, SCAN_ON_PUSH (BASIC) or CONTINUOUS_SCAN (ENHANCED), over '*'.",
+)
+def registry_scanning(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    rules = as_list(get(props, "rules"))
+    if not rules:
+        yield "no scanning rule: images are scanned only when someone asks"
+    for index, rule in enumerate(rules):
+        frequency = get(rule, "scanFrequency")
+        if frequency not in ("SCAN_ON_PUSH", "CONTINUOUS_SCAN"):
+            yield f"rules[{index}] scans {frequency or 'MANUAL'}: images are scanned only when someone asks"
+        if not as_list(get(rule, "repositoryFilters")):
+            yield f"rules[{index}] has no repository filter: it covers no repository"
+
+
 @stack_rule(
     "ecr-repository-lifecycle-policy",
     concern="data-protection",

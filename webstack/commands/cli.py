@@ -59,7 +59,7 @@ With the Pulumi CLI and AWS credentials (Automation API, policy pack always appl
   refresh       refresh a stack's state from AWS
   destroy       delete a stack's resources (--confirm <stack>)
   outputs       a stack's outputs, secrets masked unless --show-secrets
-  release       ship an image tag: build or promote, migrate, up, wait for rollouts, smoke-check
+  release       ship an image tag: build or promote, scan gate, migrate, up, rollouts, smoke-check
   run           a one-off task of a service with another command (logs streamed, its exit code)
   tunnel        a local port to the database or cache through a running task (ECS Exec, SSM)
 """

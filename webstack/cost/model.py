@@ -387,6 +387,17 @@ def repository(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[Li
     yield ctx.item(urn, f"image storage {ctx.usage['ecr_gb']:g} GB", ctx.usage["ecr_gb"], "ecr.storage")
 
 
+@prices("aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration")
+def registry_scanning(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
+    """Basic scanning is free; enhanced scanning is Amazon Inspector's, per image pushed and rescan."""
+    if inputs.get("scanType") != "ENHANCED":
+        return
+    pushed, rescans = ctx.usage["inspector_images_pushed"], ctx.usage["inspector_rescans"]
+    yield ctx.item(urn, f"Inspector scans of {pushed:g} pushed images (usage)", pushed, "inspector.ecr_image")
+    if any(rule.get("scanFrequency") == "CONTINUOUS_SCAN" for rule in inputs.get("rules") or []):
+        yield ctx.item(urn, f"Inspector continuous rescans {rescans:g} (usage)", rescans, "inspector.ecr_rescan")
+
+
 def _distributions(ctx: Context) -> int:
     return max(1, sum(1 for s in ctx.states.values() if s["type"] == "aws:cloudfront/distribution:Distribution"))
 

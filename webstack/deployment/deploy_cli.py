@@ -56,15 +56,23 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     destroy.add_argument("--confirm", metavar="STACK", help="the stack's name again, to confirm")
     release = stack_command(
         "release",
-        "ship a new image tag: build/promote, migrate, up, smoke-check",
+        "ship a new image tag: build/promote, scan gate, migrate, up, smoke-check",
         "Release a new image tag to the stack's services (all, or --service): put the image in each service's "
         "ECR repository under the immutable tag (already there; --build from release.context for the service's "
-        "architecture; or --promote-from another stack's repository, never rebuilt), run release.migration_command "
-        "as a one-off task of the new image (a failure stops the release with nothing deployed), run each site's "
-        "build_command, set the tag in the stack config, `up`, wait for every service's rollout and fetch "
-        "release.smoke_check_path at its host; a failed rollout or smoke check exits 1 and prints the command "
-        "that rolls back to the previous tag." + engine,
+        "architecture; or --promote-from another stack's repository, never rebuilt), refuse any image whose ECR scan "
+        "reports a finding at or above webstack:image_scanning.block_severity (printing them; nothing is deployed), "
+        "run release.migration_command as a one-off task of the new image (a failure stops the release with "
+        "nothing deployed), run each site's build_command, set the tag in the stack config, `up`, wait for every "
+        "service's rollout and fetch release.smoke_check_path at its host; a failed rollout or smoke check exits 1 "
+        "and prints the command that rolls back to the previous tag." + engine,
     )
+    release_arguments(release)
+    outputs = stack_command("outputs", "stack outputs (secrets masked)", "Print the stack outputs." + engine)
+    outputs.add_argument("--json", action="store_true", help="as JSON")
+    outputs.add_argument("--show-secrets", action="store_true", help="print secret outputs in clear")
+
+
+def release_arguments(release: argparse.ArgumentParser) -> None:
     release.add_argument("--tag", required=True, help="the image tag (the git SHA in CI)")
     release.add_argument(
         "--service", action="append", default=[], metavar="NAME", help="only this service (repeatable)"
@@ -75,9 +83,19 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
         "--source-account", metavar="ID", help="the --promote-from stack's account (default: its webstack:account_id)"
     )
     release.add_argument("--yes", action="store_true", help="no confirmation (CI)")
-    outputs = stack_command("outputs", "stack outputs (secrets masked)", "Print the stack outputs." + engine)
-    outputs.add_argument("--json", action="store_true", help="as JSON")
-    outputs.add_argument("--show-secrets", action="store_true", help="print secret outputs in clear")
+    release.add_argument(
+        "--summary-md",
+        type=Path,
+        metavar="FILE",
+        help="also write the release summary (stack, tags, scan, result) as Markdown to FILE, whatever the outcome",
+    )
+    release.add_argument(
+        "--cost-note",
+        type=Path,
+        metavar="FILE",
+        help="a file holding the cost comparison of this release (e.g. from `webstack cost --compare`): its text "
+        "becomes the summary's cost line; a missing file is left out",
+    )
 
 
 def chosen_stacks(args: argparse.Namespace, root: Path = PROJECT_ROOT) -> list[str]:
@@ -124,6 +142,8 @@ def run_one(args: argparse.Namespace, stack: str, deployer: Deployer, console: C
             promote_from=args.promote_from,
             source_account=args.source_account,
             yes=args.yes,
+            summary_md=args.summary_md,
+            cost_note=args.cost_note,
         )
     return deployer.outputs(stack, as_json=args.json, show_secrets=args.show_secrets)
 

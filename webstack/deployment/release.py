@@ -9,6 +9,7 @@ without Docker or AWS."""
 from __future__ import annotations
 
 import base64
+import datetime
 import subprocess
 import time
 from collections.abc import Callable, Sequence
@@ -22,7 +23,9 @@ from components.api_settings import CONTAINER_NAME
 from components.fargate_service import running_tag
 from webstack.deployment.after_up import TaskFailed, primary_deployment, run_task_to_completion
 from webstack.deployment.deploy import Deployer, DeployError
+from webstack.deployment.image_scan import Verdict, judge, read_scan, report
 from webstack.deployment.one_off import TaskNetwork
+from webstack.deployment.release_notes import COLUMNS, render
 from webstack.program.compose_web import fqdn
 from webstack.program.config import ApiConfig, StackConfig
 from webstack.program.config_release import ReleaseConfig
@@ -142,8 +145,10 @@ class Releaser:
     run: CommandRunner = run_command
     fetch: HttpStatus = http_status
     sleep: Callable[[float], None] = time.sleep
+    today: Callable[[], datetime.date] = datetime.date.today
     results: dict[str, dict[str, str]] = field(default_factory=dict)
     cluster: str | None = None
+    verdicts: list[Verdict] = field(default_factory=list)
 
     @property
     def console(self) -> Any:
@@ -159,6 +164,40 @@ class Releaser:
         promote_from: str | None = None,
         source_account: str | None = None,
         yes: bool = False,
+        summary_md: Path | None = None,
+        cost_note: Path | None = None,
+    ) -> int:
+        """Ship ``tag``; with ``summary_md`` the summary is also written there as Markdown (with the
+        text of ``cost_note``, a cost comparison, as its cost line), whatever the outcome."""
+        cost = cost_note.read_text() if cost_note is not None and cost_note.is_file() else None
+        try:
+            code = self._release(
+                stack, tag=tag, services=services, build=build, promote_from=promote_from,
+                source_account=source_account, yes=yes,
+            )  # fmt: skip
+        except DeployError as error:  # a ReleaseError, or preflight and credentials
+            if summary_md is not None:
+                self._write_notes(summary_md, render(stack, tag, 2, self.results, stopped=str(error), cost=cost))
+            raise
+        if summary_md is not None:
+            self._write_notes(summary_md, render(stack, tag, code, self.results, cost=cost))
+        return code
+
+    def _write_notes(self, path: Path, markdown: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(markdown)
+        self.console.print(f"Release summary written to {path}", markup=False, highlight=False)
+
+    def _release(
+        self,
+        stack: str,
+        *,
+        tag: str,
+        services: Sequence[str],
+        build: bool,
+        promote_from: str | None,
+        source_account: str | None,
+        yes: bool,
     ) -> int:
         tag = checked_tag(tag)
         if build and promote_from:
@@ -185,6 +224,9 @@ class Releaser:
                 promote_from=promote_from,
                 source_account=source_account,
             )
+        if not self._scans_pass(config, planned, registry, tag):
+            self.console.print("The scan gate refused an image: nothing was migrated or deployed.")
+            return self._summary(1)
         for service in planned:
             if service.release.migration_command and not self._migrate(stack, config, registry, service, tag):
                 self.console.print(f"{service.name}: migration failed; nothing was deployed.")
@@ -262,6 +304,22 @@ class Releaser:
         for argv in steps:
             if self.run(argv, self.deployer.root, None) != 0:
                 raise ReleaseError(f"`{' '.join(argv[:2])}` failed for {service.name} ({stack}): nothing was deployed")
+
+    def _scans_pass(self, config: StackConfig, planned: Sequence[ServiceRelease], registry: str, tag: str) -> bool:
+        """Every image's scan, judged against webstack:image_scanning; each verdict printed."""
+        settings = config.image_scanning
+        ecr = self.deployer.aws_clients("ecr", config.region)
+        today = self.today()
+        passed = True
+        for service in planned:
+            scan = read_scan(ecr, service.resource_name, tag, wait_seconds=settings.wait_minutes * 60, sleep=self.sleep)
+            verdict = judge(service.name, f"{registry}/{service.resource_name}:{tag}", scan, settings, today)
+            self.verdicts.append(verdict)
+            self.results[service.name]["scan"] = verdict.short()
+            for line in report(verdict, settings, today):
+                self.console.print(line, markup=False, highlight=False)
+            passed = passed and verdict.passed
+        return passed
 
     def _tag_exists(self, config: StackConfig, service: ServiceRelease, tag: str) -> bool:
         ecr = self.deployer.aws_clients("ecr", config.region)
@@ -365,11 +423,8 @@ class Releaser:
                 )
 
     def _summary(self, code: int) -> int:
-        table = Table("service", "tag", "from", "image", "migration", "rollout", "smoke")
+        table = Table("service", *COLUMNS)
         for name, result in self.results.items():
-            table.add_row(
-                name,
-                *(result.get(k, "-") for k in ("tag", "from", "image", "migration", "rollout", "smoke")),
-            )
+            table.add_row(name, *(result.get(k, "-") for k in COLUMNS))
         self.console.print(table)
         return code

@@ -15,6 +15,8 @@ from components import (
     ManagedPostgresArgs,
     RedisCache,
     RedisCacheArgs,
+    RegistryScanning,
+    RegistryScanningArgs,
     SecureVpc,
     SecureVpcArgs,
     TierPrefixes,
@@ -169,6 +171,20 @@ def export_api(config: StackConfig, api: FargateApi, database: ManagedPostgres, 
         pulumi.export("databaseUsersTaskDefinition", database.users_task.task_definition_arn)
 
 
+def build_registry_scanning(config: StackConfig, opts: pulumi.ResourceOptions) -> None:
+    """The registry's scanning setting, for a stack whose services push images (one setting per
+    account and region: `image_scanning.registry: null` leaves it to an account baseline)."""
+    scanning = config.image_scanning
+    if scanning.registry is None:
+        return
+    RegistryScanning(
+        "registry-scanning",
+        RegistryScanningArgs(scan_type="ENHANCED" if scanning.registry == "enhanced" else "BASIC",
+                             continuous=scanning.continuous),
+        opts,
+    )  # fmt: skip
+
+
 def build_stack(config: StackConfig) -> None:
     provider = aws.Provider(
         "aws",
@@ -240,6 +256,7 @@ def build_web_tier(
             opts=opts,
         )
         build_jobs(config, api=api, vpc=data.vpc, alert_topic_arn=data.alerts.topic_arn, opts=opts)
+        build_registry_scanning(config, opts)
         export_api(config, api, data.database, data.cache)
         handoff.load_balancer(config, api.load_balancer_dns_name)
         build_cache_rotation(config, data, api, opts)

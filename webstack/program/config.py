@@ -41,6 +41,7 @@ from webstack.program.config_jobs import JOBS_DESCRIPTION, JobConfig, JobName
 from webstack.program.config_observe import ObservabilityConfig, SlackConfig, checked_pagerduty_url
 from webstack.program.config_release import ReleaseConfig
 from webstack.program.config_rotation import SECRET_ROTATION_DESCRIPTION, SecretKey, SecretRotationConfig
+from webstack.program.config_scanning import ImageScanningConfig
 from webstack.program.config_serverless import (
     FunctionApiConfig,
     FunctionConfig,
@@ -784,6 +785,11 @@ class StackConfig(StackIdentity):
     )
     function_api: FunctionApiConfig | None = own(None, "The REST API routing requests to `webstack:functions`.")
     access_log_expiration_days: int = own(365, "How long the log bucket keeps ALB, S3 and CloudFront logs.", ge=1)
+    image_scanning: ImageScanningConfig = own(
+        ImageScanningConfig(),
+        "How the account's ECR registry scans images, and which findings stop `webstack release` (README "
+        '"Supply chain").',
+    )
     keep_data_on_destroy: bool | None = own(
         None,
         "`true`: secrets wait 7 days before deletion (their names stay taken) and buckets and image repositories "

@@ -26,7 +26,7 @@ from webstack.program.config import (
     fargate_memory_choices,
 )
 from webstack.program.config_checks_backup import backup_problems
-from webstack.program.config_checks_jobs import jobs_problems, jobs_service_problems
+from webstack.program.config_checks_jobs import jobs_problems, jobs_service_problems, scan_exception_problems
 from webstack.program.config_checks_parts import (
     function_api_problems,
     functions_problems,
@@ -385,7 +385,7 @@ def cross_section_problems(sections: Mapping[str, Any]) -> list[Problem]:
     """Checks between keys; each runs only when the keys it reads are valid (present in
     ``sections``)."""
     problems: list[Problem] = missing_part_problems(sections) + serverless_problems(sections)
-    problems += jobs_service_problems(sections) + backup_problems(sections)
+    problems += jobs_service_problems(sections) + backup_problems(sections) + scan_exception_problems(sections)
     network, api, domain = sections.get("network"), sections.get("api"), sections.get("domain")
     sites: Mapping[str, SiteConfig] | None = sections.get("sites")
     buckets: Mapping[str, Any] | None = sections.get("buckets")

@@ -1,5 +1,5 @@
-"""Checks of webstack:jobs: what EventBridge Scheduler would refuse, and that each job names a
-service the stack runs."""
+"""Checks of webstack:jobs (what EventBridge Scheduler would refuse, and that each job names a
+service the stack runs), and that an image-scan exception scoped to services names real ones."""
 
 from __future__ import annotations
 
@@ -43,4 +43,20 @@ def jobs_service_problems(sections: Mapping[str, Any]) -> list[Problem]:
         Problem(f"webstack:jobs.{name}.service", f"must be one of: {', '.join(services)} (got {job.service!r})")
         for name, job in jobs.items()
         if job.service not in services
+    ]
+
+
+def scan_exception_problems(sections: Mapping[str, Any]) -> list[Problem]:
+    """An image-scan exception scoped to services names services the stack runs."""
+    scanning = sections.get("image_scanning")
+    if scanning is None or "api" not in sections or "services" not in sections:
+        return []
+    services = [*(["api"] if sections["api"] is not None else []), *sorted(sections["services"] or {})]
+    return [
+        Problem(
+            f"webstack:image_scanning.exceptions[{index}].services",
+            f"must name services of the stack: {', '.join(services) or 'none'} (got {', '.join(unknown)})",
+        )
+        for index, exception in enumerate(scanning.exceptions)
+        if (unknown := [name for name in exception.services if name not in services])
     ]

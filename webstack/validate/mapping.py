@@ -196,6 +196,9 @@ RESOURCES: dict[str, Mapped] = {
             documents={"policy": None},
         )
     ),
+    "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration": mapped(
+        Call("ecr", "PutRegistryScanningConfiguration")
+    ),
     "aws:ecr/repository:Repository": mapped(
         Call(
             "ecr",
