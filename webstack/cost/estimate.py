@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from webstack.cost import serverless  # noqa: F401  (registers the serverless types' pricers)
+from webstack.cost import caches, serverless  # noqa: F401  (registers the serverless types' pricers)
 from webstack.cost.model import Context, LineItem, always_free_credits, line_items, provider_region
 from webstack.cost.tables import PriceTable
 

@@ -118,11 +118,11 @@ def _scaling(service: State, states: Mapping[str, State]) -> str:
 
 
 def _spot_label(strategies: list[Mapping[str, object]]) -> str:
-    """ " Spot" for a service on Fargate Spot, " Spot above N" with an on-demand base of N tasks."""
+    """ " Spot" for a service on Fargate Spot, " (Spot above N)" with an on-demand base of N tasks."""
     if not strategies:
         return ""
     base = sum(float(s.get("base") or 0) for s in strategies if s.get("capacityProvider") == "FARGATE")  # type: ignore[arg-type]
-    return f" Spot above {base:g}" if base else " Spot"
+    return f" (Spot above {base:g})" if base else " Spot"
 
 
 def _services(states: Mapping[str, State], az_count: int) -> Iterator[Node]:
