@@ -23,7 +23,8 @@ SERVERLESS = PriceTable(
 
 
 def test_compare_prices_a_seed_config_file_with_the_targets_usage_and_region(capsys):
-    assert main(["cost", "dev", "--compare", "examples/seed-000-dev.yaml", "--price-region", "us-east-1", "--json"]) == 0
+    command = ["cost", "dev", "--compare", "examples/seed-000-dev.yaml", "--price-region", "us-east-1", "--json"]
+    assert main(command) == 0
     document = json.loads(capsys.readouterr().out)
     base, compared = document["base"], document["compared"]
     assert (base["label"], compared["label"]) == ("seed-000-dev", "dev")
@@ -64,8 +65,10 @@ def test_serverless_valkey_bills_its_data_with_a_100_mb_floor_and_its_ecpus():
                 "inputs": {"region": "us-east-1"}}  # fmt: skip
     state = {"urn": cache, "type": cache.split("::")[2], "custom": True, "inputs": {"engine": "valkey"}}
     plan = {"steps": [{"op": "create", "urn": s["urn"], "newState": s} for s in (provider, state)]}
-    small = estimate(plan, SERVERLESS, {"hours_per_month": 730, "cache_gb_stored": 0.02, "cache_ecpu_millions": 10}, "s")
-    stored, ecpus = (item for _, item in small.lines)
+    usage = {"hours_per_month": 730, "cache_gb_stored": 0.02, "cache_ecpu_millions": 10}
+    small = estimate(plan, SERVERLESS, usage, "s")
+    stored, requests = (item for _, item in small.lines)
+    assert requests.key == "elasticache.serverless.valkey.ecpu" and requests.quantity == 10
     assert stored.quantity == pytest.approx(0.1 * 730)  # the 100 MB minimum, not the 20 MB kept
     assert small.total == pytest.approx(0.1 * 730 * 0.084 + 10 * 0.0023)
 
