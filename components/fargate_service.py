@@ -473,12 +473,14 @@ def _task_definition(
     )
 
 
-def capacity_strategies(spot: bool, on_demand_base: int) -> list[dict[str, object]] | None:
+def capacity_strategies(
+    spot: bool, on_demand_base: int
+) -> list[aws.ecs.ServiceCapacityProviderStrategyArgsDict] | None:
     """The service's capacity provider strategy: None (the FARGATE launch type) without Spot; else
     Spot by weight, above an on-demand base of ``on_demand_base`` tasks when there is one."""
     if not spot:
         return None
-    spot_weight: dict[str, object] = {"capacity_provider": "FARGATE_SPOT", "weight": 1}
+    spot_weight: aws.ecs.ServiceCapacityProviderStrategyArgsDict = {"capacity_provider": "FARGATE_SPOT", "weight": 1}
     if on_demand_base < 1:
         return [spot_weight]
     return [{"capacity_provider": "FARGATE", "base": on_demand_base, "weight": 0}, spot_weight]

@@ -74,9 +74,9 @@ def referenced(state: Mapping[str, Any], key: str, target: tuple[str, str, str],
     kind): by dependency, else the one whose name input equals the name in the value's ARN."""
     resource_type, name_key, kind = target
     for urn in dependencies(state, key):
-        target = ctx.states.get(urn)
-        if target is not None and target["type"] == resource_type:
-            return target
+        found = ctx.states.get(urn)
+        if found is not None and found["type"] == resource_type:
+            return found
     name = arn_resource(state["inputs"].get(key), kind)
     if not name:
         return None
