@@ -102,11 +102,3 @@ def print_comparison(left: Estimate, right: Estimate, console: Console) -> None:
     for estimate in (left, right):
         console.print(Text(total_line(estimate)))
     console.print(Text(ratio_line(left, right), style="bold"))
-    if left.region != right.region:
-        console.print(
-            Text.assemble(
-                ("warning: ", "yellow"),
-                f"{left.label} is priced in {left.region} and {right.label} in {right.region}: the difference "
-                "mixes regional prices (--price-region REGION prices both alike)",
-            )
-        )
