@@ -145,7 +145,12 @@ class ServiceSpec:
     """
     spot: bool = False
     """Run on Fargate Spot: about 70 % cheaper, tasks may be stopped with two minutes' notice
-    (non-production). Example: True for dev.
+    (non-production, unless on_demand_base keeps the service's floor on demand). Example: True for dev.
+    """
+    on_demand_base: int = 0
+    """With spot: the first N tasks run on Fargate on demand (the ECS capacity provider base) and only the
+    tasks above them on Fargate Spot, so a Spot reclaim or shortage never takes the service below N. 0: every
+    task on Spot. Example: 2 (the service's min_count) for production.
     """
     schedule: WorkingHours | None = None
     """Scale to zero outside working hours: (cron days, start hour UTC, stop hour UTC), days "MON-FRI" or "*";
@@ -492,6 +497,19 @@ def _task_definition(
     )
 
 
+def capacity_strategies(
+    spot: bool, on_demand_base: int
+) -> list[aws.ecs.ServiceCapacityProviderStrategyArgsDict] | None:
+    """The service's capacity provider strategy: None (the FARGATE launch type) without Spot; else
+    Spot by weight, above an on-demand base of ``on_demand_base`` tasks when there is one."""
+    if not spot:
+        return None
+    spot_weight: aws.ecs.ServiceCapacityProviderStrategyArgsDict = {"capacity_provider": "FARGATE_SPOT", "weight": 1}
+    if on_demand_base < 1:
+        return [spot_weight]
+    return [{"capacity_provider": "FARGATE", "base": on_demand_base, "weight": 0}, spot_weight]
+
+
 def _ecs_service(
     built: BuiltService,
     shared: Shared,
@@ -511,7 +529,7 @@ def _ecs_service(
         task_definition=task_definition.arn,
         desired_count=spec.desired_count,
         launch_type=None if spec.spot else "FARGATE",
-        capacity_provider_strategies=[{"capacity_provider": "FARGATE_SPOT", "weight": 1}] if spec.spot else None,
+        capacity_provider_strategies=capacity_strategies(spec.spot, spec.on_demand_base),
         platform_version="LATEST",
         network_configuration={
             "subnets": list(shared.private_subnet_ids),

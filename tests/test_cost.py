@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from webstack.commands.cli import main
-from webstack.cost.estimate import FREE_TIER, compare, estimate
+from webstack.cost.estimate import FREE_TIER, compare, estimate, ratio
 from webstack.cost.model import Context, scheduled_hours
 from webstack.cost.report import difference, money
 from webstack.cost.tables import Price, PriceTable, load_usage
@@ -200,6 +200,16 @@ def test_readme_cost_figures_match_the_model(stack):
     ):
         kept = figures.total - sum(item.monthly or 0 for _, item in figures.lines if item.key.startswith(left_out))
         assert cell == f"${kept:,.2f}", (cell, left_out)
+    # Seed 000's own architecture with the same usage at us-east-1, and the ratio (`cost --compare`).
+    seed = plan_document(render_stack_file(ROOT / "examples" / f"seed-000-{stack}.yaml", f"seed-000-{stack}"))
+    seed_cost = estimate(seed, PriceTable.load(), load_usage(stack), f"seed-000-{stack}", "us-east-1")
+    # Complete but for the copies' storage in eu-central-1, which both sides keep alike (no source
+    # for Frankfurt's backup storage price: README "Cost").
+    assert {(i.key, i.resource.rsplit("::", 1)[-1]) for i in seed_cost.unknown} <= {
+        ("backup.storage.rds", "backup-copy-vault")
+    }
+    assert cells[7] == readme_figure(seed_cost)
+    assert cells[8] == f"{ratio(seed_cost, figures):.2f}x"
 
 
 EDGE_PRICES = PriceTable(

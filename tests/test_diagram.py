@@ -139,8 +139,9 @@ def kinds(architecture: Architecture, place: Place) -> list[str]:
 def test_each_tier_of_each_az_holds_what_runs_there(prod):
     assert (prod.region, prod.vpc_label, prod.az_count) == ("me-south-1", "VPC 10.0.0.0/16", 2)
     for az in range(2):
-        assert kinds(prod, Place("subnet", az, "public")) == ["nat_gateway", "subnet"]
+        assert kinds(prod, Place("subnet", az, "public")) == ["nat_instance", "subnet"]  # one NAT instance per AZ
         assert kinds(prod, Place("subnet", az, "private")) == ["fargate", "subnet"]
+    assert all("Fargate (Spot above 2) 1 vCPU" in n.label for n in prod.nodes if n.kind == "fargate")
     assert kinds(prod, Place("subnet", 0, "isolated")) == ["elasticache", "rds", "subnet"]
     isolated_b = {n.label.split("\n")[-1] for n in prod.in_place(Place("subnet", 1, "isolated"))}
     assert {"db.t4g.small standby", "cache.t4g.small replica"} <= isolated_b

@@ -139,22 +139,24 @@ def test_piped_output_is_not_wrapped_at_80_columns(capsys, monkeypatch):
     assert not any("…" in line for line in lines)  # no cell cut short
 
 
-def test_cost_compare_shows_unknown_prices_and_warns_about_mixed_regions(tmp_path: Path, capsys, monkeypatch):
+def test_cost_compare_prices_the_other_plan_where_the_target_runs_and_shows_unknown_prices(
+    tmp_path: Path, capsys, monkeypatch
+):
     monkeypatch.delenv("COLUMNS", raising=False)  # the test workers run with COLUMNS=80 set
     assert (
         main(["plan", "--config", str(ROOT / "examples" / "payments.yaml"), "--out", str(tmp_path / "pay.json")]) == 0
     )
     capsys.readouterr()
+    # payments runs in us-east-1: beside dev it is priced in me-south-1, dev's region, never a mix.
     assert main(["cost", "dev", "--compare", str(tmp_path / "pay.json")]) == 0
     out = one_line(capsys.readouterr().out)
-    assert "+ 2 unknown" in out and "+ 30 unknown" in out and "(partial)" in out
-    assert "warning: pay is priced in us-east-1 and dev in me-south-1" in out
-    assert main(["cost", "dev", "--compare", "prod"]) == 0
-    assert "warning" not in capsys.readouterr().out  # both in me-south-1
+    assert "pay (me-south-1): $" in out and "dev (me-south-1): $" in out and "warning" not in out
+    assert "+ 29 unknown" in out and "(partial)" in out
+    assert "dev / pay: 0." in out and "(partial: lines with unknown prices are left out)" in out
     assert main(["cost", "dev", "--compare", "prod", "--json"]) == 0
     compared = json.loads(capsys.readouterr().out)
     # 22, and backups and replication, X-Ray, the cache token's rotation and Inspector: no me-south-1 price
-    assert compared["base"]["unknown_lines"] == 37
+    assert compared["base"]["unknown_lines"] == 37 and compared["complete"] is False
 
 
 # --- 8. smaller things ---
@@ -193,7 +195,7 @@ def test_one_advisory_said_of_several_resources_is_printed_once(capsys):
     out = capsys.readouterr().out
     assert out.count("cloudfront-waf-attached") == 1
     assert "cloudfront-waf-attached (5 resources)" in out
-    assert "0 mandatory violations, 12 advisories" in out  # 11 + dev's database without a cross-region backup
+    assert "0 mandatory violations, 14 advisories" in out
 
 
 def test_the_tree_header_counts_resources_not_components_stack_and_provider(capsys):

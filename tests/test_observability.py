@@ -325,7 +325,7 @@ def test_a_traced_service_pays_for_the_traces_its_sampler_keeps():
     (traces,) = [
         i
         for component, i in prod_estimate("us-east-1").lines
-        if i.key == "xray.traces" and component.startswith("FargateApi")
+        if i.key == "xray.traces" and "collector" in i.description
     ]
     assert traces.quantity == pytest.approx(20 * 0.05) and "0.05 of usage" in traces.description
 

@@ -121,7 +121,7 @@ def test_policy_check_judges_a_saved_plan_by_the_environment_it_names(tmp_path: 
     capsys.readouterr()
     assert main(["policy", "check", str(out)]) == 0  # the plan's Environment tag: dev.json
     printed = " ".join(capsys.readouterr().out.split())
-    assert "0 mandatory violations, 12 advisories" in printed
+    assert "0 mandatory violations, 14 advisories" in printed
     chosen = "policy config policy/config/dev.json (chosen for environment dev, from the plan's Environment tag"
     assert chosen in printed
     prod_policy = str(ROOT / "policy" / "config" / "prod.json")

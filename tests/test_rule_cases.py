@@ -150,6 +150,14 @@ RESOURCE_CASES = [
          []),
     Case("ecs-deployment-circuit-breaker", "no rollback", {"deploymentCircuitBreaker": {"enable": True}},
          ["the deployment circuit breaker with rollback is off"]),
+    Case("ecs-spot-keeps-on-demand-base", "spot above an on-demand base",
+         {"capacityProviderStrategies": [{"capacityProvider": "FARGATE", "base": 2, "weight": 0},
+                                         {"capacityProvider": "FARGATE_SPOT", "weight": 1}]}, []),
+    Case("ecs-spot-keeps-on-demand-base", "on demand", {"launchType": "FARGATE"}, []),
+    Case("ecs-spot-keeps-on-demand-base", "all on spot",
+         {"capacityProviderStrategies": [{"capacityProvider": "FARGATE", "weight": 1},
+                                         {"capacityProvider": "FARGATE_SPOT", "weight": 1}]},
+         ["every task runs on Fargate Spot: no FARGATE capacity provider with a base of at least one task"]),
     Case("ecs-rollback-alarms", "routed with alarms",
          {"loadBalancers": [{"targetGroupArn": "arn:tg"}],
           "alarms": {"alarmNames": ["api-5xx"], "enable": True, "rollback": True}}, []),
@@ -532,6 +540,28 @@ def _public_instance(nat: bool) -> list[PolicyResource]:
     return [r("ec2/instance:Instance", "box", props)]
 
 
+def _nat_routes(nat_az_of_second: str, instance: bool = False) -> list[PolicyResource]:
+    """Two private subnets (AZs a and b), each with its own route table whose default route goes to a
+    NAT in AZ a (the first) or ``nat_az_of_second`` (the second), as gateways or instances."""
+    found: list[PolicyResource] = []
+    for index, az in enumerate(("me-south-1a", "me-south-1b")):
+        public = r("ec2/subnet:Subnet", f"public-{index}", {"availabilityZone": az})
+        nat_subnet = public if index == 0 or nat_az_of_second == az else found[0]
+        if instance:
+            nat = r("ec2/instance:Instance", f"nat-{index}", {"sourceDestCheck": False}, subnetId=nat_subnet)
+        else:
+            nat = r("ec2/natGateway:NatGateway", f"nat-{index}", {}, subnetId=nat_subnet)
+        private = r("ec2/subnet:Subnet", f"private-{index}", {"availabilityZone": az})
+        table = r("ec2/routeTable:RouteTable", f"private-rt-{index}", {})
+        target = {"networkInterfaceId": nat} if instance else {"natGatewayId": nat}
+        route = r("ec2/route:Route", f"default-{index}", {"destinationCidrBlock": "0.0.0.0/0"},
+                  routeTableId=table, **target)  # fmt: skip
+        association = r("ec2/routeTableAssociation:RouteTableAssociation", f"rta-{index}", {},
+                        subnetId=private, routeTableId=table)  # fmt: skip
+        found += [public, nat, private, table, route, association]
+    return found
+
+
 def _blocked_bucket(all_four: bool) -> list[PolicyResource]:
     b = bucket()
     blocks = ALL_BLOCKS if all_four else {**ALL_BLOCKS, "restrictPublicBuckets": False}
@@ -734,6 +764,12 @@ STACK_CASES = [
     Case("default-security-group-has-no-rules", "adopted with rules",
          lambda: _vpc(True, {"ingress": [{"protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "self": True}]}),
          {"default": ["the default security group has rules"]}),
+    Case("nat-per-az", "a gateway per az", lambda: _nat_routes("me-south-1b"), {}),
+    Case("nat-per-az", "an instance per az", lambda: _nat_routes("me-south-1b", instance=True), {}),
+    Case("nat-per-az", "one gateway for both", lambda: _nat_routes("me-south-1a"),
+         {"default-1": ["subnet private-1 (me-south-1b) goes out through nat-1 in me-south-1a"]}),
+    Case("nat-per-az", "one instance for both", lambda: _nat_routes("me-south-1a", instance=True),
+         {"default-1": ["subnet private-1 (me-south-1b) goes out through nat-1 in me-south-1a"]}),
     Case("ec2-public-ip-only-on-nat-instances", "nat instance", lambda: _public_instance(True), {}),
     Case("ec2-public-ip-only-on-nat-instances", "web server", lambda: _public_instance(False),
          {"box": ["has a public IP (associatePublicIpAddress) but is not a NAT instance (sourceDestCheck is on)"]}),

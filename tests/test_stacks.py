@@ -81,7 +81,8 @@ def test_dev_is_single_az_data_with_one_nat_instance():
 
 
 def test_prod_is_multi_az_with_nat_per_az_replica_and_30_day_backups():
-    assert len(inputs_of("prod", "aws:ec2/natGateway:NatGateway")) == 2
+    nats = inputs_of("prod", "aws:ec2/instance:Instance")  # one NAT instance per AZ
+    assert len(nats) == 2 and all(nat["sourceDestCheck"] is False for nat in nats)
     (db,) = inputs_of("prod", "aws:rds/instance:Instance")
     assert db["multiAz"] is True and db["backupRetentionPeriod"] == 30
     assert db["deletionProtection"] is True and db["skipFinalSnapshot"] is False

@@ -10,8 +10,9 @@ from typing import Any
 from pulumi_policy import PolicyResource, Severity
 
 from . import types as t
-from .props import as_list, get, is_set, json_document, peek
+from .props import UNKNOWN, as_list, get, is_set, json_document, peek
 from .registry import joined, resource_rule, resources_of, stack_rule
+from .types import canonical
 
 BACKUP_SCHEMA = {"minimumDays": {"type": "integer", "minimum": 1, "maximum": 35, "default": 7}}
 # Runtimes in Lambda's standard support into 2027 and beyond (AWS Lambda Developer Guide, "Lambda
@@ -256,6 +257,63 @@ def ecs_rollback_alarms(props: Mapping[str, Any], config: Mapping[str, Any]) -> 
     elif not is_set(props, "alarms", "alarmNames"):
         # Names not known yet (a first preview) are the stack's own alarms: set.
         yield "alarms.alarmNames is empty: no alarm can fail a deployment"
+
+
+@resource_rule(
+    "ecs-spot-keeps-on-demand-base",
+    concern="data-protection",
+    severity=Severity.MEDIUM,
+    types=[t.ECS_SERVICE],
+    description="A service on Fargate Spot keeps an on-demand base (a FARGATE capacity provider with a base of at "
+    "least one task): a Spot reclaim or shortage never takes every task at once.",
+    remediation="Set webstack:api.capacity (or a service's capacity) to spot_above_min, or on_demand.",
+    relaxable=True,
+)
+def ecs_spot_base(props: Mapping[str, Any], config: Mapping[str, Any]) -> Iterator[str]:
+    strategies = as_list(get(props, "capacityProviderStrategies", default=[]))
+    if not any(get(s, "capacityProvider") == "FARGATE_SPOT" and get(s, "weight", default=0) > 0 for s in strategies):
+        return
+    base = sum(get(s, "base", default=0) or 0 for s in strategies if get(s, "capacityProvider") == "FARGATE")
+    if base < 1:
+        yield "every task runs on Fargate Spot: no FARGATE capacity provider with a base of at least one task"
+
+
+def _nat_az(route: PolicyResource) -> tuple[str, object] | None:
+    """(what the route sends its traffic to, the AZ of that NAT's subnet) for a route through a NAT
+    gateway or a NAT instance's interface; None for any other route."""
+    for key, kinds in (("natGatewayId", (t.NAT_GATEWAY,)), ("networkInterfaceId", (t.EC2_INSTANCE,))):
+        nats = [n for n in joined(route, key) if canonical(n.resource_type) in kinds]
+        if nats:
+            subnets = [s for s in joined(nats[0], "subnetId") if canonical(s.resource_type) == t.SUBNET]
+            return nats[0].name, peek(subnets[0].props, "availabilityZone") if subnets else UNKNOWN
+    return None
+
+
+@stack_rule(
+    "nat-per-az",
+    concern="data-protection",
+    severity=Severity.MEDIUM,
+    description="Each subnet that reaches the internet through a NAT (gateway or instance) uses one in its own AZ: "
+    "an AZ outage never cuts the other AZs off.",
+    remediation="Set webstack:network.nat: per_az (with nat_type gateway or instance).",
+    relaxable=True,
+)
+def nat_per_az(resources: list[PolicyResource], config: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    associations = list(resources_of(resources, t.ROUTE_TABLE_ASSOCIATION))
+    for route in resources_of(resources, t.ROUTE):
+        found = _nat_az(route)
+        if found is None:
+            continue
+        nat, nat_az = found
+        tables = {r.urn for r in joined(route, "routeTableId")}
+        for association in associations:
+            if not tables & {r.urn for r in joined(association, "routeTableId")}:
+                continue
+            for subnet in joined(association, "subnetId"):
+                subnet_az = peek(subnet.props, "availabilityZone")
+                if UNKNOWN in (nat_az, subnet_az) or subnet_az == nat_az:
+                    continue
+                yield f"subnet {subnet.name} ({subnet_az}) goes out through {nat} in {nat_az}", route.urn
 
 
 @resource_rule(

@@ -44,7 +44,8 @@ Offline (no Pulumi CLI, no AWS credentials):
                 tree, write the plan JSON (the shape of `pulumi preview --json`) and judge it
                 with the policy pack
   policy check  judge a saved plan (ours or `pulumi preview --json`) with the policy pack
-  cost          monthly cost of a stack or plan file by component, from cost/prices.csv
+  cost          monthly cost of a stack, config or plan file by component, from
+                cost/prices.csv; --compare prices another architecture alike (and the ratio)
   budget        an account baseline's monthly budget from its stacks' estimates, against its config
   diagram       architecture diagram (PNG and DOT) of a stack or plan file
   validate      check every input of a stack or plan file against AWS's API models and
@@ -124,15 +125,24 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--stack", help="stack name reported to the pack (default: the one in the plan's URNs)")
     cost = commands.add_parser(
         "cost",
-        help="monthly cost estimate of a stack or plan JSON",
+        help="monthly cost estimate of a stack, config file or plan JSON (--compare: beside another)",
         description="Price every resource of a plan per month from cost/prices.csv and the usage "
         "assumptions in cost/usage.yaml (defaults, overridden per stack). A price missing from the "
         "table is shown as unknown, never as 0, and the total says so. The account's always-free "
         "allowances (CloudFront, CloudWatch) come off as one component unless the usage sets "
         "account_free_tier: false.",
     )
-    cost.add_argument("target", metavar="STACK|PLAN.json", help="a stack (planned offline) or a plan JSON")
-    cost.add_argument("--compare", metavar="OTHER", help="another stack or plan JSON: per-component difference")
+    cost.add_argument(
+        "target",
+        metavar="STACK|CONFIG.yaml|PLAN.json",
+        help="a stack or a stack config file (planned offline), or a plan JSON",
+    )
+    cost.add_argument(
+        "--compare",
+        metavar="OTHER",
+        help="another stack, config file (e.g. examples/seed-000-prod.yaml) or plan JSON, priced with TARGET's usage "
+        "assumptions in TARGET's region: both totals, the difference by component and by price key, and the ratio",
+    )
     cost.add_argument("--json", action="store_true", help="machine output: total_monthly, components, resources")
     cost.add_argument("--usage", type=Path, metavar="FILE", help="usage assumptions (default: cost/usage.yaml)")
     cost.add_argument("--price-region", metavar="REGION", help="price the plan as if it ran in this region")

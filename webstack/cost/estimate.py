@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from webstack.cost import account, observe, recovery, serverless  # noqa: F401  (register their types' pricers)
+from webstack.cost import account, caches, observe, recovery, serverless  # noqa: F401  (register their types' pricers)
 from webstack.cost.model import Context, LineItem, always_free_credits, line_items, provider_region
 from webstack.cost.tables import PriceTable
 
@@ -107,6 +107,49 @@ def estimate(
     credits = always_free_credits([item for _, item in result.lines], base)
     result.lines += [(FREE_TIER, item) for item in credits]
     return result
+
+
+def by_price(estimate: Estimate) -> dict[str, ComponentCost]:
+    """The estimate's lines summed by price key (db class, NAT hour, log GB, ...): what the
+    architecture pays for, whichever component holds it."""
+    result: dict[str, ComponentCost] = {}
+    for _, item in estimate.lines:
+        key = item.key or item.description
+        current = result.get(key, ComponentCost(key, 0.0, 0))
+        result[key] = ComponentCost(
+            key, current.known + (item.monthly or 0.0), current.unknown_lines + (item.unit_price is None)
+        )
+    return result
+
+
+def ratio(base: Estimate, other: Estimate) -> float | None:
+    """other / base, None when the base costs nothing."""
+    return other.total / base.total if base.total else None
+
+
+def differences(
+    left: dict[str, ComponentCost], right: dict[str, ComponentCost]
+) -> list[tuple[str, ComponentCost, ComponentCost, float]]:
+    """(name, left, right, right - left) for every name of either side, the largest change first."""
+    empty = ComponentCost("", 0.0, 0)
+    rows = [(name, left.get(name, empty), right.get(name, empty)) for name in set(left) | set(right)]
+    return sorted(((name, a, b, b.known - a.known) for name, a, b in rows), key=lambda row: (-abs(row[3]), row[0]))
+
+
+def comparison_json(base: Estimate, compared: Estimate) -> dict[str, Any]:
+    """Both estimates, the ratio compared / base and the difference per price key."""
+    share = ratio(base, compared)
+    return {
+        "base": base.to_json(),
+        "compared": compared.to_json(),
+        "ratio": None if share is None else round(share, 4),
+        "complete": not base.unknown and not compared.unknown,
+        "by_price": [
+            {"key": name, "base": round(a.known, 2), "compared": round(b.known, 2), "difference": round(diff, 2),
+             "unknown_lines": a.unknown_lines + b.unknown_lines}
+            for name, a, b, diff in differences(by_price(base), by_price(compared))
+        ],
+    }  # fmt: skip
 
 
 def compare(left: Estimate, right: Estimate) -> list[tuple[str, float, float, float]]:

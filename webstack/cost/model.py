@@ -8,6 +8,18 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from webstack.cost.observe_usage import traced_requests, waf_log_gb
+from webstack.cost.references import (
+    SCALABLE_TARGET,
+    SCHEDULED_ACTION,
+    SERVICE,
+    bucket_key,
+    log_group_kind,
+    of_type,
+    runs_on,
+    scaling_of,
+    state_of,
+    task_definition_of,
+)
 from webstack.cost.tables import PriceTable
 from webstack.program.schedule_hours import CRON_DAYS, database_schedules
 from webstack.program.schedule_hours import running_hours as hours_between
@@ -198,16 +210,6 @@ def vpc_endpoint(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[
     yield ctx.item(urn, f"interface endpoint in {azs} AZs", azs * ctx.hours, "vpce.interface.az_hour")
 
 
-def _task_definition(inputs: Mapping[str, Any], ctx: Context) -> Mapping[str, Any] | None:
-    reference = str(inputs.get("taskDefinition", ""))
-    for state in ctx.states.values():
-        if state["type"] == "aws:ecs/taskDefinition:TaskDefinition":
-            family = state["inputs"].get("family", "")
-            if family and family in reference:
-                return state["inputs"]
-    return None
-
-
 _CRON = re.compile(r"cron\((\d+) (\d+) \? \* (MON-FRI|TUE-SAT|\*) \*\)")
 
 
@@ -221,14 +223,10 @@ def scheduled_hours(ctx: Context, start: object, stop: object) -> tuple[float, s
     return weekly * 52 / 12, f"{weekly} h a week ({days} {int(started[2]):02d}:00-{int(stopped[2]):02d}:00 UTC)"
 
 
-def active_hours(ctx: Context, service_name: str) -> tuple[float, str]:
-    """Hours a month the service runs: all of them, unless scheduled actions stop it."""
-    actions = [
-        s["inputs"]
-        for s in ctx.states.values()
-        if s["type"] == "aws:appautoscaling/scheduledAction:ScheduledAction"
-        and service_name in str(s["inputs"].get("resourceId", ""))
-    ]
+def active_hours(ctx: Context, service: Mapping[str, Any]) -> tuple[float, str]:
+    """Hours a month the service runs: all of them, unless scheduled actions of this very service
+    (its cluster and name, not a service whose name contains it) stop it."""
+    actions = [s["inputs"] for s in scaling_of(service, SCHEDULED_ACTION, ctx)]
     starts = [a for a in actions if (a.get("scalableTargetAction") or {}).get("maxCapacity", 0) > 0]
     stops = [a for a in actions if (a.get("scalableTargetAction") or {}).get("maxCapacity", 1) == 0]
     if len(starts) != 1 or len(stops) != 1:
@@ -244,30 +242,56 @@ def database_hours(ctx: Context, identifier: str) -> tuple[float, str]:
     return scheduled_hours(ctx, by_action["start"][0], by_action["stop"][0])
 
 
+def average_tasks(service: Mapping[str, Any], ctx: Context) -> tuple[float, str]:
+    """The service's desired count, plus usage ``fargate_tasks_above_desired`` (the average of the
+    tasks its autoscaling adds) up to its scalable target's maximum."""
+    desired = float(service["inputs"].get("desiredCount", 1))
+    targets = [t["inputs"] for t in scaling_of(service, SCALABLE_TARGET, ctx)]
+    room = max((float(t.get("maxCapacity", 0)) for t in targets), default=desired) - desired
+    extra = min(max(room, 0.0), float(ctx.usage.get("fargate_tasks_above_desired", 0)))
+    label = f"{desired:g} task(s)" + (f" + {extra:g} scaled out (usage fargate_tasks_above_desired)" if extra else "")
+    return desired + extra, label
+
+
+def spot_tasks(strategies: list[Mapping[str, Any]], tasks: float) -> float:
+    """How many of ``tasks`` ECS places on FARGATE_SPOT: the providers' bases first, then the rest
+    by weight (ECS's capacity provider strategy)."""
+    if not any(s.get("capacityProvider") == "FARGATE_SPOT" for s in strategies):
+        return 0.0
+    bases = {s.get("capacityProvider"): float(s.get("base") or 0) for s in strategies}
+    weights = {s.get("capacityProvider"): float(s.get("weight") or 0) for s in strategies}
+    placed = min(tasks, sum(bases.values()))
+    spot = min(placed, bases.get("FARGATE_SPOT", 0.0))
+    total_weight = sum(weights.values())
+    rest = tasks - placed
+    return spot + (rest * weights.get("FARGATE_SPOT", 0.0) / total_weight if total_weight else 0.0)
+
+
 @prices("aws:ecs/service:Service")
 def ecs_service(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
-    task = _task_definition(inputs, ctx)
+    service = state_of(urn, inputs, ctx)
+    task = task_definition_of(service, ctx)
     if task is None:
         yield LineItem(urn, "Fargate tasks [task definition not in the plan]", 0, "task-hour", None)
         return
-    arch = "arm" if (task.get("runtimePlatform") or {}).get("cpuArchitecture") == "ARM64" else "x86"
-    vcpu = float(task.get("cpu", 0)) / 1024
-    memory_gb = float(task.get("memory", 0)) / 1024
-    tasks = float(inputs.get("desiredCount", 1))
-    hours, schedule = active_hours(ctx, str(inputs.get("name", "")))
-    spot = any(s.get("capacityProvider") == "FARGATE_SPOT" for s in inputs.get("capacityProviderStrategies") or [])
-    factor = (1 - float(ctx.usage.get("fargate_spot_discount", 0))) if spot else 1.0
-    label = f"{int(tasks)} task(s), {schedule}{', Fargate Spot (usage fargate_spot_discount)' if spot else ''}"
+    task_inputs = task["inputs"]
+    arch = "arm" if (task_inputs.get("runtimePlatform") or {}).get("cpuArchitecture") == "ARM64" else "x86"
+    vcpu = float(task_inputs.get("cpu", 0)) / 1024
+    memory_gb = float(task_inputs.get("memory", 0)) / 1024
+    tasks, label = average_tasks(service, ctx)
+    hours, schedule = active_hours(ctx, service)
+    spot = spot_tasks(list(inputs.get("capacityProviderStrategies") or []), tasks)
+    discount = float(ctx.usage.get("fargate_spot_discount", 0))
+    if spot >= tasks:
+        label += ", Fargate Spot (usage fargate_spot_discount)"
+    elif spot:
+        label += f", {spot:g} of them on Fargate Spot (usage fargate_spot_discount)"
+    billed = (tasks - spot * discount) * hours
+    yield ctx.item(urn, f"Fargate {arch} vCPU: {vcpu:g} x {label}, {schedule}", vcpu * billed, f"fargate.{arch}.vcpu")
     yield ctx.item(
-        urn, f"Fargate {arch} vCPU: {vcpu:g} x {label}", vcpu * tasks * hours * factor, f"fargate.{arch}.vcpu"
+        urn, f"Fargate {arch} memory: {memory_gb:g} GB x {label}, {schedule}", memory_gb * billed, f"fargate.{arch}.gb"
     )
-    yield ctx.item(
-        urn,
-        f"Fargate {arch} memory: {memory_gb:g} GB x {label}",
-        memory_gb * tasks * hours * factor,
-        f"fargate.{arch}.gb",
-    )
-    traced = traced_requests(task, ctx)
+    traced = traced_requests(task_inputs, ctx)
     if traced is not None:
         yield ctx.item(urn, f"X-Ray traces sent by its OpenTelemetry collector ({traced[1]})", traced[0], "xray.traces")
 
@@ -283,15 +307,11 @@ def ecs_cluster(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[L
     settings = {s.get("name"): s.get("value") for s in inputs.get("settings") or []}
     if settings.get("containerInsights") not in ("enabled", "enhanced"):
         return
-    name = str(inputs.get("name", ""))
-    services = [
-        s["inputs"]
-        for s in ctx.states.values()
-        if s["type"] == "aws:ecs/service:Service" and str(s["inputs"].get("cluster", "")).endswith(f"/{name}")
-    ]
+    cluster = state_of(urn, inputs, ctx)
+    services = [s for s in of_type(ctx, SERVICE) if runs_on(s, cluster, ctx)]
     per_task = INSIGHTS_METRICS["service"] + INSIGHTS_METRICS["family"]
     metric_hours = INSIGHTS_METRICS["cluster"] * ctx.hours + sum(
-        per_task * active_hours(ctx, str(service.get("name", "")))[0] for service in services
+        per_task * active_hours(ctx, service)[0] for service in services
     )
     yield ctx.item(
         urn,
@@ -361,25 +381,30 @@ def alarm(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineIte
 
 @prices("aws:cloudwatch/logGroup:LogGroup")
 def log_group(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
+    """GB ingested a month: usage ``log_gb_ingested_by_name`` for this exact group name, else
+    ``log_gb_ingested_by_kind`` for what writes to it (references.log_group_kind), else
+    ``log_gb_ingested_per_group``."""
     name = str(inputs.get("name", ""))
+    kind = log_group_kind(state_of(urn, inputs, ctx), ctx)
     by_name = ctx.usage.get("log_gb_ingested_by_name") or {}
     waf_gb = waf_log_gb(urn, ctx)
+    by_kind = ctx.usage.get("log_gb_ingested_by_kind") or {}
     gb = (
         waf_gb
         if waf_gb is not None
-        else next((float(v) for k, v in by_name.items() if k in name), float(ctx.usage["log_gb_ingested_per_group"]))
+        else float(by_name.get(name, by_kind.get(kind, ctx.usage["log_gb_ingested_per_group"])))
     )
     retained = min(float(ctx.usage["log_retained_months"]), float(inputs.get("retentionInDays") or 3653) / 30)
-    yield ctx.item(urn, f"log ingestion {gb:g} GB ({name})", gb, "logs.ingest")
+    yield ctx.item(urn, f"log ingestion {gb:g} GB ({name}, {kind.replace('_', ' ')})", gb, "logs.ingest")
     yield ctx.item(urn, f"log storage {gb * retained:g} GB", gb * retained, "logs.storage")
 
 
 @prices("aws:s3/bucket:Bucket")
 def bucket(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Iterator[LineItem]:
-    name = urn.rsplit("::", 1)[-1]
-    by_name = ctx.usage.get("s3_gb_by_bucket") or {}
-    gb = next((float(v) for k, v in by_name.items() if k in name), float(ctx.usage["s3_gb_default"]))
-    yield ctx.item(urn, f"S3 Standard {gb:g} GB", gb, "s3.standard")
+    """GB stored: usage ``s3_gb_by_bucket`` for the bucket's name in the stack config, else ``s3_gb_default``."""
+    key = bucket_key(state_of(urn, inputs, ctx), ctx)
+    gb = float((ctx.usage.get("s3_gb_by_bucket") or {}).get(key, ctx.usage["s3_gb_default"]))
+    yield ctx.item(urn, f"S3 Standard {gb:g} GB ({key})", gb, "s3.standard")
 
 
 @prices("aws:ecr/repository:Repository")

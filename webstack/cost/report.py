@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from webstack.cost.estimate import Estimate, compare
+from webstack.cost.estimate import ComponentCost, Estimate, by_price, compare, differences, ratio
 
 
 def money(value: float) -> str:
@@ -52,33 +52,53 @@ def _with_unknown(value: float, unknown_lines: int) -> str:
     return money(value) + (f" + {unknown_lines} unknown" if unknown_lines else "")
 
 
-def print_comparison(left: Estimate, right: Estimate, console: Console) -> None:
-    table = Table(title=f"{right.label} compared with {left.label}", title_justify="left")
-    table.add_column("component")
+def _difference_cell(diff: float, unknown_lines: int) -> str:
+    return difference(diff) + (" (partial)" if unknown_lines else "")
+
+
+Row = tuple[str, ComponentCost, ComponentCost, float]
+
+
+def comparison_table(first: str, title: str, left: Estimate, right: Estimate, rows: list[Row]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column(first)
     table.add_column(left.label, justify="right")
     table.add_column(right.label, justify="right")
     table.add_column("difference", justify="right")
+    for name, a, b, diff in rows:
+        table.add_row(
+            Text(name), _with_unknown(a.known, a.unknown_lines), _with_unknown(b.known, b.unknown_lines),
+            _difference_cell(diff, a.unknown_lines + b.unknown_lines),
+        )  # fmt: skip
+    return table
+
+
+def ratio_line(base: Estimate, compared: Estimate) -> str:
+    share = ratio(base, compared)
+    if share is None:
+        return f"{compared.label} / {base.label}: no ratio ({base.label} costs nothing)"
+    partial = " (partial: lines with unknown prices are left out)" if base.unknown or compared.unknown else ""
+    return f"{compared.label} / {base.label}: {share:.2f}x{partial}"
+
+
+def print_comparison(left: Estimate, right: Estimate, console: Console) -> None:
+    """``right`` beside ``left`` (the base): by component, by price key, both totals and the ratio."""
     a, b = left.components(), right.components()
-    for name, x, y, diff in compare(left, right):
-        unknown_a = a[name].unknown_lines if name in a else 0
-        unknown_b = b[name].unknown_lines if name in b else 0
-        shown = difference(diff) + (" (partial)" if unknown_a or unknown_b else "")
-        table.add_row(name, _with_unknown(x, unknown_a), _with_unknown(y, unknown_b), shown)
-    total_diff = difference(right.total - left.total) + (" (partial)" if left.unknown or right.unknown else "")
-    table.add_row(
+    rows = [(name, a.get(name, ComponentCost(name, 0, 0)), b.get(name, ComponentCost(name, 0, 0)), diff)
+            for name, _, _, diff in compare(left, right)]  # fmt: skip
+    total = (
         "total",
-        _with_unknown(left.total, len(left.unknown)),
-        _with_unknown(right.total, len(right.unknown)),
-        total_diff,
+        ComponentCost("", left.total, len(left.unknown)),
+        ComponentCost("", right.total, len(right.unknown)),
     )
-    console.print(table)
+    rows.append((*total, right.total - left.total))
+    console.print(comparison_table("component", f"{right.label} compared with {left.label}", left, right, rows))
+    lines = [
+        row
+        for row in differences(by_price(left), by_price(right))
+        if abs(row[3]) >= 0.005 or row[1].unknown_lines or row[2].unknown_lines
+    ]
+    console.print(comparison_table("price key", "Where the difference is (by price key)", left, right, lines))
     for estimate in (left, right):
         console.print(Text(total_line(estimate)))
-    if left.region != right.region:
-        console.print(
-            Text.assemble(
-                ("warning: ", "yellow"),
-                f"{left.label} is priced in {left.region} and {right.label} in {right.region}: the difference "
-                "mixes regional prices (--price-region REGION prices both alike)",
-            )
-        )
+    console.print(Text(ratio_line(left, right), style="bold"))

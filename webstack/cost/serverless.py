@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from webstack.cost.model import Context, LineItem, count_of, prices
+from webstack.cost.references import of_type, refers_to, same_input, state_of
 
 FUNCTION = "aws:lambda/function:Function"
 PROVISIONED = "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig"
@@ -40,10 +41,6 @@ WILDCARD_PATH = "*/*"
 COGNITO_MAU_KEYS = {"LITE": "cognito.mau.lite", "ESSENTIALS": "cognito.mau.essentials", "PLUS": "cognito.plus_mau"}
 
 
-def of_type(ctx: Context, resource_type: str) -> list[Mapping[str, Any]]:
-    return [s for s in ctx.states.values() if s["type"] == resource_type]
-
-
 def sharers(ctx: Context, resource_type: str) -> int:
     """How many resources of the type share a stack-wide figure (at least one: the one pricing)."""
     return max(1, len(of_type(ctx, resource_type)))
@@ -52,31 +49,6 @@ def sharers(ctx: Context, resource_type: str) -> int:
 def share(ctx: Context, usage_key: str, resource_type: str) -> float:
     """An equal share of a stack-wide usage figure for each resource of the type in the plan."""
     return float(ctx.usage[usage_key]) / sharers(ctx, resource_type)
-
-
-def state_of(urn: str, inputs: Mapping[str, Any], ctx: Context) -> Mapping[str, Any]:
-    return ctx.states.get(urn) or {"urn": urn, "inputs": inputs}
-
-
-def dependencies(state: Mapping[str, Any], key: str) -> list[str]:
-    return (state.get("propertyDependencies") or {}).get(key) or []
-
-
-def refers_to(state: Mapping[str, Any], key: str, target: Mapping[str, Any], name_key: str = "name") -> bool:
-    """Whether the input ``key`` of ``state`` names ``target``: through a property dependency on
-    its URN (our plans and ``pulumi preview --json``), else by value (its input ``name_key``, or an
-    ARN ending in ``:<that>``)."""
-    if target["urn"] in dependencies(state, key):
-        return True
-    name, value = str(target["inputs"].get(name_key) or ""), str(state["inputs"].get(key) or "")
-    return bool(name) and (value == name or value.endswith(f":{name}"))
-
-
-def same_input(a: Mapping[str, Any], b: Mapping[str, Any], key: str) -> bool:
-    """Whether two resources' input ``key`` names the same thing: the same dependencies, else equal values."""
-    if dependencies(a, key) and dependencies(b, key):
-        return set(dependencies(a, key)) == set(dependencies(b, key))
-    return a["inputs"].get(key) == b["inputs"].get(key)
 
 
 def architecture(inputs: Mapping[str, Any]) -> str:

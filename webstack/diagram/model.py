@@ -121,10 +121,18 @@ def _scaling(service: State, states: Mapping[str, State]) -> str:
     return f"{target.get('minCapacity', 0):g}-{target.get('maxCapacity', 0):g} tasks"
 
 
+def _spot_label(strategies: list[Mapping[str, object]]) -> str:
+    """ " Spot" for a service on Fargate Spot, " (Spot above N)" with an on-demand base of N tasks."""
+    if not strategies:
+        return ""
+    base = sum(float(s.get("base") or 0) for s in strategies if s.get("capacityProvider") == "FARGATE")  # type: ignore[arg-type]
+    return f" (Spot above {base:g})" if base else " Spot"
+
+
 def _services(states: Mapping[str, State], az_count: int) -> Iterator[Node]:
     """Each service's tasks, drawn in the private tier of every AZ they spread over."""
     for service in of_type(states, "aws:ecs/service:Service"):
-        spot = " Spot" if service["inputs"].get("capacityProviderStrategies") else ""
+        spot = _spot_label(service["inputs"].get("capacityProviderStrategies") or [])
         worker = "" if service["inputs"].get("loadBalancers") else " (worker)"
         label = (
             f"{service['inputs'].get('name', '')}{worker}\nFargate{spot} {_task_size(service, states)}\n"

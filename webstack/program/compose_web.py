@@ -204,7 +204,8 @@ def service_spec(
             for a in task.bucket_access
         ],
         database_users=database_users,
-        spot=task.capacity == "spot",
+        spot=task.capacity in ("spot", "spot_above_min"),
+        on_demand_base=task.min_count if task.capacity == "spot_above_min" else 0,
         schedule=task.schedule.working_hours() if task.schedule else None,
         route=route,
         deployment=task.deployment,

@@ -404,8 +404,11 @@ class ApiConfig(Section):
         "`aws secretsmanager put-secret-value`.",
         allowed="`UPPER_CASE` names, not the injected ones",
     )
-    capacity: Literal["on_demand", "spot"] = own(
-        "on_demand", "Fargate capacity: `spot` for non-production services (two-minute interruption notice)."
+    capacity: Literal["on_demand", "spot", "spot_above_min"] = own(
+        "on_demand",
+        "Fargate capacity: `spot` for non-production services (two-minute interruption notice); "
+        "`spot_above_min` keeps min_count tasks on demand and runs only the tasks autoscaling adds above them on "
+        "Fargate Spot (production: a Spot reclaim or shortage never takes the service below min_count).",
     )
     release: ReleaseConfig | None = own(
         None, "What `webstack release` builds, migrates and checks for this service.", shown_default="none"

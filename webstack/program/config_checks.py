@@ -212,6 +212,14 @@ def api_problems(api: ApiConfig, key: str = "webstack:api") -> list[Problem]:
                 f"must lie between min_count and max_count ({api.min_count}..{api.max_count}); got {api.desired_count}",
             )
         )
+    if api.capacity == "spot_above_min" and not 1 <= api.min_count < api.max_count:
+        problems.append(
+            Problem(
+                f"{key}.capacity",
+                "spot_above_min keeps min_count tasks on demand and puts those above it on Spot: it needs "
+                f"1 <= min_count < max_count (got {api.min_count}..{api.max_count}); use spot or on_demand",
+            )
+        )
     if api.deployment == "blue_green" and api.requests_per_target is not None:
         problems.append(
             Problem(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -31,13 +32,23 @@ def weekly_hours(days: str, start: int, stop: int) -> frozenset[int]:
     return running_hours(start_days, start, stop_days, stop)
 
 
+def _instance_of(target_input: object) -> str | None:
+    """The DbInstanceIdentifier a schedule's JSON input names (exactly: not any JSON that happens to
+    contain the identifier as a string)."""
+    try:
+        document = json.loads(str(target_input))
+    except ValueError:
+        return None
+    return str(document.get("DbInstanceIdentifier")) if isinstance(document, dict) else None
+
+
 def database_schedules(states: Iterable[Mapping[str, Any]], identifier: str) -> dict[str, list[str]]:
     """ "start"/"stop" -> expressions of the EventBridge Scheduler schedules in a plan that start
     or stop the DB instance ``identifier`` (ManagedPostgres's universal rds targets)."""
     found: dict[str, list[str]] = {"start": [], "stop": []}
     for state in states:
         target = state["inputs"].get("target") or {}
-        if state["type"] != "aws:scheduler/schedule:Schedule" or f'"{identifier}"' not in str(target.get("input")):
+        if state["type"] != "aws:scheduler/schedule:Schedule" or _instance_of(target.get("input")) != identifier:
             continue
         for action, expressions in found.items():
             if str(target.get("arn", "")).endswith(f":rds:{action}DBInstance"):
