@@ -22,7 +22,7 @@ from webstack.program.config_problems import ConfigError
 from webstack.program.stack_settings import as_pulumi_config, parse_any_config, parse_stack_config, read_config_file
 from webstack_policy.catalog import all_rules  # type: ignore[import-not-found]
 
-from .helpers import ROOT, document, rendered_once, statements
+from .helpers import ROOT, document, rendered_once, shipped_stack, statements
 
 EXAMPLE = ROOT / "examples" / "account-baseline.yaml"
 TRAIL_ARN = "arn:aws:cloudtrail:me-south-1:123456789012:trail/exiuscart-account-trail"
@@ -222,8 +222,8 @@ def test_the_examples_budget_is_what_the_cost_model_gives(capsys):
     out = " ".join(capsys.readouterr().out.split())
     limit = yaml.safe_load(EXAMPLE.read_text())["config"]["webstack:budget"]["monthly_limit_usd"]
     assert f"Limit: ${limit:,}" in out and f"monthly_limit_usd is {limit}: up to date" in out
-    # The example turns the Fargate agent on, and the shipped prod stack does not grant its pull yet.
-    assert "warning: prod runs ECS services but sets no webstack:guardduty_agent_repository" in out
+    # The example turns the Fargate agent on, and the shipped prod stack grants its pull: no warning.
+    assert "guardduty_agent_repository" not in out
 
 
 def test_every_fsbp_control_the_pack_enforces_has_a_managed_rule_or_a_reason_not_to():
@@ -242,6 +242,13 @@ def test_a_workload_stack_lets_its_tasks_pull_guarddutys_agent_from_its_regions_
     )  # fmt: skip
     found = {s["Sid"]: s for s in policy["Statement"]}
     assert found["PullSidecarImages"]["Resource"] == [AGENT]
+    # The shipped prod stack's tasks may pull it from AWS's me-south-1 repository of the agent.
+    (service_role_policy,) = [
+        p.inputs["policy"]
+        for p in shipped_stack("prod").of_type("aws:iam/rolePolicy:RolePolicy")
+        if "aws-guardduty-agent-fargate" in str(p.inputs.get("policy"))
+    ]
+    assert "arn:aws:ecr:me-south-1:536382113932:repository/aws-guardduty-agent-fargate" in service_role_policy
     assert found["EcrLogin"]["Action"] == "ecr:GetAuthorizationToken"  # a public app image still logs in for it
     raw, _ = read_config_file(ROOT / "Pulumi.prod.yaml")
     assert parse_stack_config(
