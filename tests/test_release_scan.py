@@ -233,3 +233,21 @@ def test_slack_gets_the_summary_from_the_secret_url_which_is_never_printed(tmp_p
     failed = post_to_slack("x", {"SLACK_WEBHOOK_URL": url}, lambda _u, _b: 404)
     assert failed == (False, "Slack answered HTTP 404: the summary was not posted") and "secret" not in failed[1]
     assert len(slack_text("| a |\n" * 2000)) < 3600
+
+
+def test_the_cost_line_says_how_the_estimate_moved_from_the_previous_stack_config(tmp_path, capsys):
+    """The deploy workflow prices the commit's stack config beside the previous commit's
+    (`cost --compare --json`) and hands `release --cost-note` this line."""
+    compared = tmp_path / "cost.json"
+    compared.write_text(json.dumps({
+        "base": {"label": "previous-prod", "region": "me-south-1", "total_monthly": 180.0, "unknown_lines": 37},
+        "compared": {"label": "prod", "region": "me-south-1", "total_monthly": 182.55, "unknown_lines": 37},
+    }))  # fmt: skip
+    assert notes_main(["cost-line", str(compared), "--stack", "prod"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        "prod: $182.55 a month (me-south-1, partial: 37 lines without a price), +2.55 a month from the previous "
+        "commit's stack config ($180.00)"
+    )
+    # The first release has no previous commit, so no comparison: the line says so.
+    assert notes_main(["cost-line", str(tmp_path / "missing.json"), "--stack", "prod"]) == 0
+    assert capsys.readouterr().out.strip() == "prod: no cost comparison"

@@ -3,6 +3,10 @@ two readers of that file: the job summary and, when the secret is configured, Sl
 
     python -m webstack.deployment.release_notes markdown FILE --stack dev >> "$GITHUB_STEP_SUMMARY"
     SLACK_WEBHOOK_URL=... python -m webstack.deployment.release_notes slack FILE --stack dev
+    python -m webstack.deployment.release_notes cost-line COMPARED.json --stack dev > cost.md
+
+(`cost-line` turns `webstack cost <stack> --compare PREVIOUS --json` into the release summary's
+cost line: `webstack release --cost-note cost.md`.)
 
 Standard library only: the workflow's notification steps run with any Python 3.11, even when the
 project's virtualenv could not be installed. The webhook URL is read from the environment only
@@ -106,13 +110,39 @@ def post_to_slack(text: str, env: Mapping[str, str], post: Poster = http_post) -
     return False, f"Slack answered HTTP {status or 'nothing'}: the summary was not posted"
 
 
+def cost_line(compared: Mapping[str, object], stack: str) -> str:
+    """One line: the stack's monthly estimate and how it moved from the previous stack config."""
+    now, before = compared.get("compared"), compared.get("base")
+    if not isinstance(now, Mapping) or not isinstance(before, Mapping):
+        return f"{stack}: no cost comparison"
+    total, previous = float(now["total_monthly"]), float(before["total_monthly"])
+    unknown = int(now.get("unknown_lines") or 0)
+    partial = f", partial: {unknown} lines without a price" if unknown else ""
+    change = "unchanged" if round(total - previous, 2) == 0 else f"{total - previous:+,.2f} a month"
+    return (
+        f"{stack}: ${total:,.2f} a month ({now.get('region')}{partial}), {change} from the previous commit's "
+        f"stack config (${previous:,.2f})"
+    )
+
+
 def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None, post: Poster = http_post) -> int:
     parser = argparse.ArgumentParser(prog="python -m webstack.deployment.release_notes", description=__doc__)
-    parser.add_argument("target", choices=("markdown", "slack"))
-    parser.add_argument("summary", type=Path, help="the file `webstack release --summary-md` wrote")
+    parser.add_argument("target", choices=("markdown", "slack", "cost-line"))
+    parser.add_argument(
+        "summary",
+        type=Path,
+        help="the file `webstack release --summary-md` wrote (cost-line: `webstack cost --compare --json`'s)",
+    )
     parser.add_argument("--stack", required=True, help="the stack, for a release that wrote no summary")
     args = parser.parse_args(argv)
     env = os.environ if env is None else env
+    if args.target == "cost-line":
+        try:
+            compared = json.loads(args.summary.read_text())
+        except (OSError, ValueError):
+            compared = {}
+        print(cost_line(compared, args.stack))
+        return 0
     markdown = summary_or_fallback(args.summary, args.stack)
     if args.target == "markdown":
         sys.stdout.write(markdown)
