@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -155,3 +157,13 @@ def test_spot_above_an_on_demand_base_discounts_only_the_tasks_ecs_places_on_spo
     tasks = plan(cluster, task("api-task", "shop-api", "/ecs/shop-api"), api)
     line = vcpu_line(estimate(tasks, PRICES, USAGE, "spot"), "api")
     assert line.quantity == pytest.approx((4 - spot * 0.6) * 730)
+
+
+def test_a_function_takes_its_own_figures_only_under_its_own_name():
+    """lambda_by_name "api" names shop-api, not shop-api-worker (which shares the stack's requests)."""
+    from webstack.cost.serverless import named_function  # noqa: PLC0415 - the one helper under test
+
+    context: Any = SimpleNamespace(usage={"lambda_by_name": {"api": {"invocations": 10, "average_ms": 100}}})
+    assert named_function(context, {"name": "shop-api"}) == {"invocations": 10, "average_ms": 100}
+    assert named_function(context, {"name": "shop-api-worker"}) is None
+    assert named_function(context, {"name": "api"}) is not None

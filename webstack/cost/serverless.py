@@ -85,11 +85,13 @@ def traced_api(ctx: Context) -> bool:
 
 
 def named_function(ctx: Context, inputs: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """A function ``lambda_by_name`` gives figures of its own (a substring of its name: webstack's
-    cache AUTH rotation, called a few times a month), instead of a share of the stack's requests."""
+    """A function ``lambda_by_name`` gives figures of its own (its name after the stack's prefix,
+    `<name_prefix>-<key>`, or its whole name: webstack's cache AUTH rotation, called a few times a
+    month), instead of a share of the stack's requests. Exact, not a substring: `api` must not take
+    the figures of `api-worker` (issue #16)."""
     name = str(inputs.get("name", ""))
     by_name = ctx.usage.get("lambda_by_name") or {}
-    return next((figures for part, figures in by_name.items() if part in name), None)
+    return next((figures for key, figures in by_name.items() if name == key or name.endswith(f"-{key}")), None)
 
 
 def sharing_functions(ctx: Context) -> int:
