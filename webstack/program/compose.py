@@ -59,6 +59,18 @@ def stack_tags(config: StackIdentity, project: str) -> dict[str, str]:
     }
 
 
+def provider_options(config: StackIdentity) -> pulumi.ResourceOptions:
+    """The one explicit AWS provider every resource of a stack (workload or account baseline) is
+    made with: its region, the account it may touch, and the stack's tags as default_tags."""
+    provider = aws.Provider(
+        "aws",
+        region=config.region,
+        allowed_account_ids=[config.account_id] if config.account_id else None,
+        default_tags=aws.ProviderDefaultTagsArgs(tags=stack_tags(config, pulumi.get_project())),
+    )
+    return pulumi.ResourceOptions(providers=[provider])
+
+
 def build_data_tier(config: StackConfig, opts: pulumi.ResourceOptions) -> DataTier:
     prefix = config.name_prefix
     alerts = AlertTopic("alerts", alert_topic_args(config), opts)
@@ -186,13 +198,7 @@ def build_registry_scanning(config: StackConfig, opts: pulumi.ResourceOptions) -
 
 
 def build_stack(config: StackConfig) -> None:
-    provider = aws.Provider(
-        "aws",
-        region=config.region,
-        allowed_account_ids=[config.account_id] if config.account_id else None,
-        default_tags=aws.ProviderDefaultTagsArgs(tags=stack_tags(config, pulumi.get_project())),
-    )
-    opts = pulumi.ResourceOptions(providers=[provider])
+    opts = provider_options(config)
     data = build_data_tier(config, opts)
     pulumi.export("region", config.region)
     export_data_tier(data)

@@ -4,7 +4,6 @@ threat detection, configuration recording, Security Hub and the budget of one ac
 from __future__ import annotations
 
 import pulumi
-import pulumi_aws as aws
 
 from components import (
     AccountTrail,
@@ -23,7 +22,7 @@ from components import (
     ThreatDetectionArgs,
 )
 from components.config_rules import managed_rules_for
-from webstack.program.compose import stack_tags
+from webstack.program.compose import provider_options
 from webstack.program.config_account import AccountConfig
 
 
@@ -52,13 +51,7 @@ def build_access_logs(config: AccountConfig, opts: pulumi.ResourceOptions) -> St
 
 
 def build_account(config: AccountConfig) -> None:
-    provider = aws.Provider(
-        "aws",
-        region=config.region,
-        allowed_account_ids=[config.account_id] if config.account_id else None,
-        default_tags=aws.ProviderDefaultTagsArgs(tags=stack_tags(config, pulumi.get_project())),
-    )
-    opts = pulumi.ResourceOptions(providers=[provider])
+    opts = provider_options(config)
     prefix = config.name_prefix
     access_logs = build_access_logs(config, opts)
     pulumi.export("region", config.region)
@@ -115,7 +108,7 @@ def build_account(config: AccountConfig) -> None:
     SecurityFindings(
         "findings",
         SecurityFindingsArgs(analyzer_name=prefix, access_analyzer=config.security_hub.access_analyzer),
-        pulumi.ResourceOptions(providers=[provider], depends_on=[recording.recording]),
+        pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[recording.recording])),
     )
     budget = config.budget
     if budget is not None:
